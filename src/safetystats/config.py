@@ -1,0 +1,108 @@
+"""Settings as data: safetystats.toml, the district registry, vocabularies, dataset specs.
+
+Every key of the config file is optional; relative paths resolve against the folder of
+the config file (DATA_SPEC section 7).
+"""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from safetystats.paths import PACKAGED_CONFIG
+
+
+class ConfigError(ValueError):
+    """A configuration file is missing or malformed (exit code 2)."""
+
+
+def _load_toml(path: Path) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file not found: {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings. Build with :func:`load_settings`."""
+
+    raw: Path
+    db: Path
+    reports: Path
+    districts: Path
+    targets: Path
+    lang: str = "zh"
+    config_file: Path | None = None
+    city: dict = field(default_factory=dict)
+
+    @cached_property
+    def vocab(self) -> dict:
+        return _load_toml(PACKAGED_CONFIG / "vocab.toml")
+
+    @cached_property
+    def datasets(self) -> dict:
+        return _load_toml(PACKAGED_CONFIG / "datasets.toml")
+
+    @cached_property
+    def registry(self):
+        from safetystats.vocab import DistrictRegistry
+
+        return DistrictRegistry.from_csv(self.districts, self.city.get("prefixes", []))
+
+
+def load_settings(config: Path | str | None = None, **overrides) -> Settings:
+    """Read ``config`` (or ``./safetystats.toml`` when it exists, else packaged defaults)."""
+    if config is None and Path("safetystats.toml").exists():
+        config = Path("safetystats.toml")
+    data: dict = {}
+    base = Path.cwd()
+    if config is not None:
+        config = Path(config).resolve()
+        data = _load_toml(config)
+        base = config.parent
+    paths = data.get("paths", {})
+    registry = data.get("registry", {})
+    report = data.get("report", {})
+
+    def resolve(value: str | None, default: Path) -> Path:
+        return (base / value).resolve() if value else default
+
+    city = _load_toml(PACKAGED_CONFIG / "city.toml")
+    if "city" in data:
+        city = data["city"]
+    lang = overrides.pop("lang", None) or report.get("lang", "zh")
+    if lang not in ("zh", "en"):
+        raise ConfigError(f"report.lang must be 'zh' or 'en', not {lang!r}")
+    settings = Settings(
+        raw=resolve(paths.get("raw"), base / "data/raw"),
+        db=resolve(paths.get("db"), base / "data/curated/safetystats.duckdb"),
+        reports=resolve(paths.get("reports"), base / "reports"),
+        districts=resolve(registry.get("districts"), PACKAGED_CONFIG / "districts.csv"),
+        targets=resolve(registry.get("targets"), PACKAGED_CONFIG / "targets.toml"),
+        lang=lang,
+        config_file=config,
+        city=city,
+    )
+    if overrides:
+        from dataclasses import replace
+
+        settings = replace(settings, **overrides)
+    return settings
+
+
+def read_registry_rows(path: Path) -> list[dict]:
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"district registry not found: {path}") from exc
+    if not rows or not {"code", "name"} <= set(rows[0]):
+        raise ConfigError(f"{path}: a district registry needs the columns code,name,aliases")
+    return rows

@@ -1,0 +1,148 @@
+"""ingest: files and folders -> the store, one transaction per file (DATA_SPEC section 5)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from safetystats.config import Settings
+from safetystats.ingest import store
+from safetystats.ingest.prepare import (Prepared, TableError, hold_unkeyable, prepare,
+                                        resolve_duplicates)
+from safetystats.ingest.read import SUPPORTED, ReadError, read_tables
+from safetystats.ingest.spec import load_specs
+
+SAMPLE_MARKERS = ("样例", "sample")
+
+
+@dataclass
+class FileResult:
+    path: Path
+    status: str  # "ingested", "unchanged", "failed"
+    datasets: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    rows_stored: int = 0
+    rows_held: int = 0
+    rows_skipped: int = 0
+    title_rows: int = 0
+    message: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def discover(paths: list[Path]) -> list[tuple[Path, str | None]]:
+    """(file, dataset from its folder name or None), files of a folder in sorted path order."""
+    out = []
+    for path in paths:
+        if path.is_dir():
+            for f in sorted(p for p in path.rglob("*") if p.is_file()):
+                if f.suffix.lower() in SUPPORTED and not f.name.startswith(("~$", ".")):
+                    out.append((f, None))
+        else:
+            out.append((path, None))
+    return out
+
+
+def dataset_from_folder(path: Path, specs, raw_root: Path | None) -> str | None:
+    parents = path.parent.parts
+    if raw_root is not None:
+        try:
+            parents = path.parent.resolve().relative_to(raw_root.resolve()).parts
+        except ValueError:
+            pass
+    for part in reversed(parents):
+        if part in specs:
+            return part
+    return None
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def ingest_file(con, path: Path, settings: Settings, specs, dataset: str | None = None) -> FileResult:
+    """Read, prepare and store one file in one transaction; the store is unchanged on failure."""
+    result = FileResult(path, "failed")
+    if not path.exists():
+        result.message = f"{path}: no such file"
+        return result
+    digest = sha256(path)
+    if store.known_sha(con, digest):
+        result.status = "unchanged"
+        result.message = "same sha256 already ingested"
+        return result
+    dataset = dataset or dataset_from_folder(path, specs, settings.raw)
+    try:
+        tables = read_tables(path)
+        preps: list[Prepared] = []
+        for table in tables:
+            if table.frame.height == 0:
+                continue
+            prep = prepare(table, specs, settings, dataset)
+            hold_unkeyable(prep, specs[prep.dataset])
+            preps.append(prep)
+        if not preps:
+            raise TableError(f"{path}: the file holds no rows")
+    except (ReadError, TableError) as exc:
+        result.message = str(exc)
+        return result
+
+    now = datetime.now()
+    by_dataset: dict[str, list[Prepared]] = {}
+    for prep in preps:
+        by_dataset.setdefault(prep.dataset, []).append(prep)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        file_id = store.new_file_id(con)
+        stored = 0
+        for name, group in by_dataset.items():
+            rows = resolve_duplicates(group, specs[name])
+            store.upsert(con, specs[name], rows, file_id, now)
+            stored += rows.height
+        held = [h for p in preps for h in p.held]
+        store.insert_held(con, held, file_id)
+        result.rows_read = sum(p.rows_read for p in preps)
+        result.rows_stored = stored
+        result.rows_held = len(held)
+        result.rows_skipped = sum(p.skipped_footer + p.skipped_duplicate for p in preps)
+        result.title_rows = sum(p.title_rows for p in preps)
+        result.datasets = sorted(by_dataset)
+        for p in preps:
+            if p.ignored_headers:
+                result.warnings.append(f"{p.table.label}: columns not used: {', '.join(p.ignored_headers)}")
+        lowered = str(path).lower()
+        con.execute(
+            "INSERT INTO ingest_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [file_id, str(path.resolve()), path.name, ",".join(p.table.sheet or "" for p in preps),
+             digest, ",".join(result.datasets), preps[0].table.encoding, result.rows_read,
+             result.rows_stored, result.rows_held, result.rows_skipped, result.title_rows,
+             any(m in lowered for m in SAMPLE_MARKERS), now, now.date()],
+        )
+        store.mark_changed(con)
+        con.execute("COMMIT")
+    except Exception as exc:
+        con.execute("ROLLBACK")
+        result.message = f"{path}: not stored, the store is unchanged ({type(exc).__name__}: {exc})"
+        return result
+    result.status = "ingested"
+    return result
+
+
+def ingest(paths: list[Path] | None, settings: Settings) -> list[FileResult]:
+    """Ingest files or folders (default: the raw folder), in the order given."""
+    specs = load_specs(settings)
+    targets = discover(paths or [settings.raw])
+    results = []
+    con = store.connect(settings.db)
+    try:
+        store.ensure_schema(con, specs)
+        for path, dataset in targets:
+            results.append(ingest_file(con, path, settings, specs, dataset))
+    finally:
+        con.close()
+    return results

@@ -117,7 +117,7 @@ def make_lookup(groups: dict[str, list[str]]):
     """A parser for a controlled vocabulary given as {canonical: [spellings]}."""
     table = {}
     for canonical, spellings in groups.items():
-        for spelling in [canonical, *spellings]:
+        for spelling in ([canonical] if isinstance(canonical, str) else []) + list(spellings):
             table[vocab_key(spelling)] = canonical
 
     def parse(text: str):

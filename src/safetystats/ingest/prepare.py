@@ -166,8 +166,10 @@ def hold_unkeyable(prep: Prepared, spec: DatasetSpec) -> None:
     partial = pl.any_horizontal([pl.col(k).is_null() for k in spec.key])
     held = prep.staged.filter(partial)
     for row in held.iter_rows(named=True):
-        blank = [k for k in spec.key if row[k] is None]
-        prep.held.append(_held(prep, row, "required_missing", blank[0], None))
+        column = next(k for k in spec.key if row[k] is None)
+        raw = row.get(f"{column}__raw")
+        rule = "required_missing" if raw is None else f"invalid_{spec.column(column).type.split(':')[0]}"
+        prep.held.append(_held(prep, row, rule, column, raw))
     prep.staged = prep.staged.filter(~partial)
 
 

@@ -81,9 +81,10 @@ def read_csv(path: Path) -> list[RawTable]:
     text, encoding = decode(path.read_bytes(), path)
     if "\x00" in text[:4096]:
         raise ReadError(f"{path}: binary content, not a CSV file (UTF-16 is not accepted)")
-    text = text.rstrip("\r\n \t") + "\n"
+    text = text.rstrip("\r\n \t")
     if "\n\n" in text or "\n\r\n" in text:
         text = _BLANK_LINE.sub(",", text)  # keep blank lines as rows: row numbers stay true
+    text += "\n"
     head = list(csv.reader(io.StringIO("\n".join(text.split("\n", HEADER_SCAN_ROWS)[:HEADER_SCAN_ROWS]))))
     width = max((len(r) for r in head), default=0)
     # polars fixes the width from the first record, so start at the first full-width one

@@ -1,0 +1,48 @@
+# safetystats — `make help` lists the targets.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export GX_ANALYTICS_ENABLED := false
+
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the package with its dev extras
+
+browser: ## install Debian's chromium, chromium-driver and CJK fonts when missing (for the browser tests)
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk'; then \
+		echo "installing chromium, chromium-driver, fonts-noto-cjk"; \
+		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+		$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null; \
+	fi
+
+run: install ## the whole job: sample data if data/raw is empty, ingest, validate, bulletins
+	$(VENV)/bin/safetystats run
+
+test: install browser ## run the test suite (fails when no test ran)
+	$(PY) -m pytest -q
+
+lint: install ## ruff lint and format check
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+format: install ## ruff format and fix imports
+	$(VENV)/bin/ruff check --fix src tests benchmarks
+	$(VENV)/bin/ruff format src tests benchmarks
+
+bench: install ## benchmarks: ingest city and province samples, xlsx vs pandas baseline (see benchmarks/RESULTS.md)
+	$(PY) benchmarks/bench.py
+
+clean: ## remove generated data, store and reports (keeps data/raw files you dropped)
+	rm -rf data/curated/*.duckdb* reports/*/ reports/*.csv reports/*.html gx/uncommitted
+
+.PHONY: help install browser run test lint format bench clean

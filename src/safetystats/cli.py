@@ -1,0 +1,103 @@
+"""Command line: safetystats [--config FILE] COMMAND (DATA_SPEC section 7).
+
+Exit codes: 0 success; 1 some input could not be read or a run partly failed (the rest
+still done); 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from safetystats.config import ConfigError, Settings, load_settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="District-by-district attainment of the work-safety campaign targets.")
+console = Console(width=None if Console().is_terminal else 160)
+err = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 160)
+
+
+class State:
+    config: Path | None = None
+
+
+def settings(**overrides) -> Settings:
+    try:
+        return load_settings(State.config, **overrides)
+    except ConfigError as exc:
+        err.print(f"[red]configuration error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+@app.callback()
+def main(config: Annotated[Path | None, typer.Option("--config", help="safetystats.toml to read")] = None):
+    State.config = config
+
+
+@app.command()
+def sample(
+    out: Annotated[Path | None, typer.Option(help="folder to write (default: the raw folder)")] = None,
+    seed: Annotated[int, typer.Option(help="random seed; the same seed writes the same files")] = 2024,
+    scale: Annotated[str, typer.Option(help="small | city | province")] = "city",
+):
+    """Write realistic, messy sample ledgers (file names start with 样例数据)."""
+    from safetystats.sample import SCALES, write_sample
+
+    if scale not in SCALES:
+        err.print(f"[red]--scale must be one of {', '.join(SCALES)}[/red]")
+        raise typer.Exit(2)
+    s = settings()
+    target = out or s.raw
+    files = write_sample(target, s, seed, scale)
+    console.print(f"wrote {len(files)} sample files ({scale}, seed {seed}) to {target}")
+
+
+def print_ingest(results) -> int:
+    table = Table(title="ingest", show_lines=False)
+    for col in ("file", "dataset", "status", "read", "stored", "held", "skipped", "title rows"):
+        table.add_column(col, justify="right" if col in ("read", "stored", "held", "skipped", "title rows") else "left")
+    for r in results:
+        colour = {"ingested": "green", "unchanged": "dim", "failed": "red"}[r.status]
+        table.add_row(r.path.name, ",".join(r.datasets), f"[{colour}]{r.status}[/{colour}]", str(r.rows_read),
+                      str(r.rows_stored), str(r.rows_held), str(r.rows_skipped), str(r.title_rows))
+    console.print(table)
+    for r in results:
+        if r.status == "failed":
+            err.print(f"[red]failed:[/red] {r.message}")
+        for w in r.warnings:
+            err.print(f"[yellow]note:[/yellow] {w}")
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path] | None, typer.Argument(help="files or folders (default: the raw folder)")] = None):
+    """Read ledgers into the store, one transaction per file."""
+    from safetystats.ingest import ingest as run_ingest
+
+    s = settings()
+    if not paths and not s.raw.exists():
+        err.print(f"[red]no raw folder at {s.raw}[/red]")
+        raise typer.Exit(2)
+    raise typer.Exit(print_ingest(run_ingest(paths or None, s)))
+
+
+@app.command()
+def run():
+    """Sample data if the raw folder is empty, then ingest, validate and bulletins."""
+    from safetystats.ingest import ingest as run_ingest
+    from safetystats.sample import write_sample
+
+    s = settings()
+    if not s.raw.exists() or not any(p.is_file() and p.suffix != ".md" for p in s.raw.rglob("*")):
+        files = write_sample(s.raw, s)
+        console.print(f"the raw folder was empty: wrote {len(files)} sample files (样例数据) to {s.raw}")
+    code = print_ingest(run_ingest(None, s))
+    raise typer.Exit(code)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,93 @@
+"""Write tables the way office PCs do: xlsx/xls with title and footer rows, CSV in
+GB18030 or UTF-8 with or without BOM."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+
+
+def _tmp(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.with_name(f".{path.name}.tmp")
+
+
+def write_csv(path: Path, frame: pl.DataFrame, titles=(), footers=(), encoding="utf-8",
+              bom=False) -> None:
+    body = frame.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d")).write_csv()
+    width = frame.width
+    pad = "," * (width - 1)
+    text = "".join(f"{t}{pad}\n" for t in titles) + body + "".join(f"{f}{pad}\n" for f in footers)
+    data = text.encode(encoding)
+    tmp = _tmp(path)
+    tmp.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    tmp.replace(path)
+
+
+def write_xlsx(path: Path, sheets: dict[str, pl.DataFrame], titles=(), footers=(),
+               extra: dict[str, list[list]] | None = None) -> None:
+    """Date columns become Excel date cells; everything else is written as it is.
+    ``extra`` rows (as text) are appended to a sheet after the frame's rows."""
+    import xlsxwriter
+
+    tmp = _tmp(path)
+    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False})
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    bold = wb.add_format({"bold": True})
+    for name, frame in sheets.items():
+        ws = wb.add_worksheet(name)
+        r = 0
+        for t in titles:
+            ws.write_string(r, 0, t, bold)
+            r += 1
+        ws.write_row(r, 0, frame.columns, bold)
+        r += 1
+        for row in [*frame.iter_rows(), *(extra or {}).get(name, [])]:
+            for c, value in enumerate(row):
+                if value is None or (isinstance(value, float) and value != value):
+                    continue
+                if isinstance(value, dt.date):
+                    ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), date_fmt)
+                elif isinstance(value, int | float):
+                    ws.write_number(r, c, value)
+                else:
+                    ws.write_string(r, c, value)
+            r += 1
+        for f in footers:
+            ws.write_string(r, 0, f)
+            r += 1
+    wb.close()
+    tmp.replace(path)
+
+
+def write_xls(path: Path, frame: pl.DataFrame, sheet: str, titles=(), footers=()) -> None:
+    """The old .xls format (some offices still save it)."""
+    import xlwt
+
+    tmp = _tmp(path)
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet(sheet)
+    date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    r = 0
+    for t in titles:
+        ws.write(r, 0, t)
+        r += 1
+    for c, name in enumerate(frame.columns):
+        ws.write(r, c, name)
+    r += 1
+    for row in frame.iter_rows():
+        for c, value in enumerate(row):
+            if value is None or (isinstance(value, float) and value != value):
+                continue
+            if isinstance(value, dt.date):
+                ws.write(r, c, dt.datetime(value.year, value.month, value.day), date_style)
+            else:
+                ws.write(r, c, value)
+        r += 1
+    for f in footers:
+        ws.write(r, 0, f)
+        r += 1
+    wb.save(str(tmp))
+    tmp.replace(path)

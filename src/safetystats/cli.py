@@ -85,6 +85,32 @@ def ingest(paths: Annotated[list[Path] | None, typer.Argument(help="files or fol
     raise typer.Exit(print_ingest(run_ingest(paths or None, s)))
 
 
+def print_validation(result) -> None:
+    table = Table(title="validate")
+    for col in ("dataset", "数据集", "rows", "held at ingest", "errors", "warnings", "quarantined", "valid", "status"):
+        table.add_column(col, justify="right" if col not in ("dataset", "数据集", "status") else "left")
+    colours = {"passed": "green", "warnings": "yellow", "quarantined": "red"}
+    for d in result.datasets:
+        c = colours[d.status]
+        table.add_row(d.dataset, d.label_zh, str(d.rows_checked), str(d.rows_held), str(d.errors), str(d.warnings),
+                      str(d.rows_quarantined), str(d.rows_valid), f"[{c}]{d.status}[/{c}]")
+    console.print(table)
+
+
+@app.command()
+def validate():
+    """Run the expectation suites, rebuild the quarantine, write reports/quarantine.csv and the report page."""
+    from safetystats.validate import validate as run_validate
+
+    s = settings()
+    if not s.db.exists():
+        err.print(f"[red]no store at {s.db}: run ingest first[/red]")
+        raise typer.Exit(2)
+    result = run_validate(s)
+    print_validation(result)
+    console.print(f"quarantine: {s.reports / 'quarantine.csv'}   report: {s.reports / 'validation.html'}")
+
+
 @app.command()
 def run():
     """Sample data if the raw folder is empty, then ingest, validate and bulletins."""
@@ -96,6 +122,9 @@ def run():
         files = write_sample(s.raw, s)
         console.print(f"the raw folder was empty: wrote {len(files)} sample files (样例数据) to {s.raw}")
     code = print_ingest(run_ingest(None, s))
+    from safetystats.validate import validate as run_validate
+
+    print_validation(run_validate(s))
     raise typer.Exit(code)
 
 

@@ -51,6 +51,10 @@ class Settings:
         return _load_toml(PACKAGED_CONFIG / "datasets.toml")
 
     @cached_property
+    def rules(self) -> dict:
+        return _load_toml(PACKAGED_CONFIG / "rules.toml")
+
+    @cached_property
     def registry(self):
         from safetystats.vocab import DistrictRegistry
 

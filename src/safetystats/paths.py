@@ -7,3 +7,6 @@ PACKAGE_DIR = Path(str(files("safetystats")))
 PACKAGED_CONFIG = PACKAGE_DIR / "config"
 SQL_DIR = PACKAGE_DIR / "sql"
 NOTEBOOKS_DIR = PACKAGE_DIR.parent.parent / "notebooks"
+REPO_ROOT = PACKAGE_DIR.parent.parent
+GX_ROOT = REPO_ROOT  # gx/great_expectations.yml; its expectations store is REPO_ROOT/expectations
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"

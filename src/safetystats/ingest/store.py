@@ -12,7 +12,12 @@ import polars as pl
 from safetystats.ingest.spec import SQL_TYPES, DatasetSpec
 from safetystats.sql import load_sql
 
-BOOKKEEPING = [("_file_id", "BIGINT"), ("_sheet", "VARCHAR"), ("_row", "BIGINT")]
+BOOKKEEPING = [("_key", "VARCHAR"), ("_file_id", "BIGINT"), ("_sheet", "VARCHAR"), ("_row", "BIGINT")]
+
+
+def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
+    """A query's result as a polars frame (through Arrow)."""
+    return pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
 
 
 def connect(db: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -44,7 +49,10 @@ def new_file_id(con: duckdb.DuckDBPyConnection) -> int:
 def upsert(con: duckdb.DuckDBPyConnection, spec: DatasetSpec, staged: pl.DataFrame,
            file_id: int, now: datetime) -> None:
     """Later ingestion wins; replaced rows move to the history table with their file."""
-    frame = staged.with_columns(pl.lit(file_id, dtype=pl.Int64).alias("_file_id"))
+    frame = staged.with_columns(
+        pl.concat_str([pl.col(k).cast(pl.String) for k in spec.key], separator="/").alias("_key"),
+        pl.lit(file_id, dtype=pl.Int64).alias("_file_id"),
+    )
     con.register("staged_rows", frame.to_arrow())
     try:
         match = " AND ".join(f't."{k}" = s."{k}"' for k in spec.key)

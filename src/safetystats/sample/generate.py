@@ -216,6 +216,12 @@ class SampleCity:
         passed = (counts["trained"].to_numpy() * rng.uniform(0.85, 1.0, counts.height)).astype(int)
         return plan, counts.with_columns(pl.Series("passed", passed))
 
+    def _operators(self, ent: pl.DataFrame, d_idx: np.ndarray) -> list[str]:
+        """An operating enterprise of the same district for each site."""
+        by_district = ent.group_by("d_idx").agg("enterprise_id")
+        pools = dict(zip(by_district["d_idx"].to_list(), by_district["enterprise_id"].to_list(), strict=True))
+        return [pools[i][self.rng.integers(0, len(pools[i]))] if i in pools else None for i in d_idx]
+
     # --- video sites ----------------------------------------------------------------------
     def video_sites(self, ent: pl.DataFrame) -> pl.DataFrame:
         rng, n = self.rng, self.scale.sites
@@ -227,7 +233,7 @@ class SampleCity:
         has_date = rng.random(n) < 0.85
         return pl.DataFrame({
             "site_id": [f"GHQ{i:05d}" for i in range(n)],
-            "enterprise_id": ent["enterprise_id"].to_numpy()[rng.integers(0, ent.height, n)],
+            "enterprise_id": self._operators(ent, d_idx),
             "district": [self.districts[i].name for i in d_idx],
             "site_name": [f"{self.districts[i].name}输油管道高后果区{k:03d}" for k, i in enumerate(d_idx)],
             "high_consequence": _bool_text(hc),

@@ -1,0 +1,87 @@
+"""Great Expectations suites, one per dataset, built from the dataset specs and kept as
+JSON in the repository's ``expectations/`` folder (the file context's expectations store).
+
+Every expectation carries ``meta.rule_id`` (a rule of config/rules.toml) and
+``meta.report_column`` (the column whose value the quarantine shows)."""
+
+from __future__ import annotations
+
+import os
+
+from safetystats.config import Settings
+from safetystats.ingest.spec import DatasetSpec, load_specs
+from safetystats.paths import GX_ROOT
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+INGESTED_ON = "_ingested_on"
+ROW_ID = "_rid"
+
+
+def rule_for_unreadable(column) -> str:
+    if column.unknown == "warning":
+        return f"unknown_{column.name}" if column.name != "industry" else "unknown_industry"
+    kind = column.type
+    if kind.startswith("enum:"):
+        return "invalid_level" if kind == "enum:level" else "invalid_enum"
+    return {"int": "invalid_int", "number": "invalid_number", "bool": "invalid_bool", "date": "invalid_date",
+            "month": "invalid_month", "category": "invalid_category", "industry": "unknown_industry"}[kind]
+
+
+def expectation_specs(spec: DatasetSpec, checks: list[dict]) -> list[tuple[str, dict, dict]]:
+    """(expectation class name, kwargs, meta) for one dataset, in a stable order."""
+    out = []
+    for col in spec.columns:
+        if col.required:
+            kwargs = {"column": col.name}
+            if col.keeps_raw:  # an unreadable value is reported as such, not as blank
+                kwargs |= {"row_condition": f"`{col.raw_name}`.isnull()", "condition_parser": "pandas"}
+            out.append(("ExpectColumnValuesToNotBeNull", kwargs, {"rule_id": "required_missing", "report_column": col.name}))
+        if col.keeps_raw:
+            out.append(("ExpectColumnValuesToBeNull", {"column": col.raw_name},
+                        {"rule_id": rule_for_unreadable(col), "report_column": col.raw_name}))
+        if col.type in ("int", "number"):
+            out.append(("ExpectColumnValuesToBeBetween", {"column": col.name, "min_value": 0},
+                        {"rule_id": "negative_value", "report_column": col.name}))
+        if col.type in ("date", "month"):
+            out.append(("ExpectColumnPairValuesAToBeGreaterThanB",
+                        {"column_A": INGESTED_ON, "column_B": col.name, "or_equal": True,
+                         "ignore_row_if": "either_value_is_missing"},
+                        {"rule_id": "future_date", "report_column": col.name}))
+    for check in checks:
+        meta = {"rule_id": check["rule"], "report_column": check["report"]}
+        if check["expect"] == "a_ge_b":
+            out.append(("ExpectColumnPairValuesAToBeGreaterThanB",
+                        {"column_A": check["a"], "column_B": check["b"], "or_equal": True,
+                         "ignore_row_if": "either_value_is_missing"}, meta))
+        else:
+            name = "ExpectColumnValuesToBeNull" if check["expect"] == "null" else "ExpectColumnValuesToNotBeNull"
+            out.append((name, {"column": check["column"], "row_condition": check["when"],
+                               "condition_parser": "pandas"}, meta))
+    return out
+
+
+def context():
+    """The file-backed GX context of the repository (gx/great_expectations.yml)."""
+    import great_expectations as gx
+
+    ctx = gx.get_context(mode="file", project_root_dir=str(GX_ROOT))
+    return ctx
+
+
+def build_suites(settings: Settings, ctx=None):
+    """Create or update every dataset's suite in the expectations store."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    ctx = ctx or context()
+    rules = settings.rules
+    checks = settings.datasets.get("checks", {})
+    suites = []
+    for name, spec in load_specs(settings).items():
+        suite = gx.ExpectationSuite(name=name, meta={"dataset": spec.label_zh,
+                                                     "source": "DATA_SPEC section 4; generated from datasets.toml"})
+        for cls, kwargs, meta in expectation_specs(spec, checks.get(name, [])):
+            severity = "warning" if rules[meta["rule_id"]]["severity"] == "warning" else "critical"
+            suite.add_expectation(getattr(gxe, cls)(**kwargs, meta=meta, severity=severity))
+        suites.append(ctx.suites.add_or_update(suite))
+    return suites

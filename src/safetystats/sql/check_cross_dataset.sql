@@ -15,6 +15,10 @@ rec AS (
 SELECT dataset, _key, 'district' AS column_name, district AS raw_value, 'unknown_district' AS rule_id
 FROM rec WHERE district IS NOT NULL AND own_code IS NULL
 UNION ALL
+SELECT 'enterprises', _key, 'district', district, 'unknown_district'
+FROM enterprises e WHERE district IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM district_map m WHERE m.value = e.district AND m.code IS NOT NULL)
+UNION ALL
 SELECT dataset, _key, 'district', NULL, 'no_district'
 FROM rec WHERE district IS NULL AND NOT district_required AND reg_code IS NULL
 UNION ALL

@@ -1,0 +1,120 @@
+"""Small hand-made ledgers for validation and metric tests, written as CSV like Excel does."""
+
+from conftest import write_rows
+
+ENTERPRISES = [
+    ["统一社会信用代码", "企业名称", "所属区市", "行业领域", "是否高危行业", "从业人员数", "经营状态"],
+    ["E1", "甲化工有限公司", "环翠区", "危险化学品", "", "50", "在营"],
+    ["E2", "乙机械有限公司", "文登区", "工贸", "否", "20", ""],
+]
+HAZARD_HEADER = ["隐患编号", "统一社会信用代码", "所属区市", "隐患等级", "发现日期", "整改期限", "整改完成日期", "销号日期",
+                 "整改状态", "整改资金（万元）", "挂牌督办"]
+CLEAN_HAZARD = ["H1", "E1", "", "重大", "2024-03-01", "2024-04-01", "2024-03-20", "2024-03-25", "已销号", "2", "市级"]
+
+
+def write_clean(raw):
+    write_rows(raw / "enterprises" / "enterprises.csv", ENTERPRISES)
+    write_rows(raw / "hazards" / "hazards.csv", [HAZARD_HEADER, CLEAN_HAZARD])
+    write_rows(raw / "drills" / "drills.csv", [
+        ["演练编号", "统一社会信用代码", "所属区市", "演练日期", "演练类型", "不提前通知", "不设定脚本", "不预设场景", "不预设地点",
+         "是否四不演练", "参演人数"],
+        ["D1", "E1", "", "2024-05-01", "疏散", "是", "是", "是", "是", "是", "30"],
+    ])
+    write_rows(raw / "training_plan" / "plan.csv", [["统一社会信用代码", "培训类别", "三年培训任务数"], ["E1", "全员", "100"]])
+    write_rows(raw / "training_counts" / "counts.csv", [
+        ["统一社会信用代码", "培训类别", "统计月份", "培训人数", "考核合格人数"], ["E1", "全员", "2024-03", "10", "9"]])
+    write_rows(raw / "video_sites" / "sites.csv", [
+        ["点位编号", "所属区市", "是否高后果区", "是否安装智能视频监控", "安装日期"], ["V1", "环翠区", "是", "是", "2024-01-01"]])
+
+
+def write_broken(raw):
+    """Every rule of DATA_SPEC section 4, each broken by one row; see BROKEN for where."""
+    write_rows(raw / "enterprises" / "enterprises.csv", ENTERPRISES + [
+        ["E3", "丙养殖有限公司", "荣成市", "养殖业", "", "10", "在营"],
+        ["E4", "丁公司", "火星区", "工贸", "", "10", "在营"],
+        ["E5", "戊公司", "乳山市", "工贸", "", "-10", "在营"],
+    ])
+    write_rows(raw / "hazards" / "hazards.csv", [
+        HAZARD_HEADER, CLEAN_HAZARD,
+        ["H2", "E1", "环翠区", "一般", "2024-02-30", "", "", "", "", "", ""],
+        ["H3", "", "环翠区", "一般", "2024-03-01", "", "", "", "", "", ""],
+        ["H4", "E1", "环翠区", "特大", "2024-03-01", "", "", "", "", "", ""],
+        ["H5", "E1", "环翠区", "一般", "2024-03-10", "", "2024-03-01", "", "", "", ""],
+        ["H6", "E1", "环翠区", "一般", "2024-03-01", "", "", "2024-03-05", "", "", ""],
+        ["H7", "E1", "环翠区", "一般", "2024-03-01", "", "2024-03-10", "2024-03-05", "", "", ""],
+        ["H8", "E1", "环翠区", "一般", "2099-01-01", "", "", "", "", "", ""],
+        ["H9", "E1", "环翠区", "一般", "2024-03-01", "", "", "", "", "-3", ""],
+        ["H10", "E9", "", "一般", "2024-03-01", "", "", "", "", "", ""],
+        ["H11", "E9", "文登区", "一般", "2024-03-01", "", "", "", "", "", ""],
+        ["H12", "E1", "文登区", "一般", "2024-03-01", "", "", "", "", "", ""],
+        ["H13", "E1", "环翠区", "一般", "2024-03-01", "", "", "", "已销号", "", ""],
+        ["H14", "E1", "环翠区", "重大", "2024-03-01", "", "", "", "", "", ""],
+        ["H15", "E1", "环翠区", "一般", "2024-03-01", "", "", "", "", "", ""],
+        ["H15", "E1", "环翠区", "重大", "2024-03-01", "2024-05-01", "", "", "", "", ""],
+        ["H16", "E1", "环翠区", "一般", "2024-03-01", "", "", "", "", "", "很高"],
+        ["H17", "E1", "环翠区", "一般", "2024-03-01", "", "", "", "", "很多", ""],
+    ])
+    write_rows(raw / "drills" / "drills.csv", [
+        ["演练编号", "统一社会信用代码", "所属区市", "演练日期", "演练类型", "不提前通知", "不设定脚本", "不预设场景", "不预设地点",
+         "是否四不演练", "参演人数"],
+        ["D1", "E1", "", "2024-05-01", "疏散", "是", "是", "是", "是", "是", "30"],
+        ["D2", "E1", "", "2024-05-01", "桌面推演", "是", "是", "是", "是", "是", "30"],
+        ["D3", "E1", "", "2024-05-01", "综合", "是", "否", "是", "是", "是", "30"],
+        ["D4", "E1", "", "2024-05-01", "综合", "是", "是", "是", "是", "是", "-5"],
+        ["D5", "E1", "", "2024/5/1x", "综合", "是", "是", "是", "是", "是", "30"],
+        ["D6", "E1", "", "2024-05-01", "综合", "也许", "是", "是", "是", "否", "30"],
+    ])
+    write_rows(raw / "training_plan" / "plan.csv", [
+        ["统一社会信用代码", "培训类别", "三年培训任务数"], ["E1", "全员", "100"], ["E1", "班组长", "abc"]])
+    write_rows(raw / "training_counts" / "counts.csv", [
+        ["统一社会信用代码", "培训类别", "统计月份", "培训人数", "考核合格人数"],
+        ["E1", "全员", "2024-03", "10", "9"],
+        ["E1", "班组长", "2024-03", "10", "12"],
+        ["E1", "保安", "2024-03", "10", "9"],
+        ["E1", "全员", "2024-13", "10", "9"],
+        ["E1", "全员", "2024-04", "十", "9"],
+    ])
+    write_rows(raw / "video_sites" / "sites.csv", [
+        ["点位编号", "所属区市", "是否高后果区", "是否安装智能视频监控", "安装日期"],
+        ["V1", "环翠区", "是", "是", "2024-01-01"],
+        ["V2", "环翠区", "是", "也许", ""],
+        ["V3", "", "是", "是", ""],
+    ])
+
+
+# (dataset, file, row as the spreadsheet shows it, column, raw value, rule, severity)
+BROKEN = [
+    ("enterprises", "enterprises.csv", 4, "industry", "养殖业", "unknown_industry", "warning"),
+    ("enterprises", "enterprises.csv", 5, "district", "火星区", "unknown_district", "error"),
+    ("enterprises", "enterprises.csv", 6, "employees", "-10", "negative_value", "error"),
+    ("hazards", "hazards.csv", 3, "found_date", "2024-02-30", "invalid_date", "error"),
+    ("hazards", "hazards.csv", 4, "enterprise_id", None, "required_missing", "error"),
+    ("hazards", "hazards.csv", 5, "level", "特大", "invalid_level", "error"),
+    ("hazards", "hazards.csv", 6, "rectified_date", "2024-03-01", "rectified_before_found", "error"),
+    ("hazards", "hazards.csv", 7, "closed_date", "2024-03-05", "closed_without_rectified", "error"),
+    ("hazards", "hazards.csv", 8, "closed_date", "2024-03-05", "closed_before_rectified", "error"),
+    ("hazards", "hazards.csv", 9, "found_date", "2099-01-01", "future_date", "error"),
+    ("hazards", "hazards.csv", 10, "funds", "-3.0", "negative_value", "error"),
+    ("hazards", "hazards.csv", 11, "district", None, "no_district", "error"),
+    ("hazards", "hazards.csv", 11, "enterprise_id", "E9", "enterprise_unknown", "warning"),
+    ("hazards", "hazards.csv", 12, "enterprise_id", "E9", "enterprise_unknown", "warning"),
+    ("hazards", "hazards.csv", 13, "district", "文登区", "district_mismatch", "warning"),
+    ("hazards", "hazards.csv", 14, "status", "已销号", "status_mismatch", "warning"),
+    ("hazards", "hazards.csv", 15, "deadline", None, "major_without_deadline", "warning"),
+    ("hazards", "hazards.csv", 16, "hazard_id", "H15", "duplicate_conflict", "error"),
+    ("hazards", "hazards.csv", 17, "hazard_id", "H15", "duplicate_conflict", "error"),
+    ("hazards", "hazards.csv", 18, "supervision", "很高", "invalid_enum", "error"),
+    ("hazards", "hazards.csv", 19, "funds", "很多", "invalid_number", "error"),
+    ("drills", "drills.csv", 3, "drill_type", "桌面推演", "unknown_drill_type", "warning"),
+    ("drills", "drills.csv", 4, "unannounced", "是", "unannounced_mismatch", "warning"),
+    ("drills", "drills.csv", 5, "participants", "-5", "negative_value", "error"),
+    ("drills", "drills.csv", 6, "drill_date", "2024/5/1x", "invalid_date", "error"),
+    ("drills", "drills.csv", 7, "no_advance_notice", "也许", "invalid_bool", "error"),
+    ("training_plan", "plan.csv", 3, "task", "abc", "invalid_int", "error"),
+    ("training_counts", "counts.csv", 3, "passed", "12", "passed_exceeds_trained", "error"),
+    ("training_counts", "counts.csv", 4, "category", "保安", "invalid_category", "error"),
+    ("training_counts", "counts.csv", 5, "month", "2024-13", "invalid_month", "error"),
+    ("training_counts", "counts.csv", 6, "trained", "十", "invalid_int", "error"),
+    ("video_sites", "sites.csv", 3, "video_installed", "也许", "invalid_bool", "error"),
+    ("video_sites", "sites.csv", 4, "district", None, "required_missing", "error"),
+]

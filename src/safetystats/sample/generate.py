@@ -124,6 +124,8 @@ class SampleCity:
         rect = np.where(late, deadline + rng.integers(1, 60, n).astype("timedelta64[D]"),
                         found + rng.integers(1, 90, n).astype("timedelta64[D]"))
         rect = np.minimum(rect, deadline + np.timedelta64(90, "D"))
+        # the most diligent districts close every major hazard before the year ends
+        rect = np.where(major & (dil > 0.8), np.minimum(rect, np.datetime64(END)), rect)
         fixed &= rect <= np.datetime64(END)
         closed_ok = fixed & (rng.random(n) < 0.8)
         closed = rect + rng.integers(0, 20, n).astype("timedelta64[D]")
@@ -204,6 +206,7 @@ class SampleCity:
                              "task": task, "hazchem": ent["industry"].to_numpy()[rows_e] == "危险化学品"})
         dil = self.diligence[ent["d_idx"].to_numpy()[rows_e]]
         share = np.clip(rng.normal(0.35 + 0.55 * dil + 0.25 * plan["hazchem"].to_numpy(), 0.15), 0, 1.2)
+        share = np.where(plan["hazchem"].to_numpy() & (dil > 0.8), np.maximum(share, 1.0), share)
         total = np.round(task * share).astype(int)
         months = rng.integers(1, 5, len(rows_e))  # spread over 1-4 months
         idx = np.repeat(np.arange(len(rows_e)), months)

@@ -26,12 +26,12 @@ def _batch_definition(ctx, dataset: str):
         return asset.add_batch_definition_whole_dataframe("whole")
 
 
-def validate_frames(frames: dict[str, "pd.DataFrame"]) -> tuple[pl.DataFrame, list[dict]]:  # noqa: F821
+def validate_frames(frames: dict[str, "pd.DataFrame"], ctx=None) -> tuple[pl.DataFrame, list[dict]]:  # noqa: F821
     """Validate each dataset's pandas frame (with a ``_rid`` column) against its suite.
 
     Returns the failing rows and, per expectation, a summary (dataset, rule, type, checked,
     failed) for the validation report."""
-    ctx = context()
+    ctx = ctx or context()
     rows: list[dict] = []
     summary: list[dict] = []
     for dataset, frame in frames.items():

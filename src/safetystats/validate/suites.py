@@ -60,6 +60,16 @@ def expectation_specs(spec: DatasetSpec, checks: list[dict]) -> list[tuple[str, 
     return out
 
 
+def columns_used(expectations: list[tuple[str, dict, dict]], available: list[str]) -> list[str]:
+    """The columns a suite reads (its kwargs and the names in its row conditions), plus the row id."""
+    used = {ROW_ID}
+    for _, kwargs, _ in expectations:
+        used |= {kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs}
+        condition = kwargs.get("row_condition", "")
+        used |= {c for c in available if c in condition}
+    return [c for c in available if c in used]
+
+
 def context():
     """The file-backed GX context of the repository (gx/great_expectations.yml)."""
     import great_expectations as gx

@@ -1,0 +1,9 @@
+-- The latest event date in the validated store: the default as-of date.
+SELECT max(d) FROM (
+    SELECT max(found_date) AS d FROM curated_hazards
+    UNION ALL SELECT max(rectified_date) FROM curated_hazards
+    UNION ALL SELECT max(closed_date) FROM curated_hazards
+    UNION ALL SELECT max(drill_date) FROM curated_drills
+    UNION ALL SELECT max(installed_date) FROM curated_video_sites
+    UNION ALL SELECT max(last_day(month)) FROM curated_training_counts
+)

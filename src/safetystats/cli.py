@@ -6,6 +6,7 @@ still done); 2 usage or configuration error.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -109,6 +110,86 @@ def validate():
     result = run_validate(s)
     print_validation(result)
     console.print(f"quarantine: {s.reports / 'quarantine.csv'}   report: {s.reports / 'validation.html'}")
+
+
+JSON_FIELDS = ["scope", "district_code", "district", "target_id", "metric", "value", "threshold", "numerator",
+               "denominator", "status", "gap_count", "projected", "window_start", "deadline"]
+STATUS_STYLE = {"met": ("达标", "green"), "on_track": ("有望达标", "cyan"), "behind": ("滞后", "red"),
+                "no_data": ("无数据", "dim")}
+
+
+def parse_date(value: str | None):
+    import datetime as dt
+
+    from safetystats.vocab import clean_text, parse_date as parse
+
+    if value is None:
+        return None
+    parsed = parse(clean_text(value) or "")
+    if not isinstance(parsed, dt.date):
+        err.print(f"[red]--as-of {value!r} is not a date (YYYY-MM-DD)[/red]")
+        raise typer.Exit(2)
+    return parsed
+
+
+def attainment_json(frame) -> str:
+    import json
+
+    as_of = frame["as_of"][0].isoformat() if frame.height else None
+    rows = [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items() if k in JSON_FIELDS}
+            for row in frame.iter_rows(named=True)]
+    return json.dumps({"as_of": as_of, "rows": rows}, ensure_ascii=False, indent=1)
+
+
+@app.command()
+def attainment(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD; default: the latest event date")] = None,
+    district: Annotated[list[str] | None, typer.Option(help="a district (any spelling the registry resolves); repeat")] = None,
+    format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    output: Annotated[Path | None, typer.Option(help="write to this file instead of printing")] = None,
+):
+    """Print or write the attainment table: every target per district and for the whole city."""
+    from safetystats import atomic
+    from safetystats.metrics import attainment as compute
+
+    if format not in ("table", "csv", "json"):
+        err.print("[red]--format must be table, csv or json[/red]")
+        raise typer.Exit(2)
+    s = settings()
+    if not s.db.exists():
+        err.print(f"[red]no store at {s.db}: run ingest first[/red]")
+        raise typer.Exit(2)
+    try:
+        frame = compute(s, parse_date(as_of), district)
+    except ConfigError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    if format == "json":
+        text = attainment_json(frame)
+    elif format == "csv":
+        text = frame.select(JSON_FIELDS + ["name", "eval_date"]).write_csv()
+    else:
+        table = Table(title=f"安全生产治本攻坚 目标完成情况 · as of {frame['as_of'][0]}")
+        for col in ("区市", "目标", "完成值", "目标值", "分子/分母", "状态", "差额", "预计"):
+            table.add_column(col, justify="right" if col in ("完成值", "目标值", "分子/分母", "差额", "预计") else "left")
+        pct = lambda v: "—" if v is None else f"{v:.1%}"  # noqa: E731
+        for r in frame.iter_rows(named=True):
+            label, colour = STATUS_STYLE[r["status"]]
+            table.add_row(r["district"], r["name"], pct(r["value"]), pct(r["threshold"]),
+                          f"{r['numerator']}/{r['denominator']}", f"[{colour}]{label}[/{colour}]",
+                          "—" if r["gap_count"] is None else str(r["gap_count"]), pct(r["projected"]))
+        if output:
+            err.print("[red]--output needs --format csv or json[/red]")
+            raise typer.Exit(2)
+        console.print(table)
+        return
+    if output:
+        atomic.write_text(output, text + ("" if text.endswith("\n") else "\n"), bom=format == "csv")
+        console.print(f"wrote {output}")
+    elif format == "csv":
+        sys.stdout.write("\ufeff" + text)
+    else:
+        sys.stdout.write(text + "\n")
 
 
 @app.command()

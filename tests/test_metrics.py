@@ -137,14 +137,12 @@ def test_major_hazard_rectification_and_hazard_figures(settings):
     # E - 90: H2, H3 found, H2 rectified -> 1/2; falling, projected 1/3 - (1/6)(92/90)
     assert r["projected"] == pytest.approx(1 / 3 - (1 / 6) * 92 / 90)
     assert r["status"] == "behind"
-    f = hazard_figures(settings, as_of=D(2024, 9, 30)).filter(lambda_district := (
-        hazard_figures(settings, as_of=D(2024, 9, 30))["district"] == "环翠区")).to_dicts()[0]
+    f = hazard_figures(settings, as_of=D(2024, 9, 30), district="环翠区").to_dicts()[0]
     assert (f["major_open"], f["major_overdue"]) == (3, 2)   # H1, H3, H4 open; H1, H3 past deadline
     assert f["open_supervised"] == 2                          # H1 市级, H3 省级 (H4 无)
     assert f["five_complete_rate"] == pytest.approx(2 / 3)    # H1 and H4 complete; H3 has no plan
     assert f["on_time_rate"] == 1.0                           # H2 and H6 rectified before their deadlines
     assert f["median_days_to_rectify"] == 20.5                # 31 and 10 days
-    del lambda_district
 
 
 def test_evacuation_coverage_excludes_non_operating_and_needs_two_for_high_risk(settings):

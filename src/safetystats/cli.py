@@ -192,6 +192,56 @@ def attainment(
         sys.stdout.write(text + "\n")
 
 
+def run_bulletins(s: Settings, as_of=None, districts=None, jobs=None, lang=None) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from safetystats.metrics.engine import resolve_districts
+    from safetystats.report.run import bulletins as run_all
+
+    try:
+        count = len(resolve_districts(s, districts)) + 1
+    except ConfigError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    with Progress(TextColumn("[bold]bulletins"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.description}"), console=console) as progress:
+        task = progress.add_task("", total=count)
+
+        def advance(result):
+            mark = "[green]✓[/green]" if result.ok else "[red]✗[/red]"
+            progress.update(task, advance=1, description=f"{mark} {result.job.name} ({result.seconds:.1f}s)")
+
+        result = run_all(s, as_of, districts, jobs, lang, progress=advance)
+    for r in result.failed:
+        err.print(f"[red]failed:[/red] {r.job.name}: {r.error.splitlines()[0] if r.error else ''}"
+                  + (f" (executed notebook kept: {r.notebook})" if r.notebook else ""))
+    ok = len(result.results) - len(result.failed)
+    console.print(f"{ok} of {len(result.results)} bulletins written to {result.folder}")
+    console.print(f"index: {result.index}")
+    return 1 if result.failed else 0
+
+
+@app.command()
+def bulletins(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD; default: the latest event date")] = None,
+    district: Annotated[list[str] | None, typer.Option(help="only these districts (repeat); default: all")] = None,
+    jobs: Annotated[int | None, typer.Option(help="notebooks run in parallel; default: the core count")] = None,
+    lang: Annotated[str | None, typer.Option(help="zh | en; default: report.lang of the config")] = None,
+):
+    """Execute the notebooks with papermill into offline HTML bulletins and an index page."""
+    if lang not in (None, "zh", "en"):
+        err.print("[red]--lang must be zh or en[/red]")
+        raise typer.Exit(2)
+    if jobs is not None and jobs < 1:
+        err.print("[red]--jobs must be at least 1[/red]")
+        raise typer.Exit(2)
+    s = settings()
+    if not s.db.exists():
+        err.print(f"[red]no store at {s.db}: run ingest first[/red]")
+        raise typer.Exit(2)
+    raise typer.Exit(run_bulletins(s, parse_date(as_of), district, jobs, lang))
+
+
 @app.command()
 def run():
     """Sample data if the raw folder is empty, then ingest, validate and bulletins."""
@@ -206,6 +256,8 @@ def run():
     from safetystats.validate import validate as run_validate
 
     print_validation(run_validate(s))
+    console.print(f"quarantine: {s.reports / 'quarantine.csv'}   validation report: {s.reports / 'validation.html'}")
+    code = max(code, run_bulletins(s))
     raise typer.Exit(code)
 
 

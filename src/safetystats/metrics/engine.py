@@ -47,19 +47,24 @@ def _params(sql: str, values: dict) -> dict:
     return {name: values[name] for name in set(_PARAM.findall(sql))}
 
 
-def metric_counts(con, target: Target, dates: list[dt.date], settings: Settings) -> pl.DataFrame:
-    """(eval_date, district_code, is_total, numerator, denominator) for each evaluation date."""
+def query(con, name: str, settings: Settings, **values) -> pl.DataFrame:
+    """Run sql/<name>.sql, binding the named parameters it uses from ``values`` and the
+    vocabulary settings (cycle start, evacuation drill type and counts, active status)."""
     voc = settings.vocab
-    sql = load_sql(metric_definitions()[target.metric]["sql"])
-    values = {
-        "window_start": target.window_start, "eval_dates": dates,
-        "industry": target.scope.get("industry"), "hazchem": target.scope.get("hazchem"),
-        "high_risk": target.scope.get("high_risk"),
+    defaults = {
         "cycle_start_default": voc["training_cycle_start"], "evacuation_type": voc["evacuation_drill_type"],
         "required": voc["evacuation_drills_required"], "required_high_risk": voc["evacuation_drills_required_high_risk"],
-        "active_status": voc["default_enterprise_status"],
+        "active_status": voc["default_enterprise_status"], "district_code": None,
     }
-    return store.fetch_frame(con, sql, _params(sql, values))
+    sql = load_sql(name)
+    return store.fetch_frame(con, sql, _params(sql, defaults | values))
+
+
+def metric_counts(con, target: Target, dates: list[dt.date], settings: Settings) -> pl.DataFrame:
+    """(eval_date, district_code, is_total, numerator, denominator) for each evaluation date."""
+    return query(con, metric_definitions()[target.metric]["sql"], settings, window_start=target.window_start,
+                 eval_dates=dates, industry=target.scope.get("industry"), hazchem=target.scope.get("hazchem"),
+                 high_risk=target.scope.get("high_risk"))
 
 
 def gap_count(metric: str, threshold: Fraction, numerator: int, denominator: int) -> int | None:

@@ -1,0 +1,59 @@
+"""Small HTML pieces of the bulletins: banner, header, cards, tables. No external assets."""
+
+from __future__ import annotations
+
+import html as _html
+
+STATUS_COLOURS = {"met": "#1a7f37", "on_track": "#0969da", "behind": "#cf222e", "no_data": "#8c959f"}
+FONT = '"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif'
+PAGE_CSS = f"""
+body{{font-family:{FONT};margin:0 auto;max-width:1100px;padding:16px 24px;color:#1f2328;background:#fff}}
+h1{{font-size:24px;margin:8px 0}}h2{{font-size:19px;margin:28px 0 8px;border-bottom:2px solid #d0d7de;padding-bottom:4px}}
+h3{{font-size:16px;margin:18px 0 6px}}
+.banner{{background:#fff8c5;border:2px solid #d4a72c;color:#7d4e00;padding:10px 14px;font-weight:bold;margin:8px 0;border-radius:6px}}
+.meta{{color:#57606a;font-size:14px}}.meta b{{color:#1f2328}}
+.cards{{display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:12px;margin:12px 0}}
+.card{{border:1px solid #d0d7de;border-left:8px solid #8c959f;border-radius:6px;padding:10px 12px}}
+.card .name{{font-size:14px;color:#57606a;min-height:36px}}.card .value{{font-size:30px;font-weight:bold}}
+.card .status{{font-weight:bold}}.card .gap{{font-size:14px;margin-top:4px}}
+.figures{{display:flex;flex-wrap:wrap;gap:18px}}.figure{{flex:1 1 150px}}.figure .n{{font-size:24px;font-weight:bold}}
+table.t{{border-collapse:collapse;font-size:13px;margin:6px 0}}table.t td,table.t th{{border:1px solid #d0d7de;padding:4px 8px;text-align:left}}
+table.t th{{background:#f6f8fa}}table.t td.num{{text-align:right}}tr.overdue td{{background:#ffebe9}}
+.small{{font-size:12px;color:#57606a}}.foot{{font-size:13px;color:#424a53}}.foot li{{margin:4px 0}}
+a{{color:#0969da}}.pill{{display:inline-block;padding:2px 8px;border-radius:10px;color:#fff;font-size:12px}}
+"""
+
+
+def esc(value) -> str:
+    return _html.escape("" if value is None else str(value))
+
+
+def pct(value, digits: int = 1) -> str:
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+class Html:
+    """Displays as HTML in Jupyter and nbconvert."""
+
+    def __init__(self, markup: str):
+        self.markup = markup
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __str__(self) -> str:
+        return self.markup
+
+
+def table(head: list[str], rows: list[list], numeric: set[int] = frozenset(), row_classes: list[str] | None = None) -> str:
+    out = ['<table class="t"><tr>' + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"]
+    for i, row in enumerate(rows):
+        cls = f' class="{row_classes[i]}"' if row_classes and row_classes[i] else ""
+        cells = "".join(f'<td class="num">{esc(v)}</td>' if j in numeric else f"<td>{esc(v)}</td>"
+                        for j, v in enumerate(row))
+        out.append(f"<tr{cls}>{cells}</tr>")
+    return "".join(out) + "</table>"
+
+
+def pill(status: str, label: str) -> str:
+    return f'<span class="pill" style="background:{STATUS_COLOURS[status]}">{esc(label)}</span>'

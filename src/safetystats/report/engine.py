@@ -9,6 +9,8 @@ papermill engine ``safetystats_warm`` (also through the ``papermill.engine`` ent
 from __future__ import annotations
 
 import multiprocessing.util
+import tempfile
+from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
@@ -34,7 +36,9 @@ class WarmKernelEngine(NBClientEngine):
     def kernel(cls, kernel_name: str) -> AsyncKernelManager:
         km = cls._managers.get(kernel_name)
         if km is None or not run_sync(km.is_alive)():
-            km = AsyncKernelManager(kernel_name=kernel_name)
+            # local sockets (no TCP), in a folder of this worker's own so parallel kernels never meet
+            sockets = Path(tempfile.mkdtemp(prefix="safetystats-kernel-")) / "kernel"
+            km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=str(sockets))
             run_sync(km.start_kernel)()
             cls._managers[kernel_name] = km
             multiprocessing.util.Finalize(km, cls.shutdown, exitpriority=10)

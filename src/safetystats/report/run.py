@@ -128,7 +128,9 @@ def write_index(run: BulletinRun, attainment: pl.DataFrame, settings: Settings, 
         scope = next(iter(part.values()))["scope"]
         stem = CITY_NAME if scope == "total" else name
         res = results.get(stem)
-        if res is None:
+        if res is None and (run.folder / f"{stem}.html").exists():  # written by an earlier run
+            link = f'<a href="{esc(stem)}.html">{esc(name)}</a>'
+        elif res is None:
             link = esc(name)
         elif res.ok:
             link = f'<a href="{esc(stem)}.html">{esc(name)}</a>'
@@ -162,7 +164,7 @@ def bulletins(settings: Settings, as_of: dt.date | None = None, districts: list[
     with open_store(settings) as con:  # validates first when the store changed
         as_of = as_of or metrics.latest_event_date(con) or dt.date.today()
         chosen = metrics.resolve_districts(settings, districts)
-        table = metrics.attainment(settings, as_of, [d.code for d in chosen] if districts else None, lang, con)
+        table = metrics.attainment(settings, as_of, None, lang, con)  # the index lists every district
         is_sample = bool(metrics.query(con, "provenance", settings)["is_sample"].any())
     out_dir = settings.reports / as_of.isoformat()
     out_dir.mkdir(parents=True, exist_ok=True)

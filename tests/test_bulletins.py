@@ -1,0 +1,180 @@
+"""Bulletins: papermill runs with a real kernel, offline HTML, opened in headless Chromium."""
+
+import json
+import re
+from html.parser import HTMLParser
+
+import nbformat
+import papermill as pm
+import pytest
+from browser import chromium, console_errors, requested_urls, screenshot
+from typer.testing import CliRunner
+
+from safetystats.config import load_settings, settings_toml
+from safetystats.ingest import ingest
+from safetystats.paths import NOTEBOOKS_DIR
+from safetystats.report import run as runner
+from safetystats.sample import write_sample
+
+LEAVES_THE_MACHINE = ("http:", "https:", "ws:", "wss:", "ftp:")
+EXTERNAL = re.compile(r"<(script|link)[^>]+(src|href)=[\"']?(https?:)?//", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bulletins")
+    s = load_settings(raw=root / "raw", db=root / "store.duckdb", reports=root / "reports")
+    write_sample(s.raw, s, seed=11, scale_name="small")
+    ingest(None, s)
+    config = root / "safetystats.toml"
+    config.write_text(settings_toml(s), encoding="utf-8")
+    return s, config, runner.bulletins(s, jobs=2)
+
+
+def test_every_bulletin_is_written_offline_and_small(built):
+    settings, _, run = built
+    assert not run.failed, [r.error for r in run.failed]
+    names = {r.job.name for r in run.results}
+    assert names == {"city_overview"} | set(settings.registry.names())
+    for r in run.results:
+        page = r.html.read_text(encoding="utf-8")
+        assert r.html.stat().st_size <= 5_000_000, r.html
+        assert not EXTERNAL.search(page), r.html
+        assert page.count("Plotly.newPlot") >= 1 and page.count("plotly.js v") == 1  # plotly.js embedded once
+        assert "样例数据" in page  # sample data says so on every page
+    index = run.index.read_text(encoding="utf-8")
+    assert all(f'href="{n}.html"' in index for n in names)
+    assert "样例数据" in index and not EXTERNAL.search(index)
+
+
+class Cards(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.cards = {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "div" and "data-target" in a and "data-status" in a:
+            self.cards[a["data-target"]] = a
+
+
+def test_bulletin_numbers_equal_the_attainment_json(built):
+    settings, config, run = built
+    from safetystats.cli import app
+
+    result = CliRunner().invoke(app, ["--config", str(config), "attainment", "--format", "json", "--district", "文登",
+                                      "--as-of", run.as_of.isoformat()])
+    assert result.exit_code == 0, result.output
+    rows = [r for r in json.loads(result.output)["rows"] if r["scope"] == "district"]
+    parser = Cards()
+    parser.feed((run.folder / "文登区.html").read_text(encoding="utf-8"))
+    assert set(parser.cards) == {r["target_id"] for r in rows}
+    for r in rows:
+        card = parser.cards[r["target_id"]]
+        assert card["data-status"] == r["status"]
+        assert (int(card["data-numerator"]), int(card["data-denominator"])) == (r["numerator"], r["denominator"])
+        assert card["data-value"] == str(r["value"])
+        assert card["data-gap"] == str(r["gap_count"])
+
+
+def test_index_and_a_bulletin_in_headless_chromium_without_network(built, tmp_path):
+    _, _, run = built
+    driver = chromium(tmp_path)
+    try:
+        driver.get(run.index.as_uri())
+        assert "通报目录" in driver.find_element("tag name", "body").text
+        assert len(driver.find_elements("css selector", "td[data-status]")) == 6 * 8
+        screenshot(driver, "index.png")
+        driver.get((run.folder / "环翠区.html").as_uri())
+        driver.implicitly_wait(5)
+        plots = driver.find_elements("css selector", ".js-plotly-plot")
+        assert len(plots) == 5
+        for plot in plots:  # every chart drawn
+            assert plot.find_elements("css selector", "svg.main-svg")
+        text = driver.find_element("tag name", "body").text
+        assert "环翠区" in text and "目标完成情况" in text and "“四不”演练占比" in text
+        shot = screenshot(driver, "district_bulletin.png")
+        assert shot.stat().st_size > 20_000
+        assert console_errors(driver) == []
+        urls = requested_urls(driver)
+        assert any(u.startswith("file:") and "html" in u for u in urls)  # the log does see requests
+        assert [u for u in urls if u.startswith(LEAVES_THE_MACHINE)] == []
+    finally:
+        driver.quit()
+
+
+def test_validation_report_renders_offline_in_chromium(built, tmp_path):
+    settings, _, _ = built
+    driver = chromium(tmp_path)
+    try:
+        driver.get((settings.reports / "validation.html").as_uri())
+        text = driver.find_element("tag name", "body").text
+        assert "数据校验报告" in text and "隐患台账" in text
+        screenshot(driver, "validation_report.png")
+        assert console_errors(driver) == []
+        assert [u for u in requested_urls(driver) if u.startswith(LEAVES_THE_MACHINE)] == []
+    finally:
+        driver.quit()
+
+
+def test_a_failing_bulletin_leaves_the_others_and_the_index_correct(built, monkeypatch, tmp_path):
+    settings, _, _ = built
+    real_plan = runner.plan_jobs
+
+    def plan_with_a_broken_district(*args, **kwargs):
+        jobs = real_plan(*args, **kwargs)
+        broken = runner.Job("火星区", runner.DISTRICT_NOTEBOOK, {**jobs[-1].parameters, "district": "火星区"}, "火星区")
+        return [*jobs, broken]
+
+    monkeypatch.setattr(runner, "plan_jobs", plan_with_a_broken_district)
+    run = runner.bulletins(settings, districts=["环翠区"], jobs=2)
+    assert [r.job.name for r in run.failed] == ["火星区"]
+    failure = run.failed[0]
+    assert "unknown district" in failure.error and failure.notebook.exists()
+    kept = nbformat.read(failure.notebook, as_version=4)
+    assert any(o.get("ename") for c in kept.cells for o in c.get("outputs", []))
+    ok = {r.job.name for r in run.results if r.ok}
+    assert ok == {"city_overview", "环翠区"}
+    index = run.index.read_text(encoding="utf-8")
+    assert 'href="环翠区.html"' in index and 'href="city_overview.html"' in index
+
+
+def test_explore_notebook_runs(built, tmp_path):
+    _, config, _ = built
+    out = tmp_path / "explore.ipynb"
+    pm.execute_notebook(str(NOTEBOOKS_DIR / "explore.ipynb"), str(out), parameters={"config": str(config)},
+                        kernel_name="python3", progress_bar=False)
+    nb = nbformat.read(out, as_version=4)
+    assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_notebook_parameters_match_the_cli():
+    import typer.main
+
+    from safetystats.cli import app
+
+    command = typer.main.get_command(app).commands["bulletins"]
+    cli_options = {p.name for p in command.params}
+    district = set(pm.inspect_notebook(str(NOTEBOOKS_DIR / "district_bulletin.ipynb")))
+    city = set(pm.inspect_notebook(str(NOTEBOOKS_DIR / "city_overview.ipynb")))
+    # --config is the global option; --jobs is the runner's own
+    assert district == {"district", "as_of", "lang"} | {"config"}
+    assert city == {"as_of", "lang", "config"}
+    assert {"district", "as_of", "lang", "jobs"} == cli_options
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb")))
+def test_committed_notebooks_carry_no_outputs(name):
+    nb = nbformat.read(NOTEBOOKS_DIR / name, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, name
+
+
+def test_bulletin_notebooks_are_thin():
+    """One library call per cell: no SQL, no function definitions, no loops."""
+    for name in ("district_bulletin.ipynb", "city_overview.ipynb"):
+        nb = nbformat.read(NOTEBOOKS_DIR / name, as_version=4)
+        for cell in nb.cells:
+            code = cell.source
+            assert "SELECT" not in code.upper().split("#")[0] and "def " not in code and "for " not in code, code

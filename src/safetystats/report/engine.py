@@ -31,6 +31,7 @@ class _ResettingClient(PapermillNotebookClient):
 
 class WarmKernelEngine(NBClientEngine):
     _managers: dict[str, AsyncKernelManager] = {}
+    last_notebook = None  # the notebook most recently executed (kept for diagnosis when it fails)
 
     @classmethod
     def kernel(cls, kernel_name: str) -> AsyncKernelManager:
@@ -60,6 +61,7 @@ class WarmKernelEngine(NBClientEngine):
         final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
                              kernel_name=kernel_name, log=logger, log_output=log_output,
                              stdout_file=stdout_file, stderr_file=stderr_file)
+        cls.last_notebook = nb_man.nb
         client = _ResettingClient(nb_man, km=cls.kernel(kernel_name), **final)
         try:
             return client.execute()

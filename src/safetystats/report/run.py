@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tempfile
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -82,25 +81,24 @@ def _run_job(job: Job, out_dir: Path, lang: str) -> JobResult:
     from safetystats.report import engine
 
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="bulletin-") as tmp:
-        executed = Path(tmp) / f"{job.name}.ipynb"
-        try:
-            pm.execute_notebook(str(job.notebook), str(executed), parameters=job.parameters,
-                                engine_name=engine.ENGINE_NAME, kernel_name="python3", progress_bar=False,
-                                log_output=False, report_mode=False)
-            nb = nbformat.read(executed, as_version=4)
-            page = export_html(nb, job.title, lang)
-            target = atomic.write_text(out_dir / f"{job.name}.html", page)
-            return JobResult(job, True, html=target, seconds=time.perf_counter() - started, size=len(page.encode()))
-        except Exception as exc:  # one failing bulletin must not stop the others
-            kept = None
-            if executed.exists():
-                kept = out_dir / "failed" / f"{job.name}.ipynb"
-                atomic.write_bytes(kept, executed.read_bytes())
-            message = f"{type(exc).__name__}: {exc}".strip()
-            if not kept:
-                message += "\n" + traceback.format_exc(limit=3)
-            return JobResult(job, False, notebook=kept, error=message[:4000], seconds=time.perf_counter() - started)
+    engine.WarmKernelEngine.last_notebook = None
+    try:
+        # no output path: papermill would rewrite the whole notebook (plotly.js and all) after every cell
+        nb = pm.execute_notebook(str(job.notebook), None, parameters=job.parameters, engine_name=engine.ENGINE_NAME,
+                                 kernel_name="python3", progress_bar=False, log_output=False, report_mode=False)
+        page = export_html(nb, job.title, lang)
+        target = atomic.write_text(out_dir / f"{job.name}.html", page)
+        (out_dir / "failed" / f"{job.name}.ipynb").unlink(missing_ok=True)  # an earlier failure is mended
+        return JobResult(job, True, html=target, seconds=time.perf_counter() - started, size=len(page.encode()))
+    except Exception as exc:  # one failing bulletin must not stop the others
+        kept = None
+        executed = engine.WarmKernelEngine.last_notebook
+        if executed is not None:
+            kept = atomic.write_text(out_dir / "failed" / f"{job.name}.ipynb", nbformat.writes(executed))
+        message = f"{type(exc).__name__}: {exc}".strip()
+        if kept is None:
+            message += "\n" + traceback.format_exc(limit=3)
+        return JobResult(job, False, notebook=kept, error=message[:4000], seconds=time.perf_counter() - started)
 
 
 def plan_jobs(settings: Settings, as_of: dt.date, districts: list, lang: str, config_path: Path,

@@ -40,7 +40,9 @@ def test_every_bulletin_is_written_offline_and_small(built):
         page = r.html.read_text(encoding="utf-8")
         assert r.html.stat().st_size <= 5_000_000, r.html
         assert not EXTERNAL.search(page), r.html
-        assert page.count("Plotly.newPlot") >= 1 and page.count("plotly.js v") == 1  # plotly.js embedded once
+        assert (
+            page.count("Plotly.newPlot") >= 1 and page.count("plotly.js v") == 1
+        )  # plotly.js embedded once
         assert "样例数据" in page  # sample data says so on every page
     index = run.index.read_text(encoding="utf-8")
     assert all(f'href="{n}.html"' in index for n in names)
@@ -62,8 +64,20 @@ def test_bulletin_numbers_equal_the_attainment_json(built):
     settings, config, run = built
     from safetystats.cli import app
 
-    result = CliRunner().invoke(app, ["--config", str(config), "attainment", "--format", "json", "--district", "文登",
-                                      "--as-of", run.as_of.isoformat()])
+    result = CliRunner().invoke(
+        app,
+        [
+            "--config",
+            str(config),
+            "attainment",
+            "--format",
+            "json",
+            "--district",
+            "文登",
+            "--as-of",
+            run.as_of.isoformat(),
+        ],
+    )
     assert result.exit_code == 0, result.output
     rows = [r for r in json.loads(result.output)["rows"] if r["scope"] == "district"]
     parser = Cards()
@@ -72,7 +86,10 @@ def test_bulletin_numbers_equal_the_attainment_json(built):
     for r in rows:
         card = parser.cards[r["target_id"]]
         assert card["data-status"] == r["status"]
-        assert (int(card["data-numerator"]), int(card["data-denominator"])) == (r["numerator"], r["denominator"])
+        assert (int(card["data-numerator"]), int(card["data-denominator"])) == (
+            r["numerator"],
+            r["denominator"],
+        )
         assert card["data-value"] == str(r["value"])
         assert card["data-gap"] == str(r["gap_count"])
 
@@ -123,7 +140,12 @@ def test_a_failing_bulletin_leaves_the_others_and_the_index_correct(built, monke
 
     def plan_with_a_broken_district(*args, **kwargs):
         jobs = real_plan(*args, **kwargs)
-        broken = runner.Job("火星区", runner.DISTRICT_NOTEBOOK, {**jobs[-1].parameters, "district": "火星区"}, "火星区")
+        broken = runner.Job(
+            "火星区",
+            runner.DISTRICT_NOTEBOOK,
+            {**jobs[-1].parameters, "district": "火星区"},
+            "火星区",
+        )
         return [*jobs, broken]
 
     monkeypatch.setattr(runner, "plan_jobs", plan_with_a_broken_district)
@@ -142,8 +164,13 @@ def test_a_failing_bulletin_leaves_the_others_and_the_index_correct(built, monke
 def test_explore_notebook_runs(built, tmp_path):
     _, config, _ = built
     out = tmp_path / "explore.ipynb"
-    pm.execute_notebook(str(NOTEBOOKS_DIR / "explore.ipynb"), str(out), parameters={"config": str(config)},
-                        kernel_name="python3", progress_bar=False)
+    pm.execute_notebook(
+        str(NOTEBOOKS_DIR / "explore.ipynb"),
+        str(out),
+        parameters={"config": str(config)},
+        kernel_name="python3",
+        progress_bar=False,
+    )
     nb = nbformat.read(out, as_version=4)
     assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
 
@@ -177,4 +204,8 @@ def test_bulletin_notebooks_are_thin():
         nb = nbformat.read(NOTEBOOKS_DIR / name, as_version=4)
         for cell in nb.cells:
             code = cell.source
-            assert "SELECT" not in code.upper().split("#")[0] and "def " not in code and "for " not in code, code
+            assert (
+                "SELECT" not in code.upper().split("#")[0]
+                and "def " not in code
+                and "for " not in code
+            ), code

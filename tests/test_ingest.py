@@ -15,7 +15,15 @@ from safetystats.ingest.spec import load_specs
 from safetystats.ingest.store import connect, ensure_schema
 from safetystats.sample.writers import write_xls, write_xlsx
 
-HAZARD_HEADER = ["隐患编号", "统一社会信用代码", "所属区市", "隐患等级", "发现日期", "整改完成日期", "整改资金（万元）"]
+HAZARD_HEADER = [
+    "隐患编号",
+    "统一社会信用代码",
+    "所属区市",
+    "隐患等级",
+    "发现日期",
+    "整改完成日期",
+    "整改资金（万元）",
+]
 
 
 def one(results):
@@ -24,22 +32,52 @@ def one(results):
 
 
 def test_gb18030_csv_with_title_traditional_headers_and_footer(settings):
-    path = write_rows(settings.raw / "hazards" / "h.csv", [
-        ["环翠区重大事故隐患台账（2024年）"],
-        ["填报单位：环翠区应急管理局"],
-        ["隱患編號", "統一社會信用代碼", "所屬區市", "隱患等級", "發現日期", "整改完成日期", "整改資金（萬元）"],
-        ["H1", "91371002a", "環翠區", "重大", "2024年3月20日", "2024/4/1", "1,234"],
-        ["H2", "91371002B", "环翠", "一般隐患", "20240320", "", "５万元"],
-        ["填报人：张三", "", "", "", "", "", ""],
-        ["审核人：李四"],
-    ], encoding="gb18030")
+    path = write_rows(
+        settings.raw / "hazards" / "h.csv",
+        [
+            ["环翠区重大事故隐患台账（2024年）"],
+            ["填报单位：环翠区应急管理局"],
+            [
+                "隱患編號",
+                "統一社會信用代碼",
+                "所屬區市",
+                "隱患等級",
+                "發現日期",
+                "整改完成日期",
+                "整改資金（萬元）",
+            ],
+            ["H1", "91371002a", "環翠區", "重大", "2024年3月20日", "2024/4/1", "1,234"],
+            ["H2", "91371002B", "环翠", "一般隐患", "20240320", "", "５万元"],
+            ["填报人：张三", "", "", "", "", "", ""],
+            ["审核人：李四"],
+        ],
+        encoding="gb18030",
+    )
     r = one(ingest([path], settings))
     assert r.status == "ingested", r.message
-    assert (r.rows_read, r.rows_stored, r.rows_held, r.rows_skipped, r.title_rows) == (4, 2, 0, 2, 2)
-    rows = query(settings, "SELECT hazard_id, enterprise_id, district, level, found_date, rectified_date, funds, _row "
-                           "FROM hazards ORDER BY hazard_id")
+    assert (r.rows_read, r.rows_stored, r.rows_held, r.rows_skipped, r.title_rows) == (
+        4,
+        2,
+        0,
+        2,
+        2,
+    )
+    rows = query(
+        settings,
+        "SELECT hazard_id, enterprise_id, district, level, found_date, rectified_date, funds, _row "
+        "FROM hazards ORDER BY hazard_id",
+    )
     assert rows == [
-        ("H1", "91371002A", "環翠區", "major", dt.date(2024, 3, 20), dt.date(2024, 4, 1), 1234.0, 4),
+        (
+            "H1",
+            "91371002A",
+            "環翠區",
+            "major",
+            dt.date(2024, 3, 20),
+            dt.date(2024, 4, 1),
+            1234.0,
+            4,
+        ),
         ("H2", "91371002B", "环翠", "general", dt.date(2024, 3, 20), None, 5.0, 5),
     ]
     assert query(settings, "SELECT encoding FROM ingest_files") == [("gb18030",)]
@@ -47,8 +85,11 @@ def test_gb18030_csv_with_title_traditional_headers_and_footer(settings):
 
 @pytest.mark.parametrize("bom", [True, False])
 def test_utf8_with_and_without_bom(settings, bom):
-    path = write_rows(settings.raw / "hazards" / "h.csv", [HAZARD_HEADER, ["H1", "E1", "文登区", "一般", "2024-01-02", "", ""]],
-                      bom=bom)
+    path = write_rows(
+        settings.raw / "hazards" / "h.csv",
+        [HAZARD_HEADER, ["H1", "E1", "文登区", "一般", "2024-01-02", "", ""]],
+        bom=bom,
+    )
     assert one(ingest([path], settings)).rows_stored == 1
     assert query(settings, "SELECT hazard_id FROM hazards") == [("H1",)]
 
@@ -57,7 +98,10 @@ def test_other_encodings_are_a_clear_error_and_do_not_stop_other_files(settings)
     bad = settings.raw / "hazards" / "a_bad.csv"
     bad.parent.mkdir(parents=True)
     bad.write_bytes("隐患编号,发现日期\n".encode("utf-16"))
-    good = write_rows(settings.raw / "hazards" / "b_good.csv", [HAZARD_HEADER, ["H1", "E1", "文登区", "一般", "2024-01-02"]])
+    good = write_rows(
+        settings.raw / "hazards" / "b_good.csv",
+        [HAZARD_HEADER, ["H1", "E1", "文登区", "一般", "2024-01-02"]],
+    )
     results = ingest(None, settings)
     assert [r.path for r in results] == [bad, good]
     assert results[0].status == "failed"
@@ -74,17 +118,40 @@ def test_read_error_names_the_file(tmp_path):
 
 def test_xlsx_two_sheets_excel_date_cells_serials_and_text_dates(settings):
     header = ["隐患编号", "信用代码", "区市", "等级", "排查日期", "整改期限"]
-    write_xlsx(settings.raw / "hazards" / "h.xlsx", {
-        "一月": pl.DataFrame({"隐患编号": ["A1", "A2"], "信用代码": ["E1", "E2"], "区市": ["高区", "经区"],
-                             "等级": ["重大", "一般"], "排查日期": [dt.date(2024, 1, 5), dt.date(2024, 1, 6)],
-                             "整改期限": ["2024年2月1日", "45371"]}),
-        "二月": pl.DataFrame({h: [v] for h, v in zip(header, ["B1", "E3", "临港", "重大事故隐患", "2024.2.9", "20240301"],
-                                                     strict=True)}),
-    }, titles=["2024年隐患台账（样例）"], footers=["合计：3条"])
+    write_xlsx(
+        settings.raw / "hazards" / "h.xlsx",
+        {
+            "一月": pl.DataFrame(
+                {
+                    "隐患编号": ["A1", "A2"],
+                    "信用代码": ["E1", "E2"],
+                    "区市": ["高区", "经区"],
+                    "等级": ["重大", "一般"],
+                    "排查日期": [dt.date(2024, 1, 5), dt.date(2024, 1, 6)],
+                    "整改期限": ["2024年2月1日", "45371"],
+                }
+            ),
+            "二月": pl.DataFrame(
+                {
+                    h: [v]
+                    for h, v in zip(
+                        header,
+                        ["B1", "E3", "临港", "重大事故隐患", "2024.2.9", "20240301"],
+                        strict=True,
+                    )
+                }
+            ),
+        },
+        titles=["2024年隐患台账（样例）"],
+        footers=["合计：3条"],
+    )
     r = one(ingest(None, settings))
     # each sheet: one title row above the header, one 合计 footer below the data
     assert (r.rows_read, r.rows_stored, r.rows_skipped, r.title_rows) == (5, 3, 2, 2)
-    rows = query(settings, "SELECT hazard_id, found_date, deadline, _sheet, _row FROM hazards ORDER BY hazard_id")
+    rows = query(
+        settings,
+        "SELECT hazard_id, found_date, deadline, _sheet, _row FROM hazards ORDER BY hazard_id",
+    )
     assert rows == [
         ("A1", dt.date(2024, 1, 5), dt.date(2024, 2, 1), "一月", 3),
         ("A2", dt.date(2024, 1, 6), dt.date(2024, 3, 20), "一月", 4),
@@ -93,13 +160,25 @@ def test_xlsx_two_sheets_excel_date_cells_serials_and_text_dates(settings):
 
 
 def test_xls_workbook(settings):
-    write_xls(settings.raw / "video_sites" / "v.xls", pl.DataFrame({
-        "点位编号": ["V1", "V2"], "所属区市": ["荣成市", "乳山"], "是否高后果区": ["是", "是"],
-        "是否安装智能视频监控": ["已安装", "未安装"], "安装日期": [dt.date(2024, 5, 1), None]}), "表1",
-        titles=["视频监控台账"])
+    write_xls(
+        settings.raw / "video_sites" / "v.xls",
+        pl.DataFrame(
+            {
+                "点位编号": ["V1", "V2"],
+                "所属区市": ["荣成市", "乳山"],
+                "是否高后果区": ["是", "是"],
+                "是否安装智能视频监控": ["已安装", "未安装"],
+                "安装日期": [dt.date(2024, 5, 1), None],
+            }
+        ),
+        "表1",
+        titles=["视频监控台账"],
+    )
     assert one(ingest(None, settings)).rows_stored == 2
-    assert query(settings, "SELECT site_id, video_installed, installed_date, _row FROM video_sites ORDER BY 1") == [
-        ("V1", True, dt.date(2024, 5, 1), 3), ("V2", False, None, 4)]
+    assert query(
+        settings,
+        "SELECT site_id, video_installed, installed_date, _row FROM video_sites ORDER BY 1",
+    ) == [("V1", True, dt.date(2024, 5, 1), 3), ("V2", False, None, 4)]
 
 
 def test_every_header_alias_of_every_dataset_is_recognised(settings):
@@ -107,7 +186,9 @@ def test_every_header_alias_of_every_dataset_is_recognised(settings):
     specs = load_specs(settings)
     checked = 0
     for spec in specs.values():
-        required = {c: c_obj.headers[0] for c_obj in spec.columns if c_obj.required for c in [c_obj.name]}
+        required = {
+            c: c_obj.headers[0] for c_obj in spec.columns if c_obj.required for c in [c_obj.name]
+        }
         for column in spec.columns:
             for alias in column.headers:
                 headers = dict(required)
@@ -115,44 +196,64 @@ def test_every_header_alias_of_every_dataset_is_recognised(settings):
                 # an alias that another column uses first is that column's (e.g. 编号)
                 names = list(headers.values())
                 mapped = {spec.header_map[V.normalize_header(h)] for h in names}
-                assert column.name in mapped or spec.header_map[V.normalize_header(alias)] != column.name
+                assert (
+                    column.name in mapped
+                    or spec.header_map[V.normalize_header(alias)] != column.name
+                )
                 checked += 1
     assert checked > 150
 
 
 def test_alias_families_map_through_ingest(settings):
-    write_rows(settings.raw / "training_counts" / "t.csv", [
-        ["信用代码", "人员类别", "年月", "本月培训人数", "合格人数"],
-        ["E1", "班组长", "2024年3月", "12人", "11"],
-        ["E1", "全员", "202404", "１,２００", "1100"],
-    ])
-    write_rows(settings.raw / "drills" / "d.csv", [
-        ["编号", "企业ID", "属地", "日期", "类型", "四不", "参加人数", "评估总结"],
-        ["D1", "E1", "文登", "2024/5/6", "逃生", "√", "30人", "有"],
-    ])
+    write_rows(
+        settings.raw / "training_counts" / "t.csv",
+        [
+            ["信用代码", "人员类别", "年月", "本月培训人数", "合格人数"],
+            ["E1", "班组长", "2024年3月", "12人", "11"],
+            ["E1", "全员", "202404", "１,２００", "1100"],
+        ],
+    )
+    write_rows(
+        settings.raw / "drills" / "d.csv",
+        [
+            ["编号", "企业ID", "属地", "日期", "类型", "四不", "参加人数", "评估总结"],
+            ["D1", "E1", "文登", "2024/5/6", "逃生", "√", "30人", "有"],
+        ],
+    )
     results = ingest(None, settings)
     assert [r.rows_stored for r in results] == [1, 2]
-    assert query(settings, "SELECT category, month, trained, passed FROM training_counts ORDER BY month") == [
-        ("班组长", dt.date(2024, 3, 1), 12, 11), ("全员", dt.date(2024, 4, 1), 1200, 1100)]
+    assert query(
+        settings, "SELECT category, month, trained, passed FROM training_counts ORDER BY month"
+    ) == [("班组长", dt.date(2024, 3, 1), 12, 11), ("全员", dt.date(2024, 4, 1), 1200, 1100)]
     # the single 四不 column sets all four flags when they are absent
-    assert query(settings, "SELECT drill_type, no_advance_notice, no_script, no_preset_scenario, "
-                           "no_preset_location, unannounced, participants, evaluated FROM drills") == [
-        ("疏散逃生", True, True, True, True, True, 30, True)]
+    assert query(
+        settings,
+        "SELECT drill_type, no_advance_notice, no_script, no_preset_scenario, "
+        "no_preset_location, unannounced, participants, evaluated FROM drills",
+    ) == [("疏散逃生", True, True, True, True, True, 30, True)]
 
 
 def test_dataset_detected_by_headers_outside_dataset_folders(settings):
-    write_rows(settings.raw / "misc" / "x.csv", [["演练编号", "统一社会信用代码", "演练日期"], ["D1", "E1", "2024-01-01"]])
+    write_rows(
+        settings.raw / "misc" / "x.csv",
+        [["演练编号", "统一社会信用代码", "演练日期"], ["D1", "E1", "2024-01-01"]],
+    )
     assert one(ingest(None, settings)).datasets == ["drills"]
 
 
 def test_folder_name_decides_the_dataset(settings):
     # 编号 + 信用代码 + 日期 fit drills by headers, but the folder says video_sites-like hazards
-    write_rows(settings.raw / "hazards" / "x.csv", [["编号", "统一社会信用代码", "等级", "发现日期"], ["H1", "E1", "一般", "2024-01-01"]])
+    write_rows(
+        settings.raw / "hazards" / "x.csv",
+        [["编号", "统一社会信用代码", "等级", "发现日期"], ["H1", "E1", "一般", "2024-01-01"]],
+    )
     assert one(ingest(None, settings)).datasets == ["hazards"]
 
 
 def test_two_datasets_fitting_equally_is_a_clear_error(settings):
-    write_rows(settings.raw / "x.csv", [["统一社会信用代码", "编号", "培训类别"], ["E1", "D1", "全员"]])
+    write_rows(
+        settings.raw / "x.csv", [["统一社会信用代码", "编号", "培训类别"], ["E1", "D1", "全员"]]
+    )
     r = one(ingest(None, settings))
     assert r.status == "failed"
     assert "x.csv" in r.message and "drills" in r.message and "training_plan" in r.message
@@ -165,7 +266,10 @@ def test_no_header_row_is_a_clear_error(settings):
 
 
 def test_reingesting_the_same_file_changes_nothing(settings):
-    path = write_rows(settings.raw / "hazards" / "h.csv", [HAZARD_HEADER, ["H1", "E1", "文登区", "一般", "2024-01-02"]])
+    path = write_rows(
+        settings.raw / "hazards" / "h.csv",
+        [HAZARD_HEADER, ["H1", "E1", "文登区", "一般", "2024-01-02"]],
+    )
     ingest(None, settings)
     before = query(settings, "SELECT * FROM hazards")
     r = one(ingest([path], settings))
@@ -175,47 +279,79 @@ def test_reingesting_the_same_file_changes_nothing(settings):
 
 
 def test_later_file_wins_and_the_replaced_row_goes_to_history(settings):
-    write_rows(settings.raw / "hazards" / "a.csv", [HAZARD_HEADER, ["H1", "E1", "文登区", "重大", "2024-01-02", ""],
-                                                    ["H2", "E1", "文登区", "一般", "2024-01-03", ""]])
-    write_rows(settings.raw / "hazards" / "b_update.csv", [HAZARD_HEADER, ["H1", "E1", "文登区", "重大", "2024-01-02", "2024-02-01"]])
+    write_rows(
+        settings.raw / "hazards" / "a.csv",
+        [
+            HAZARD_HEADER,
+            ["H1", "E1", "文登区", "重大", "2024-01-02", ""],
+            ["H2", "E1", "文登区", "一般", "2024-01-03", ""],
+        ],
+    )
+    write_rows(
+        settings.raw / "hazards" / "b_update.csv",
+        [HAZARD_HEADER, ["H1", "E1", "文登区", "重大", "2024-01-02", "2024-02-01"]],
+    )
     ingest(None, settings)
-    assert query(settings, "SELECT hazard_id, rectified_date, _file_id FROM hazards ORDER BY 1") == [
-        ("H1", dt.date(2024, 2, 1), 2), ("H2", None, 1)]
-    assert query(settings, "SELECT hazard_id, rectified_date, _file_id, _replaced_by_file_id FROM hazards_history") == [
-        ("H1", None, 1, 2)]
+    assert query(
+        settings, "SELECT hazard_id, rectified_date, _file_id FROM hazards ORDER BY 1"
+    ) == [("H1", dt.date(2024, 2, 1), 2), ("H2", None, 1)]
+    assert query(
+        settings,
+        "SELECT hazard_id, rectified_date, _file_id, _replaced_by_file_id FROM hazards_history",
+    ) == [("H1", None, 1, 2)]
 
 
 def test_duplicate_keys_in_one_file(settings):
-    write_rows(settings.raw / "hazards" / "h.csv", [
-        HAZARD_HEADER,
-        ["H1", "E1", "文登区", "一般", "2024-01-02"],
-        ["H1", "E1", "文登区", "一般", "2024-01-02"],   # identical: one kept
-        ["H2", "E1", "文登区", "一般", "2024-01-02"],
-        ["H2", "E1", "文登区", "重大", "2024-01-02"],   # conflict: both held
-    ])
+    write_rows(
+        settings.raw / "hazards" / "h.csv",
+        [
+            HAZARD_HEADER,
+            ["H1", "E1", "文登区", "一般", "2024-01-02"],
+            ["H1", "E1", "文登区", "一般", "2024-01-02"],  # identical: one kept
+            ["H2", "E1", "文登区", "一般", "2024-01-02"],
+            ["H2", "E1", "文登区", "重大", "2024-01-02"],  # conflict: both held
+        ],
+    )
     r = one(ingest(None, settings))
     assert (r.rows_read, r.rows_stored, r.rows_held, r.rows_skipped) == (4, 1, 2, 1)
     assert query(settings, "SELECT hazard_id FROM hazards") == [("H1",)]
     assert query(settings, "SELECT row_no, rule_id, raw_value FROM held_rows ORDER BY row_no") == [
-        (4, "duplicate_conflict", "H2"), (5, "duplicate_conflict", "H2")]
+        (4, "duplicate_conflict", "H2"),
+        (5, "duplicate_conflict", "H2"),
+    ]
 
 
 def test_unreadable_cells_keep_their_raw_text_for_validation(settings):
-    write_rows(settings.raw / "hazards" / "h.csv", [
-        HAZARD_HEADER,
-        ["H1", "E1", "文登区", "特大", "2024-02-30", "", "-3"],
-        ["H2", "", "文登区", "一般", "2024-01-01"],   # part of nothing: key present, enterprise blank (stored, validated)
-    ])
-    write_rows(settings.raw / "training_counts" / "t.csv", [
-        ["统一社会信用代码", "培训类别", "统计月份", "培训人数"],
-        ["E1", "保安", "2024-05", "3"],          # a key column unreadable: held with its raw text
-        ["E1", "全员", "", "3"],                 # a key column blank: held as required
-    ])
+    write_rows(
+        settings.raw / "hazards" / "h.csv",
+        [
+            HAZARD_HEADER,
+            ["H1", "E1", "文登区", "特大", "2024-02-30", "", "-3"],
+            [
+                "H2",
+                "",
+                "文登区",
+                "一般",
+                "2024-01-01",
+            ],  # part of nothing: key present, enterprise blank (stored, validated)
+        ],
+    )
+    write_rows(
+        settings.raw / "training_counts" / "t.csv",
+        [
+            ["统一社会信用代码", "培训类别", "统计月份", "培训人数"],
+            ["E1", "保安", "2024-05", "3"],  # a key column unreadable: held with its raw text
+            ["E1", "全员", "", "3"],  # a key column blank: held as required
+        ],
+    )
     ingest(None, settings)
-    assert query(settings, "SELECT level, level__raw, found_date, found_date__raw, funds FROM hazards WHERE hazard_id='H1'") == [
-        (None, "特大", None, "2024-02-30", -3.0)]
-    assert query(settings, "SELECT row_no, rule_id, column_name, raw_value FROM held_rows ORDER BY row_no") == [
-        (2, "invalid_category", "category", "保安"), (3, "required_missing", "month", None)]
+    assert query(
+        settings,
+        "SELECT level, level__raw, found_date, found_date__raw, funds FROM hazards WHERE hazard_id='H1'",
+    ) == [(None, "特大", None, "2024-02-30", -3.0)]
+    assert query(
+        settings, "SELECT row_no, rule_id, column_name, raw_value FROM held_rows ORDER BY row_no"
+    ) == [(2, "invalid_category", "category", "保安"), (3, "required_missing", "month", None)]
 
 
 def test_row_accounting_for_every_sample_file(settings):
@@ -227,7 +363,10 @@ def test_row_accounting_for_every_sample_file(settings):
     for r in results:
         assert r.status == "ingested", r.message
         assert r.rows_read == r.rows_stored + r.rows_held + r.rows_skipped, r.path.name
-    logged = query(settings, "SELECT sum(rows_read), sum(rows_stored + rows_held + rows_skipped) FROM ingest_files")
+    logged = query(
+        settings,
+        "SELECT sum(rows_read), sum(rows_stored + rows_held + rows_skipped) FROM ingest_files",
+    )
     assert logged[0][0] == logged[0][1] == sum(r.rows_read for r in results)
     assert query(settings, "SELECT bool_and(is_sample) FROM ingest_files") == [(True,)]
 
@@ -244,16 +383,32 @@ def test_raw_files_are_never_modified(settings):
 
 def test_a_failure_in_the_middle_of_a_file_leaves_the_store_as_before(settings, monkeypatch):
     """Fault injection: the second dataset of a two-sheet workbook fails to store."""
-    write_rows(settings.raw / "hazards" / "a.csv", [HAZARD_HEADER, ["H1", "E1", "文登区", "一般", "2024-01-02"]])
+    write_rows(
+        settings.raw / "hazards" / "a.csv",
+        [HAZARD_HEADER, ["H1", "E1", "文登区", "一般", "2024-01-02"]],
+    )
     ingest(None, settings)
-    snapshot = {t: query(settings, f"SELECT * FROM {t} ORDER BY ALL") for t in
-                ("hazards", "hazards_history", "drills", "ingest_files", "held_rows")}
+    snapshot = {
+        t: query(settings, f"SELECT * FROM {t} ORDER BY ALL")
+        for t in ("hazards", "hazards_history", "drills", "ingest_files", "held_rows")
+    }
     book = settings.raw.parent / "book.xlsx"
-    write_xlsx(book, {
-        "隐患": pl.DataFrame({"隐患编号": ["H1", "H9"], "信用代码": ["E1", "E1"], "等级": ["重大", "一般"],
-                            "发现日期": ["2024-01-02", "2024-03-03"]}),
-        "演练": pl.DataFrame({"演练编号": ["D1"], "信用代码": ["E1"], "演练日期": ["2024-01-05"]}),
-    })
+    write_xlsx(
+        book,
+        {
+            "隐患": pl.DataFrame(
+                {
+                    "隐患编号": ["H1", "H9"],
+                    "信用代码": ["E1", "E1"],
+                    "等级": ["重大", "一般"],
+                    "发现日期": ["2024-01-02", "2024-03-03"],
+                }
+            ),
+            "演练": pl.DataFrame(
+                {"演练编号": ["D1"], "信用代码": ["E1"], "演练日期": ["2024-01-05"]}
+            ),
+        },
+    )
     from safetystats.ingest import store
 
     real_upsert = store.upsert
@@ -261,7 +416,7 @@ def test_a_failure_in_the_middle_of_a_file_leaves_the_store_as_before(settings, 
     def failing_upsert(con, spec, staged, file_id, now):
         if spec.name == "hazards":
             real_upsert(con, spec, staged, file_id, now)  # lands inside the transaction ...
-            raise OSError("disk full")                     # ... then the file fails
+            raise OSError("disk full")  # ... then the file fails
         return real_upsert(con, spec, staged, file_id, now)
 
     monkeypatch.setattr(store, "upsert", failing_upsert)
@@ -278,8 +433,13 @@ def test_a_failure_in_the_middle_of_a_file_leaves_the_store_as_before(settings, 
 def test_blank_lines_keep_spreadsheet_row_numbers(settings):
     path = settings.raw / "hazards" / "h.csv"
     path.parent.mkdir(parents=True)
-    path.write_text("隐患编号,统一社会信用代码,隐患等级,发现日期\nH1,E1,一般,2024-01-01\n\nH2,E1,一般,2024-01-02\n",
-                    encoding="utf-8")
+    path.write_text(
+        "隐患编号,统一社会信用代码,隐患等级,发现日期\nH1,E1,一般,2024-01-01\n\nH2,E1,一般,2024-01-02\n",
+        encoding="utf-8",
+    )
     r = one(ingest(None, settings))
     assert r.rows_read == 3 and r.rows_skipped == 1
-    assert query(settings, "SELECT hazard_id, _row FROM hazards ORDER BY 1") == [("H1", 2), ("H2", 4)]
+    assert query(settings, "SELECT hazard_id, _row FROM hazards ORDER BY 1") == [
+        ("H1", 2),
+        ("H2", 4),
+    ]

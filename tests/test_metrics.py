@@ -18,12 +18,27 @@ from safetystats.metrics.targets import parse_targets
 D = dt.date
 REGISTER = [
     ["统一社会信用代码", "企业名称", "所属区市", "行业领域", "从业人员数", "经营状态"],
-    ["E1", "甲化工", "环翠区", "危险化学品", "50", "在营"],      # hazchem, high-risk by industry
+    ["E1", "甲化工", "环翠区", "危险化学品", "50", "在营"],  # hazchem, high-risk by industry
     ["E2", "乙机械", "环翠区", "工贸", "20", "在营"],
-    ["E3", "丙机械", "文登区", "工贸", "20", "停产"],            # not 在营: out of enterprise denominators
-    ["E4", "丁建设", "371003", "建筑施工", "80", ""],           # district by code; blank status = 在营; high-risk
+    ["E3", "丙机械", "文登区", "工贸", "20", "停产"],  # not 在营: out of enterprise denominators
+    [
+        "E4",
+        "丁建设",
+        "371003",
+        "建筑施工",
+        "80",
+        "",
+    ],  # district by code; blank status = 在营; high-risk
 ]
-DRILL_HEADER = ["演练编号", "统一社会信用代码", "所属区市", "演练日期", "演练类型", "是否四不演练", "参演人数"]
+DRILL_HEADER = [
+    "演练编号",
+    "统一社会信用代码",
+    "所属区市",
+    "演练日期",
+    "演练类型",
+    "是否四不演练",
+    "参演人数",
+]
 
 
 def ledger(settings, **files):
@@ -40,12 +55,23 @@ def row(frame, target, district):
 
 
 def unannounced_drills():
-    rows = [DRILL_HEADER, ["D0", "E2", "环翠", "2023-12-31", "综合", "是", "10"],   # before the window
-            ["D1", "E2", "环翠", "2024-01-01", "综合", "否", "10"]]                 # the window's first day
-    rows += [[f"D{i}", "E2", "环翠", "2024-03-10", "专项", "是" if i == 2 else "否", "10"] for i in range(2, 11)]
-    rows += [[f"D{i}", "E2", "环翠", "2024-08-10", "专项", "是" if i <= 16 else "否", "10"] for i in range(11, 21)]
-    rows += [["D21", "E2", "环翠", "2024-12-31", "专项", "是", "10"],              # the deadline itself
-             ["D22", "E2", "环翠", "2025-01-01", "专项", "是", "10"]]              # after the deadline
+    rows = [
+        DRILL_HEADER,
+        ["D0", "E2", "环翠", "2023-12-31", "综合", "是", "10"],  # before the window
+        ["D1", "E2", "环翠", "2024-01-01", "综合", "否", "10"],
+    ]  # the window's first day
+    rows += [
+        [f"D{i}", "E2", "环翠", "2024-03-10", "专项", "是" if i == 2 else "否", "10"]
+        for i in range(2, 11)
+    ]
+    rows += [
+        [f"D{i}", "E2", "环翠", "2024-08-10", "专项", "是" if i <= 16 else "否", "10"]
+        for i in range(11, 21)
+    ]
+    rows += [
+        ["D21", "E2", "环翠", "2024-12-31", "专项", "是", "10"],  # the deadline itself
+        ["D22", "E2", "环翠", "2025-01-01", "专项", "是", "10"],
+    ]  # after the deadline
     return rows
 
 
@@ -72,46 +98,77 @@ def test_unannounced_share_after_the_deadline_and_before_the_window(settings):
     assert r["projected"] == r["value"] and r["status"] == "behind"
     assert r["gap_count"] == 1  # ceil((8.4 - 8) / 0.6) = 1
     early = row(attainment(settings, as_of=D(2023, 12, 31)), "unannounced_drill_share", "环翠区")
-    assert (early["denominator"], early["status"], early["value"], early["gap_count"]) == (0, "no_data", None, None)
+    assert (early["denominator"], early["status"], early["value"], early["gap_count"]) == (
+        0,
+        "no_data",
+        None,
+        None,
+    )
 
 
 def test_video_coverage(settings):
-    ledger(settings, video_sites=[
-        ["点位编号", "所属区市", "是否高后果区", "是否安装智能视频监控", "安装日期"],
-        ["V1", "环翠区", "是", "是", "2024-03-01"],
-        ["V2", "371002", "是", "是", ""],            # installed, no date: counts at any as-of date
-        ["V3", "环翠", "是", "是", "2024-11-15"],    # installed after E
-        ["V4", "环翠区", "是", "否", ""],
-        ["V5", "环翠区", "否", "是", "2024-01-01"],  # not a high-consequence area
-        ["V6", "文登区", "是", "是", "2024-01-01"],
-    ])
+    ledger(
+        settings,
+        video_sites=[
+            ["点位编号", "所属区市", "是否高后果区", "是否安装智能视频监控", "安装日期"],
+            ["V1", "环翠区", "是", "是", "2024-03-01"],
+            ["V2", "371002", "是", "是", ""],  # installed, no date: counts at any as-of date
+            ["V3", "环翠", "是", "是", "2024-11-15"],  # installed after E
+            ["V4", "环翠区", "是", "否", ""],
+            ["V5", "环翠区", "否", "是", "2024-01-01"],  # not a high-consequence area
+            ["V6", "文登区", "是", "是", "2024-01-01"],
+        ],
+    )
     a = attainment(settings, as_of=D(2024, 9, 30))
     r = row(a, "video_coverage", "环翠区")
-    assert (r["numerator"], r["denominator"], r["value"], r["gap_count"], r["status"]) == (2, 4, 0.5, 2, "behind")
+    assert (r["numerator"], r["denominator"], r["value"], r["gap_count"], r["status"]) == (
+        2,
+        4,
+        0.5,
+        2,
+        "behind",
+    )
     assert row(a, "video_coverage", "文登区")["status"] == "met"
-    assert row(a, "video_coverage", "全市")["value"] == 0.6  # 3 of 5, from rows, not an average of 0.5 and 1.0
+    assert (
+        row(a, "video_coverage", "全市")["value"] == 0.6
+    )  # 3 of 5, from rows, not an average of 0.5 and 1.0
     r = row(attainment(settings, as_of=D(2024, 12, 31)), "video_coverage", "环翠区")
     assert (r["numerator"], r["gap_count"]) == (3, 1)
 
 
 def test_training_capped_counted_from_cycle_start_to_e_month(settings):
-    ledger(settings,
-           training_plan=[["统一社会信用代码", "培训类别", "三年培训任务数", "周期开始"],
-                          ["E2", "全员", "10", ""], ["E2", "班组长", "5", ""], ["E1", "全员", "4", ""],
-                          ["E4", "全员", "1235", "2024-03-01"], ["E3", "全员", "0", ""]],
-           training_counts=[["统一社会信用代码", "培训类别", "统计月份", "培训人数"],
-                            ["E2", "全员", "2023-12", "6"],   # before the cycle start
-                            ["E2", "全员", "2024-01", "6"], ["E2", "全员", "2024-05", "7"],  # 13, capped at 10
-                            ["E2", "全员", "2024-10", "3"],   # after E's month
-                            ["E2", "班组长", "2024-09", "2"],  # E's own month counts
-                            ["E1", "全员", "2024-04", "4"],
-                            ["E4", "全员", "2024-02", "100"]])  # before E4's cycle start (2024-03)
+    ledger(
+        settings,
+        training_plan=[
+            ["统一社会信用代码", "培训类别", "三年培训任务数", "周期开始"],
+            ["E2", "全员", "10", ""],
+            ["E2", "班组长", "5", ""],
+            ["E1", "全员", "4", ""],
+            ["E4", "全员", "1235", "2024-03-01"],
+            ["E3", "全员", "0", ""],
+        ],
+        training_counts=[
+            ["统一社会信用代码", "培训类别", "统计月份", "培训人数"],
+            ["E2", "全员", "2023-12", "6"],  # before the cycle start
+            ["E2", "全员", "2024-01", "6"],
+            ["E2", "全员", "2024-05", "7"],  # 13, capped at 10
+            ["E2", "全员", "2024-10", "3"],  # after E's month
+            ["E2", "班组长", "2024-09", "2"],  # E's own month counts
+            ["E1", "全员", "2024-04", "4"],
+            ["E4", "全员", "2024-02", "100"],
+        ],
+    )  # before E4's cycle start (2024-03)
     a = attainment(settings, as_of=D(2024, 9, 30))
     hw = row(a, "training_completion", "环翠区")
     assert (hw["numerator"], hw["denominator"], hw["value"], hw["status"]) == (12, 15, 0.8, "met")
     wd = row(a, "training_completion", "文登区")
     # ceil(0.6 x 1235 - 0) = 741
-    assert (wd["numerator"], wd["denominator"], wd["gap_count"], wd["status"]) == (0, 1235, 741, "behind")
+    assert (wd["numerator"], wd["denominator"], wd["gap_count"], wd["status"]) == (
+        0,
+        1235,
+        741,
+        "behind",
+    )
     total = row(a, "training_completion", "全市")
     assert (total["numerator"], total["denominator"], total["gap_count"]) == (12, 1250, 738)
     hazchem = row(a, "training_completion_hazchem", "环翠区")
@@ -120,16 +177,54 @@ def test_training_capped_counted_from_cycle_start_to_e_month(settings):
 
 
 def test_major_hazard_rectification_and_hazard_figures(settings):
-    ledger(settings, hazards=[
-        ["隐患编号", "统一社会信用代码", "隐患等级", "发现日期", "整改期限", "整改完成日期", "挂牌督办", "整改责任人", "整改措施",
-         "整改资金", "应急预案"],
-        ["H1", "E1", "重大", "2022-12-31", "2023-03-01", "", "市级", "张", "措施", "1", "是"],  # before the window
-        ["H2", "E1", "重大", "2023-01-01", "2023-03-01", "2023-02-01", "", "", "", "", ""],
-        ["H3", "E1", "重大", "2024-05-01", "2024-06-01", "2024-10-15", "省级", "李", "措施", "2", "否"],
-        ["H4", "E1", "重大隐患", "2024-09-30", "2024-12-01", "", "无", "王", "措施", "3", "是"],
-        ["H5", "E1", "一般", "2024-01-01", "2024-02-01", "", "", "", "", "", ""],
-        ["H6", "E1", "一般", "2024-01-01", "2024-02-01", "2024-01-11", "", "", "", "", ""],
-    ])
+    ledger(
+        settings,
+        hazards=[
+            [
+                "隐患编号",
+                "统一社会信用代码",
+                "隐患等级",
+                "发现日期",
+                "整改期限",
+                "整改完成日期",
+                "挂牌督办",
+                "整改责任人",
+                "整改措施",
+                "整改资金",
+                "应急预案",
+            ],
+            [
+                "H1",
+                "E1",
+                "重大",
+                "2022-12-31",
+                "2023-03-01",
+                "",
+                "市级",
+                "张",
+                "措施",
+                "1",
+                "是",
+            ],  # before the window
+            ["H2", "E1", "重大", "2023-01-01", "2023-03-01", "2023-02-01", "", "", "", "", ""],
+            [
+                "H3",
+                "E1",
+                "重大",
+                "2024-05-01",
+                "2024-06-01",
+                "2024-10-15",
+                "省级",
+                "李",
+                "措施",
+                "2",
+                "否",
+            ],
+            ["H4", "E1", "重大隐患", "2024-09-30", "2024-12-01", "", "无", "王", "措施", "3", "是"],
+            ["H5", "E1", "一般", "2024-01-01", "2024-02-01", "", "", "", "", "", ""],
+            ["H6", "E1", "一般", "2024-01-01", "2024-02-01", "2024-01-11", "", "", "", "", ""],
+        ],
+    )
     a = attainment(settings, as_of=D(2024, 9, 30))
     r = row(a, "major_hazard_rectification", "环翠区")
     # found in [2023-01-01, 2024-09-30]: H2, H3, H4; rectified by E: H2 -> 1/3, 2 still open
@@ -138,39 +233,48 @@ def test_major_hazard_rectification_and_hazard_figures(settings):
     assert r["projected"] == pytest.approx(1 / 3 - (1 / 6) * 92 / 90)
     assert r["status"] == "behind"
     f = hazard_figures(settings, as_of=D(2024, 9, 30), district="环翠区").to_dicts()[0]
-    assert (f["major_open"], f["major_overdue"]) == (3, 2)   # H1, H3, H4 open; H1, H3 past deadline
-    assert f["open_supervised"] == 2                          # H1 市级, H3 省级 (H4 无)
-    assert f["five_complete_rate"] == pytest.approx(2 / 3)    # H1 and H4 complete; H3 has no plan
-    assert f["on_time_rate"] == 1.0                           # H2 and H6 rectified before their deadlines
-    assert f["median_days_to_rectify"] == 20.5                # 31 and 10 days
+    assert (f["major_open"], f["major_overdue"]) == (3, 2)  # H1, H3, H4 open; H1, H3 past deadline
+    assert f["open_supervised"] == 2  # H1 市级, H3 省级 (H4 无)
+    assert f["five_complete_rate"] == pytest.approx(2 / 3)  # H1 and H4 complete; H3 has no plan
+    assert f["on_time_rate"] == 1.0  # H2 and H6 rectified before their deadlines
+    assert f["median_days_to_rectify"] == 20.5  # 31 and 10 days
 
 
 def test_evacuation_coverage_excludes_non_operating_and_needs_two_for_high_risk(settings):
-    ledger(settings, drills=[
-        DRILL_HEADER,
-        ["V1", "E1", "", "2024-03-01", "疏散逃生", "否", "10"],     # high-risk: 1 of 2
-        ["V2", "E2", "", "2024-06-01", "逃生", "否", "10"],
-        ["V3", "E4", "", "2024-02-01", "疏散", "否", "10"],
-        ["V4", "E4", "", "2024-08-01", "疏散逃生演练", "否", "10"],
-        ["V5", "E2", "", "2024-06-05", "综合", "否", "10"],          # not an evacuation drill
-    ])
+    ledger(
+        settings,
+        drills=[
+            DRILL_HEADER,
+            ["V1", "E1", "", "2024-03-01", "疏散逃生", "否", "10"],  # high-risk: 1 of 2
+            ["V2", "E2", "", "2024-06-01", "逃生", "否", "10"],
+            ["V3", "E4", "", "2024-02-01", "疏散", "否", "10"],
+            ["V4", "E4", "", "2024-08-01", "疏散逃生演练", "否", "10"],
+            ["V5", "E2", "", "2024-06-05", "综合", "否", "10"],  # not an evacuation drill
+        ],
+    )
     a = attainment(settings, as_of=D(2024, 9, 30))
     hw = row(a, "evacuation_drill_coverage", "环翠区")
     assert (hw["numerator"], hw["denominator"], hw["gap_count"]) == (1, 2, 1)
-    wd = row(a, "evacuation_drill_coverage", "文登区")   # E3 停产 is out; E4 has its two
+    wd = row(a, "evacuation_drill_coverage", "文登区")  # E3 停产 is out; E4 has its two
     assert (wd["numerator"], wd["denominator"], wd["status"]) == (1, 1, "met")
-    assert (row(a, "evacuation_drill_coverage", "全市")["numerator"], row(a, "evacuation_drill_coverage", "全市")["denominator"]) == (2, 3)
+    assert (
+        row(a, "evacuation_drill_coverage", "全市")["numerator"],
+        row(a, "evacuation_drill_coverage", "全市")["denominator"],
+    ) == (2, 3)
 
 
 def test_quarantined_rows_never_reach_a_metric(settings):
     ledger(settings, drills=unannounced_drills())
     before = attainment(settings, as_of=D(2024, 9, 30))
-    write_rows(settings.raw / "drills" / "zz_bad.csv", [
-        DRILL_HEADER,
-        ["X1", "E2", "环翠", "2024-05-01", "综合", "是", "-3"],      # negative participants: error
-        ["X2", "E2", "火星区", "2024-05-01", "综合", "是", "3"],     # unknown district: error
-        ["X3", "E2", "环翠", "2024-05-32", "综合", "是", "3"],       # not a date: error
-    ])
+    write_rows(
+        settings.raw / "drills" / "zz_bad.csv",
+        [
+            DRILL_HEADER,
+            ["X1", "E2", "环翠", "2024-05-01", "综合", "是", "-3"],  # negative participants: error
+            ["X2", "E2", "火星区", "2024-05-01", "综合", "是", "3"],  # unknown district: error
+            ["X3", "E2", "环翠", "2024-05-32", "综合", "是", "3"],  # not a date: error
+        ],
+    )
     ingest(None, settings)
     after = attainment(settings, as_of=D(2024, 9, 30))  # validates first: the store changed
     assert after.drop("as_of").equals(before.drop("as_of"))
@@ -188,15 +292,21 @@ def test_monthly_series(settings):
     ledger(settings, drills=unannounced_drills())
     s = monthly_series(settings, as_of=D(2024, 9, 30))
     hw = s.filter((s["target_id"] == "unannounced_drill_share") & (s["district"] == "环翠区"))
-    assert hw["date"].to_list() == [D(2024, m, [31, 29, 31, 30, 31, 30, 31, 31, 30][m - 1]) for m in range(1, 10)]
+    assert hw["date"].to_list() == [
+        D(2024, m, [31, 29, 31, 30, 31, 30, 31, 31, 30][m - 1]) for m in range(1, 10)
+    ]
     values = dict(zip(hw["date"].to_list(), hw["value"].to_list(), strict=True))
-    assert values[D(2024, 1, 31)] == 0.0          # D1 only
-    assert values[D(2024, 3, 31)] == 0.1          # D1..D10, one unannounced
+    assert values[D(2024, 1, 31)] == 0.0  # D1 only
+    assert values[D(2024, 3, 31)] == 0.1  # D1..D10, one unannounced
     assert values[D(2024, 9, 30)] == 0.35
 
 
 def test_a_gap_where_float_arithmetic_is_off_by_one(settings):
-    ledger(settings, drills=[DRILL_HEADER] + [[f"W{i}", "E4", "", f"2024-04-0{i}", "综合", "否", "5"] for i in (1, 2, 3)])
+    ledger(
+        settings,
+        drills=[DRILL_HEADER]
+        + [[f"W{i}", "E4", "", f"2024-04-0{i}", "综合", "否", "5"] for i in (1, 2, 3)],
+    )
     r = row(attainment(settings, as_of=D(2024, 9, 30)), "unannounced_drill_share", "文登区")
     # 3 drills, none unannounced: (0.4 x 3 - 0) / 0.6 = 2 exactly -> 2 more (2 of 5 = 40%)
     assert r["gap_count"] == 2
@@ -213,14 +323,24 @@ def test_gap_and_projection_are_exact():
     assert projection(Fraction(1, 2), None, D(2024, 10, 2), D(2024, 12, 31)) == Fraction(1, 2)
 
 
-@pytest.mark.parametrize("change,message", [
-    ({"metric": "nope"}, "unknown metric"), ({"threshold": "40"}, "must be in (0, 1]"),
-    ({"threshold": "0"}, "must be in (0, 1]"), ({"window_start": D(2025, 1, 1)}, "after the deadline"),
-    ({"scope": {"size": "big"}}, "unknown scope attribute"),
-])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        ({"metric": "nope"}, "unknown metric"),
+        ({"threshold": "40"}, "must be in (0, 1]"),
+        ({"threshold": "0"}, "must be in (0, 1]"),
+        ({"window_start": D(2025, 1, 1)}, "after the deadline"),
+        ({"scope": {"size": "big"}}, "unknown scope attribute"),
+    ],
+)
 def test_targets_are_checked_on_load(change, message):
-    entry = {"id": "x", "metric": "video_coverage", "threshold": "1.0", "window_start": D(2024, 1, 1),
-             "deadline": D(2024, 12, 31)} | change
+    entry = {
+        "id": "x",
+        "metric": "video_coverage",
+        "threshold": "1.0",
+        "window_start": D(2024, 1, 1),
+        "deadline": D(2024, 12, 31),
+    } | change
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace("]", r"\]")):
         parse_targets({"targets": [entry]}, "targets.toml")
 
@@ -232,18 +352,36 @@ def test_cli_json_has_every_district_and_a_total_per_target(settings, tmp_path):
     write_sample(settings.raw, settings, seed=5, scale_name="small")
     ingest(None, settings)
     config = tmp_path / "safetystats.toml"
-    config.write_text(f'[paths]\nraw = "{settings.raw}"\ndb = "{settings.db}"\nreports = "{settings.reports}"\n',
-                      encoding="utf-8")
+    config.write_text(
+        f'[paths]\nraw = "{settings.raw}"\ndb = "{settings.db}"\nreports = "{settings.reports}"\n',
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(app, ["--config", str(config), "attainment", "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["as_of"] == "2024-12-31"
     rows = data["rows"]
     assert len(rows) == 6 * (7 + 1)
-    assert set(rows[0]) == {"scope", "district_code", "district", "target_id", "metric", "value", "threshold",
-                            "numerator", "denominator", "status", "gap_count", "projected", "window_start", "deadline"}
+    assert set(rows[0]) == {
+        "scope",
+        "district_code",
+        "district",
+        "target_id",
+        "metric",
+        "value",
+        "threshold",
+        "numerator",
+        "denominator",
+        "status",
+        "gap_count",
+        "projected",
+        "window_start",
+        "deadline",
+    }
     totals = [r for r in rows if r["scope"] == "total"]
-    assert len(totals) == 6 and all(r["district"] == "全市" and r["district_code"] is None for r in totals)
+    assert len(totals) == 6 and all(
+        r["district"] == "全市" and r["district_code"] is None for r in totals
+    )
     for target in {r["target_id"] for r in rows}:  # the total is computed from rows, not averaged
         parts = [r for r in rows if r["target_id"] == target and r["scope"] == "district"]
         total = next(r for r in totals if r["target_id"] == target)

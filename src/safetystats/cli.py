@@ -16,8 +16,12 @@ from rich.table import Table
 
 from safetystats.config import ConfigError, Settings, load_settings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="District-by-district attainment of the work-safety campaign targets.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="District-by-district attainment of the work-safety campaign targets.",
+)
 console = Console(width=None if Console().is_terminal else 160)
 err = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 160)
 
@@ -35,14 +39,22 @@ def settings(**overrides) -> Settings:
 
 
 @app.callback()
-def main(config: Annotated[Path | None, typer.Option("--config", help="safetystats.toml to read")] = None):
+def main(
+    config: Annotated[
+        Path | None, typer.Option("--config", help="safetystats.toml to read")
+    ] = None,
+):
     State.config = config
 
 
 @app.command()
 def sample(
-    out: Annotated[Path | None, typer.Option(help="folder to write (default: the raw folder)")] = None,
-    seed: Annotated[int, typer.Option(help="random seed; the same seed writes the same files")] = 2024,
+    out: Annotated[
+        Path | None, typer.Option(help="folder to write (default: the raw folder)")
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(help="random seed; the same seed writes the same files")
+    ] = 2024,
     scale: Annotated[str, typer.Option(help="small | city | province")] = "city",
 ):
     """Write realistic, messy sample ledgers (file names start with 样例数据)."""
@@ -60,11 +72,24 @@ def sample(
 def print_ingest(results) -> int:
     table = Table(title="ingest", show_lines=False)
     for col in ("file", "dataset", "status", "read", "stored", "held", "skipped", "title rows"):
-        table.add_column(col, justify="right" if col in ("read", "stored", "held", "skipped", "title rows") else "left")
+        table.add_column(
+            col,
+            justify="right"
+            if col in ("read", "stored", "held", "skipped", "title rows")
+            else "left",
+        )
     for r in results:
         colour = {"ingested": "green", "unchanged": "dim", "failed": "red"}[r.status]
-        table.add_row(r.path.name, ",".join(r.datasets), f"[{colour}]{r.status}[/{colour}]", str(r.rows_read),
-                      str(r.rows_stored), str(r.rows_held), str(r.rows_skipped), str(r.title_rows))
+        table.add_row(
+            r.path.name,
+            ",".join(r.datasets),
+            f"[{colour}]{r.status}[/{colour}]",
+            str(r.rows_read),
+            str(r.rows_stored),
+            str(r.rows_held),
+            str(r.rows_skipped),
+            str(r.title_rows),
+        )
     console.print(table)
     for r in results:
         if r.status == "failed":
@@ -75,7 +100,11 @@ def print_ingest(results) -> int:
 
 
 @app.command()
-def ingest(paths: Annotated[list[Path] | None, typer.Argument(help="files or folders (default: the raw folder)")] = None):
+def ingest(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="files or folders (default: the raw folder)")
+    ] = None,
+):
     """Read ledgers into the store, one transaction per file."""
     from safetystats.ingest import ingest as run_ingest
 
@@ -88,13 +117,34 @@ def ingest(paths: Annotated[list[Path] | None, typer.Argument(help="files or fol
 
 def print_validation(result) -> None:
     table = Table(title="validate")
-    for col in ("dataset", "数据集", "rows", "held at ingest", "errors", "warnings", "quarantined", "valid", "status"):
-        table.add_column(col, justify="right" if col not in ("dataset", "数据集", "status") else "left")
+    for col in (
+        "dataset",
+        "数据集",
+        "rows",
+        "held at ingest",
+        "errors",
+        "warnings",
+        "quarantined",
+        "valid",
+        "status",
+    ):
+        table.add_column(
+            col, justify="right" if col not in ("dataset", "数据集", "status") else "left"
+        )
     colours = {"passed": "green", "warnings": "yellow", "quarantined": "red"}
     for d in result.datasets:
         c = colours[d.status]
-        table.add_row(d.dataset, d.label_zh, str(d.rows_checked), str(d.rows_held), str(d.errors), str(d.warnings),
-                      str(d.rows_quarantined), str(d.rows_valid), f"[{c}]{d.status}[/{c}]")
+        table.add_row(
+            d.dataset,
+            d.label_zh,
+            str(d.rows_checked),
+            str(d.rows_held),
+            str(d.errors),
+            str(d.warnings),
+            str(d.rows_quarantined),
+            str(d.rows_valid),
+            f"[{c}]{d.status}[/{c}]",
+        )
     console.print(table)
 
 
@@ -109,19 +159,40 @@ def validate():
         raise typer.Exit(2)
     result = run_validate(s)
     print_validation(result)
-    console.print(f"quarantine: {s.reports / 'quarantine.csv'}   report: {s.reports / 'validation.html'}")
+    console.print(
+        f"quarantine: {s.reports / 'quarantine.csv'}   report: {s.reports / 'validation.html'}"
+    )
 
 
-JSON_FIELDS = ["scope", "district_code", "district", "target_id", "metric", "value", "threshold", "numerator",
-               "denominator", "status", "gap_count", "projected", "window_start", "deadline"]
-STATUS_STYLE = {"met": ("达标", "green"), "on_track": ("有望达标", "cyan"), "behind": ("滞后", "red"),
-                "no_data": ("无数据", "dim")}
+JSON_FIELDS = [
+    "scope",
+    "district_code",
+    "district",
+    "target_id",
+    "metric",
+    "value",
+    "threshold",
+    "numerator",
+    "denominator",
+    "status",
+    "gap_count",
+    "projected",
+    "window_start",
+    "deadline",
+]
+STATUS_STYLE = {
+    "met": ("达标", "green"),
+    "on_track": ("有望达标", "cyan"),
+    "behind": ("滞后", "red"),
+    "no_data": ("无数据", "dim"),
+}
 
 
 def parse_date(value: str | None):
     import datetime as dt
 
-    from safetystats.vocab import clean_text, parse_date as parse
+    from safetystats.vocab import clean_text
+    from safetystats.vocab import parse_date as parse
 
     if value is None:
         return None
@@ -136,17 +207,30 @@ def attainment_json(frame) -> str:
     import json
 
     as_of = frame["as_of"][0].isoformat() if frame.height else None
-    rows = [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items() if k in JSON_FIELDS}
-            for row in frame.iter_rows(named=True)]
+    rows = [
+        {
+            k: (v.isoformat() if hasattr(v, "isoformat") else v)
+            for k, v in row.items()
+            if k in JSON_FIELDS
+        }
+        for row in frame.iter_rows(named=True)
+    ]
     return json.dumps({"as_of": as_of, "rows": rows}, ensure_ascii=False, indent=1)
 
 
 @app.command()
 def attainment(
-    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD; default: the latest event date")] = None,
-    district: Annotated[list[str] | None, typer.Option(help="a district (any spelling the registry resolves); repeat")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="YYYY-MM-DD; default: the latest event date")
+    ] = None,
+    district: Annotated[
+        list[str] | None,
+        typer.Option(help="a district (any spelling the registry resolves); repeat"),
+    ] = None,
     format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
-    output: Annotated[Path | None, typer.Option(help="write to this file instead of printing")] = None,
+    output: Annotated[
+        Path | None, typer.Option(help="write to this file instead of printing")
+    ] = None,
 ):
     """Print or write the attainment table: every target per district and for the whole city."""
     from safetystats import atomic
@@ -171,13 +255,25 @@ def attainment(
     else:
         table = Table(title=f"安全生产治本攻坚 目标完成情况 · as of {frame['as_of'][0]}")
         for col in ("区市", "目标", "完成值", "目标值", "分子/分母", "状态", "差额", "预计"):
-            table.add_column(col, justify="right" if col in ("完成值", "目标值", "分子/分母", "差额", "预计") else "left")
+            table.add_column(
+                col,
+                justify="right"
+                if col in ("完成值", "目标值", "分子/分母", "差额", "预计")
+                else "left",
+            )
         pct = lambda v: "—" if v is None else f"{v:.1%}"  # noqa: E731
         for r in frame.iter_rows(named=True):
             label, colour = STATUS_STYLE[r["status"]]
-            table.add_row(r["district"], r["name"], pct(r["value"]), pct(r["threshold"]),
-                          f"{r['numerator']}/{r['denominator']}", f"[{colour}]{label}[/{colour}]",
-                          "—" if r["gap_count"] is None else str(r["gap_count"]), pct(r["projected"]))
+            table.add_row(
+                r["district"],
+                r["name"],
+                pct(r["value"]),
+                pct(r["threshold"]),
+                f"{r['numerator']}/{r['denominator']}",
+                f"[{colour}]{label}[/{colour}]",
+                "—" if r["gap_count"] is None else str(r["gap_count"]),
+                pct(r["projected"]),
+            )
         if output:
             err.print("[red]--output needs --format csv or json[/red]")
             raise typer.Exit(2)
@@ -203,18 +299,28 @@ def run_bulletins(s: Settings, as_of=None, districts=None, jobs=None, lang=None)
     except ConfigError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
-    with Progress(TextColumn("[bold]bulletins"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=console) as progress:
+    with Progress(
+        TextColumn("[bold]bulletins"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+    ) as progress:
         task = progress.add_task("", total=count)
 
         def advance(result):
             mark = "[green]✓[/green]" if result.ok else "[red]✗[/red]"
-            progress.update(task, advance=1, description=f"{mark} {result.job.name} ({result.seconds:.1f}s)")
+            progress.update(
+                task, advance=1, description=f"{mark} {result.job.name} ({result.seconds:.1f}s)"
+            )
 
         result = run_all(s, as_of, districts, jobs, lang, progress=advance)
     for r in result.failed:
-        err.print(f"[red]failed:[/red] {r.job.name}: {r.error.splitlines()[0] if r.error else ''}"
-                  + (f" (executed notebook kept: {r.notebook})" if r.notebook else ""))
+        err.print(
+            f"[red]failed:[/red] {r.job.name}: {r.error.splitlines()[0] if r.error else ''}"
+            + (f" (executed notebook kept: {r.notebook})" if r.notebook else "")
+        )
     ok = len(result.results) - len(result.failed)
     console.print(f"{ok} of {len(result.results)} bulletins written to {result.folder}")
     console.print(f"index: {result.index}")
@@ -223,10 +329,18 @@ def run_bulletins(s: Settings, as_of=None, districts=None, jobs=None, lang=None)
 
 @app.command()
 def bulletins(
-    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD; default: the latest event date")] = None,
-    district: Annotated[list[str] | None, typer.Option(help="only these districts (repeat); default: all")] = None,
-    jobs: Annotated[int | None, typer.Option(help="notebooks run in parallel; default: the core count")] = None,
-    lang: Annotated[str | None, typer.Option(help="zh | en; default: report.lang of the config")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="YYYY-MM-DD; default: the latest event date")
+    ] = None,
+    district: Annotated[
+        list[str] | None, typer.Option(help="only these districts (repeat); default: all")
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option(help="notebooks run in parallel; default: the core count")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option(help="zh | en; default: report.lang of the config")
+    ] = None,
 ):
     """Execute the notebooks with papermill into offline HTML bulletins and an index page."""
     if lang not in (None, "zh", "en"):
@@ -251,12 +365,16 @@ def run():
     s = settings()
     if not s.raw.exists() or not any(p.is_file() and p.suffix != ".md" for p in s.raw.rglob("*")):
         files = write_sample(s.raw, s)
-        console.print(f"the raw folder was empty: wrote {len(files)} sample files (样例数据) to {s.raw}")
+        console.print(
+            f"the raw folder was empty: wrote {len(files)} sample files (样例数据) to {s.raw}"
+        )
     code = print_ingest(run_ingest(None, s))
     from safetystats.validate import validate as run_validate
 
     print_validation(run_validate(s))
-    console.print(f"quarantine: {s.reports / 'quarantine.csv'}   validation report: {s.reports / 'validation.html'}")
+    console.print(
+        f"quarantine: {s.reports / 'quarantine.csv'}   validation report: {s.reports / 'validation.html'}"
+    )
     code = max(code, run_bulletins(s))
     raise typer.Exit(code)
 

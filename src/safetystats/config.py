@@ -63,14 +63,19 @@ class Settings:
 
 def settings_toml(settings: Settings) -> str:
     """The settings as a safetystats.toml with absolute paths (what a notebook run is given)."""
+
     def q(value) -> str:
         return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
-    city = "".join(f"{k} = {q(v) if isinstance(v, str) else '[' + ', '.join(q(x) for x in v) + ']'}\n"
-                   for k, v in settings.city.items())
-    return (f"[paths]\nraw = {q(settings.raw)}\ndb = {q(settings.db)}\nreports = {q(settings.reports)}\n\n"
-            f"[registry]\ndistricts = {q(settings.districts)}\ntargets = {q(settings.targets)}\n\n"
-            f"[report]\nlang = {q(settings.lang)}\n\n[city]\n{city}")
+    city = "".join(
+        f"{k} = {q(v) if isinstance(v, str) else '[' + ', '.join(q(x) for x in v) + ']'}\n"
+        for k, v in settings.city.items()
+    )
+    return (
+        f"[paths]\nraw = {q(settings.raw)}\ndb = {q(settings.db)}\nreports = {q(settings.reports)}\n\n"
+        f"[registry]\ndistricts = {q(settings.districts)}\ntargets = {q(settings.targets)}\n\n"
+        f"[report]\nlang = {q(settings.lang)}\n\n[city]\n{city}"
+    )
 
 
 def load_settings(config: Path | str | None = None, **overrides) -> Settings:

@@ -53,7 +53,9 @@ def normalize_header(value: str | None) -> str:
 
 # --- typed parsers: text (already NFKC-trimmed) -> value or INVALID ---------------------
 
-_YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_YMD = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
 _YMD_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SERIAL = re.compile(r"^(\d{5})(?:\.\d+)?$")
 _YM = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
@@ -174,7 +176,9 @@ class DistrictRegistry:
             District(
                 code=row["code"].strip(),
                 name=row["name"].strip(),
-                aliases=tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()),
+                aliases=tuple(
+                    a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()
+                ),
             )
             for row in read_registry_rows(path)
         ]

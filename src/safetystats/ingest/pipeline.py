@@ -9,8 +9,13 @@ from pathlib import Path
 
 from safetystats.config import Settings
 from safetystats.ingest import store
-from safetystats.ingest.prepare import (Prepared, TableError, hold_unkeyable, prepare,
-                                        resolve_duplicates)
+from safetystats.ingest.prepare import (
+    Prepared,
+    TableError,
+    hold_unkeyable,
+    prepare,
+    resolve_duplicates,
+)
 from safetystats.ingest.read import SUPPORTED, ReadError, read_tables
 from safetystats.ingest.spec import load_specs
 
@@ -65,7 +70,9 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def ingest_file(con, path: Path, settings: Settings, specs, dataset: str | None = None) -> FileResult:
+def ingest_file(
+    con, path: Path, settings: Settings, specs, dataset: str | None = None
+) -> FileResult:
     """Read, prepare and store one file in one transaction; the store is unchanged on failure."""
     result = FileResult(path, "failed")
     if not path.exists():
@@ -114,14 +121,29 @@ def ingest_file(con, path: Path, settings: Settings, specs, dataset: str | None 
         result.datasets = sorted(by_dataset)
         for p in preps:
             if p.ignored_headers:
-                result.warnings.append(f"{p.table.label}: columns not used: {', '.join(p.ignored_headers)}")
+                result.warnings.append(
+                    f"{p.table.label}: columns not used: {', '.join(p.ignored_headers)}"
+                )
         lowered = str(path).lower()
         con.execute(
             "INSERT INTO ingest_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [file_id, str(path.resolve()), path.name, ",".join(p.table.sheet or "" for p in preps),
-             digest, ",".join(result.datasets), preps[0].table.encoding, result.rows_read,
-             result.rows_stored, result.rows_held, result.rows_skipped, result.title_rows,
-             any(m in lowered for m in SAMPLE_MARKERS), now, now.date()],
+            [
+                file_id,
+                str(path.resolve()),
+                path.name,
+                ",".join(p.table.sheet or "" for p in preps),
+                digest,
+                ",".join(result.datasets),
+                preps[0].table.encoding,
+                result.rows_read,
+                result.rows_stored,
+                result.rows_held,
+                result.rows_skipped,
+                result.title_rows,
+                any(m in lowered for m in SAMPLE_MARKERS),
+                now,
+                now.date(),
+            ],
         )
         store.mark_changed(con)
         con.execute("COMMIT")

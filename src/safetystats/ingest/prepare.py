@@ -17,7 +17,17 @@ from safetystats.config import Settings
 from safetystats.ingest.read import HEADER_SCAN_ROWS, RawTable
 from safetystats.ingest.spec import DatasetSpec, parser_for
 
-FOOTER_PREFIXES = ("填报人", "审核人", "制表", "备注", "合计", "总计", "负责人签字", "填表人", "注:")
+FOOTER_PREFIXES = (
+    "填报人",
+    "审核人",
+    "制表",
+    "备注",
+    "合计",
+    "总计",
+    "负责人签字",
+    "填表人",
+    "注:",
+)
 
 
 class TableError(Exception):
@@ -96,8 +106,9 @@ def _clean(expr: pl.Expr) -> pl.Expr:
     return pl.when(cleaned == "").then(None).otherwise(cleaned)
 
 
-def prepare(table: RawTable, specs: dict[str, DatasetSpec], settings: Settings,
-            dataset: str | None = None) -> Prepared:
+def prepare(
+    table: RawTable, specs: dict[str, DatasetSpec], settings: Settings, dataset: str | None = None
+) -> Prepared:
     header_idx, dataset = find_header(table, specs, dataset)
     spec = specs[dataset]
     header_row = table.frame.row(header_idx)
@@ -116,8 +127,9 @@ def prepare(table: RawTable, specs: dict[str, DatasetSpec], settings: Settings,
         [_clean(pl.col(src)).alias(dst) for src, dst in mapping.items()]
         + [pl.int_range(first_data_row, first_data_row + body.height, dtype=pl.Int64).alias("_row")]
     )
-    prepared = Prepared(dataset, table, text, rows_read=body.height, title_rows=header_idx,
-                        ignored_headers=ignored)
+    prepared = Prepared(
+        dataset, table, text, rows_read=body.height, title_rows=header_idx, ignored_headers=ignored
+    )
 
     # footers: a row that starts with 填报人/审核人/合计..., or has every key column empty
     stripped = [pl.col(c).str.strip_chars() for c in body.columns]
@@ -128,7 +140,9 @@ def prepare(table: RawTable, specs: dict[str, DatasetSpec], settings: Settings,
         footer_mask = footer_mask | starts.str.replace_all(r"\s", "").str.starts_with(prefix)
     keys_present = [k for k in spec.key if k in text.columns]
     if keys_present:
-        empty_keys = text.select(pl.all_horizontal([pl.col(k).is_null() for k in keys_present])).to_series()
+        empty_keys = text.select(
+            pl.all_horizontal([pl.col(k).is_null() for k in keys_present])
+        ).to_series()
     else:
         empty_keys = pl.Series([True] * text.height)
     skip = footer_mask | empty_keys
@@ -155,7 +169,11 @@ def prepare(table: RawTable, specs: dict[str, DatasetSpec], settings: Settings,
     staged = pl.DataFrame(columns)
     # every column of the dataset, absent ones as nulls
     staged = staged.with_columns(
-        [pl.lit(None, dtype=dt).alias(n) for n, dt in spec.stored_columns() if n not in staged.columns]
+        [
+            pl.lit(None, dtype=dt).alias(n)
+            for n, dt in spec.stored_columns()
+            if n not in staged.columns
+        ]
     ).with_columns(pl.lit(table.sheet or "", dtype=pl.String).alias("_sheet"))
     prepared.staged = staged.select([n for n, _ in spec.stored_columns()] + ["_sheet", "_row"])
     return prepared
@@ -168,7 +186,11 @@ def hold_unkeyable(prep: Prepared, spec: DatasetSpec) -> None:
     for row in held.iter_rows(named=True):
         column = next(k for k in spec.key if row[k] is None)
         raw = row.get(f"{column}__raw")
-        rule = "required_missing" if raw is None else f"invalid_{spec.column(column).type.split(':')[0]}"
+        rule = (
+            "required_missing"
+            if raw is None
+            else f"invalid_{spec.column(column).type.split(':')[0]}"
+        )
         prep.held.append(_held(prep, row, rule, column, raw))
     prep.staged = prep.staged.filter(~partial)
 
@@ -181,8 +203,11 @@ def _held(prep: Prepared, row: dict, rule: str, column: str | None, value) -> di
         "rule": rule,
         "column": column,
         "value": None if value is None else str(value),
-        "record": json.dumps({k: v for k, v in row.items() if not k.startswith("_") and v is not None},
-                             ensure_ascii=False, default=str),
+        "record": json.dumps(
+            {k: v for k, v in row.items() if not k.startswith("_") and v is not None},
+            ensure_ascii=False,
+            default=str,
+        ),
     }
 
 
@@ -192,7 +217,8 @@ def resolve_duplicates(preps: list[Prepared], spec: DatasetSpec) -> pl.DataFrame
     frame = pl.concat([p.staged for p in preps], how="vertical_relaxed")
     content = [c for c in frame.columns if not c.startswith("_")]
     counts = frame.group_by(spec.key).agg(
-        pl.len().alias("_n"), pl.struct(content).n_unique().alias("_variants"))
+        pl.len().alias("_n"), pl.struct(content).n_unique().alias("_variants")
+    )
     frame = frame.join(counts, on=spec.key, how="left")
     conflicts = frame.filter(pl.col("_variants") > 1)
     for row in conflicts.iter_rows(named=True):
@@ -203,6 +229,8 @@ def resolve_duplicates(preps: list[Prepared], spec: DatasetSpec) -> pl.DataFrame
     first = keep.unique(subset=spec.key, keep="first", maintain_order=True)
     for prep in preps:
         sheet = prep.table.sheet or ""
-        prep.skipped_duplicate = keep.filter(pl.col("_sheet") == sheet).height - first.filter(
-            pl.col("_sheet") == sheet).height
+        prep.skipped_duplicate = (
+            keep.filter(pl.col("_sheet") == sheet).height
+            - first.filter(pl.col("_sheet") == sheet).height
+        )
     return first.drop("_n", "_variants")

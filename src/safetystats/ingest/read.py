@@ -85,7 +85,9 @@ def read_csv(path: Path) -> list[RawTable]:
     if "\n\n" in text or "\n\r\n" in text:
         text = _BLANK_LINE.sub(",", text)  # keep blank lines as rows: row numbers stay true
     text += "\n"
-    head = list(csv.reader(io.StringIO("\n".join(text.split("\n", HEADER_SCAN_ROWS)[:HEADER_SCAN_ROWS]))))
+    head = list(
+        csv.reader(io.StringIO("\n".join(text.split("\n", HEADER_SCAN_ROWS)[:HEADER_SCAN_ROWS])))
+    )
     width = max((len(r) for r in head), default=0)
     # polars fixes the width from the first record, so start at the first full-width one
     skip = next((i for i, r in enumerate(head) if len(r) == width), 0)
@@ -103,7 +105,10 @@ def read_csv(path: Path) -> list[RawTable]:
     frame = _rename(frame)
     if skip:  # put the short leading rows (titles) back in front, as text in c0
         titles = pl.DataFrame(
-            {f"c{i}": [r[i] if i < len(r) else None for r in head[:skip]] for i in range(frame.width)},
+            {
+                f"c{i}": [r[i] if i < len(r) else None for r in head[:skip]]
+                for i in range(frame.width)
+            },
             schema={c: pl.String for c in frame.columns},
         )
         frame = pl.concat([titles, frame])

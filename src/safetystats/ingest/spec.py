@@ -12,12 +12,25 @@ from safetystats.config import ConfigError, Settings
 
 TEXT_TYPES = {"id", "text", "name", "district"}
 POLARS_TYPES = {
-    "id": pl.String, "text": pl.String, "name": pl.String, "district": pl.String,
-    "industry": pl.String, "category": pl.String, "bool": pl.Boolean, "int": pl.Int64,
-    "number": pl.Float64, "date": pl.Date, "month": pl.Date,
+    "id": pl.String,
+    "text": pl.String,
+    "name": pl.String,
+    "district": pl.String,
+    "industry": pl.String,
+    "category": pl.String,
+    "bool": pl.Boolean,
+    "int": pl.Int64,
+    "number": pl.Float64,
+    "date": pl.Date,
+    "month": pl.Date,
 }
-SQL_TYPES = {pl.String: "VARCHAR", pl.Boolean: "BOOLEAN", pl.Int64: "BIGINT",
-             pl.Float64: "DOUBLE", pl.Date: "DATE"}
+SQL_TYPES = {
+    pl.String: "VARCHAR",
+    pl.Boolean: "BOOLEAN",
+    pl.Int64: "BIGINT",
+    pl.Float64: "DOUBLE",
+    pl.Date: "DATE",
+}
 
 
 @dataclass(frozen=True)
@@ -83,10 +96,19 @@ def load_specs(settings: Settings) -> dict[str, DatasetSpec]:
             headers = c.get("headers", families.get(c["name"]))
             if headers is None:
                 raise ConfigError(f"datasets.toml: {name}.{c['name']} has no headers")
-            columns.append(Column(c["name"], c["type"], c.get("required", False), tuple(headers),
-                                  c.get("unknown", "error"), c.get("unknown_value")))
-        specs[name] = DatasetSpec(name, body.get("label_zh", name), body["key"], columns,
-                                  body.get("fill_from", {}))
+            columns.append(
+                Column(
+                    c["name"],
+                    c["type"],
+                    c.get("required", False),
+                    tuple(headers),
+                    c.get("unknown", "error"),
+                    c.get("unknown_value"),
+                )
+            )
+        specs[name] = DatasetSpec(
+            name, body.get("label_zh", name), body["key"], columns, body.get("fill_from", {})
+        )
     return specs
 
 
@@ -99,7 +121,7 @@ def parser_for(column: Column, settings: Settings):
     if kind == "int":
         return V.parse_int
     if kind == "number":
-        return lambda t: (v if (v := V.parse_number(t)) is V.INVALID else float(v))
+        return lambda t: v if (v := V.parse_number(t)) is V.INVALID else float(v)
     if kind == "date":
         return V.parse_date
     if kind == "month":

@@ -12,10 +12,17 @@ import polars as pl
 from safetystats.ingest.spec import SQL_TYPES, DatasetSpec
 from safetystats.sql import load_sql
 
-BOOKKEEPING = [("_key", "VARCHAR"), ("_file_id", "BIGINT"), ("_sheet", "VARCHAR"), ("_row", "BIGINT")]
+BOOKKEEPING = [
+    ("_key", "VARCHAR"),
+    ("_file_id", "BIGINT"),
+    ("_sheet", "VARCHAR"),
+    ("_row", "BIGINT"),
+]
 
 
-def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
+def fetch_frame(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None
+) -> pl.DataFrame:
     """A query's result as a polars frame (through Arrow)."""
     return pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
 
@@ -26,7 +33,9 @@ def connect(db: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
 
 
 def _ddl(table: str, spec: DatasetSpec, extra: list[tuple[str, str]]) -> str:
-    cols = [f'"{n}" {SQL_TYPES[dt]}' for n, dt in spec.stored_columns()] + [f'"{n}" {t}' for n, t in extra]
+    cols = [f'"{n}" {SQL_TYPES[dt]}' for n, dt in spec.stored_columns()] + [
+        f'"{n}" {t}' for n, t in extra
+    ]
     return f'CREATE TABLE IF NOT EXISTS "{table}" ({", ".join(cols)})'
 
 
@@ -34,20 +43,33 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, specs: dict[str, DatasetSpec])
     con.execute(load_sql("schema_bookkeeping"))
     for name, spec in specs.items():
         con.execute(_ddl(name, spec, BOOKKEEPING))
-        con.execute(_ddl(f"{name}_history", spec, BOOKKEEPING
-                         + [("_replaced_by_file_id", "BIGINT"), ("_replaced_at", "TIMESTAMP")]))
+        con.execute(
+            _ddl(
+                f"{name}_history",
+                spec,
+                BOOKKEEPING + [("_replaced_by_file_id", "BIGINT"), ("_replaced_at", "TIMESTAMP")],
+            )
+        )
 
 
 def known_sha(con: duckdb.DuckDBPyConnection, sha: str) -> bool:
-    return con.execute("SELECT count(*) FROM ingest_files WHERE sha256 = ?", [sha]).fetchall()[0][0] > 0
+    return (
+        con.execute("SELECT count(*) FROM ingest_files WHERE sha256 = ?", [sha]).fetchall()[0][0]
+        > 0
+    )
 
 
 def new_file_id(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT nextval('file_id_seq')").fetchall()[0][0]
 
 
-def upsert(con: duckdb.DuckDBPyConnection, spec: DatasetSpec, staged: pl.DataFrame,
-           file_id: int, now: datetime) -> None:
+def upsert(
+    con: duckdb.DuckDBPyConnection,
+    spec: DatasetSpec,
+    staged: pl.DataFrame,
+    file_id: int,
+    now: datetime,
+) -> None:
     """Later ingestion wins; replaced rows move to the history table with their file."""
     frame = staged.with_columns(
         pl.concat_str([pl.col(k).cast(pl.String) for k in spec.key], separator="/").alias("_key"),
@@ -72,10 +94,23 @@ def insert_held(con: duckdb.DuckDBPyConnection, held: list[dict], file_id: int) 
         return
     con.executemany(
         "INSERT INTO held_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [[file_id, h["dataset"], h["sheet"], h["row"], h["rule"], h["column"], h["value"], h["record"]]
-         for h in held],
+        [
+            [
+                file_id,
+                h["dataset"],
+                h["sheet"],
+                h["row"],
+                h["rule"],
+                h["column"],
+                h["value"],
+                h["record"],
+            ]
+            for h in held
+        ],
     )
 
 
 def mark_changed(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("INSERT OR REPLACE INTO store_state VALUES ('changed_at', ?)", [datetime.now().isoformat()])
+    con.execute(
+        "INSERT OR REPLACE INTO store_state VALUES ('changed_at', ?)", [datetime.now().isoformat()]
+    )

@@ -52,9 +52,12 @@ def query(con, name: str, settings: Settings, **values) -> pl.DataFrame:
     vocabulary settings (cycle start, evacuation drill type and counts, active status)."""
     voc = settings.vocab
     defaults = {
-        "cycle_start_default": voc["training_cycle_start"], "evacuation_type": voc["evacuation_drill_type"],
-        "required": voc["evacuation_drills_required"], "required_high_risk": voc["evacuation_drills_required_high_risk"],
-        "active_status": voc["default_enterprise_status"], "district_code": None,
+        "cycle_start_default": voc["training_cycle_start"],
+        "evacuation_type": voc["evacuation_drill_type"],
+        "required": voc["evacuation_drills_required"],
+        "required_high_risk": voc["evacuation_drills_required_high_risk"],
+        "active_status": voc["default_enterprise_status"],
+        "district_code": None,
     }
     sql = load_sql(name)
     return store.fetch_frame(con, sql, _params(sql, defaults | values))
@@ -62,9 +65,16 @@ def query(con, name: str, settings: Settings, **values) -> pl.DataFrame:
 
 def metric_counts(con, target: Target, dates: list[dt.date], settings: Settings) -> pl.DataFrame:
     """(eval_date, district_code, is_total, numerator, denominator) for each evaluation date."""
-    return query(con, metric_definitions()[target.metric]["sql"], settings, window_start=target.window_start,
-                 eval_dates=dates, industry=target.scope.get("industry"), hazchem=target.scope.get("hazchem"),
-                 high_risk=target.scope.get("high_risk"))
+    return query(
+        con,
+        metric_definitions()[target.metric]["sql"],
+        settings,
+        window_start=target.window_start,
+        eval_dates=dates,
+        industry=target.scope.get("industry"),
+        hazchem=target.scope.get("hazchem"),
+        high_risk=target.scope.get("high_risk"),
+    )
 
 
 def gap_count(metric: str, threshold: Fraction, numerator: int, denominator: int) -> int | None:
@@ -77,7 +87,9 @@ def gap_count(metric: str, threshold: Fraction, numerator: int, denominator: int
     return max(0, math.ceil(threshold * denominator - numerator))
 
 
-def projection(value: Fraction | None, earlier: Fraction | None, eval_date: dt.date, deadline: dt.date):
+def projection(
+    value: Fraction | None, earlier: Fraction | None, eval_date: dt.date, deadline: dt.date
+):
     """The value at the deadline, extrapolated linearly through the values at E - 90 days and E."""
     if value is None:
         return None
@@ -96,8 +108,13 @@ def status_of(value, projected, threshold) -> str:
 
 
 def _lookup(counts: pl.DataFrame) -> dict:
-    return {(r["eval_date"], None if r["is_total"] else r["district_code"]): (int(r["numerator"]), int(r["denominator"]))
-            for r in counts.iter_rows(named=True)}
+    return {
+        (r["eval_date"], None if r["is_total"] else r["district_code"]): (
+            int(r["numerator"]),
+            int(r["denominator"]),
+        )
+        for r in counts.iter_rows(named=True)
+    }
 
 
 def _fraction(nd):
@@ -126,8 +143,13 @@ def resolve_districts(settings: Settings, names: list[str] | None) -> list:
     return out
 
 
-def attainment(settings: Settings | None = None, as_of: dt.date | None = None, district: list[str] | str | None = None,
-               lang: str | None = None, con=None) -> pl.DataFrame:
+def attainment(
+    settings: Settings | None = None,
+    as_of: dt.date | None = None,
+    district: list[str] | str | None = None,
+    lang: str | None = None,
+    con=None,
+) -> pl.DataFrame:
     """One row per target and district (every registry district, also one without data) plus
     one total row per target ("全市"), with value, threshold, numerator, denominator, status,
     gap_count, projected (all fractions as floats), window_start, deadline, eval_date.
@@ -147,23 +169,45 @@ def attainment(settings: Settings | None = None, as_of: dt.date | None = None, d
         e = target.eval_date(as_of)
         earlier_date = e - dt.timedelta(days=PROJECTION_DAYS)
         counts = _lookup(metric_counts(con, target, [e, earlier_date], settings))
-        for scope, code, name in [("district", d.code, d.name) for d in districts] + [("total", None, TOTAL_NAME[lang])]:
+        for scope, code, name in [("district", d.code, d.name) for d in districts] + [
+            ("total", None, TOTAL_NAME[lang])
+        ]:
             n, d = counts.get((e, code), (0, 0))
             value = _fraction((n, d))
             earlier = _fraction(counts.get((earlier_date, code), (0, 0)))
             projected = projection(value, earlier, e, target.deadline)
             status = status_of(value, projected, target.threshold)
-            rows.append({
-                "scope": scope, "district_code": code, "district": name, "target_id": target.id,
-                "metric": target.metric, "name": target.name(lang), "value": _as_float(value),
-                "threshold": float(target.threshold), "numerator": n, "denominator": d, "status": status,
-                "gap_count": None if status == "no_data" else gap_count(target.metric, target.threshold, n, d),
-                "projected": _as_float(projected), "window_start": target.window_start, "deadline": target.deadline,
-                "eval_date": e,
-            })
-    return pl.DataFrame(rows, schema_overrides={"value": pl.Float64, "projected": pl.Float64,
-                                                "gap_count": pl.Int64, "district_code": pl.String}).with_columns(
-        pl.lit(as_of).alias("as_of"))
+            rows.append(
+                {
+                    "scope": scope,
+                    "district_code": code,
+                    "district": name,
+                    "target_id": target.id,
+                    "metric": target.metric,
+                    "name": target.name(lang),
+                    "value": _as_float(value),
+                    "threshold": float(target.threshold),
+                    "numerator": n,
+                    "denominator": d,
+                    "status": status,
+                    "gap_count": None
+                    if status == "no_data"
+                    else gap_count(target.metric, target.threshold, n, d),
+                    "projected": _as_float(projected),
+                    "window_start": target.window_start,
+                    "deadline": target.deadline,
+                    "eval_date": e,
+                }
+            )
+    return pl.DataFrame(
+        rows,
+        schema_overrides={
+            "value": pl.Float64,
+            "projected": pl.Float64,
+            "gap_count": pl.Int64,
+            "district_code": pl.String,
+        },
+    ).with_columns(pl.lit(as_of).alias("as_of"))
 
 
 def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -178,8 +222,13 @@ def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
     return out
 
 
-def monthly_series(settings: Settings | None = None, as_of: dt.date | None = None,
-                   district: list[str] | str | None = None, lang: str | None = None, con=None) -> pl.DataFrame:
+def monthly_series(
+    settings: Settings | None = None,
+    as_of: dt.date | None = None,
+    district: list[str] | str | None = None,
+    lang: str | None = None,
+    con=None,
+) -> pl.DataFrame:
     """Each target's value at every month end of its window up to E (and at E itself), per
     district and total: target_id, scope, district_code, district, date, value, threshold."""
     settings = settings or load_settings()
@@ -196,17 +245,35 @@ def monthly_series(settings: Settings | None = None, as_of: dt.date | None = Non
         dates = [d for d in month_ends(target.window_start, e)] + [e]
         dates = sorted(set(d for d in dates if d >= target.window_start))
         counts = _lookup(metric_counts(con, target, dates, settings))
-        for scope, code, name in [("district", d.code, d.name) for d in districts] + [("total", None, TOTAL_NAME[lang])]:
+        for scope, code, name in [("district", d.code, d.name) for d in districts] + [
+            ("total", None, TOTAL_NAME[lang])
+        ]:
             for day in dates:
                 n, d = counts.get((day, code), (0, 0))
-                rows.append({"target_id": target.id, "name": target.name(lang), "scope": scope, "district_code": code,
-                             "district": name, "date": day, "value": _as_float(_fraction((n, d))),
-                             "numerator": n, "denominator": d, "threshold": float(target.threshold)})
+                rows.append(
+                    {
+                        "target_id": target.id,
+                        "name": target.name(lang),
+                        "scope": scope,
+                        "district_code": code,
+                        "district": name,
+                        "date": day,
+                        "value": _as_float(_fraction((n, d))),
+                        "numerator": n,
+                        "denominator": d,
+                        "threshold": float(target.threshold),
+                    }
+                )
     return pl.DataFrame(rows, schema_overrides={"value": pl.Float64, "district_code": pl.String})
 
 
-def hazard_figures(settings: Settings | None = None, as_of: dt.date | None = None,
-                   district: list[str] | str | None = None, lang: str | None = None, con=None) -> pl.DataFrame:
+def hazard_figures(
+    settings: Settings | None = None,
+    as_of: dt.date | None = None,
+    district: list[str] | str | None = None,
+    lang: str | None = None,
+    con=None,
+) -> pl.DataFrame:
     """Major hazards open and overdue, on-time rectification rate, median days to rectify, open
     hazards under 挂牌督办 and the 五落实 completeness of open major hazards, per district and total."""
     settings = settings or load_settings()
@@ -217,22 +284,46 @@ def hazard_figures(settings: Settings | None = None, as_of: dt.date | None = Non
     names = [district] if isinstance(district, str) else district
     districts = resolve_districts(settings, names)
     as_of = as_of or latest_event_date(con) or dt.date.today()
-    frame = store.fetch_frame(con, load_sql("hazard_figures"), {"as_of": as_of, "none_supervision": ["none"]})
+    frame = store.fetch_frame(
+        con, load_sql("hazard_figures"), {"as_of": as_of, "none_supervision": ["none"]}
+    )
     by = {(None if r["is_total"] else r["district_code"]): r for r in frame.iter_rows(named=True)}
     rows = []
-    for scope, code, name in [("district", d.code, d.name) for d in districts] + [("total", None, TOTAL_NAME[lang])]:
+    for scope, code, name in [("district", d.code, d.name) for d in districts] + [
+        ("total", None, TOTAL_NAME[lang])
+    ]:
         r = by.get(code, {})
-        get = lambda k: int(r.get(k) or 0)  # noqa: E731
+
+        def get(key: str, r: dict = r) -> int:
+            return int(r.get(key) or 0)
+
         with_deadline, open_major = get("rectified_with_deadline"), get("major_open")
         median = r.get("median_days_to_rectify")
-        rows.append({
-            "scope": scope, "district_code": code, "district": name, "as_of": as_of,
-            "major_found": get("major_found"), "major_open": open_major, "major_overdue": get("major_overdue"),
-            "open_all": get("open_all"), "overdue_all": get("overdue_all"),
-            "on_time_rate": get("rectified_on_time") / with_deadline if with_deadline else None,
-            "median_days_to_rectify": None if median is None else float(median),
-            "open_supervised": get("open_supervised"),
-            "five_complete_rate": get("major_open_five_complete") / open_major if open_major else None,
-        })
-    return pl.DataFrame(rows, schema_overrides={"on_time_rate": pl.Float64, "median_days_to_rectify": pl.Float64,
-                                                "five_complete_rate": pl.Float64, "district_code": pl.String})
+        rows.append(
+            {
+                "scope": scope,
+                "district_code": code,
+                "district": name,
+                "as_of": as_of,
+                "major_found": get("major_found"),
+                "major_open": open_major,
+                "major_overdue": get("major_overdue"),
+                "open_all": get("open_all"),
+                "overdue_all": get("overdue_all"),
+                "on_time_rate": get("rectified_on_time") / with_deadline if with_deadline else None,
+                "median_days_to_rectify": None if median is None else float(median),
+                "open_supervised": get("open_supervised"),
+                "five_complete_rate": get("major_open_five_complete") / open_major
+                if open_major
+                else None,
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema_overrides={
+            "on_time_rate": pl.Float64,
+            "median_days_to_rectify": pl.Float64,
+            "five_complete_rate": pl.Float64,
+            "district_code": pl.String,
+        },
+    )

@@ -75,7 +75,9 @@ def parse_targets(data: dict, origin: str) -> list[Target]:
             if key not in entry:
                 raise ConfigError(f"{where}: missing {key}")
         if entry["metric"] not in metrics:
-            raise ConfigError(f"{where}: unknown metric {entry['metric']!r} (known: {', '.join(metrics)})")
+            raise ConfigError(
+                f"{where}: unknown metric {entry['metric']!r} (known: {', '.join(metrics)})"
+            )
         if entry["id"] in seen:
             raise ConfigError(f"{where}: id used twice")
         seen.add(entry["id"])
@@ -86,12 +88,24 @@ def parse_targets(data: dict, origin: str) -> list[Target]:
         scope = entry.get("scope", {}) or {}
         for key, value in scope.items():
             if key not in SCOPE_ATTRIBUTES:
-                raise ConfigError(f"{where}: unknown scope attribute {key!r} (known: {', '.join(SCOPE_ATTRIBUTES)})")
+                raise ConfigError(
+                    f"{where}: unknown scope attribute {key!r} (known: {', '.join(SCOPE_ATTRIBUTES)})"
+                )
             if not isinstance(value, SCOPE_ATTRIBUTES[key]):
                 raise ConfigError(f"{where}: scope {key} must be {SCOPE_ATTRIBUTES[key].__name__}")
-        out.append(Target(entry["id"], entry["metric"], entry.get("name_zh", entry["id"]),
-                          entry.get("name_en", entry["id"]), _threshold(entry["threshold"], where), start, deadline,
-                          dict(scope), entry.get("source", "")))
+        out.append(
+            Target(
+                entry["id"],
+                entry["metric"],
+                entry.get("name_zh", entry["id"]),
+                entry.get("name_en", entry["id"]),
+                _threshold(entry["threshold"], where),
+                start,
+                deadline,
+                dict(scope),
+                entry.get("source", ""),
+            )
+        )
     return out
 
 

@@ -41,8 +41,12 @@ class PlotlyFigure:
     def _repr_html_(self) -> str:
         include = not self.page.plotly_embedded
         self.page.plotly_embedded = True
-        return self.fig.to_html(full_html=False, include_plotlyjs=include, include_mathjax=False,
-                                config={"displaylogo": False, "responsive": True})
+        return self.fig.to_html(
+            full_html=False,
+            include_plotlyjs=include,
+            include_mathjax=False,
+            config={"displaylogo": False, "responsive": True},
+        )
 
 
 class _Page:
@@ -72,7 +76,11 @@ class _Page:
         return PlotlyFigure(fig, self)
 
     def _banner(self) -> str:
-        return f'<div class="banner">⚠ {esc(self.labels["sample_banner"])}</div>' if self.is_sample else ""
+        return (
+            f'<div class="banner">⚠ {esc(self.labels["sample_banner"])}</div>'
+            if self.is_sample
+            else ""
+        )
 
     def _data_status(self) -> str:
         lab = self.labels
@@ -80,9 +88,11 @@ class _Page:
         warnings = sum(d.warnings for d in self.validation)
         state = "quarantined" if quarantined else "warnings" if warnings else "passed"
         colour = {"passed": "met", "warnings": "on_track", "quarantined": "behind"}[state]
-        return (f'{esc(lab["data_status"])}: {pill(colour, lab["status_" + state])} · '
-                f'{esc(lab["quarantined_rows"])} <b>{quarantined}</b> · {esc(lab["warnings"])} <b>{warnings}</b>'
-                f' · <a href="../validation.html">{esc(lab["validation_report"])}</a>')
+        return (
+            f"{esc(lab['data_status'])}: {pill(colour, lab['status_' + state])} · "
+            f"{esc(lab['quarantined_rows'])} <b>{quarantined}</b> · {esc(lab['warnings'])} <b>{warnings}</b>"
+            f' · <a href="../validation.html">{esc(lab["validation_report"])}</a>'
+        )
 
     def gap_sentence(self, row: dict) -> str:
         lab = self.labels
@@ -101,53 +111,87 @@ class _Page:
         metrics = metric_definitions()
         items = []
         for t in load_targets(self.settings.targets):
-            definition = metrics[t.metric]["definition_zh" if self.lang == "zh" else "definition_en"]
-            items.append(f"<li><b>{esc(t.name(self.lang))}</b>（{esc(lab['threshold'])} {pct(float(t.threshold), 0)}，"
-                         f"{t.window_start} – {t.deadline}）<br>{esc(lab['definition'])}：{esc(definition)}"
-                         f"<br>{esc(lab['source'])}：{esc(t.source)}</li>")
-        files = [[r["file_name"], r["dataset"], r["sha256"][:16] + "…", r["rows_stored"]]
-                 for r in self.files.iter_rows(named=True)]
+            definition = metrics[t.metric][
+                "definition_zh" if self.lang == "zh" else "definition_en"
+            ]
+            items.append(
+                f"<li><b>{esc(t.name(self.lang))}</b>（{esc(lab['threshold'])} {pct(float(t.threshold), 0)}，"
+                f"{t.window_start} – {t.deadline}）<br>{esc(lab['definition'])}：{esc(definition)}"
+                f"<br>{esc(lab['source'])}：{esc(t.source)}</li>"
+            )
+        files = [
+            [r["file_name"], r["dataset"], r["sha256"][:16] + "…", r["rows_stored"]]
+            for r in self.files.iter_rows(named=True)
+        ]
         try:
             version = importlib.metadata.version("safetystats")
         except importlib.metadata.PackageNotFoundError:
             version = "unknown"
         params = json.dumps(self.parameters, ensure_ascii=False, default=str)
-        return Html(f'<h2>{esc(lab["footnotes"])}</h2><ol class="foot">{"".join(items)}</ol>'
-                    f'<h3>{esc(lab["provenance"])}</h3>'
-                    + table([lab["file"], lab["dataset"], "sha256", lab["rows"]], files, numeric={3})
-                    + f'<p class="small">{esc(lab["parameters"])}: {esc(params)} · {esc(lab["version"])} {esc(version)}'
-                      f' · {esc(lab["generated"])} {self.generated}</p>')
+        return Html(
+            f'<h2>{esc(lab["footnotes"])}</h2><ol class="foot">{"".join(items)}</ol>'
+            f"<h3>{esc(lab['provenance'])}</h3>"
+            + table([lab["file"], lab["dataset"], "sha256", lab["rows"]], files, numeric={3})
+            + f'<p class="small">{esc(lab["parameters"])}: {esc(params)} · {esc(lab["version"])} {esc(version)}'
+            f" · {esc(lab['generated'])} {self.generated}</p>"
+        )
 
 
 class DistrictBulletin(_Page):
     """The bulletin of one district."""
 
     @classmethod
-    def load(cls, district: str, as_of: str | None = None, config: str | None = None, lang: str | None = None):
+    def load(
+        cls,
+        district: str,
+        as_of: str | None = None,
+        config: str | None = None,
+        lang: str | None = None,
+    ):
         settings = load_settings(config or None)
         return cls(settings, district, as_of, lang)
 
     def __init__(self, settings: Settings, district: str, as_of, lang: str | None):
         self.district = engine.resolve_districts(settings, [district])[0]
-        super().__init__(settings, as_of, lang, {"district": district, "as_of": as_of, "lang": lang})
+        super().__init__(
+            settings, as_of, lang, {"district": district, "as_of": as_of, "lang": lang}
+        )
 
     def _load(self, con) -> None:
         s, code, as_of = self.settings, self.district.code, self.as_of
-        self.rows = engine.attainment(s, as_of, [code], self.lang, con).filter(pl.col("scope") == "district")
-        self.series = engine.monthly_series(s, as_of, [code], self.lang, con).filter(pl.col("scope") == "district")
-        self.hazards = engine.hazard_figures(s, as_of, [code], self.lang, con).filter(pl.col("scope") == "district")
-        self.open_major = engine.query(con, "open_major_hazards", s, as_of=as_of, district_code=code)
+        self.rows = engine.attainment(s, as_of, [code], self.lang, con).filter(
+            pl.col("scope") == "district"
+        )
+        self.series = engine.monthly_series(s, as_of, [code], self.lang, con).filter(
+            pl.col("scope") == "district"
+        )
+        self.hazards = engine.hazard_figures(s, as_of, [code], self.lang, con).filter(
+            pl.col("scope") == "district"
+        )
+        self.open_major = engine.query(
+            con, "open_major_hazards", s, as_of=as_of, district_code=code
+        )
         self.ageing = engine.query(con, "hazard_ageing", s, as_of=as_of, district_code=code)
-        window = min(t.window_start for t in load_targets(s.targets) if t.metric == "unannounced_drill_share")
+        window = min(
+            t.window_start for t in load_targets(s.targets) if t.metric == "unannounced_drill_share"
+        )
         self.window_start = window
-        self.drills = engine.query(con, "drills_by_type", s, as_of=as_of, district_code=code, window_start=window)
-        self.missing = engine.query(con, "evacuation_missing", s, as_of=as_of, district_code=code, window_start=window)
-        self.training = engine.query(con, "training_by_category", s, as_of=as_of, district_code=code)
+        self.drills = engine.query(
+            con, "drills_by_type", s, as_of=as_of, district_code=code, window_start=window
+        )
+        self.missing = engine.query(
+            con, "evacuation_missing", s, as_of=as_of, district_code=code, window_start=window
+        )
+        self.training = engine.query(
+            con, "training_by_category", s, as_of=as_of, district_code=code
+        )
 
     def header(self) -> Html:
         lab = self.labels
-        return Html(f'{self._banner()}<h1>{esc(self.district.name)} · {esc(lab["district_bulletin"])}</h1>'
-                    f'<p class="meta">{esc(lab["as_of"])} <b>{self.as_of}</b> · {self._data_status()}</p>')
+        return Html(
+            f"{self._banner()}<h1>{esc(self.district.name)} · {esc(lab['district_bulletin'])}</h1>"
+            f'<p class="meta">{esc(lab["as_of"])} <b>{self.as_of}</b> · {self._data_status()}</p>'
+        )
 
     def target_cards(self) -> Html:
         lab = self.labels
@@ -160,57 +204,124 @@ class DistrictBulletin(_Page):
                 f'data-status="{r["status"]}" data-gap="{r["gap_count"]}">'
                 f'<div class="name">{esc(r["name"])}</div><div class="value" style="color:{colour}">{pct(r["value"])}</div>'
                 f'<div>{esc(lab["threshold"])} {pct(r["threshold"], 0)} · <span class="status" style="color:{colour}">'
-                f'{esc(lab[r["status"]])}</span> · {r["numerator"]:,}/{r["denominator"]:,}</div>'
+                f"{esc(lab[r['status']])}</span> · {r['numerator']:,}/{r['denominator']:,}</div>"
                 f'<div class="gap">{esc(self.gap_sentence(r))}</div>'
                 f'<div class="small">{esc(lab["projected"])} {pct(r["projected"])} · {esc(lab["deadline"])} {r["deadline"]}</div>'
-                "</div>")
+                "</div>"
+            )
         return Html(f'<h2>{esc(lab["targets"])}</h2><div class="cards">{"".join(cards)}</div>')
 
     def targets_chart(self) -> PlotlyFigure:
-        return self.figure(figures.targets_chart(self.rows, self.labels, self.labels["targets_chart"]))
+        return self.figure(
+            figures.targets_chart(self.rows, self.labels, self.labels["targets_chart"])
+        )
 
     def trend_chart(self) -> PlotlyFigure:
-        return self.figure(figures.trend_chart(self.series, self.rows, self.labels, self.labels["trend_chart"]))
+        return self.figure(
+            figures.trend_chart(self.series, self.rows, self.labels, self.labels["trend_chart"])
+        )
 
     def hazard_section(self) -> Html:
         lab = self.labels
         h = self.hazards.to_dicts()[0]
-        days = "—" if h["median_days_to_rectify"] is None else f'{h["median_days_to_rectify"]:.0f}'
-        facts = [(lab["open_major"], h["major_open"]), (lab["overdue"], h["major_overdue"]),
-                 (lab["on_time_rate"], pct(h["on_time_rate"])), (lab["median_days"], days),
-                 (lab["supervised"], h["open_supervised"]), (lab["five_complete"], pct(h["five_complete_rate"]))]
-        boxes = "".join(f'<div class="figure"><div class="small">{esc(k)}</div><div class="n">{esc(v)}</div></div>'
-                        for k, v in facts)
+        days = "—" if h["median_days_to_rectify"] is None else f"{h['median_days_to_rectify']:.0f}"
+        facts = [
+            (lab["open_major"], h["major_open"]),
+            (lab["overdue"], h["major_overdue"]),
+            (lab["on_time_rate"], pct(h["on_time_rate"])),
+            (lab["median_days"], days),
+            (lab["supervised"], h["open_supervised"]),
+            (lab["five_complete"], pct(h["five_complete_rate"])),
+        ]
+        boxes = "".join(
+            f'<div class="figure"><div class="small">{esc(k)}</div><div class="n">{esc(v)}</div></div>'
+            for k, v in facts
+        )
         shown = self.open_major.head(OPEN_HAZARD_ROWS)
-        rows = [[r["hazard_id"], r["enterprise"], r["found_date"], r["deadline"] or "—", r["days_open"],
-                 lab["supervision_levels"].get(r["supervision"], lab["none"]),
-                 lab["yes"] if r["five_complete"] else lab["no"]] for r in shown.iter_rows(named=True)]
-        more = (f'<p class="small">{esc(lab["missing_more"].format(n=self.open_major.height - shown.height))}</p>'
-                if self.open_major.height > shown.height else "")
-        listing = table([lab["hazard_id"], lab["enterprise"], lab["found_date"], lab["deadline"], lab["days_open"],
-                         lab["supervision"], lab["five"]], rows, numeric={4},
-                        row_classes=["overdue" if r else "" for r in shown["overdue"].to_list()]) if rows else f"<p>{lab['none']}</p>"
-        return Html(f'<h2>{esc(lab["hazards"])}</h2><div class="figures">{boxes}</div>'
-                    f'<h3>{esc(lab["open_hazards_table"])}</h3>{listing}{more}')
+        rows = [
+            [
+                r["hazard_id"],
+                r["enterprise"],
+                r["found_date"],
+                r["deadline"] or "—",
+                r["days_open"],
+                lab["supervision_levels"].get(r["supervision"], lab["none"]),
+                lab["yes"] if r["five_complete"] else lab["no"],
+            ]
+            for r in shown.iter_rows(named=True)
+        ]
+        more = (
+            f'<p class="small">{esc(lab["missing_more"].format(n=self.open_major.height - shown.height))}</p>'
+            if self.open_major.height > shown.height
+            else ""
+        )
+        listing = (
+            table(
+                [
+                    lab["hazard_id"],
+                    lab["enterprise"],
+                    lab["found_date"],
+                    lab["deadline"],
+                    lab["days_open"],
+                    lab["supervision"],
+                    lab["five"],
+                ],
+                rows,
+                numeric={4},
+                row_classes=["overdue" if r else "" for r in shown["overdue"].to_list()],
+            )
+            if rows
+            else f"<p>{lab['none']}</p>"
+        )
+        return Html(
+            f'<h2>{esc(lab["hazards"])}</h2><div class="figures">{boxes}</div>'
+            f"<h3>{esc(lab['open_hazards_table'])}</h3>{listing}{more}"
+        )
 
     def ageing_chart(self) -> PlotlyFigure:
-        return self.figure(figures.ageing_chart(self.ageing, self.labels, self.labels["ageing_chart"]))
+        return self.figure(
+            figures.ageing_chart(self.ageing, self.labels, self.labels["ageing_chart"])
+        )
 
     def drills_chart(self) -> PlotlyFigure:
-        return self.figure(figures.drills_chart(self.drills, self.labels, self.labels["drills_chart"]))
+        return self.figure(
+            figures.drills_chart(self.drills, self.labels, self.labels["drills_chart"])
+        )
 
     def missing_evacuation(self) -> Html:
         lab = self.labels
         shown = self.missing.head(MISSING_LIST_ROWS)
-        rows = [[r["enterprise_name"], r["industry"], r["drills"], r["required"]] for r in shown.iter_rows(named=True)]
-        more = (f'<p class="small">{esc(lab["missing_more"].format(n=self.missing.height - shown.height))}</p>'
-                if self.missing.height > shown.height else "")
-        body = table([lab["enterprise"], "行业" if self.lang == "zh" else "Industry", lab["drills_unit"], lab["threshold"]],
-                     rows, numeric={2, 3}) if rows else f"<p>{esc(lab['none'])}</p>"
-        return Html(f'<h3>{esc(lab["missing_evacuation"])}（{self.missing.height}）</h3>{body}{more}')
+        rows = [
+            [r["enterprise_name"], r["industry"], r["drills"], r["required"]]
+            for r in shown.iter_rows(named=True)
+        ]
+        more = (
+            f'<p class="small">{esc(lab["missing_more"].format(n=self.missing.height - shown.height))}</p>'
+            if self.missing.height > shown.height
+            else ""
+        )
+        body = (
+            table(
+                [
+                    lab["enterprise"],
+                    "行业" if self.lang == "zh" else "Industry",
+                    lab["drills_unit"],
+                    lab["threshold"],
+                ],
+                rows,
+                numeric={2, 3},
+            )
+            if rows
+            else f"<p>{esc(lab['none'])}</p>"
+        )
+        return Html(
+            f"<h3>{esc(lab['missing_evacuation'])}（{self.missing.height}）</h3>{body}{more}"
+        )
 
     def training_chart(self) -> PlotlyFigure:
-        return self.figure(figures.training_chart(self.training, self.labels, self.labels["training_chart"]))
+        return self.figure(
+            figures.training_chart(self.training, self.labels, self.labels["training_chart"])
+        )
 
 
 class CityOverview(_Page):
@@ -224,13 +335,17 @@ class CityOverview(_Page):
     def _load(self, con) -> None:
         s = self.settings
         self.rows = engine.attainment(s, self.as_of, None, self.lang, con)
-        self.series = engine.monthly_series(s, self.as_of, None, self.lang, con).filter(pl.col("scope") == "total")
+        self.series = engine.monthly_series(s, self.as_of, None, self.lang, con).filter(
+            pl.col("scope") == "total"
+        )
         self.hazards = engine.hazard_figures(s, self.as_of, None, self.lang, con)
 
     def header(self) -> Html:
         lab = self.labels
-        return Html(f'{self._banner()}<h1>{esc(lab["city_overview"])}</h1>'
-                    f'<p class="meta">{esc(lab["as_of"])} <b>{self.as_of}</b> · {self._data_status()}</p>')
+        return Html(
+            f"{self._banner()}<h1>{esc(lab['city_overview'])}</h1>"
+            f'<p class="meta">{esc(lab["as_of"])} <b>{self.as_of}</b> · {self._data_status()}</p>'
+        )
 
     def total_cards(self) -> Html:
         lab = self.labels
@@ -239,8 +354,10 @@ class CityOverview(_Page):
             f'<div class="card" style="border-left-color:{figures.STATUS_COLOURS[r["status"]]}" data-target="{esc(r["target_id"])}"'
             f' data-value="{r["value"]}"><div class="name">{esc(r["name"])}</div>'
             f'<div class="value" style="color:{figures.STATUS_COLOURS[r["status"]]}">{pct(r["value"])}</div>'
-            f'<div>{esc(lab["threshold"])} {pct(r["threshold"], 0)} · {esc(lab[r["status"]])}</div>'
-            f'<div class="gap">{esc(self.gap_sentence(r))}</div></div>' for r in totals.iter_rows(named=True))
+            f"<div>{esc(lab['threshold'])} {pct(r['threshold'], 0)} · {esc(lab[r['status']])}</div>"
+            f'<div class="gap">{esc(self.gap_sentence(r))}</div></div>'
+            for r in totals.iter_rows(named=True)
+        )
         return Html(f'<h2>{esc(lab["targets"])}</h2><div class="cards">{cards}</div>')
 
     def heatmap(self) -> PlotlyFigure:
@@ -250,16 +367,35 @@ class CityOverview(_Page):
     def league_table(self) -> Html:
         lab = self.labels
         districts = self.rows.filter(pl.col("scope") == "district")
-        league = (districts.group_by("district", maintain_order=True)
-                  .agg((pl.col("status") == "met").sum().alias("met"), pl.col("value").mean().alias("mean"))
-                  .sort(["met", "mean"], descending=True, nulls_last=True))
+        league = (
+            districts.group_by("district", maintain_order=True)
+            .agg(
+                (pl.col("status") == "met").sum().alias("met"), pl.col("value").mean().alias("mean")
+            )
+            .sort(["met", "mean"], descending=True, nulls_last=True)
+        )
         hazards = {r["district"]: r for r in self.hazards.iter_rows(named=True)}
-        rows = [[i + 1, r["district"], f'{r["met"]} / {districts.filter(pl.col("district") == r["district"]).height}',
-                 hazards[r["district"]]["major_open"], hazards[r["district"]]["major_overdue"]]
-                for i, r in enumerate(league.iter_rows(named=True))]
-        return Html(f'<h2>{esc(lab["league"])}</h2>' + table(
-            ["#", lab["district"], lab["targets_met"], lab["open_major"], lab["overdue"]], rows, numeric={0, 3, 4}))
+        rows = [
+            [
+                i + 1,
+                r["district"],
+                f"{r['met']} / {districts.filter(pl.col('district') == r['district']).height}",
+                hazards[r["district"]]["major_open"],
+                hazards[r["district"]]["major_overdue"],
+            ]
+            for i, r in enumerate(league.iter_rows(named=True))
+        ]
+        return Html(
+            f"<h2>{esc(lab['league'])}</h2>"
+            + table(
+                ["#", lab["district"], lab["targets_met"], lab["open_major"], lab["overdue"]],
+                rows,
+                numeric={0, 3, 4},
+            )
+        )
 
     def trend_chart(self) -> PlotlyFigure:
         totals = self.rows.filter(pl.col("scope") == "total")
-        return self.figure(figures.trend_chart(self.series, totals, self.labels, self.labels["city_trend"]))
+        return self.figure(
+            figures.trend_chart(self.series, totals, self.labels, self.labels["city_trend"])
+        )

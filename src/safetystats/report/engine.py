@@ -55,12 +55,28 @@ class WarmKernelEngine(NBClientEngine):
         cls._managers.clear()
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
-                                 start_timeout=60, execution_timeout=None, **kwargs):
+    def execute_managed_notebook(
+        cls,
+        nb_man,
+        kernel_name,
+        log_output=False,
+        stdout_file=None,
+        stderr_file=None,
+        start_timeout=60,
+        execution_timeout=None,
+        **kwargs,
+    ):
         kwargs = remove_args(["input_path", "timeout", "startup_timeout", "km"], **kwargs)
-        final = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
-                             kernel_name=kernel_name, log=logger, log_output=log_output,
-                             stdout_file=stdout_file, stderr_file=stderr_file)
+        final = merge_kwargs(
+            kwargs,
+            timeout=execution_timeout,
+            startup_timeout=start_timeout,
+            kernel_name=kernel_name,
+            log=logger,
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+        )
         cls.last_notebook = nb_man.nb
         client = _ResettingClient(nb_man, km=cls.kernel(kernel_name), **final)
         try:

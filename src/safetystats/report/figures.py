@@ -10,8 +10,12 @@ from plotly.subplots import make_subplots
 
 from safetystats.report.html import FONT, STATUS_COLOURS
 
-LAYOUT = dict(font=dict(family=FONT.replace('"', ""), size=13), template="plotly_white",
-              margin=dict(l=10, r=10, t=50, b=10), hoverlabel=dict(font_family=FONT.replace('"', "")))
+LAYOUT = dict(
+    font=dict(family=FONT.replace('"', ""), size=13),
+    template="plotly_white",
+    margin=dict(l=10, r=10, t=50, b=10),
+    hoverlabel=dict(font_family=FONT.replace('"', "")),
+)
 
 
 def _finish(fig: go.Figure, title: str, height: int) -> go.Figure:
@@ -24,13 +28,24 @@ def targets_chart(rows: pl.DataFrame, labels: dict, title: str) -> go.Figure:
     names = rows["name"].to_list()
     values = [None if v is None else v * 100 for v in rows["value"].to_list()]
     fig = go.Figure()
-    fig.add_bar(y=names, x=values, orientation="h", name=labels["value"],
-                marker_color=[STATUS_COLOURS[s] for s in rows["status"].to_list()],
-                text=[("—" if v is None else f"{v:.1f}%") for v in values], textposition="outside",
-                hovertemplate="%{y}: %{x:.1f}%<extra></extra>")
-    fig.add_scatter(y=names, x=[t * 100 for t in rows["threshold"].to_list()], mode="markers", name=labels["threshold"],
-                    marker=dict(symbol="line-ns", size=26, line=dict(width=3, color="#1f2328")),
-                    hovertemplate="%{y}: " + labels["threshold"] + " %{x:.0f}%<extra></extra>")
+    fig.add_bar(
+        y=names,
+        x=values,
+        orientation="h",
+        name=labels["value"],
+        marker_color=[STATUS_COLOURS[s] for s in rows["status"].to_list()],
+        text=[("—" if v is None else f"{v:.1f}%") for v in values],
+        textposition="outside",
+        hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
+    )
+    fig.add_scatter(
+        y=names,
+        x=[t * 100 for t in rows["threshold"].to_list()],
+        mode="markers",
+        name=labels["threshold"],
+        marker=dict(symbol="line-ns", size=26, line=dict(width=3, color="#1f2328")),
+        hovertemplate="%{y}: " + labels["threshold"] + " %{x:.0f}%<extra></extra>",
+    )
     fig.update_xaxes(range=[0, 115], ticksuffix="%")
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(legend=dict(orientation="h", y=-0.12))
@@ -42,23 +57,54 @@ def trend_chart(series: pl.DataFrame, rows: pl.DataFrame, labels: dict, title: s
     targets = rows["target_id"].to_list()
     cols = 2
     n_rows = (len(targets) + cols - 1) // cols
-    fig = make_subplots(rows=n_rows, cols=cols, subplot_titles=rows["name"].to_list(), vertical_spacing=0.12)
+    fig = make_subplots(
+        rows=n_rows, cols=cols, subplot_titles=rows["name"].to_list(), vertical_spacing=0.12
+    )
     for i, target in enumerate(targets):
         r, c = i // cols + 1, i % cols + 1
         part = series.filter(pl.col("target_id") == target).sort("date")
         info = rows.filter(pl.col("target_id") == target).to_dicts()[0]
         dates = part["date"].to_list()
         values = [None if v is None else v * 100 for v in part["value"].to_list()]
-        fig.add_scatter(x=dates, y=values, mode="lines+markers", line=dict(color="#0969da"), showlegend=False,
-                        name=info["name"], hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}%<extra></extra>", row=r, col=c)
+        fig.add_scatter(
+            x=dates,
+            y=values,
+            mode="lines+markers",
+            line=dict(color="#0969da"),
+            showlegend=False,
+            name=info["name"],
+            hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}%<extra></extra>",
+            row=r,
+            col=c,
+        )
         ends = [info["window_start"], info["deadline"]]
-        fig.add_scatter(x=ends, y=[info["threshold"] * 100] * 2, mode="lines", showlegend=False,
-                        line=dict(color="#cf222e", dash="dash"), name=labels["threshold"], hoverinfo="skip", row=r, col=c)
-        if info["projected"] is not None and info["value"] is not None and info["eval_date"] < info["deadline"]:
-            fig.add_scatter(x=[info["eval_date"], info["deadline"]], y=[info["value"] * 100, info["projected"] * 100],
-                            mode="lines", showlegend=False, line=dict(color="#0969da", dash="dot"),
-                            name=labels["projected"], hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}%<extra></extra>",
-                            row=r, col=c)
+        fig.add_scatter(
+            x=ends,
+            y=[info["threshold"] * 100] * 2,
+            mode="lines",
+            showlegend=False,
+            line=dict(color="#cf222e", dash="dash"),
+            name=labels["threshold"],
+            hoverinfo="skip",
+            row=r,
+            col=c,
+        )
+        if (
+            info["projected"] is not None
+            and info["value"] is not None
+            and info["eval_date"] < info["deadline"]
+        ):
+            fig.add_scatter(
+                x=[info["eval_date"], info["deadline"]],
+                y=[info["value"] * 100, info["projected"] * 100],
+                mode="lines",
+                showlegend=False,
+                line=dict(color="#0969da", dash="dot"),
+                name=labels["projected"],
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}%<extra></extra>",
+                row=r,
+                col=c,
+            )
         fig.update_yaxes(range=[0, 105], ticksuffix="%", row=r, col=c)
         fig.update_xaxes(tickformat="%Y-%m", row=r, col=c)
     fig.update_annotations(font_size=13)
@@ -69,8 +115,15 @@ def ageing_chart(ageing: pl.DataFrame, labels: dict, title: str) -> go.Figure:
     buckets = labels["age_buckets"]
     fig = go.Figure()
     for level, colour in (("major", "#cf222e"), ("general", "#d4a72c")):
-        part = dict(ageing.filter(pl.col("level") == level).select("age_bucket", "hazards").iter_rows())
-        fig.add_bar(x=buckets, y=[part.get(i + 1, 0) for i in range(len(buckets))], name=labels[level], marker_color=colour)
+        part = dict(
+            ageing.filter(pl.col("level") == level).select("age_bucket", "hazards").iter_rows()
+        )
+        fig.add_bar(
+            x=buckets,
+            y=[part.get(i + 1, 0) for i in range(len(buckets))],
+            name=labels[level],
+            marker_color=colour,
+        )
     fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.2))
     return _finish(fig, title, 320)
 
@@ -78,20 +131,35 @@ def ageing_chart(ageing: pl.DataFrame, labels: dict, title: str) -> go.Figure:
 def drills_chart(drills: pl.DataFrame, labels: dict, title: str) -> go.Figure:
     types = sorted(set(drills["drill_type"].to_list()))
     fig = go.Figure()
-    for flag, name, colour in ((True, labels["unannounced"], "#1a7f37"), (False, labels["announced"], "#8c959f")):
-        part = dict(drills.filter(pl.col("unannounced") == flag).select("drill_type", "drills").iter_rows())
+    for flag, name, colour in (
+        (True, labels["unannounced"], "#1a7f37"),
+        (False, labels["announced"], "#8c959f"),
+    ):
+        part = dict(
+            drills.filter(pl.col("unannounced") == flag).select("drill_type", "drills").iter_rows()
+        )
         fig.add_bar(x=types, y=[part.get(t, 0) for t in types], name=name, marker_color=colour)
     fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.2))
     return _finish(fig, title, 320)
 
 
 def training_chart(training: pl.DataFrame, labels: dict, title: str) -> go.Figure:
-    rates = [t and 100 * c / t for c, t in zip(training["trained"].to_list(), training["task"].to_list(), strict=True)]
+    rates = [
+        t and 100 * c / t
+        for c, t in zip(training["trained"].to_list(), training["task"].to_list(), strict=True)
+    ]
     fig = go.Figure()
-    fig.add_bar(x=training["category"].to_list(), y=rates, marker_color="#0969da",
-                text=[f"{r:.0f}%" for r in rates], textposition="outside",
-                customdata=list(zip(training["trained"].to_list(), training["task"].to_list(), strict=True)),
-                hovertemplate="%{x}: %{y:.1f}% (%{customdata[0]}/%{customdata[1]})<extra></extra>")
+    fig.add_bar(
+        x=training["category"].to_list(),
+        y=rates,
+        marker_color="#0969da",
+        text=[f"{r:.0f}%" for r in rates],
+        textposition="outside",
+        customdata=list(
+            zip(training["trained"].to_list(), training["task"].to_list(), strict=True)
+        ),
+        hovertemplate="%{x}: %{y:.1f}% (%{customdata[0]}/%{customdata[1]})<extra></extra>",
+    )
     fig.update_yaxes(range=[0, 115], ticksuffix="%")
     return _finish(fig, title, 320)
 
@@ -104,11 +172,27 @@ def heatmap(rows: pl.DataFrame, labels: dict, title: str) -> go.Figure:
     for d in districts:
         part = {r["name"]: r for r in rows.filter(pl.col("district") == d).iter_rows(named=True)}
         z.append([None if part[t]["value"] is None else part[t]["value"] * 100 for t in targets])
-        text.append([("—" if part[t]["value"] is None else f"{part[t]['value'] * 100:.0f}%") + f"<br>{labels[part[t]['status']]}"
-                     for t in targets])
-    fig = go.Figure(go.Heatmap(z=z, x=targets, y=districts, text=text, texttemplate="%{text}", zmin=0, zmax=100,
-                               colorscale=[[0, "#cf222e"], [0.6, "#d4a72c"], [1, "#1a7f37"]],
-                               hovertemplate="%{y} · %{x}: %{text}<extra></extra>", colorbar=dict(ticksuffix="%")))
+        text.append(
+            [
+                ("—" if part[t]["value"] is None else f"{part[t]['value'] * 100:.0f}%")
+                + f"<br>{labels[part[t]['status']]}"
+                for t in targets
+            ]
+        )
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=targets,
+            y=districts,
+            text=text,
+            texttemplate="%{text}",
+            zmin=0,
+            zmax=100,
+            colorscale=[[0, "#cf222e"], [0.6, "#d4a72c"], [1, "#1a7f37"]],
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            colorbar=dict(ticksuffix="%"),
+        )
+    )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(tickangle=-20)
     return _finish(fig, title, 140 + 48 * len(districts))

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import html as _html
 
-STATUS_COLOURS = {"met": "#1a7f37", "on_track": "#0969da", "behind": "#cf222e", "no_data": "#8c959f"}
+STATUS_COLOURS = {
+    "met": "#1a7f37",
+    "on_track": "#0969da",
+    "behind": "#cf222e",
+    "no_data": "#8c959f",
+}
 FONT = '"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif'
 PAGE_CSS = f"""
 body{{font-family:{FONT};margin:0 auto;max-width:1100px;padding:16px 24px;color:#1f2328;background:#fff}}
@@ -45,12 +50,19 @@ class Html:
         return self.markup
 
 
-def table(head: list[str], rows: list[list], numeric: set[int] = frozenset(), row_classes: list[str] | None = None) -> str:
+def table(
+    head: list[str],
+    rows: list[list],
+    numeric: set[int] = frozenset(),
+    row_classes: list[str] | None = None,
+) -> str:
     out = ['<table class="t"><tr>' + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"]
     for i, row in enumerate(rows):
         cls = f' class="{row_classes[i]}"' if row_classes and row_classes[i] else ""
-        cells = "".join(f'<td class="num">{esc(v)}</td>' if j in numeric else f"<td>{esc(v)}</td>"
-                        for j, v in enumerate(row))
+        cells = "".join(
+            f'<td class="num">{esc(v)}</td>' if j in numeric else f"<td>{esc(v)}</td>"
+            for j, v in enumerate(row)
+        )
         out.append(f"<tr{cls}>{cells}</tr>")
     return "".join(out) + "</table>"
 

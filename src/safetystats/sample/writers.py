@@ -14,8 +14,9 @@ def _tmp(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp")
 
 
-def write_csv(path: Path, frame: pl.DataFrame, titles=(), footers=(), encoding="utf-8",
-              bom=False) -> None:
+def write_csv(
+    path: Path, frame: pl.DataFrame, titles=(), footers=(), encoding="utf-8", bom=False
+) -> None:
     body = frame.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d")).write_csv()
     width = frame.width
     pad = "," * (width - 1)
@@ -26,8 +27,13 @@ def write_csv(path: Path, frame: pl.DataFrame, titles=(), footers=(), encoding="
     tmp.replace(path)
 
 
-def write_xlsx(path: Path, sheets: dict[str, pl.DataFrame], titles=(), footers=(),
-               extra: dict[str, list[list]] | None = None) -> None:
+def write_xlsx(
+    path: Path,
+    sheets: dict[str, pl.DataFrame],
+    titles=(),
+    footers=(),
+    extra: dict[str, list[list]] | None = None,
+) -> None:
     """Date columns become Excel date cells; everything else is written as it is.
     ``extra`` rows (as text) are appended to a sheet after the frame's rows."""
     import xlsxwriter
@@ -49,7 +55,9 @@ def write_xlsx(path: Path, sheets: dict[str, pl.DataFrame], titles=(), footers=(
                 if value is None or (isinstance(value, float) and value != value):
                     continue
                 if isinstance(value, dt.date):
-                    ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), date_fmt)
+                    ws.write_datetime(
+                        r, c, dt.datetime(value.year, value.month, value.day), date_fmt
+                    )
                 elif isinstance(value, int | float):
                     ws.write_number(r, c, value)
                 else:

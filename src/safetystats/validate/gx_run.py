@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import polars as pl
 
 from safetystats.validate.suites import ROW_ID, context
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 DATASOURCE = "store"
-FAILURES_SCHEMA = {"dataset": pl.String, "rid": pl.Int64, "rule_id": pl.String, "column_name": pl.String,
-                   "raw_value": pl.String, "expectation": pl.String}
+FAILURES_SCHEMA = {
+    "dataset": pl.String,
+    "rid": pl.Int64,
+    "rule_id": pl.String,
+    "column_name": pl.String,
+    "raw_value": pl.String,
+    "expectation": pl.String,
+}
 
 
 def _batch_definition(ctx, dataset: str):
@@ -26,7 +37,7 @@ def _batch_definition(ctx, dataset: str):
         return asset.add_batch_definition_whole_dataframe("whole")
 
 
-def validate_frames(frames: dict[str, "pd.DataFrame"], ctx=None) -> tuple[pl.DataFrame, list[dict]]:  # noqa: F821
+def validate_frames(frames: dict[str, pd.DataFrame], ctx=None) -> tuple[pl.DataFrame, list[dict]]:
     """Validate each dataset's pandas frame (with a ``_rid`` column) against its suite.
 
     Returns the failing rows and, per expectation, a summary (dataset, rule, type, checked,
@@ -37,22 +48,39 @@ def validate_frames(frames: dict[str, "pd.DataFrame"], ctx=None) -> tuple[pl.Dat
     for dataset, frame in frames.items():
         suite = ctx.suites.get(dataset)
         batch = _batch_definition(ctx, dataset).get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(suite, result_format={"result_format": "COMPLETE",
-                                                      "unexpected_index_column_names": [ROW_ID]})
+        result = batch.validate(
+            suite,
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_ID]},
+        )
         for r in result.results:
             cfg = r.expectation_config
             meta = cfg.meta or {}
             if r.exception_info and r.exception_info.get("raised_exception"):
-                raise RuntimeError(f"{dataset}: {cfg.type} failed to run: {r.exception_info['exception_message']}")
+                raise RuntimeError(
+                    f"{dataset}: {cfg.type} failed to run: {r.exception_info['exception_message']}"
+                )
             report = meta["report_column"]
             failed = r.result.get("unexpected_index_list") or []
-            summary.append({"dataset": dataset, "rule_id": meta["rule_id"], "expectation": cfg.type,
-                            "column": report.removesuffix("__raw"), "checked": int(r.result.get("element_count") or len(frame)),
-                            "failed": len(failed)})
+            summary.append(
+                {
+                    "dataset": dataset,
+                    "rule_id": meta["rule_id"],
+                    "expectation": cfg.type,
+                    "column": report.removesuffix("__raw"),
+                    "checked": int(r.result.get("element_count") or len(frame)),
+                    "failed": len(failed),
+                }
+            )
             for item in failed:
                 value = item.get(report)
-                rows.append({"dataset": dataset, "rid": int(item[ROW_ID]), "rule_id": meta["rule_id"],
-                             "column_name": report.removesuffix("__raw"),
-                             "raw_value": None if value is None or value != value else str(value),
-                             "expectation": cfg.type})
+                rows.append(
+                    {
+                        "dataset": dataset,
+                        "rid": int(item[ROW_ID]),
+                        "rule_id": meta["rule_id"],
+                        "column_name": report.removesuffix("__raw"),
+                        "raw_value": None if value is None or value != value else str(value),
+                        "expectation": cfg.type,
+                    }
+                )
     return pl.DataFrame(rows, schema=FAILURES_SCHEMA), summary

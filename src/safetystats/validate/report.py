@@ -12,9 +12,17 @@ from safetystats import atomic
 from safetystats.config import Settings
 
 CSV_HEADERS = {
-    "dataset": "数据集(dataset)", "file_name": "文件(file)", "sheet": "工作表(sheet)", "row_no": "行号(row)",
-    "record_key": "编号(key)", "column_name": "列(column)", "raw_value": "原始值(value)", "rule_id": "规则(rule)",
-    "severity": "级别(severity)", "message_zh": "说明", "message_en": "message",
+    "dataset": "数据集(dataset)",
+    "file_name": "文件(file)",
+    "sheet": "工作表(sheet)",
+    "row_no": "行号(row)",
+    "record_key": "编号(key)",
+    "column_name": "列(column)",
+    "raw_value": "原始值(value)",
+    "rule_id": "规则(rule)",
+    "severity": "级别(severity)",
+    "message_zh": "说明",
+    "message_en": "message",
 }
 FIRST_ROWS = 20
 STYLE = """
@@ -36,47 +44,125 @@ def _table(rows: list[list], head: list[str], classes: list[str] | None = None) 
     out = ["<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"]
     for i, row in enumerate(rows):
         cls = f' class="{classes[i]}"' if classes and classes[i] else ""
-        out.append(f"<tr{cls}>" + "".join(
-            f'<td class="num">{v}</td>' if isinstance(v, int) else f"<td>{html.escape('' if v is None else str(v))}</td>"
-            for v in row) + "</tr>")
+        out.append(
+            f"<tr{cls}>"
+            + "".join(
+                f'<td class="num">{v}</td>'
+                if isinstance(v, int)
+                else f"<td>{html.escape('' if v is None else str(v))}</td>"
+                for v in row
+            )
+            + "</tr>"
+        )
     return "".join(out) + "</table>"
 
 
 def render_report(quarantine: pl.DataFrame, result, settings: Settings) -> str:
     rules = settings.rules
-    parts = [f"<h1>数据校验报告 Validation report</h1><p class='small'>校验时间 {html.escape(result.validated_at)} · "
-             f"规则见 DATA_SPEC 第4节 · 隔离明细：quarantine.csv</p>"]
-    overview = [[d.label_zh, d.dataset, d.rows_checked, d.rows_held, d.errors, d.warnings, d.rows_quarantined,
-                 d.rows_valid, STATUS_ZH[d.status]] for d in result.datasets]
-    parts.append(_table(overview, ["数据集", "dataset", "入库行", "入库时隔离", "错误", "警告", "隔离行", "有效行", "状态"],
-                        [d.status for d in result.datasets]))
+    parts = [
+        f"<h1>数据校验报告 Validation report</h1><p class='small'>校验时间 {html.escape(result.validated_at)} · "
+        f"规则见 DATA_SPEC 第4节 · 隔离明细：quarantine.csv</p>"
+    ]
+    overview = [
+        [
+            d.label_zh,
+            d.dataset,
+            d.rows_checked,
+            d.rows_held,
+            d.errors,
+            d.warnings,
+            d.rows_quarantined,
+            d.rows_valid,
+            STATUS_ZH[d.status],
+        ]
+        for d in result.datasets
+    ]
+    parts.append(
+        _table(
+            overview,
+            [
+                "数据集",
+                "dataset",
+                "入库行",
+                "入库时隔离",
+                "错误",
+                "警告",
+                "隔离行",
+                "有效行",
+                "状态",
+            ],
+            [d.status for d in result.datasets],
+        )
+    )
     for d in result.datasets:
-        parts.append(f"<h2 id='{d.dataset}'>{html.escape(d.label_zh)} <span class='small'>{d.dataset}</span> "
-                     f"<span class='{d.status}'>{STATUS_ZH[d.status]}</span></h2>")
+        parts.append(
+            f"<h2 id='{d.dataset}'>{html.escape(d.label_zh)} <span class='small'>{d.dataset}</span> "
+            f"<span class='{d.status}'>{STATUS_ZH[d.status]}</span></h2>"
+        )
         exp = [e for e in result.expectations if e["dataset"] == d.dataset]
         q = quarantine.filter(pl.col("dataset") == d.dataset)
         counted = {(e["rule_id"], e["column"]) for e in exp}
-        rows = [[e["rule_id"], rules[e["rule_id"]]["severity"], e["column"], e["expectation"], e["checked"],
-                 e["failed"]] for e in exp]
+        rows = [
+            [
+                e["rule_id"],
+                rules[e["rule_id"]]["severity"],
+                e["column"],
+                e["expectation"],
+                e["checked"],
+                e["failed"],
+            ]
+            for e in exp
+        ]
         for (rule, column, source), part in q.group_by("rule_id", "column_name", "source"):
             if source != "gx" and (rule, column) not in counted:
-                rows.append([rule, rules[rule]["severity"], column, "sql check" if source == "sql" else "ingest",
-                             d.rows_checked if source == "sql" else d.rows_checked + d.rows_held, part.height])
+                rows.append(
+                    [
+                        rule,
+                        rules[rule]["severity"],
+                        column,
+                        "sql check" if source == "sql" else "ingest",
+                        d.rows_checked if source == "sql" else d.rows_checked + d.rows_held,
+                        part.height,
+                    ]
+                )
         rows.sort(key=lambda r: (-r[5], r[0]))
-        parts.append(_table(rows, ["规则 rule", "级别", "列", "检查 check", "检查行数", "不通过"],
-                            ["fail" if r[5] and r[1] == "error" else "warn" if r[5] else "" for r in rows]))
+        parts.append(
+            _table(
+                rows,
+                ["规则 rule", "级别", "列", "检查 check", "检查行数", "不通过"],
+                ["fail" if r[5] and r[1] == "error" else "warn" if r[5] else "" for r in rows],
+            )
+        )
         for (rule,), part in sorted(q.group_by("rule_id"), key=lambda x: x[0][0]):
             first = part.head(FIRST_ROWS)
-            parts.append(f"<h3>{html.escape(rule)}: {part.height} 行 — {html.escape(rules[rule]['zh'].split('“')[0] or rule)}</h3>")
-            parts.append(_table(first.select("file_name", "sheet", "row_no", "column_name", "raw_value", "message_zh").rows(),
-                                ["文件", "工作表", "行号", "列", "原始值", "说明"]))
+            parts.append(
+                f"<h3>{html.escape(rule)}: {part.height} 行 — {html.escape(rules[rule]['zh'].split('“')[0] or rule)}</h3>"
+            )
+            parts.append(
+                _table(
+                    first.select(
+                        "file_name", "sheet", "row_no", "column_name", "raw_value", "message_zh"
+                    ).rows(),
+                    ["文件", "工作表", "行号", "列", "原始值", "说明"],
+                )
+            )
     body = "".join(parts)
-    return (f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>数据校验报告</title>"
-            f"<style>{STYLE}</style></head><body>{body}</body></html>")
+    return (
+        f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>数据校验报告</title>"
+        f"<style>{STYLE}</style></head><body>{body}</body></html>"
+    )
 
 
 def write_outputs(settings: Settings, quarantine: pl.DataFrame, result) -> None:
     write_quarantine_csv(settings, quarantine)
-    atomic.write_text(settings.reports / "validation.html", render_report(quarantine, result, settings))
-    atomic.write_text(settings.reports / "validation_summary.json", json.dumps(
-        {"validated_at": result.validated_at, "datasets": result.as_frame().to_dicts()}, ensure_ascii=False, indent=1))
+    atomic.write_text(
+        settings.reports / "validation.html", render_report(quarantine, result, settings)
+    )
+    atomic.write_text(
+        settings.reports / "validation_summary.json",
+        json.dumps(
+            {"validated_at": result.validated_at, "datasets": result.as_frame().to_dicts()},
+            ensure_ascii=False,
+            indent=1,
+        ),
+    )

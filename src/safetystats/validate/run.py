@@ -20,8 +20,21 @@ from safetystats.validate.suites import INGESTED_ON, ROW_ID, columns_used, expec
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 log = logging.getLogger(__name__)
-QUARANTINE_COLUMNS = ["dataset", "record_key", "file_id", "file_name", "sheet", "row_no", "column_name",
-                      "raw_value", "rule_id", "severity", "message_zh", "message_en", "source"]
+QUARANTINE_COLUMNS = [
+    "dataset",
+    "record_key",
+    "file_id",
+    "file_name",
+    "sheet",
+    "row_no",
+    "column_name",
+    "raw_value",
+    "rule_id",
+    "severity",
+    "message_zh",
+    "message_en",
+    "source",
+]
 
 
 @dataclass
@@ -54,8 +67,11 @@ class ValidationResult:
 
 def _district_map(con, settings: Settings, specs: dict[str, DatasetSpec]) -> None:
     registry = settings.registry
-    parts = [f'SELECT DISTINCT district AS v FROM "{n}"' for n, s in specs.items()
-             if any(c.name == "district" for c in s.columns)]
+    parts = [
+        f'SELECT DISTINCT district AS v FROM "{n}"'
+        for n, s in specs.items()
+        if any(c.name == "district" for c in s.columns)
+    ]
     values = [r[0] for r in con.execute(" UNION ".join(parts)).fetchall() if r[0] is not None]
     rows = []
     for v in values:
@@ -65,8 +81,10 @@ def _district_map(con, settings: Settings, specs: dict[str, DatasetSpec]) -> Non
     con.execute("DELETE FROM districts")
     if rows:
         con.executemany("INSERT INTO district_map VALUES (?, ?, ?)", rows)
-    con.executemany("INSERT INTO districts VALUES (?, ?, ?)",
-                    [(d.code, d.name, i) for i, d in enumerate(registry.districts)])
+    con.executemany(
+        "INSERT INTO districts VALUES (?, ?, ?)",
+        [(d.code, d.name, i) for i, d in enumerate(registry.districts)],
+    )
 
 
 def _records_view(con, specs: dict[str, DatasetSpec]) -> None:
@@ -78,8 +96,10 @@ def _records_view(con, specs: dict[str, DatasetSpec]) -> None:
         district = "district" if "district" in cols else "NULL::VARCHAR"
         required = "true" if "district" in cols and cols["district"].required else "false"
         enterprise = "enterprise_id" if "enterprise_id" in cols else "NULL::VARCHAR"
-        parts.append(f"SELECT '{name}' AS dataset, _key, {enterprise} AS enterprise_id, {district} AS district, "
-                     f"{required} AS district_required FROM \"{name}\"")
+        parts.append(
+            f"SELECT '{name}' AS dataset, _key, {enterprise} AS enterprise_id, {district} AS district, "
+            f'{required} AS district_required FROM "{name}"'
+        )
     con.execute("CREATE OR REPLACE TEMP VIEW records AS " + " UNION ALL ".join(parts))
 
 
@@ -88,7 +108,9 @@ def _frame(con, spec: DatasetSpec, settings: Settings) -> pl.DataFrame:
     checks = settings.datasets.get("checks", {}).get(spec.name, [])
     stored = [n for n, _ in spec.stored_columns()] + [INGESTED_ON]
     columns = [c for c in columns_used(expectation_specs(spec, checks), stored) if c != ROW_ID]
-    select = ", ".join(f'f.ingested_on AS "{c}"' if c == INGESTED_ON else f't."{c}"' for c in columns)
+    select = ", ".join(
+        f'f.ingested_on AS "{c}"' if c == INGESTED_ON else f't."{c}"' for c in columns
+    )
     frame = store.fetch_frame(
         con,
         f"SELECT {select}, t._key, t._file_id, f.file_name AS _file_name, t._sheet, t._row "
@@ -113,34 +135,54 @@ def _value_text(frame: pl.DataFrame, failures: pl.DataFrame) -> pl.DataFrame:
     for column, part in failures.group_by("column_name"):
         column = column[0]
         raw = f"{column}__raw"
-        value = pl.col(column).cast(pl.String) if column in frame.columns else pl.lit(None, pl.String)
+        value = (
+            pl.col(column).cast(pl.String) if column in frame.columns else pl.lit(None, pl.String)
+        )
         if raw in frame.columns:
             value = pl.coalesce(pl.col(raw), value)
-        looked = frame.select(ROW_ID, "_key", "_file_id", "_file_name", "_sheet", "_row", value.alias("_value"))
+        looked = frame.select(
+            ROW_ID, "_key", "_file_id", "_file_name", "_sheet", "_row", value.alias("_value")
+        )
         out.append(part.join(looked, left_on="rid", right_on=ROW_ID, how="left"))
     if not out:
         return pl.DataFrame()
     joined = pl.concat(out)
     return joined.select(
-        "dataset", pl.col("_key").alias("record_key"), pl.col("_file_id").alias("file_id"),
-        pl.col("_file_name").alias("file_name"), pl.col("_sheet").alias("sheet"), pl.col("_row").alias("row_no"),
-        "column_name", pl.coalesce("_value", "raw_value").alias("raw_value"), "rule_id",
-        pl.lit("gx").alias("source"))
+        "dataset",
+        pl.col("_key").alias("record_key"),
+        pl.col("_file_id").alias("file_id"),
+        pl.col("_file_name").alias("file_name"),
+        pl.col("_sheet").alias("sheet"),
+        pl.col("_row").alias("row_no"),
+        "column_name",
+        pl.coalesce("_value", "raw_value").alias("raw_value"),
+        "rule_id",
+        pl.lit("gx").alias("source"),
+    )
 
 
-def _messages(frame: pl.DataFrame, settings: Settings, specs: dict[str, DatasetSpec]) -> pl.DataFrame:
+def _messages(
+    frame: pl.DataFrame, settings: Settings, specs: dict[str, DatasetSpec]
+) -> pl.DataFrame:
     rules = settings.rules
     labels = {(n, c.name): c.headers[0] for n, s in specs.items() for c in s.columns}
     known = "、".join(settings.registry.names())
     zh, en, sev = [], [], []
-    for dataset, rule, column, value in frame.select("dataset", "rule_id", "column_name", "raw_value").iter_rows():
+    for dataset, rule, column, value in frame.select(
+        "dataset", "rule_id", "column_name", "raw_value"
+    ).iter_rows():
         r = rules[rule]
         fill = {"column": column or "", "value": "" if value is None else value, "known": known}
-        zh.append(r["zh"].format(**(fill | {"column": labels.get((dataset, column), column or "")})))
+        zh.append(
+            r["zh"].format(**(fill | {"column": labels.get((dataset, column), column or "")}))
+        )
         en.append(r["en"].format(**fill))
         sev.append(r["severity"])
-    return frame.with_columns(pl.Series("severity", sev, pl.String), pl.Series("message_zh", zh, pl.String),
-                              pl.Series("message_en", en, pl.String))
+    return frame.with_columns(
+        pl.Series("severity", sev, pl.String),
+        pl.Series("message_zh", zh, pl.String),
+        pl.Series("message_en", en, pl.String),
+    )
 
 
 def validate(settings: Settings) -> ValidationResult:
@@ -163,8 +205,13 @@ def validate(settings: Settings) -> ValidationResult:
             frame = _frame(con, spec, settings)
             fetched = time.perf_counter()
             failures, summary = validate_frames({name: _gx_frame(frame)}, ctx)
-            log.info("validate %s: %d rows, fetch %.2fs, gx %.2fs", name, frame.height, fetched - started,
-                     time.perf_counter() - fetched)
+            log.info(
+                "validate %s: %d rows, fetch %.2fs, gx %.2fs",
+                name,
+                frame.height,
+                fetched - started,
+                time.perf_counter() - fetched,
+            )
             expectation_summary += summary
             if failures.height:
                 gx_parts.append(_value_text(frame, failures))
@@ -174,26 +221,45 @@ def validate(settings: Settings) -> ValidationResult:
         started = time.perf_counter()
         locate = " UNION ALL ".join(
             f"SELECT '{n}' AS dataset, t._key, t._file_id, f.file_name AS _file_name, t._sheet, t._row "
-            f'FROM "{n}" t JOIN ingest_files f ON f.file_id = t._file_id' for n in specs)
+            f'FROM "{n}" t JOIN ingest_files f ON f.file_id = t._file_id'
+            for n in specs
+        )
         sql_rows = store.fetch_frame(
-            con, f"WITH found AS ({load_sql('check_cross_dataset')}), located AS ({locate}) "
+            con,
+            f"WITH found AS ({load_sql('check_cross_dataset')}), located AS ({locate}) "
             "SELECT found.*, l._file_id, l._file_name, l._sheet, l._row FROM found "
             "LEFT JOIN located l ON l.dataset = found.dataset AND l._key = found._key",
-        ).select("dataset", pl.col("_key").alias("record_key"), pl.col("_file_id").alias("file_id"),
-                 pl.col("_file_name").alias("file_name"), pl.col("_sheet").alias("sheet"),
-                 pl.col("_row").alias("row_no"), "column_name", "raw_value", "rule_id", pl.lit("sql").alias("source"))
+        ).select(
+            "dataset",
+            pl.col("_key").alias("record_key"),
+            pl.col("_file_id").alias("file_id"),
+            pl.col("_file_name").alias("file_name"),
+            pl.col("_sheet").alias("sheet"),
+            pl.col("_row").alias("row_no"),
+            "column_name",
+            "raw_value",
+            "rule_id",
+            pl.lit("sql").alias("source"),
+        )
         held = store.fetch_frame(
             con,
             "SELECT h.dataset, NULL::VARCHAR AS record_key, h.file_id, f.file_name, h.sheet, h.row_no, h.column_name, "
             "h.raw_value, h.rule_id, 'ingest' AS source FROM held_rows h JOIN ingest_files f USING (file_id)",
         )
         all_rows = [held, sql_rows] + ([gx_rows] if gx_rows is not None else [])
-        quarantine = pl.concat([r.cast({"file_id": pl.Int64, "row_no": pl.Int64}) for r in all_rows],
-                               how="vertical_relaxed")
-        quarantine = _messages(quarantine, settings, specs).select(QUARANTINE_COLUMNS).sort(
-            "dataset", "file_name", "sheet", "row_no", "rule_id", nulls_last=True)
+        quarantine = pl.concat(
+            [r.cast({"file_id": pl.Int64, "row_no": pl.Int64}) for r in all_rows],
+            how="vertical_relaxed",
+        )
+        quarantine = (
+            _messages(quarantine, settings, specs)
+            .select(QUARANTINE_COLUMNS)
+            .sort("dataset", "file_name", "sheet", "row_no", "rule_id", nulls_last=True)
+        )
 
-        log.info("validate cross-dataset checks and quarantine: %.2fs", time.perf_counter() - started)
+        log.info(
+            "validate cross-dataset checks and quarantine: %.2fs", time.perf_counter() - started
+        )
         started = time.perf_counter()
         con.execute("BEGIN TRANSACTION")
         con.execute("DELETE FROM quarantine")
@@ -201,21 +267,34 @@ def validate(settings: Settings) -> ValidationResult:
         con.execute("INSERT INTO quarantine SELECT * FROM q_new")
         con.unregister("q_new")
         voc = settings.vocab
-        con.execute(load_sql("curated_enterprises"),
-                    [voc["high_risk_industries"], voc["hazchem_industry"], voc["default_enterprise_status"]])
+        con.execute(
+            load_sql("curated_enterprises"),
+            [
+                voc["high_risk_industries"],
+                voc["hazchem_industry"],
+                voc["default_enterprise_status"],
+            ],
+        )
         template = load_sql("curated_records")
         for name, spec in specs.items():
             if name == "enterprises":
                 continue
             raw_cols = ", ".join(f'"{c.raw_name}"' for c in spec.columns if c.keeps_raw) or "_row"
             has_district = any(c.name == "district" for c in spec.columns)
-            con.execute(template.format(dataset=name, raw_columns=raw_cols,
-                                        district_expr="t.district" if has_district else "NULL::VARCHAR"))
+            con.execute(
+                template.format(
+                    dataset=name,
+                    raw_columns=raw_cols,
+                    district_expr="t.district" if has_district else "NULL::VARCHAR",
+                )
+            )
         changed = con.execute("SELECT value FROM store_state WHERE name = 'changed_at'").fetchall()
         now = datetime.now().isoformat(timespec="seconds")
         con.execute("INSERT OR REPLACE INTO store_state VALUES ('validated_at', ?)", [now])
-        con.execute("INSERT OR REPLACE INTO store_state VALUES ('validated_change', ?)",
-                    [changed[0][0] if changed else ""])
+        con.execute(
+            "INSERT OR REPLACE INTO store_state VALUES ('validated_change', ?)",
+            [changed[0][0] if changed else ""],
+        )
         con.execute("COMMIT")
         log.info("validate curated tables: %.2fs", time.perf_counter() - started)
         summaries = summarize(con, specs)
@@ -236,9 +315,21 @@ def summarize(con, specs: dict[str, DatasetSpec]) -> list[DatasetSummary]:
         q = con.execute(
             "SELECT count(*) FILTER (severity = 'error'), count(*) FILTER (severity = 'warning'), "
             "count(DISTINCT record_key) FILTER (severity = 'error' AND record_key IS NOT NULL), "
-            "count(*) FILTER (source = 'ingest') FROM quarantine WHERE dataset = ?", [name]).fetchall()[0]
-        out.append(DatasetSummary(name, spec.label_zh, rows_checked=checked, errors=q[0], warnings=q[1],
-                                  rows_quarantined=q[2], rows_held=q[3], rows_valid=valid))
+            "count(*) FILTER (source = 'ingest') FROM quarantine WHERE dataset = ?",
+            [name],
+        ).fetchall()[0]
+        out.append(
+            DatasetSummary(
+                name,
+                spec.label_zh,
+                rows_checked=checked,
+                errors=q[0],
+                warnings=q[1],
+                rows_quarantined=q[2],
+                rows_held=q[3],
+                rows_valid=valid,
+            )
+        )
     return out
 
 
@@ -253,7 +344,9 @@ def needs_validation(settings: Settings) -> bool:
         return True
     finally:
         con.close()
-    return "validated_at" not in state or state.get("changed_at", "") != state.get("validated_change")
+    return "validated_at" not in state or state.get("changed_at", "") != state.get(
+        "validated_change"
+    )
 
 
 def ensure_validated(settings: Settings) -> ValidationResult | None:

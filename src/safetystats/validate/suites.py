@@ -23,8 +23,15 @@ def rule_for_unreadable(column) -> str:
     kind = column.type
     if kind.startswith("enum:"):
         return "invalid_level" if kind == "enum:level" else "invalid_enum"
-    return {"int": "invalid_int", "number": "invalid_number", "bool": "invalid_bool", "date": "invalid_date",
-            "month": "invalid_month", "category": "invalid_category", "industry": "unknown_industry"}[kind]
+    return {
+        "int": "invalid_int",
+        "number": "invalid_number",
+        "bool": "invalid_bool",
+        "date": "invalid_date",
+        "month": "invalid_month",
+        "category": "invalid_category",
+        "industry": "unknown_industry",
+    }[kind]
 
 
 def expectation_specs(spec: DatasetSpec, checks: list[dict]) -> list[tuple[str, dict, dict]]:
@@ -34,29 +41,78 @@ def expectation_specs(spec: DatasetSpec, checks: list[dict]) -> list[tuple[str, 
         if col.required:
             kwargs = {"column": col.name}
             if col.keeps_raw:  # an unreadable value is reported as such, not as blank
-                kwargs |= {"row_condition": f"`{col.raw_name}`.isnull()", "condition_parser": "pandas"}
-            out.append(("ExpectColumnValuesToNotBeNull", kwargs, {"rule_id": "required_missing", "report_column": col.name}))
+                kwargs |= {
+                    "row_condition": f"`{col.raw_name}`.isnull()",
+                    "condition_parser": "pandas",
+                }
+            out.append(
+                (
+                    "ExpectColumnValuesToNotBeNull",
+                    kwargs,
+                    {"rule_id": "required_missing", "report_column": col.name},
+                )
+            )
         if col.keeps_raw:
-            out.append(("ExpectColumnValuesToBeNull", {"column": col.raw_name},
-                        {"rule_id": rule_for_unreadable(col), "report_column": col.raw_name}))
+            out.append(
+                (
+                    "ExpectColumnValuesToBeNull",
+                    {"column": col.raw_name},
+                    {"rule_id": rule_for_unreadable(col), "report_column": col.raw_name},
+                )
+            )
         if col.type in ("int", "number"):
-            out.append(("ExpectColumnValuesToBeBetween", {"column": col.name, "min_value": 0},
-                        {"rule_id": "negative_value", "report_column": col.name}))
+            out.append(
+                (
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": col.name, "min_value": 0},
+                    {"rule_id": "negative_value", "report_column": col.name},
+                )
+            )
         if col.type in ("date", "month"):
-            out.append(("ExpectColumnPairValuesAToBeGreaterThanB",
-                        {"column_A": INGESTED_ON, "column_B": col.name, "or_equal": True,
-                         "ignore_row_if": "either_value_is_missing"},
-                        {"rule_id": "future_date", "report_column": col.name}))
+            out.append(
+                (
+                    "ExpectColumnPairValuesAToBeGreaterThanB",
+                    {
+                        "column_A": INGESTED_ON,
+                        "column_B": col.name,
+                        "or_equal": True,
+                        "ignore_row_if": "either_value_is_missing",
+                    },
+                    {"rule_id": "future_date", "report_column": col.name},
+                )
+            )
     for check in checks:
         meta = {"rule_id": check["rule"], "report_column": check["report"]}
         if check["expect"] == "a_ge_b":
-            out.append(("ExpectColumnPairValuesAToBeGreaterThanB",
-                        {"column_A": check["a"], "column_B": check["b"], "or_equal": True,
-                         "ignore_row_if": "either_value_is_missing"}, meta))
+            out.append(
+                (
+                    "ExpectColumnPairValuesAToBeGreaterThanB",
+                    {
+                        "column_A": check["a"],
+                        "column_B": check["b"],
+                        "or_equal": True,
+                        "ignore_row_if": "either_value_is_missing",
+                    },
+                    meta,
+                )
+            )
         else:
-            name = "ExpectColumnValuesToBeNull" if check["expect"] == "null" else "ExpectColumnValuesToNotBeNull"
-            out.append((name, {"column": check["column"], "row_condition": check["when"],
-                               "condition_parser": "pandas"}, meta))
+            name = (
+                "ExpectColumnValuesToBeNull"
+                if check["expect"] == "null"
+                else "ExpectColumnValuesToNotBeNull"
+            )
+            out.append(
+                (
+                    name,
+                    {
+                        "column": check["column"],
+                        "row_condition": check["when"],
+                        "condition_parser": "pandas",
+                    },
+                    meta,
+                )
+            )
     return out
 
 
@@ -88,8 +144,13 @@ def build_suites(settings: Settings, ctx=None):
     checks = settings.datasets.get("checks", {})
     suites = []
     for name, spec in load_specs(settings).items():
-        suite = gx.ExpectationSuite(name=name, meta={"dataset": spec.label_zh,
-                                                     "source": "DATA_SPEC section 4; generated from datasets.toml"})
+        suite = gx.ExpectationSuite(
+            name=name,
+            meta={
+                "dataset": spec.label_zh,
+                "source": "DATA_SPEC section 4; generated from datasets.toml",
+            },
+        )
         for cls, kwargs, meta in expectation_specs(spec, checks.get(name, [])):
             severity = "warning" if rules[meta["rule_id"]]["severity"] == "warning" else "critical"
             suite.add_expectation(getattr(gxe, cls)(**kwargs, meta=meta, severity=severity))

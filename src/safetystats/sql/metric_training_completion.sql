@@ -11,15 +11,22 @@ WITH plan AS (
       AND ($hazchem IS NULL OR e.hazchem = $hazchem)
       AND ($high_risk IS NULL OR e.high_risk = $high_risk)
 ),
+dates AS (
+    SELECT eval_date, date_trunc('month', eval_date) AS eval_month FROM unnest($eval_dates::DATE[]) AS t(eval_date)
+),
+trained AS (  -- equality joins only: counts of the plan's rows since its cycle start, per evaluation date
+    SELECT d.eval_date, c.enterprise_id, c.category, sum(c.trained) AS trained
+    FROM curated_training_counts c
+    JOIN plan p ON p.enterprise_id = c.enterprise_id AND p.category = c.category AND c.month >= p.cycle_month
+    CROSS JOIN dates d
+    WHERE c.month <= d.eval_month
+    GROUP BY ALL
+),
 per_row AS (
-    SELECT t.eval_date, plan.district_code, plan.task,
-           least(coalesce(sum(c.trained), 0), plan.task) AS capped
-    FROM unnest($eval_dates::DATE[]) AS t(eval_date)
-    CROSS JOIN plan
-    LEFT JOIN curated_training_counts c
-           ON c.enterprise_id = plan.enterprise_id AND c.category = plan.category
-          AND c.month >= plan.cycle_month AND c.month <= date_trunc('month', t.eval_date)
-    GROUP BY t.eval_date, plan.enterprise_id, plan.category, plan.district_code, plan.task
+    SELECT d.eval_date, p.district_code, p.task, least(coalesce(t.trained, 0), p.task) AS capped
+    FROM plan p
+    CROSS JOIN dates d
+    LEFT JOIN trained t ON t.eval_date = d.eval_date AND t.enterprise_id = p.enterprise_id AND t.category = p.category
 )
 SELECT eval_date, district_code, grouping(district_code) = 1 AS is_total,
        sum(capped)::BIGINT AS numerator, sum(task)::BIGINT AS denominator

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from contextlib import contextmanager
 from fractions import Fraction
 
@@ -17,11 +16,10 @@ import polars as pl
 from safetystats.config import Settings, load_settings
 from safetystats.ingest import store
 from safetystats.metrics.targets import Target, load_targets, metric_definitions
-from safetystats.sql import load_sql
+from safetystats.sql import bind, load_sql
 
 PROJECTION_DAYS = 90
 TOTAL_NAME = {"zh": "全市", "en": "City total"}
-_PARAM = re.compile(r"\$([a-z_]+)")
 
 
 @contextmanager
@@ -42,11 +40,6 @@ def latest_event_date(con) -> dt.date | None:
     return con.execute(load_sql("latest_event_date")).fetchall()[0][0]
 
 
-def _params(sql: str, values: dict) -> dict:
-    """Bind exactly the named parameters a SQL file uses."""
-    return {name: values[name] for name in set(_PARAM.findall(sql))}
-
-
 def query(con, name: str, settings: Settings, **values) -> pl.DataFrame:
     """Run sql/<name>.sql, binding the named parameters it uses from ``values`` and the
     vocabulary settings (cycle start, evacuation drill type and counts, active status)."""
@@ -60,7 +53,7 @@ def query(con, name: str, settings: Settings, **values) -> pl.DataFrame:
         "district_code": None,
     }
     sql = load_sql(name)
-    return store.fetch_frame(con, sql, _params(sql, defaults | values))
+    return store.fetch_frame(con, sql, bind(sql, defaults | values))
 
 
 def metric_counts(con, target: Target, dates: list[dt.date], settings: Settings) -> pl.DataFrame:

@@ -1,34 +1,24 @@
 -- training_completion: sum over enterprise x category of min(trained since cycle_start up to
--- E's month, task) / sum of task, plan rows with task > 0 in scope.
--- $cycle_start_default DATE: cycle_start when blank.
-WITH plan AS (
-    SELECT p.enterprise_id, p.category, p.task, p.district_code,
-           date_trunc('month', coalesce(p.cycle_start, $cycle_start_default::DATE)) AS cycle_month
-    FROM curated_training_plan p
-    LEFT JOIN curated_enterprises e ON e.enterprise_id = p.enterprise_id
-    WHERE p.task > 0
-      AND ($industry IS NULL OR e.industry = $industry)
-      AND ($hazchem IS NULL OR e.hazchem = $hazchem)
-      AND ($high_risk IS NULL OR e.high_risk = $high_risk)
-),
-dates AS (
+-- E's month, task) / sum of task, plan rows with task > 0 in scope (from the training marts).
+WITH dates AS (
     SELECT eval_date, date_trunc('month', eval_date) AS eval_month FROM unnest($eval_dates::DATE[]) AS t(eval_date)
 ),
-trained AS (  -- equality joins only: counts of the plan's rows since its cycle start, per evaluation date
-    SELECT d.eval_date, c.enterprise_id, c.category, sum(c.trained) AS trained
-    FROM curated_training_counts c
-    JOIN plan p ON p.enterprise_id = c.enterprise_id AND p.category = c.category AND c.month >= p.cycle_month
-    CROSS JOIN dates d
-    WHERE c.month <= d.eval_month
-    GROUP BY ALL
+scoped_tasks AS (
+    SELECT district_code, sum(task) AS task FROM mart_training_tasks
+    WHERE ($industry IS NULL OR industry = $industry) AND ($hazchem IS NULL OR hazchem = $hazchem)
+      AND ($high_risk IS NULL OR high_risk = $high_risk)
+    GROUP BY district_code
 ),
-per_row AS (
-    SELECT d.eval_date, p.district_code, p.task, least(coalesce(t.trained, 0), p.task) AS capped
-    FROM plan p
-    CROSS JOIN dates d
-    LEFT JOIN trained t ON t.eval_date = d.eval_date AND t.enterprise_id = p.enterprise_id AND t.category = p.category
+scoped_trained AS (
+    SELECT d.eval_date, i.district_code, sum(i.increment) AS trained
+    FROM mart_training_increments i JOIN dates d ON i.month <= d.eval_month
+    WHERE ($industry IS NULL OR i.industry = $industry) AND ($hazchem IS NULL OR i.hazchem = $hazchem)
+      AND ($high_risk IS NULL OR i.high_risk = $high_risk)
+    GROUP BY ALL
 )
-SELECT eval_date, district_code, grouping(district_code) = 1 AS is_total,
-       sum(capped)::BIGINT AS numerator, sum(task)::BIGINT AS denominator
-FROM per_row
-GROUP BY GROUPING SETS ((eval_date, district_code), (eval_date))
+SELECT d.eval_date, s.district_code, grouping(s.district_code) = 1 AS is_total,
+       coalesce(sum(t.trained), 0)::BIGINT AS numerator, sum(s.task)::BIGINT AS denominator
+FROM scoped_tasks s
+CROSS JOIN dates d
+LEFT JOIN scoped_trained t ON t.eval_date = d.eval_date AND t.district_code IS NOT DISTINCT FROM s.district_code
+GROUP BY GROUPING SETS ((d.eval_date, s.district_code), (d.eval_date))

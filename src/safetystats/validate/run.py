@@ -14,12 +14,14 @@ import polars as pl
 from safetystats.config import Settings
 from safetystats.ingest import store
 from safetystats.ingest.spec import DatasetSpec, load_specs
-from safetystats.sql import load_sql
+from safetystats.sql import bind, load_sql, load_statements
 from safetystats.validate.suites import INGESTED_ON, ROW_ID, columns_used, expectation_specs
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 log = logging.getLogger(__name__)
+# bumped when validation builds new tables: a store validated by an older version is validated again
+VALIDATION_VERSION = "2"
 QUARANTINE_COLUMNS = [
     "dataset",
     "record_key",
@@ -288,9 +290,19 @@ def validate(settings: Settings) -> ValidationResult:
                     district_expr="t.district" if has_district else "NULL::VARCHAR",
                 )
             )
+        # marts: what the metrics sum over, aggregated once per validation
+        con.execute(load_sql("mart_drills"))
+        for statement in load_statements("mart_training"):
+            con.execute(
+                statement, bind(statement, {"cycle_start_default": voc["training_cycle_start"]})
+            )
         changed = con.execute("SELECT value FROM store_state WHERE name = 'changed_at'").fetchall()
         now = datetime.now().isoformat(timespec="seconds")
         con.execute("INSERT OR REPLACE INTO store_state VALUES ('validated_at', ?)", [now])
+        con.execute(
+            "INSERT OR REPLACE INTO store_state VALUES ('validation_version', ?)",
+            [VALIDATION_VERSION],
+        )
         con.execute(
             "INSERT OR REPLACE INTO store_state VALUES ('validated_change', ?)",
             [changed[0][0] if changed else ""],
@@ -344,8 +356,10 @@ def needs_validation(settings: Settings) -> bool:
         return True
     finally:
         con.close()
-    return "validated_at" not in state or state.get("changed_at", "") != state.get(
-        "validated_change"
+    return (
+        "validated_at" not in state
+        or state.get("validation_version") != VALIDATION_VERSION
+        or state.get("changed_at", "") != state.get("validated_change")
     )
 
 

@@ -7,6 +7,7 @@ values, gaps and projections are computed here with exact fractions (DATA_SPEC s
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from contextlib import contextmanager
 from fractions import Fraction
@@ -119,6 +120,29 @@ def _as_float(x):
     return None if x is None else float(x)
 
 
+def _reads_store(function):
+    """Give the function a validated store connection when the caller did not pass one."""
+
+    @functools.wraps(function)
+    def wrapper(settings=None, as_of=None, district=None, lang=None, con=None):
+        settings = settings or load_settings()
+        if con is not None:
+            return function(settings, as_of, district, lang, con)
+        with open_store(settings) as opened:
+            return function(settings, as_of, district, lang, opened)
+
+    return wrapper
+
+
+def _places(settings: Settings, as_of, district, lang, con):
+    """(lang, [(scope, district_code, name)] of the districts asked for plus the total, as-of date)."""
+    lang = lang or settings.lang
+    names = [district] if isinstance(district, str) else district
+    districts = resolve_districts(settings, names)
+    places = [("district", d.code, d.name) for d in districts] + [("total", None, TOTAL_NAME[lang])]
+    return lang, places, as_of or latest_event_date(con) or dt.date.today()
+
+
 def resolve_districts(settings: Settings, names: list[str] | None) -> list:
     """Registry districts for the names given (any spelling the registry resolves); all when None."""
     from safetystats.config import ConfigError
@@ -136,6 +160,7 @@ def resolve_districts(settings: Settings, names: list[str] | None) -> list:
     return out
 
 
+@_reads_store
 def attainment(
     settings: Settings | None = None,
     as_of: dt.date | None = None,
@@ -149,22 +174,13 @@ def attainment(
 
     >>> attainment(as_of=date(2024, 12, 31), district="环翠区").to_pandas()
     """
-    settings = settings or load_settings()
-    if con is None:
-        with open_store(settings) as c:
-            return attainment(settings, as_of, district, lang, c)
-    lang = lang or settings.lang
-    names = [district] if isinstance(district, str) else district
-    districts = resolve_districts(settings, names)
-    as_of = as_of or latest_event_date(con) or dt.date.today()
+    lang, places, as_of = _places(settings, as_of, district, lang, con)
     rows = []
     for target in load_targets(settings.targets):
         e = target.eval_date(as_of)
         earlier_date = e - dt.timedelta(days=PROJECTION_DAYS)
         counts = _lookup(metric_counts(con, target, [e, earlier_date], settings))
-        for scope, code, name in [("district", d.code, d.name) for d in districts] + [
-            ("total", None, TOTAL_NAME[lang])
-        ]:
+        for scope, code, name in places:
             n, d = counts.get((e, code), (0, 0))
             value = _fraction((n, d))
             earlier = _fraction(counts.get((earlier_date, code), (0, 0)))
@@ -215,6 +231,7 @@ def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
     return out
 
 
+@_reads_store
 def monthly_series(
     settings: Settings | None = None,
     as_of: dt.date | None = None,
@@ -224,23 +241,14 @@ def monthly_series(
 ) -> pl.DataFrame:
     """Each target's value at every month end of its window up to E (and at E itself), per
     district and total: target_id, scope, district_code, district, date, value, threshold."""
-    settings = settings or load_settings()
-    if con is None:
-        with open_store(settings) as c:
-            return monthly_series(settings, as_of, district, lang, c)
-    lang = lang or settings.lang
-    names = [district] if isinstance(district, str) else district
-    districts = resolve_districts(settings, names)
-    as_of = as_of or latest_event_date(con) or dt.date.today()
+    lang, places, as_of = _places(settings, as_of, district, lang, con)
     rows = []
     for target in load_targets(settings.targets):
         e = target.eval_date(as_of)
         dates = [d for d in month_ends(target.window_start, e)] + [e]
         dates = sorted(set(d for d in dates if d >= target.window_start))
         counts = _lookup(metric_counts(con, target, dates, settings))
-        for scope, code, name in [("district", d.code, d.name) for d in districts] + [
-            ("total", None, TOTAL_NAME[lang])
-        ]:
+        for scope, code, name in places:
             for day in dates:
                 n, d = counts.get((day, code), (0, 0))
                 rows.append(
@@ -260,6 +268,7 @@ def monthly_series(
     return pl.DataFrame(rows, schema_overrides={"value": pl.Float64, "district_code": pl.String})
 
 
+@_reads_store
 def hazard_figures(
     settings: Settings | None = None,
     as_of: dt.date | None = None,
@@ -269,22 +278,13 @@ def hazard_figures(
 ) -> pl.DataFrame:
     """Major hazards open and overdue, on-time rectification rate, median days to rectify, open
     hazards under 挂牌督办 and the 五落实 completeness of open major hazards, per district and total."""
-    settings = settings or load_settings()
-    if con is None:
-        with open_store(settings) as c:
-            return hazard_figures(settings, as_of, district, lang, c)
-    lang = lang or settings.lang
-    names = [district] if isinstance(district, str) else district
-    districts = resolve_districts(settings, names)
-    as_of = as_of or latest_event_date(con) or dt.date.today()
+    lang, places, as_of = _places(settings, as_of, district, lang, con)
     frame = store.fetch_frame(
         con, load_sql("hazard_figures"), {"as_of": as_of, "none_supervision": ["none"]}
     )
     by = {(None if r["is_total"] else r["district_code"]): r for r in frame.iter_rows(named=True)}
     rows = []
-    for scope, code, name in [("district", d.code, d.name) for d in districts] + [
-        ("total", None, TOTAL_NAME[lang])
-    ]:
+    for scope, code, name in places:
         r = by.get(code, {})
 
         def get(key: str, r: dict = r) -> int:

@@ -106,6 +106,25 @@ class _Page:
         template = metric["gap_zh"] if self.lang == "zh" else metric["gap_en"]
         return template.format(gap=f"{row['gap_count']:,}", threshold=pct(row["threshold"], 0))
 
+    def cards(self, rows: pl.DataFrame) -> Html:
+        """One card per target: value, threshold, status colour, the gap in words, projection."""
+        lab = self.labels
+        cards = []
+        for r in rows.iter_rows(named=True):
+            colour = figures.STATUS_COLOURS[r["status"]]
+            cards.append(
+                f'<div class="card" style="border-left-color:{colour}" data-target="{esc(r["target_id"])}" '
+                f'data-value="{r["value"]}" data-numerator="{r["numerator"]}" data-denominator="{r["denominator"]}" '
+                f'data-status="{r["status"]}" data-gap="{r["gap_count"]}">'
+                f'<div class="name">{esc(r["name"])}</div><div class="value" style="color:{colour}">{pct(r["value"])}</div>'
+                f'<div>{esc(lab["threshold"])} {pct(r["threshold"], 0)} · <span class="status" style="color:{colour}">'
+                f"{esc(lab[r['status']])}</span> · {r['numerator']:,}/{r['denominator']:,}</div>"
+                f'<div class="gap">{esc(self.gap_sentence(r))}</div>'
+                f'<div class="small">{esc(lab["projected"])} {pct(r["projected"])} · {esc(lab["deadline"])} {r["deadline"]}</div>'
+                "</div>"
+            )
+        return Html(f'<h2>{esc(lab["targets"])}</h2><div class="cards">{"".join(cards)}</div>')
+
     def footnotes(self) -> Html:
         lab = self.labels
         metrics = metric_definitions()
@@ -194,22 +213,7 @@ class DistrictBulletin(_Page):
         )
 
     def target_cards(self) -> Html:
-        lab = self.labels
-        cards = []
-        for r in self.rows.iter_rows(named=True):
-            colour = figures.STATUS_COLOURS[r["status"]]
-            cards.append(
-                f'<div class="card" style="border-left-color:{colour}" data-target="{esc(r["target_id"])}" '
-                f'data-value="{r["value"]}" data-numerator="{r["numerator"]}" data-denominator="{r["denominator"]}" '
-                f'data-status="{r["status"]}" data-gap="{r["gap_count"]}">'
-                f'<div class="name">{esc(r["name"])}</div><div class="value" style="color:{colour}">{pct(r["value"])}</div>'
-                f'<div>{esc(lab["threshold"])} {pct(r["threshold"], 0)} · <span class="status" style="color:{colour}">'
-                f"{esc(lab[r['status']])}</span> · {r['numerator']:,}/{r['denominator']:,}</div>"
-                f'<div class="gap">{esc(self.gap_sentence(r))}</div>'
-                f'<div class="small">{esc(lab["projected"])} {pct(r["projected"])} · {esc(lab["deadline"])} {r["deadline"]}</div>'
-                "</div>"
-            )
-        return Html(f'<h2>{esc(lab["targets"])}</h2><div class="cards">{"".join(cards)}</div>')
+        return self.cards(self.rows)
 
     def targets_chart(self) -> PlotlyFigure:
         return self.figure(
@@ -348,17 +352,7 @@ class CityOverview(_Page):
         )
 
     def total_cards(self) -> Html:
-        lab = self.labels
-        totals = self.rows.filter(pl.col("scope") == "total")
-        cards = "".join(
-            f'<div class="card" style="border-left-color:{figures.STATUS_COLOURS[r["status"]]}" data-target="{esc(r["target_id"])}"'
-            f' data-value="{r["value"]}"><div class="name">{esc(r["name"])}</div>'
-            f'<div class="value" style="color:{figures.STATUS_COLOURS[r["status"]]}">{pct(r["value"])}</div>'
-            f"<div>{esc(lab['threshold'])} {pct(r['threshold'], 0)} · {esc(lab[r['status']])}</div>"
-            f'<div class="gap">{esc(self.gap_sentence(r))}</div></div>'
-            for r in totals.iter_rows(named=True)
-        )
-        return Html(f'<h2>{esc(lab["targets"])}</h2><div class="cards">{cards}</div>')
+        return self.cards(self.rows.filter(pl.col("scope") == "total"))
 
     def heatmap(self) -> PlotlyFigure:
         rows = self.rows.filter(pl.col("scope") == "district")

@@ -148,8 +148,12 @@ def _value_text(frame: pl.DataFrame, failures: pl.DataFrame) -> pl.DataFrame:
         out.append(part.join(looked, left_on="rid", right_on=ROW_ID, how="left"))
     if not out:
         return pl.DataFrame()
-    joined = pl.concat(out)
-    return joined.select(
+    return _as_quarantine(pl.concat(out), pl.coalesce("_value", "raw_value"), "gx")
+
+
+def _as_quarantine(frame: pl.DataFrame, value: pl.Expr, source: str) -> pl.DataFrame:
+    """Failures with their location (file, sheet, row) in the quarantine's column order."""
+    return frame.select(
         "dataset",
         pl.col("_key").alias("record_key"),
         pl.col("_file_id").alias("file_id"),
@@ -157,9 +161,9 @@ def _value_text(frame: pl.DataFrame, failures: pl.DataFrame) -> pl.DataFrame:
         pl.col("_sheet").alias("sheet"),
         pl.col("_row").alias("row_no"),
         "column_name",
-        pl.coalesce("_value", "raw_value").alias("raw_value"),
+        value.alias("raw_value"),
         "rule_id",
-        pl.lit("gx").alias("source"),
+        pl.lit(source).alias("source"),
     )
 
 
@@ -231,18 +235,8 @@ def validate(settings: Settings) -> ValidationResult:
             f"WITH found AS ({load_sql('check_cross_dataset')}), located AS ({locate}) "
             "SELECT found.*, l._file_id, l._file_name, l._sheet, l._row FROM found "
             "LEFT JOIN located l ON l.dataset = found.dataset AND l._key = found._key",
-        ).select(
-            "dataset",
-            pl.col("_key").alias("record_key"),
-            pl.col("_file_id").alias("file_id"),
-            pl.col("_file_name").alias("file_name"),
-            pl.col("_sheet").alias("sheet"),
-            pl.col("_row").alias("row_no"),
-            "column_name",
-            "raw_value",
-            "rule_id",
-            pl.lit("sql").alias("source"),
         )
+        sql_rows = _as_quarantine(sql_rows, pl.col("raw_value"), "sql")
         held = store.fetch_frame(
             con,
             "SELECT h.dataset, NULL::VARCHAR AS record_key, h.file_id, f.file_name, h.sheet, h.row_no, h.column_name, "

@@ -106,6 +106,13 @@ class _Page:
         template = metric["gap_zh"] if self.lang == "zh" else metric["gap_en"]
         return template.format(gap=f"{row['gap_count']:,}", threshold=pct(row["threshold"], 0))
 
+    def _first(self, frame: pl.DataFrame, limit: int) -> tuple[pl.DataFrame, str]:
+        """The first rows of a long list, and a note saying how many more there are."""
+        shown = frame.head(limit)
+        hidden = frame.height - shown.height
+        note = self.labels["missing_more"].format(n=hidden)
+        return shown, (f'<p class="small">{esc(note)}</p>' if hidden else "")
+
     def cards(self, rows: pl.DataFrame) -> Html:
         """One card per target: value, threshold, status colour, the gap in words, projection."""
         lab = self.labels
@@ -241,7 +248,7 @@ class DistrictBulletin(_Page):
             f'<div class="figure"><div class="small">{esc(k)}</div><div class="n">{esc(v)}</div></div>'
             for k, v in facts
         )
-        shown = self.open_major.head(OPEN_HAZARD_ROWS)
+        shown, more = self._first(self.open_major, OPEN_HAZARD_ROWS)
         rows = [
             [
                 r["hazard_id"],
@@ -254,11 +261,6 @@ class DistrictBulletin(_Page):
             ]
             for r in shown.iter_rows(named=True)
         ]
-        more = (
-            f'<p class="small">{esc(lab["missing_more"].format(n=self.open_major.height - shown.height))}</p>'
-            if self.open_major.height > shown.height
-            else ""
-        )
         listing = (
             table(
                 [
@@ -294,16 +296,11 @@ class DistrictBulletin(_Page):
 
     def missing_evacuation(self) -> Html:
         lab = self.labels
-        shown = self.missing.head(MISSING_LIST_ROWS)
+        shown, more = self._first(self.missing, MISSING_LIST_ROWS)
         rows = [
             [r["enterprise_name"], r["industry"], r["drills"], r["required"]]
             for r in shown.iter_rows(named=True)
         ]
-        more = (
-            f'<p class="small">{esc(lab["missing_more"].format(n=self.missing.height - shown.height))}</p>'
-            if self.missing.height > shown.height
-            else ""
-        )
         body = (
             table(
                 [

@@ -136,7 +136,7 @@ def render_report(quarantine: pl.DataFrame, result, settings: Settings) -> str:
         for (rule,), part in sorted(q.group_by("rule_id"), key=lambda x: x[0][0]):
             first = part.head(FIRST_ROWS)
             parts.append(
-                f"<h3>{html.escape(rule)}: {part.height} 行 — {html.escape(rules[rule]['zh'].split('“')[0] or rule)}</h3>"
+                f"<h3>{html.escape(rules[rule]['title'])} <span class='small'>{html.escape(rule)}</span>: {part.height} 行</h3>"
             )
             parts.append(
                 _table(

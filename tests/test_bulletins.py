@@ -209,3 +209,23 @@ def test_bulletin_notebooks_are_thin():
                 and "def " not in code
                 and "for " not in code
             ), code
+
+
+def test_english_bulletin(built):
+    settings, _, _ = built
+    run = runner.bulletins(settings, districts=["乳山"], jobs=1, lang="en", city=False)
+    assert not run.failed, [r.error for r in run.failed]
+    page = run.results[0].html.read_text(encoding="utf-8")
+    assert (
+        'lang="en"' in page
+        and "Targets" in page
+        and "Unannounced" in page
+        and "SAMPLE DATA" in page
+    )
+
+
+def test_percentages_are_truncated_never_rounded_up_to_a_target():
+    from safetystats.report.html import pct
+
+    assert pct(0.9996) == "99.9%"  # rounding would print a 100% that is not met
+    assert (pct(0.438221), pct(1.0), pct(0.4, 0), pct(None)) == ("43.8%", "100.0%", "40%", "—")

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from safetystats.report.html import FONT, STATUS_COLOURS
+from safetystats.report.html import FONT, STATUS_COLOURS, pct
 
 LAYOUT = dict(
     font=dict(family=FONT.replace('"', ""), size=13),
@@ -34,7 +34,7 @@ def targets_chart(rows: pl.DataFrame, labels: dict, title: str) -> go.Figure:
         orientation="h",
         name=labels["value"],
         marker_color=[STATUS_COLOURS[s] for s in rows["status"].to_list()],
-        text=[("—" if v is None else f"{v:.1f}%") for v in values],
+        text=[pct(v) for v in rows["value"].to_list()],
         textposition="outside",
         hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
     )
@@ -164,21 +164,22 @@ def training_chart(training: pl.DataFrame, labels: dict, title: str) -> go.Figur
     return _finish(fig, title, 320)
 
 
+STATUS_ORDER = ["behind", "on_track", "met", "no_data"]
+
+
 def heatmap(rows: pl.DataFrame, labels: dict, title: str) -> go.Figure:
-    """District x target, coloured by value, with the status in the hover text."""
+    """District x target, each cell coloured by its status (the traffic light) and showing the value."""
     districts = list(dict.fromkeys(rows["district"].to_list()))
     targets = list(dict.fromkeys(rows["name"].to_list()))
     z, text = [], []
     for d in districts:
         part = {r["name"]: r for r in rows.filter(pl.col("district") == d).iter_rows(named=True)}
-        z.append([None if part[t]["value"] is None else part[t]["value"] * 100 for t in targets])
-        text.append(
-            [
-                ("—" if part[t]["value"] is None else f"{part[t]['value'] * 100:.0f}%")
-                + f"<br>{labels[part[t]['status']]}"
-                for t in targets
-            ]
-        )
+        z.append([STATUS_ORDER.index(part[t]["status"]) for t in targets])
+        text.append([pct(part[t]["value"]) + f"<br>{labels[part[t]['status']]}" for t in targets])
+    n = len(STATUS_ORDER)
+    scale = []  # discrete bands, one colour per status
+    for i, status in enumerate(STATUS_ORDER):
+        scale += [[i / n, STATUS_COLOURS[status]], [(i + 1) / n, STATUS_COLOURS[status]]]
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -186,11 +187,14 @@ def heatmap(rows: pl.DataFrame, labels: dict, title: str) -> go.Figure:
             y=districts,
             text=text,
             texttemplate="%{text}",
-            zmin=0,
-            zmax=100,
-            colorscale=[[0, "#cf222e"], [0.6, "#d4a72c"], [1, "#1a7f37"]],
+            textfont=dict(color="#ffffff"),
+            zmin=-0.5,
+            zmax=n - 0.5,
+            colorscale=scale,
+            showscale=False,
+            xgap=2,
+            ygap=2,
             hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
-            colorbar=dict(ticksuffix="%"),
         )
     )
     fig.update_yaxes(autorange="reversed")

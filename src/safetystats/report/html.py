@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html as _html
+import math
 
 STATUS_COLOURS = {
     "met": "#1a7f37",
@@ -34,7 +35,13 @@ def esc(value) -> str:
 
 
 def pct(value, digits: int = 1) -> str:
-    return "—" if value is None else f"{value * 100:.{digits}f}%"
+    """A share as a percentage, truncated (not rounded): 99.96% shows as 99.9%, never as a
+    100% that is not met."""
+    if value is None:
+        return "—"
+    scale = 10 ** (digits + 2)
+    shown = math.floor(value * scale + 1e-9) / 10**digits
+    return f"{shown:.{digits}f}%"
 
 
 class Html:

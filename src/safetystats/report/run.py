@@ -222,7 +222,8 @@ def bulletins(
             settings, as_of, None, lang, con
         )  # the index lists every district
         is_sample = bool(metrics.query(con, "provenance", settings)["is_sample"].any())
-    out_dir = settings.reports / as_of.isoformat()
+    # Chinese bulletins in reports/<as-of>/, English ones beside them in reports/<as-of>-en/
+    out_dir = settings.reports / (as_of.isoformat() + ("" if lang == "zh" else f"-{lang}"))
     out_dir.mkdir(parents=True, exist_ok=True)
     config_path = atomic.write_text(out_dir / ".run-config.toml", settings_toml(settings))
     job_list = plan_jobs(settings, as_of, chosen, lang, config_path, city)

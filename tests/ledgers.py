@@ -130,6 +130,7 @@ def write_broken(raw):
             ["H15", "E1", "环翠区", "重大", "2024-03-01", "2024-05-01", "", "", "", "", ""],
             ["H16", "E1", "环翠区", "一般", "2024-03-01", "", "", "", "", "", "很高"],
             ["H17", "E1", "环翠区", "一般", "2024-03-01", "", "", "", "", "很多", ""],
+            ["H18", "E1", "环翠区", "一般", "2024-03-01", "", "", "", "待定", "", ""],
         ],
     )
     write_rows(
@@ -217,6 +218,7 @@ BROKEN = [
     ("hazards", "hazards.csv", 17, "hazard_id", "H15", "duplicate_conflict", "error"),
     ("hazards", "hazards.csv", 18, "supervision", "很高", "invalid_enum", "error"),
     ("hazards", "hazards.csv", 19, "funds", "很多", "invalid_number", "error"),
+    ("hazards", "hazards.csv", 20, "status", "待定", "unknown_status", "warning"),
     ("drills", "drills.csv", 3, "drill_type", "桌面推演", "unknown_drill_type", "warning"),
     ("drills", "drills.csv", 4, "unannounced", "是", "unannounced_mismatch", "warning"),
     ("drills", "drills.csv", 5, "participants", "-5", "negative_value", "error"),

@@ -39,10 +39,13 @@ format: install ## ruff format and fix imports
 	$(VENV)/bin/ruff check --fix src tests benchmarks
 	$(VENV)/bin/ruff format src tests benchmarks
 
-bench: install ## benchmarks: ingest city and province samples, xlsx vs pandas baseline (see benchmarks/RESULTS.md)
+bench: install ## benchmarks: ingest, xlsx reading, validation, attainment, bulletins vs baselines (writes benchmarks/RESULTS.md)
 	$(PY) benchmarks/bench.py
+
+strip: install ## strip outputs from the notebooks before committing them (a test checks they carry none)
+	$(VENV)/bin/nbstripout notebooks/*.ipynb
 
 clean: ## remove generated data, store and reports (keeps data/raw files you dropped)
 	rm -rf data/curated/*.duckdb* reports/*/ reports/*.csv reports/*.html gx/uncommitted
 
-.PHONY: help install browser run test lint format bench clean
+.PHONY: help install browser run test lint format bench strip clean

@@ -461,3 +461,27 @@ def test_sample_is_deterministic_by_seed(tmp_path, settings):
         assert [t.frame.rows() for t in tables_a] == [t.frame.rows() for t in tables_b], a.name
     hazards = [p for p in first if p.name.endswith("2023.csv")][0]
     assert hazards.read_bytes() != [p for p in other if p.name.endswith("2023.csv")][0].read_bytes()
+
+
+def test_a_notes_sheet_beside_the_data_is_skipped_and_said(settings):
+    write_xlsx(
+        settings.raw / "drills" / "d.xlsx",
+        {
+            "填表说明": pl.DataFrame({"说明": ["1. 日期格式为 2024-03-20", "2. 四不演练填 是/否"]}),
+            "演练": pl.DataFrame(
+                {"演练编号": ["D1"], "统一社会信用代码": ["E1"], "演练日期": ["2024-03-20"]}
+            ),
+        },
+    )
+    r = one(ingest(None, settings))
+    assert r.status == "ingested" and r.rows_stored == 1
+    assert any("填表说明" in w and "no header row" in w for w in r.warnings)
+
+
+def test_a_workbook_with_no_data_sheet_fails_clearly(settings):
+    write_xlsx(
+        settings.raw / "drills" / "d.xlsx",
+        {"说明": pl.DataFrame({"a": ["x"]}), "备注": pl.DataFrame({"b": ["y"]})},
+    )
+    r = one(ingest(None, settings))
+    assert r.status == "failed" and "说明" in r.message and "备注" in r.message

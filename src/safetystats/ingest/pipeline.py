@@ -10,6 +10,7 @@ from pathlib import Path
 from safetystats.config import Settings
 from safetystats.ingest import store
 from safetystats.ingest.prepare import (
+    NoHeaderError,
     Prepared,
     TableError,
     hold_unkeyable,
@@ -87,14 +88,22 @@ def ingest_file(
     try:
         tables = read_tables(path)
         preps: list[Prepared] = []
+        skipped: list[str] = []
         for table in tables:
             if table.frame.height == 0:
                 continue
-            prep = prepare(table, specs, settings, dataset)
+            try:
+                prep = prepare(table, specs, settings, dataset)
+            except NoHeaderError as exc:
+                if len(tables) == 1:
+                    raise
+                skipped.append(str(exc))  # a sheet of notes beside the data: said, not stored
+                continue
             hold_unkeyable(prep, specs[prep.dataset])
             preps.append(prep)
         if not preps:
-            raise TableError(f"{path}: the file holds no rows")
+            raise TableError("; ".join(skipped) or f"{path}: the file holds no rows")
+        result.warnings += [f"sheet skipped: {message}" for message in skipped]
     except (ReadError, TableError) as exc:
         result.message = str(exc)
         return result

@@ -34,6 +34,10 @@ class TableError(Exception):
     """A table whose header or dataset cannot be determined; names the file and why."""
 
 
+class NoHeaderError(TableError):
+    """No row of the table looks like a dataset's header (e.g. a 填表说明 sheet)."""
+
+
 @dataclass
 class Prepared:
     dataset: str
@@ -73,11 +77,11 @@ def find_header(table: RawTable, specs: dict[str, DatasetSpec], dataset: str | N
         return idx, winners[0]
     if dataset:
         wanted = "、".join(specs[dataset].column(c).headers[0] for c in specs[dataset].required)
-        raise TableError(
+        raise NoHeaderError(
             f"{table.label}: no header row for {dataset} in the first {HEADER_SCAN_ROWS} rows "
             f"(expected columns such as {wanted})"
         )
-    raise TableError(
+    raise NoHeaderError(
         f"{table.label}: no header row of any dataset in the first {HEADER_SCAN_ROWS} rows; "
         "put the file in a folder named after its dataset"
     )

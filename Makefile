@@ -14,9 +14,21 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[dev]'
+	@$(MAKE) --no-print-directory plotly-bundle
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install the package with its dev extras
+
+BUNDLE_DIR := $(VENV)/share/safetystats
+plotly-bundle: ## fetch plotly.js's cartesian bundle (npm registry) so bulletins weigh ~1.6 MB, not ~4.9 MB
+	@v=$$($(PY) -c "import plotly.offline as o; print(o.get_plotlyjs_version())"); \
+	if [ -f $(BUNDLE_DIR)/plotly-cartesian-$$v.min.js ]; then exit 0; fi; \
+	tmp=$$(mktemp -d) && mkdir -p $(BUNDLE_DIR) && \
+	if (cd $$tmp && npm pack --silent plotly.js-cartesian-dist-min@$$v >/dev/null 2>&1 && tar xzf *.tgz); then \
+		mv $$tmp/package/plotly-cartesian.min.js $(BUNDLE_DIR)/plotly-cartesian-$$v.min.js; \
+		echo "plotly.js $$v cartesian bundle installed"; \
+	else echo "npm could not fetch plotly.js-cartesian-dist-min@$$v: bulletins embed the full plotly.js"; fi; \
+	rm -rf $$tmp
 
 browser: ## install Debian's chromium, chromium-driver and CJK fonts when missing (for the browser tests)
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk'; then \
@@ -48,4 +60,4 @@ strip: install ## strip outputs from the notebooks before committing them (a tes
 clean: ## remove generated data, store and reports (keeps data/raw files you dropped)
 	rm -rf data/curated/*.duckdb* reports/*/ reports/*.csv reports/*.html gx/uncommitted
 
-.PHONY: help install browser run test lint format bench strip clean
+.PHONY: help install plotly-bundle browser run test lint format bench strip clean

@@ -39,9 +39,10 @@ def test_every_bulletin_is_written_offline_and_small(built):
     for r in run.results:
         page = r.html.read_text(encoding="utf-8")
         assert r.html.stat().st_size <= 5_000_000, r.html
+        assert r.html.stat().st_mode & 0o044, r.html  # readable by the web server, not only by us
         assert not EXTERNAL.search(page), r.html
         assert (
-            page.count("Plotly.newPlot") >= 1 and page.count("plotly.js v") == 1
+            page.count("Plotly.newPlot") >= 1 and page.count("* plotly.js") == 1
         )  # plotly.js embedded once
         assert "样例数据" in page  # sample data says so on every page
     index = run.index.read_text(encoding="utf-8")
@@ -209,6 +210,18 @@ def test_bulletin_notebooks_are_thin():
                 and "def " not in code
                 and "for " not in code
             ), code
+
+
+def test_pages_embed_the_cartesian_bundle_when_installed(built):
+    from safetystats.report.plotlyjs import cartesian_bundle_path
+
+    _, _, run = built
+    page = (run.folder / "环翠区.html").read_text(encoding="utf-8")
+    if cartesian_bundle_path().exists():  # make install fetches it from the npm registry
+        assert "plotly.js (cartesian - minified)" in page
+        assert len(page.encode()) < 2_000_000
+    else:
+        assert len(page.encode()) < 5_000_000
 
 
 def test_english_bulletin(built):

@@ -20,7 +20,7 @@ from safetystats.ingest.spec import load_specs
 from safetystats.metrics import engine
 from safetystats.metrics.targets import load_targets, metric_definitions
 from safetystats.paths import PACKAGED_CONFIG
-from safetystats.report import figures
+from safetystats.report import figures, plotlyjs
 from safetystats.report.html import Html, esc, pct, pill, table
 from safetystats.validate.run import summarize
 
@@ -39,11 +39,11 @@ class PlotlyFigure:
         self.fig, self.page = fig, page
 
     def _repr_html_(self) -> str:
-        include = not self.page.plotly_embedded
+        prefix = "" if self.page.plotly_embedded else plotlyjs.script_tag()
         self.page.plotly_embedded = True
-        return self.fig.to_html(
+        return prefix + self.fig.to_html(
             full_html=False,
-            include_plotlyjs=include,
+            include_plotlyjs=False,
             include_mathjax=False,
             config={"displaylogo": False, "responsive": True},
         )

@@ -391,3 +391,32 @@ def test_cli_json_has_every_district_and_a_total_per_target(settings, tmp_path):
     assert {"met", "behind"} <= statuses
     bad = CliRunner().invoke(app, ["--config", str(config), "attainment", "--district", "火星区"])
     assert bad.exit_code == 2
+
+
+def test_a_broken_targets_file_is_exit_code_2_with_a_message(settings, tmp_path):
+    import subprocess
+    import sys
+
+    from ledgers import write_clean
+
+    write_clean(settings.raw)
+    ingest(None, settings)
+    targets = tmp_path / "targets.toml"
+    targets.write_text(
+        '[[targets]]\nid = "x"\nmetric = "video_coverage"\nthreshold = "40"\n'
+        "window_start = 2024-01-01\ndeadline = 2024-12-31\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "safetystats.toml"
+    config.write_text(
+        f'[paths]\nraw = "{settings.raw}"\ndb = "{settings.db}"\nreports = "{settings.reports}"\n'
+        f'[registry]\ntargets = "{targets}"\n',
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "safetystats.cli", "--config", str(config), "attainment"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "threshold 40 must be in (0, 1]" in done.stderr

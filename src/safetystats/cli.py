@@ -379,5 +379,14 @@ def run():
     raise typer.Exit(code)
 
 
+def entry() -> None:
+    """The console script: a configuration error anywhere is a clear message and exit code 2."""
+    try:
+        app()
+    except ConfigError as exc:
+        err.print(f"[red]configuration error:[/red] {exc}")
+        sys.exit(2)
+
+
 if __name__ == "__main__":
-    app()
+    entry()

@@ -8,6 +8,7 @@ shows it)."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -28,6 +29,7 @@ FOOTER_PREFIXES = (
     "填表人",
     "注:",
 )
+_FOOTER = "^(?:" + "|".join(re.escape(p) for p in FOOTER_PREFIXES) + ")"
 
 
 class TableError(Exception):
@@ -139,9 +141,7 @@ def prepare(
     stripped = [pl.col(c).str.strip_chars() for c in body.columns]
     first_cell = pl.coalesce([pl.when(c == "").then(None).otherwise(c) for c in stripped])
     starts = body.select(first_cell.alias("f"))["f"].fill_null("")
-    footer_mask = starts.str.replace_all(r"\s", "").str.starts_with(FOOTER_PREFIXES[0])
-    for prefix in FOOTER_PREFIXES[1:]:
-        footer_mask = footer_mask | starts.str.replace_all(r"\s", "").str.starts_with(prefix)
+    footer_mask = starts.str.replace_all(r"\s", "").str.contains(_FOOTER)
     keys_present = [k for k in spec.key if k in text.columns]
     if keys_present:
         empty_keys = text.select(

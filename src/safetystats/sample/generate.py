@@ -21,6 +21,7 @@ MARK = "样例数据"
 TITLE_NOTE = "（样例数据，非真实台账）"
 FOOTERS = ("填报人：王某某    审核人：李某某", "备注：本表为样例数据，仅供演示")
 START, END = dt.date(2023, 1, 1), dt.date(2024, 12, 31)
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 @dataclass(frozen=True)
@@ -624,8 +625,9 @@ def write_sample(
             "*所属区市": _spellings(ent, city.districts, rng),
             "*行业领域": ent["industry"],
             "是否高危行业": _bool_text(ent["high_risk"].to_numpy()),
-            "从业人员数": [
-                f"{v}人" if i % 7 == 0 else str(v) for i, v in enumerate(ent["employees"].to_list())
+            "从业人员数": [  # some typed with a unit, some in full-width digits
+                f"{v}人" if i % 7 == 0 else str(v).translate(FULL_WIDTH) if i % 11 == 0 else str(v)
+                for i, v in enumerate(ent["employees"].to_list())
             ],
             "经营状态": ent["status"],
         }

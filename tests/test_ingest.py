@@ -485,3 +485,24 @@ def test_a_workbook_with_no_data_sheet_fails_clearly(settings):
     )
     r = one(ingest(None, settings))
     assert r.status == "failed" and "说明" in r.message and "备注" in r.message
+
+
+def test_cli_exit_code_1_when_a_file_cannot_be_read_and_the_rest_lands(settings, tmp_path):
+    from typer.testing import CliRunner
+
+    from safetystats.cli import app
+    from safetystats.config import settings_toml
+
+    bad = settings.raw / "hazards" / "a_bad.xlsx"
+    bad.parent.mkdir(parents=True)
+    bad.write_bytes(b"not a workbook")
+    write_rows(
+        settings.raw / "hazards" / "b.csv",
+        [HAZARD_HEADER, ["H1", "E1", "文登区", "一般", "2024-01-02"]],
+    )
+    config = tmp_path / "safetystats.toml"
+    config.write_text(settings_toml(settings), encoding="utf-8")
+    result = CliRunner().invoke(app, ["--config", str(config), "ingest"])
+    assert result.exit_code == 1
+    assert "a_bad.xlsx" in result.output and "not a readable Excel workbook" in result.output
+    assert query(settings, "SELECT hazard_id FROM hazards") == [("H1",)]

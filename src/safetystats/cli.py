@@ -357,14 +357,25 @@ def bulletins(
 
 
 @app.command()
-def run():
+def run(
+    sample_scale: Annotated[
+        str,
+        typer.Option("--sample-scale", help="scale of the sample written into an empty raw folder"),
+    ] = "city",
+    jobs: Annotated[
+        int | None, typer.Option(help="bulletins run in parallel; default: the core count")
+    ] = None,
+):
     """Sample data if the raw folder is empty, then ingest, validate and bulletins."""
     from safetystats.ingest import ingest as run_ingest
-    from safetystats.sample import write_sample
+    from safetystats.sample import SCALES, write_sample
 
+    if sample_scale not in SCALES:
+        err.print(f"[red]--sample-scale must be one of {', '.join(SCALES)}[/red]")
+        raise typer.Exit(2)
     s = settings()
     if not s.raw.exists() or not any(p.is_file() and p.suffix != ".md" for p in s.raw.rglob("*")):
-        files = write_sample(s.raw, s)
+        files = write_sample(s.raw, s, scale_name=sample_scale)
         console.print(
             f"the raw folder was empty: wrote {len(files)} sample files (样例数据) to {s.raw}"
         )
@@ -375,7 +386,7 @@ def run():
     console.print(
         f"quarantine: {s.reports / 'quarantine.csv'}   validation report: {s.reports / 'validation.html'}"
     )
-    code = max(code, run_bulletins(s))
+    code = max(code, run_bulletins(s, jobs=jobs))
     raise typer.Exit(code)
 
 

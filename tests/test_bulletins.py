@@ -168,7 +168,7 @@ def test_explore_notebook_runs(built, tmp_path):
     pm.execute_notebook(
         str(NOTEBOOKS_DIR / "explore.ipynb"),
         str(out),
-        parameters={"config": str(config)},
+        parameters={"config": str(config), "as_of": "2024-12-31"},
         kernel_name="python3",
         progress_bar=False,
     )

@@ -54,11 +54,14 @@ class Cards(HTMLParser):
     def __init__(self):
         super().__init__()
         self.cards = {}
+        self.headline = {}
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "div" and "data-target" in a and "data-status" in a:
             self.cards[a["data-target"]] = a
+        if a.get("class") == "headline":
+            self.headline = a
 
 
 def test_bulletin_numbers_equal_the_attainment_json(built):
@@ -82,7 +85,10 @@ def test_bulletin_numbers_equal_the_attainment_json(built):
     assert result.exit_code == 0, result.output
     rows = [r for r in json.loads(result.output)["rows"] if r["scope"] == "district"]
     parser = Cards()
-    parser.feed((run.folder / "文登区.html").read_text(encoding="utf-8"))
+    page = (run.folder / "文登区.html").read_text(encoding="utf-8")
+    parser.feed(page)
+    assert int(parser.headline["data-met"]) == sum(r["status"] == "met" for r in rows)
+    assert int(parser.headline["data-behind"]) == sum(r["status"] == "behind" for r in rows)
     assert set(parser.cards) == {r["target_id"] for r in rows}
     for r in rows:
         card = parser.cards[r["target_id"]]

@@ -106,6 +106,16 @@ class _Page:
         template = metric["gap_zh"] if self.lang == "zh" else metric["gap_en"]
         return template.format(gap=f"{row['gap_count']:,}", threshold=pct(row["threshold"], 0))
 
+    def headline(self, rows: pl.DataFrame) -> str:
+        """The ten-second line: how many targets are met, on track, behind."""
+        counts = {
+            status: rows.filter(pl.col("status") == status).height
+            for status in figures.STATUS_COLOURS
+        }
+        parts = [pill(s, f"{self.labels[s]} {n}") for s, n in counts.items() if n]
+        text = self.labels["headline"].format(n=rows.height)
+        return f'<p class="headline" data-met="{counts["met"]}" data-behind="{counts["behind"]}"><b>{esc(text)}</b> {" ".join(parts)}</p>'
+
     def _first(self, frame: pl.DataFrame, limit: int) -> tuple[pl.DataFrame, str]:
         """The first rows of a long list, and a note saying how many more there are."""
         shown = frame.head(limit)
@@ -217,6 +227,7 @@ class DistrictBulletin(_Page):
         return Html(
             f"{self._banner()}<h1>{esc(self.district.name)} · {esc(lab['district_bulletin'])}</h1>"
             f'<p class="meta">{esc(lab["as_of"])} <b>{self.as_of}</b> · {self._data_status()}</p>'
+            + self.headline(self.rows)
         )
 
     def target_cards(self) -> Html:
@@ -346,6 +357,7 @@ class CityOverview(_Page):
         return Html(
             f"{self._banner()}<h1>{esc(lab['city_overview'])}</h1>"
             f'<p class="meta">{esc(lab["as_of"])} <b>{self.as_of}</b> · {self._data_status()}</p>'
+            + self.headline(self.rows.filter(pl.col("scope") == "total"))
         )
 
     def total_cards(self) -> Html:

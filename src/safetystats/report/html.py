@@ -26,6 +26,7 @@ h3{{font-size:16px;margin:18px 0 6px}}
 table.t{{border-collapse:collapse;font-size:13px;margin:6px 0}}table.t td,table.t th{{border:1px solid #d0d7de;padding:4px 8px;text-align:left}}
 table.t th{{background:#f6f8fa}}table.t td.num{{text-align:right}}tr.overdue td{{background:#ffebe9}}
 .small{{font-size:12px;color:#57606a}}.foot{{font-size:13px;color:#424a53}}.foot li{{margin:4px 0}}
+.headline{{font-size:18px;margin:6px 0 2px}}.headline .pill{{font-size:15px;padding:3px 10px}}
 a{{color:#0969da}}.pill{{display:inline-block;padding:2px 8px;border-radius:10px;color:#fff;font-size:12px}}
 """
 

@@ -52,6 +52,21 @@ def targets_chart(rows: pl.DataFrame, labels: dict, title: str) -> go.Figure:
     return _finish(fig, title, 80 + 48 * len(names))
 
 
+def _guide(fig: go.Figure, x, y, colour: str, dash: str, name: str, row: int, col: int) -> None:
+    """A reference line in one panel: the threshold (dashed) or the projection (dotted)."""
+    fig.add_scatter(
+        x=x,
+        y=y,
+        mode="lines",
+        showlegend=False,
+        name=name,
+        line=dict(color=colour, dash=dash),
+        hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}%<extra></extra>",
+        row=row,
+        col=col,
+    )
+
+
 def trend_chart(series: pl.DataFrame, rows: pl.DataFrame, labels: dict, title: str) -> go.Figure:
     """Small multiples: each target's monthly value, its threshold, and the projection to the deadline."""
     targets = rows["target_id"].to_list()
@@ -78,33 +93,17 @@ def trend_chart(series: pl.DataFrame, rows: pl.DataFrame, labels: dict, title: s
             col=c,
         )
         ends = [info["window_start"], info["deadline"]]
-        fig.add_scatter(
-            x=ends,
-            y=[info["threshold"] * 100] * 2,
-            mode="lines",
-            showlegend=False,
-            line=dict(color="#cf222e", dash="dash"),
-            name=labels["threshold"],
-            hoverinfo="skip",
-            row=r,
-            col=c,
+        _guide(
+            fig, ends, [info["threshold"] * 100] * 2, "#cf222e", "dash", labels["threshold"], r, c
         )
         if (
             info["projected"] is not None
             and info["value"] is not None
             and info["eval_date"] < info["deadline"]
         ):
-            fig.add_scatter(
-                x=[info["eval_date"], info["deadline"]],
-                y=[info["value"] * 100, info["projected"] * 100],
-                mode="lines",
-                showlegend=False,
-                line=dict(color="#0969da", dash="dot"),
-                name=labels["projected"],
-                hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}%<extra></extra>",
-                row=r,
-                col=c,
-            )
+            x = [info["eval_date"], info["deadline"]]
+            y = [info["value"] * 100, info["projected"] * 100]
+            _guide(fig, x, y, "#0969da", "dot", labels["projected"], r, c)
         fig.update_yaxes(range=[0, 105], ticksuffix="%", row=r, col=c)
         fig.update_xaxes(tickformat="%Y-%m", row=r, col=c)
     fig.update_annotations(font_size=13)

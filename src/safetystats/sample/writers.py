@@ -27,6 +27,23 @@ def write_csv(
     tmp.replace(path)
 
 
+def _cells(frame: pl.DataFrame, titles=(), footers=(), extra=()):
+    """(row, column, value, is_heading) of every non-empty cell of a sheet laid out as offices
+    do: title rows, the header, the data (then ``extra`` rows), footer rows."""
+    rows = [[t] for t in titles] + [list(frame.columns)]
+    headings = len(rows)
+    rows += [*frame.iter_rows(), *extra, *([f] for f in footers)]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is None or (isinstance(value, float) and value != value):
+                continue
+            yield r, c, value, r < headings
+
+
+def _as_datetime(value: dt.date) -> dt.datetime:
+    return dt.datetime(value.year, value.month, value.day)
+
+
 def write_xlsx(
     path: Path,
     sheets: dict[str, pl.DataFrame],
@@ -44,28 +61,15 @@ def write_xlsx(
     bold = wb.add_format({"bold": True})
     for name, frame in sheets.items():
         ws = wb.add_worksheet(name)
-        r = 0
-        for t in titles:
-            ws.write_string(r, 0, t, bold)
-            r += 1
-        ws.write_row(r, 0, frame.columns, bold)
-        r += 1
-        for row in [*frame.iter_rows(), *(extra or {}).get(name, [])]:
-            for c, value in enumerate(row):
-                if value is None or (isinstance(value, float) and value != value):
-                    continue
-                if isinstance(value, dt.date):
-                    ws.write_datetime(
-                        r, c, dt.datetime(value.year, value.month, value.day), date_fmt
-                    )
-                elif isinstance(value, int | float):
-                    ws.write_number(r, c, value)
-                else:
-                    ws.write_string(r, c, value)
-            r += 1
-        for f in footers:
-            ws.write_string(r, 0, f)
-            r += 1
+        for r, c, value, heading in _cells(frame, titles, footers, (extra or {}).get(name, [])):
+            if heading:
+                ws.write_string(r, c, str(value), bold)
+            elif isinstance(value, dt.date):
+                ws.write_datetime(r, c, _as_datetime(value), date_fmt)
+            elif isinstance(value, int | float):
+                ws.write_number(r, c, value)
+            else:
+                ws.write_string(r, c, value)
     wb.close()
     tmp.replace(path)
 
@@ -78,24 +82,10 @@ def write_xls(path: Path, frame: pl.DataFrame, sheet: str, titles=(), footers=()
     wb = xlwt.Workbook(encoding="utf-8")
     ws = wb.add_sheet(sheet)
     date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
-    r = 0
-    for t in titles:
-        ws.write(r, 0, t)
-        r += 1
-    for c, name in enumerate(frame.columns):
-        ws.write(r, c, name)
-    r += 1
-    for row in frame.iter_rows():
-        for c, value in enumerate(row):
-            if value is None or (isinstance(value, float) and value != value):
-                continue
-            if isinstance(value, dt.date):
-                ws.write(r, c, dt.datetime(value.year, value.month, value.day), date_style)
-            else:
-                ws.write(r, c, value)
-        r += 1
-    for f in footers:
-        ws.write(r, 0, f)
-        r += 1
+    for r, c, value, _ in _cells(frame, titles, footers):
+        if isinstance(value, dt.date):
+            ws.write(r, c, _as_datetime(value), date_style)
+        else:
+            ws.write(r, c, value)
     wb.save(str(tmp))
     tmp.replace(path)

@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 from conftest import query, write_rows
 
-from safetystats import vocab as V
+from safetystats import normalize as V
 from safetystats.ingest import ingest
 from safetystats.ingest.pipeline import ingest_file
 from safetystats.ingest.prepare import prepare

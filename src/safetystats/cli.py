@@ -191,8 +191,8 @@ STATUS_STYLE = {
 def parse_date(value: str | None):
     import datetime as dt
 
-    from safetystats.vocab import clean_text
-    from safetystats.vocab import parse_date as parse
+    from safetystats.normalize import clean_text
+    from safetystats.normalize import parse_date as parse
 
     if value is None:
         return None

@@ -6,17 +6,14 @@ the config file (DATA_SPEC section 7).
 
 from __future__ import annotations
 
-import csv
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from safetystats.errors import ConfigError
 from safetystats.paths import PACKAGED_CONFIG
-
-
-class ConfigError(ValueError):
-    """A configuration file is missing or malformed (exit code 2)."""
+from safetystats.registry import DistrictRegistry
 
 
 def _load_toml(path: Path) -> dict:
@@ -56,8 +53,6 @@ class Settings:
 
     @cached_property
     def registry(self):
-        from safetystats.vocab import DistrictRegistry
-
         return DistrictRegistry.from_csv(self.districts, self.city.get("prefixes", []))
 
 
@@ -118,12 +113,4 @@ def load_settings(config: Path | str | None = None, **overrides) -> Settings:
     return settings
 
 
-def read_registry_rows(path: Path) -> list[dict]:
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"district registry not found: {path}") from exc
-    if not rows or not {"code", "name"} <= set(rows[0]):
-        raise ConfigError(f"{path}: a district registry needs the columns code,name,aliases")
-    return rows
+__all__ = ["ConfigError", "Settings", "load_settings", "settings_toml"]

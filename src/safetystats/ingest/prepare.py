@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from safetystats import vocab as V
+from safetystats import normalize as V
 from safetystats.config import Settings
 from safetystats.ingest.read import HEADER_SCAN_ROWS, RawTable
 from safetystats.ingest.spec import DatasetSpec, parser_for

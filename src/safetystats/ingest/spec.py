@@ -7,7 +7,7 @@ from functools import cached_property
 
 import polars as pl
 
-from safetystats import vocab as V
+from safetystats import normalize as V
 from safetystats.config import ConfigError, Settings
 
 TEXT_TYPES = {"id", "text", "name", "district"}

@@ -1,4 +1,4 @@
-"""Normalisation of headers and values (DATA_SPEC section 3), and the district registry.
+"""Normalisation of headers and values (DATA_SPEC section 3).
 
 Parsers here work on one distinct text value at a time; ingestion maps every distinct
 value of a column through them, so a column of two million rows costs as many parser
@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from pathlib import Path
 
 from opencc import OpenCC
 
@@ -130,68 +128,3 @@ def make_lookup(groups: dict[str, list[str]]):
 
 def make_bool_parser(spec: dict[str, list[str]]):
     return make_lookup({True: spec["true"], False: spec["false"]})
-
-
-# --- the district registry ------------------------------------------------------------
-
-_SUFFIX = re.compile(r"(区|市|县)$")
-
-
-@dataclass(frozen=True)
-class District:
-    code: str
-    name: str
-    aliases: tuple[str, ...]
-
-
-class DistrictRegistry:
-    """Resolves any spelling the registry knows to a district (DATA_SPEC 2.7)."""
-
-    def __init__(self, districts: list[District], city_prefixes: list[str]):
-        self.districts = districts
-        self.by_code = {d.code: d for d in districts}
-        self.prefixes = sorted((vocab_key(p) for p in city_prefixes), key=len, reverse=True)
-        forms: dict[str, set[str]] = {}
-        for d in districts:
-            for spelling in (d.name, d.code, *d.aliases):
-                for form in self._forms(vocab_key(spelling)):
-                    forms.setdefault(form, set()).add(d.code)
-        # a shortened form that two districts share resolves to neither
-        self._table = {form: codes.pop() for form, codes in forms.items() if len(codes) == 1}
-
-    def _forms(self, key: str) -> list[str]:
-        out = [key]
-        for prefix in self.prefixes:
-            if key.startswith(prefix) and len(key) > len(prefix):
-                out.append(key[len(prefix) :])
-                break
-        out += [_SUFFIX.sub("", f) for f in out if _SUFFIX.search(f) and len(f) > 2]
-        return out
-
-    @classmethod
-    def from_csv(cls, path: Path, city_prefixes: list[str]) -> DistrictRegistry:
-        from safetystats.config import read_registry_rows
-
-        districts = [
-            District(
-                code=row["code"].strip(),
-                name=row["name"].strip(),
-                aliases=tuple(
-                    a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()
-                ),
-            )
-            for row in read_registry_rows(path)
-        ]
-        return cls(districts, city_prefixes)
-
-    def resolve(self, value: str | None) -> District | None:
-        if not value:
-            return None
-        for form in self._forms(vocab_key(value)):
-            code = self._table.get(form)
-            if code:
-                return self.by_code[code]
-        return None
-
-    def names(self) -> list[str]:
-        return [d.name for d in self.districts]

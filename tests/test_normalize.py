@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from safetystats import vocab as V
+from safetystats import normalize as V
 from safetystats.config import load_settings
 from safetystats.ingest.spec import Column, parser_for
 

@@ -162,3 +162,202 @@ def test_district_resolution(value, code):
 @pytest.mark.parametrize("value", ["火星区", "", None, "青岛市市南区", "区"])
 def test_unknown_district(value):
     assert load_settings().registry.resolve(value) is None
+
+
+# --- invisible characters ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("\u200b企业名称\u200b", "企业名称"),
+        ("\ufeff2024-03-20", "2024-03-20"),
+        ("企\u200c业\u200d名\u2060称", "企业名称"),
+        ("\u00a0威海\u202f", "威海"),
+        ("\u3000环翠区\u3000", "环翠区"),
+        ("\u200b \u00a0", None),
+        ("威海 环翠", "威海 环翠"),  # an ordinary space inside stays
+    ],
+)
+def test_clean_text_removes_invisible_characters(text, expected):
+    assert V.clean_text(text) == expected
+
+
+def test_vocab_key_and_header_ignore_zero_width_characters():
+    assert V.vocab_key("危\u200b化") == "危化"
+    assert V.normalize_header("\ufeff隐患\u200b编号") == "隐患编号"
+
+
+# --- more dates ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("2024-03-20 14:30:00", date(2024, 3, 20)),
+        ("2024/3/20 8:05", date(2024, 3, 20)),
+        ("2024-03-20T14:30:00.000", date(2024, 3, 20)),
+        ("2024-03-20T14:30:00+08:00", date(2024, 3, 20)),
+        ("2024/03/20 14:30:00.0", date(2024, 3, 20)),
+        ("2024年3月20日 14时30分", date(2024, 3, 20)),
+        ("2024年3月20日14时30分05秒", date(2024, 3, 20)),
+        ("2024年3月20日 14:30", date(2024, 3, 20)),
+        ("Wed Jan 03 09:30:00 CST 2024", date(2024, 1, 3)),  # Java / RuoYi export
+        ("Wed Jan 03 09:30:00 UTC 2024", date(2024, 1, 3)),
+        ("Wed Jan 03 09:30:00 GMT+08:00 2024", date(2024, 1, 3)),
+        ("Wed Jan 03 2024 09:30:00 GMT+0800 (中国标准时间)", date(2024, 1, 3)),  # JavaScript
+        ("45371.604166", date(2024, 3, 20)),  # an Excel date-time serial
+    ],
+)
+def test_dates_with_times_and_exports(text, expected):
+    assert V.parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "24-3-20",  # two-digit years are not guessed
+        "24/03/20",
+        "24.3.20",
+        "2024-02-30",
+        "2023-02-29",
+        "2024-03-20 25:00",
+        "2024-03-20 14:61",
+        "2024-03-20 14",
+        "2024-03/20",  # mixed separators
+        "2024-03-2014:30",
+        "Thu Jan 03 09:30:00 CST 2024",  # 2024-01-03 was a Wednesday
+        "Wed Foo 03 09:30:00 CST 2024",
+        "",
+    ],
+)
+def test_more_dates_that_are_errors(text):
+    assert V.parse_date(text) is V.INVALID
+
+
+def test_month_of_a_date_with_time():
+    assert V.parse_month("Wed Jan 03 09:30:00 CST 2024") == date(2024, 1, 1)
+
+
+# --- more numbers -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("１２,３４５人", Decimal("12345")),  # full width, also without clean_text
+        ("1,234,567.5", Decimal("1234567.5")),
+        ("3 人", Decimal("3")),
+        ("12人次", Decimal("12")),
+        ("12人.次", Decimal("12")),
+        ("2名", Decimal("2")),
+        ("4场", Decimal("4")),
+        ("16学时", Decimal("16")),
+        ("−3", Decimal("-3")),  # U+2212 minus
+        ("- 3", Decimal("-3")),
+        ("1e3", Decimal("1000")),
+    ],
+)
+def test_more_number_spellings(text, expected):
+    assert V.parse_number(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["NaN", "nan", "inf", "-Infinity", "1,5", "12,34", "1E+999999", "1e400", "1_000", "--2"]
+)
+def test_numbers_that_are_errors(text):
+    assert V.parse_number(text) is V.INVALID
+
+
+def test_a_hundred_digit_number_does_not_raise():
+    text = "9" * 100
+    assert V.parse_number(text) == Decimal(text)  # a Decimal, fine as a float too
+    assert V.parse_int(text) is V.INVALID  # beyond BIGINT: an error for the cell
+    assert V.parse_int("1E+999999") is V.INVALID  # int() of it would raise ValueError
+    assert V.parse_date(text) is V.INVALID
+    assert V.parse_month(text) is V.INVALID
+
+
+def test_int_stays_within_bigint():
+    assert V.parse_int("9223372036854775807") == 2**63 - 1
+    assert V.parse_int("-9223372036854775808") == -(2**63)
+    assert V.parse_int("9223372036854775808") is V.INVALID
+    assert V.parse_int("-9223372036854775809") is V.INVALID
+    assert V.parse_int("-2") == -2  # negative parses; a row rule rejects it
+
+
+# --- codes --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "9.13702E+17",
+        "9.13702e17",
+        "9.13702E17",
+        "913702020000000000",  # 913702020000000011 after a numeric cell
+        "9137020200000000",  # 16 digits
+        "1001000000000000000",  # 19 digits
+    ],
+)
+def test_codes_damaged_by_excel(text):
+    assert V.damaged_code(text) is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "91370200MA3C4XXXXG",  # letters: never a numeric cell
+        "91350100M000100Y43",
+        "913702020000000011",  # 18 digits that are not 15 + zeros
+        "913702020000000",  # 15 digits: Excel keeps them
+        "1001",
+        "E1001",
+        "",
+        None,
+    ],
+)
+def test_codes_not_damaged(text):
+    assert V.damaged_code(text) is False
+
+
+# Valid codes: 91350100M000100Y43 is the valid example of hutool's CreditCodeUtilTest and of
+# several public validators; 91110108551385082Q and 91440300708461136T are listed as
+# registered enterprises' codes in public validator tests; all three pass the GB 32100-2015
+# algorithm implemented independently here. 91370200MA3C4XXXXG was made for this test
+# (its check character computed by hand from the weights).
+VALID_CODES = ["91350100M000100Y43", "91110108551385082Q", "91440300708461136T"]
+
+
+@pytest.mark.parametrize("code", [*VALID_CODES, "91370200MA3C4XXXXG", "91350100m000100y43"])
+def test_credit_code_check_accepts_valid_codes(code):
+    assert V.credit_code_check(code) is None
+
+
+@pytest.mark.parametrize(
+    "code,expected",
+    [
+        ("91350100M000100Y44", "3"),
+        ("91110108551385082A", "Q"),
+        ("91440300708461136X", "T"),
+        ("91370200MA3C4XXXXX", "G"),
+        ("913702020000000000", "U"),
+    ],
+)
+def test_credit_code_check_gives_the_expected_character(code, expected):
+    assert V.credit_code_check(code) == expected
+
+
+@pytest.mark.parametrize("code", ["", None, "1001", "91350100M000100Y4", "91350100M000100Y431"])
+def test_credit_code_check_ignores_other_lengths(code):
+    assert V.credit_code_check(code) is None
+
+
+def test_credit_code_check_digit_by_hand():
+    # GB 32100-2015: weights 3^i mod 31, check = 31 - (sum mod 31), 31 -> 0.
+    code = "91370200MA3C4XXXX"
+    chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    weights = [pow(3, i, 31) for i in range(17)]
+    assert weights[:5] == [1, 3, 9, 27, 19]
+    total = sum(chars.index(c) * w for c, w in zip(code, weights, strict=True))
+    assert chars[(31 - total % 31) % 31] == "G"

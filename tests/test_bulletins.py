@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 
 from safetystats.config import load_settings, settings_toml
 from safetystats.ingest import ingest
+from safetystats.pipeline import refresh
 from safetystats.paths import NOTEBOOKS_DIR
-from safetystats.report import run as runner
+from safetystats.report import runner
 from safetystats.sample import write_sample
 
 LEAVES_THE_MACHINE = ("http:", "https:", "ws:", "wss:", "ftp:")
@@ -26,6 +27,7 @@ def built(tmp_path_factory):
     s = load_settings(raw=root / "raw", db=root / "store.duckdb", reports=root / "reports")
     write_sample(s.raw, s, seed=11, scale_name="small")
     ingest(None, s)
+    refresh(s)
     config = root / "safetystats.toml"
     config.write_text(settings_toml(s), encoding="utf-8")
     return s, config, runner.bulletins(s, jobs=2)

@@ -13,7 +13,6 @@ from safetystats.ingest.pipeline import ingest_file
 from safetystats.ingest.prepare import prepare
 from safetystats.ingest.read import RawTable, ReadError, read_tables
 from safetystats.ingest.spec import load_specs
-from safetystats.ingest.store import connect, ensure_schema
 from safetystats.sample.writers import write_xls, write_xlsx
 
 HAZARD_HEADER = [
@@ -414,9 +413,10 @@ def test_a_failure_in_the_middle_of_a_file_leaves_the_store_as_before(settings, 
             ),
         },
     )
-    from safetystats.ingest import store
+    from safetystats import store
+    from safetystats.ingest import staging
 
-    real_upsert = store.upsert
+    real_upsert = staging.upsert
 
     def failing_upsert(con, spec, staged, file_id, now):
         if spec.name == "hazards":
@@ -424,12 +424,11 @@ def test_a_failure_in_the_middle_of_a_file_leaves_the_store_as_before(settings, 
             raise OSError("disk full")  # ... then the file fails
         return real_upsert(con, spec, staged, file_id, now)
 
-    monkeypatch.setattr(store, "upsert", failing_upsert)
+    monkeypatch.setattr(staging, "upsert", failing_upsert)
     specs = load_specs(settings)
-    con = connect(settings.db)
-    ensure_schema(con, specs)
-    r = ingest_file(con, book, settings, specs)
-    con.close()
+    with store.writer(settings.db) as con:
+        staging.ensure_tables(con, specs)
+        r = ingest_file(con, book, settings, specs)
     assert r.status == "failed" and "store is unchanged" in r.message and "disk full" in r.message
     for table, rows in snapshot.items():
         assert query(settings, f"SELECT * FROM {table} ORDER BY ALL") == rows, table

@@ -11,7 +11,8 @@ from ledgers import BROKEN, write_broken, write_clean
 from safetystats.config import load_settings
 from safetystats.ingest import ingest
 from safetystats.paths import EXPECTATIONS_DIR
-from safetystats.validate import needs_validation, validate
+from safetystats.pipeline import refresh
+from safetystats.store import needs_refresh
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,7 @@ def broken(tmp_path_factory):
     s = load_settings(raw=root / "raw", db=root / "store.duckdb", reports=root / "reports")
     write_broken(s.raw)
     assert all(r.status == "ingested" for r in ingest(None, s))
-    return s, validate(s)
+    return s, refresh(s, force=True)
 
 
 def quarantine_rows(settings):
@@ -119,7 +120,7 @@ def test_report_page_has_no_external_reference(broken):
 def test_clean_ledgers_give_an_empty_quarantine(settings):
     write_clean(settings.raw)
     ingest(None, settings)
-    result = validate(settings)
+    result = refresh(settings, force=True)
     assert quarantine_rows(settings) == []
     assert all(d.status == "passed" for d in result.datasets)
 
@@ -127,14 +128,14 @@ def test_clean_ledgers_give_an_empty_quarantine(settings):
 def test_validation_is_needed_again_after_a_change(settings):
     write_clean(settings.raw)
     ingest(None, settings)
-    assert needs_validation(settings)
-    validate(settings)
-    assert not needs_validation(settings)
+    assert needs_refresh(settings.db)
+    refresh(settings)
+    assert not needs_refresh(settings.db)
     (settings.raw / "hazards" / "more.csv").write_text(
         "隐患编号,统一社会信用代码,隐患等级,发现日期\nH2,E1,一般,2024-01-01\n", encoding="utf-8"
     )
     ingest(None, settings)
-    assert needs_validation(settings)
+    assert needs_refresh(settings.db)
 
 
 def test_committed_suites_match_the_dataset_specs():

@@ -14,7 +14,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from safetystats.config import ConfigError, Settings, load_settings
+from safetystats.config import ConfigError, Settings, labels_for, load_settings
+from safetystats.errors import StoreBusyError, StoreNotReadyError
 
 app = typer.Typer(
     add_completion=False,
@@ -115,7 +116,7 @@ def ingest(
     raise typer.Exit(print_ingest(run_ingest(paths or None, s)))
 
 
-def print_validation(result) -> None:
+def print_validation(result, out: Console | None = None) -> None:
     table = Table(title="validate")
     for col in (
         "dataset",
@@ -145,23 +146,15 @@ def print_validation(result) -> None:
             str(d.rows_valid),
             f"[{c}]{d.status}[/{c}]",
         )
-    console.print(table)
+    (out or console).print(table)
 
 
 @app.command()
 def validate():
     """Run the expectation suites, rebuild the quarantine, write reports/quarantine.csv and the report page."""
-    from safetystats.validate import validate as run_validate
-
     s = settings()
-    if not s.db.exists():
-        err.print(f"[red]no store at {s.db}: run ingest first[/red]")
-        raise typer.Exit(2)
-    result = run_validate(s)
-    print_validation(result)
-    console.print(
-        f"quarantine: {s.reports / 'quarantine.csv'}   report: {s.reports / 'validation.html'}"
-    )
+    require_store(s)
+    refresh(s, force=True)
 
 
 JSON_FIELDS = [
@@ -180,12 +173,27 @@ JSON_FIELDS = [
     "window_start",
     "deadline",
 ]
-STATUS_STYLE = {
-    "met": ("达标", "green"),
-    "on_track": ("有望达标", "cyan"),
-    "behind": ("滞后", "red"),
-    "no_data": ("无数据", "dim"),
-}
+STATUS_COLOUR = {"met": "green", "on_track": "cyan", "behind": "red", "no_data": "dim"}
+
+
+def require_store(s: Settings) -> None:
+    if not s.db.exists():
+        err.print(f"[red]no store at {s.db}: run ingest first[/red]")
+        raise typer.Exit(2)
+
+
+def refresh(s: Settings, force: bool = False, out: Console | None = None) -> None:
+    """Validate and curate first when the store changed (always with ``force``); the summary
+    goes to ``out`` (stderr for commands whose stdout is data)."""
+    from safetystats.pipeline import refresh as run_refresh
+
+    out = out or console
+    result = run_refresh(s, force=force)
+    if result is not None:
+        print_validation(result, out)
+        out.print(
+            f"quarantine: {s.reports / 'quarantine.csv'}   report: {s.reports / 'validation.html'}"
+        )
 
 
 def parse_date(value: str | None):
@@ -235,14 +243,16 @@ def attainment(
     """Print or write the attainment table: every target per district and for the whole city."""
     from safetystats import atomic
     from safetystats.metrics import attainment as compute
+    from safetystats.metrics.targets import load_targets
+    from safetystats.numbers import percent
 
     if format not in ("table", "csv", "json"):
         err.print("[red]--format must be table, csv or json[/red]")
         raise typer.Exit(2)
     s = settings()
-    if not s.db.exists():
-        err.print(f"[red]no store at {s.db}: run ingest first[/red]")
-        raise typer.Exit(2)
+    require_store(s)
+    load_targets(s.targets)  # a broken targets file fails before any work
+    refresh(s, out=err)
     try:
         frame = compute(s, parse_date(as_of), district)
     except ConfigError as exc:
@@ -253,26 +263,21 @@ def attainment(
     elif format == "csv":
         text = frame.select(JSON_FIELDS + ["name", "eval_date"]).write_csv()
     else:
-        table = Table(title=f"安全生产治本攻坚 目标完成情况 · as of {frame['as_of'][0]}")
-        for col in ("区市", "目标", "完成值", "目标值", "分子/分母", "状态", "差额", "预计"):
-            table.add_column(
-                col,
-                justify="right"
-                if col in ("完成值", "目标值", "分子/分母", "差额", "预计")
-                else "left",
-            )
-        pct = lambda v: "—" if v is None else f"{v:.1%}"  # noqa: E731
+        lab = labels_for(s)
+        table = Table(title=f"{lab['cli_title']} · {lab['as_of']} {frame['as_of'][0]}")
+        for i, col in enumerate(lab["cli_columns"]):
+            table.add_column(col, justify="left" if i < 2 or i == 5 else "right")
         for r in frame.iter_rows(named=True):
-            label, colour = STATUS_STYLE[r["status"]]
+            label, colour = lab[r["status"]], STATUS_COLOUR[r["status"]]
             table.add_row(
                 r["district"],
                 r["name"],
-                pct(r["value"]),
-                pct(r["threshold"]),
+                percent(r["value"]),
+                percent(r["threshold"]),
                 f"{r['numerator']}/{r['denominator']}",
                 f"[{colour}]{label}[/{colour}]",
                 "—" if r["gap_count"] is None else str(r["gap_count"]),
-                pct(r["projected"]),
+                percent(r["projected"]),
             )
         if output:
             err.print("[red]--output needs --format csv or json[/red]")
@@ -292,7 +297,7 @@ def run_bulletins(s: Settings, as_of=None, districts=None, jobs=None, lang=None)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from safetystats.metrics.engine import resolve_districts
-    from safetystats.report.run import bulletins as run_all
+    from safetystats.report.runner import bulletins as run_all
 
     try:
         count = len(resolve_districts(s, districts)) + 1
@@ -350,9 +355,8 @@ def bulletins(
         err.print("[red]--jobs must be at least 1[/red]")
         raise typer.Exit(2)
     s = settings()
-    if not s.db.exists():
-        err.print(f"[red]no store at {s.db}: run ingest first[/red]")
-        raise typer.Exit(2)
+    require_store(s)
+    refresh(s)
     raise typer.Exit(run_bulletins(s, parse_date(as_of), district, jobs, lang))
 
 
@@ -380,23 +384,28 @@ def run(
             f"the raw folder was empty: wrote {len(files)} sample files (样例数据) to {s.raw}"
         )
     code = print_ingest(run_ingest(None, s))
-    from safetystats.validate import validate as run_validate
-
-    print_validation(run_validate(s))
-    console.print(
-        f"quarantine: {s.reports / 'quarantine.csv'}   validation report: {s.reports / 'validation.html'}"
-    )
+    refresh(s)
     code = max(code, run_bulletins(s, jobs=jobs))
     raise typer.Exit(code)
 
 
 def entry() -> None:
-    """The console script: a configuration error anywhere is a clear message and exit code 2."""
+    """The console script: what a user can cause is a clear message and an exit code, never a
+    traceback (2: configuration or usage; 1: the store or a folder could not be used)."""
     try:
         app()
     except ConfigError as exc:
         err.print(f"[red]configuration error:[/red] {exc}")
         sys.exit(2)
+    except StoreNotReadyError as exc:
+        err.print(f"[red]{exc}[/red]")
+        sys.exit(2)
+    except StoreBusyError as exc:
+        err.print(f"[red]{exc}[/red]")
+        sys.exit(1)
+    except PermissionError as exc:
+        err.print(f"[red]permission denied: {exc.filename or exc} (只读或无权限的文件或目录)[/red]")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,17 @@
-"""Settings as data: safetystats.toml, the district registry, vocabularies, dataset specs.
+"""Settings as data: safetystats.toml, the unit registry, and the packaged tables
+(datasets, vocabularies, rules, labels) with the user's additions merged in.
 
-Every key of the config file is optional; relative paths resolve against the folder of
-the config file (DATA_SPEC section 7).
+Every key of the config file is optional; relative paths resolve against the folder of the
+config file (DATA_SPEC section 7). The user extends any packaged table from the same file
+(DATA_SPEC 3.1): ``[datasets.<name>.headers]``, ``[datasets.<name>.values.<column>]``,
+``[vocab.<vocabulary>]``, ``[labels.<lang>]``, ``[rules.<id>]``; one loader merges them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -15,15 +19,47 @@ from safetystats.errors import ConfigError
 from safetystats.paths import PACKAGED_CONFIG
 from safetystats.registry import DistrictRegistry
 
+LANGS = ("zh", "en")
+# the tables of safetystats.toml that extend packaged ones (the rest are settings)
+EXTENSIONS = ("datasets", "vocab", "labels", "rules")
 
-def _load_toml(path: Path) -> dict:
+
+def load_toml(path: Path) -> dict:
+    """A TOML file, UTF-8 with or without BOM; anything else is a ConfigError naming it."""
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError as exc:
         raise ConfigError(f"config file not found: {path}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (save it as UTF-8)") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from exc
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+
+
+def packaged(name: str) -> dict:
+    return load_toml(PACKAGED_CONFIG / f"{name}.toml")
+
+
+def merge(base: dict, extra: dict, where: str) -> dict:
+    """``base`` with ``extra`` merged in: tables recursively, lists extended (without repeats),
+    other values replaced. ``where`` names the origin in errors."""
+    out = dict(base)
+    for key, value in extra.items():
+        old = out.get(key)
+        if isinstance(old, dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}.{key}: expected a table")
+            out[key] = merge(old, value, f"{where}.{key}")
+        elif isinstance(old, list):
+            items = value if isinstance(value, list) else [value]
+            out[key] = old + [v for v in items if v not in old]
+        else:
+            out[key] = value
+    return out
 
 
 @dataclass(frozen=True)
@@ -37,40 +73,79 @@ class Settings:
     targets: Path
     lang: str = "zh"
     config_file: Path | None = None
-    city: dict = field(default_factory=dict)
+    registry_options: dict = field(default_factory=dict)  # total_name, prefixes
+    extensions: dict = field(default_factory=dict)  # the user's additions to packaged tables
+
+    def _merged(self, name: str) -> dict:
+        return merge(packaged(name), self.extensions.get(name, {}), name)
 
     @cached_property
     def vocab(self) -> dict:
-        return _load_toml(PACKAGED_CONFIG / "vocab.toml")
+        """The packaged vocabularies; the user's ``[vocab.*]`` are applied by :mod:`vocabulary`."""
+        return packaged("vocab")
 
     @cached_property
     def datasets(self) -> dict:
-        return _load_toml(PACKAGED_CONFIG / "datasets.toml")
+        """The packaged dataset specs; the user's ``[datasets.*]`` are applied by load_specs."""
+        return packaged("datasets")
 
     @cached_property
     def rules(self) -> dict:
-        return _load_toml(PACKAGED_CONFIG / "rules.toml")
+        return self._merged("rules")
 
     @cached_property
-    def registry(self):
-        return DistrictRegistry.from_csv(self.districts, self.city.get("prefixes", []))
+    def labels(self) -> dict:
+        return self._merged("labels")
+
+    @cached_property
+    def registry(self) -> DistrictRegistry:
+        return DistrictRegistry.from_csv(self.districts, self.registry_options.get("prefixes", []))
+
+
+def labels_for(settings: Settings, lang: str | None = None) -> dict:
+    return settings.labels[lang or settings.lang]
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _toml_table(name: str, table: dict) -> list[str]:
+    scalars = [
+        f"{_toml_value(k)} = {_toml_value(v)}" for k, v in table.items() if not isinstance(v, dict)
+    ]
+    out = [f"[{name}]", *scalars, ""] if scalars and name else []
+    for key, value in table.items():
+        if isinstance(value, dict):
+            out += _toml_table(f"{name}.{_toml_value(key)}" if name else _toml_value(key), value)
+    return out
 
 
 def settings_toml(settings: Settings) -> str:
     """The settings as a safetystats.toml with absolute paths (what a notebook run is given)."""
-
-    def q(value) -> str:
-        return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-    city = "".join(
-        f"{k} = {q(v) if isinstance(v, str) else '[' + ', '.join(q(x) for x in v) + ']'}\n"
-        for k, v in settings.city.items()
-    )
-    return (
-        f"[paths]\nraw = {q(settings.raw)}\ndb = {q(settings.db)}\nreports = {q(settings.reports)}\n\n"
-        f"[registry]\ndistricts = {q(settings.districts)}\ntargets = {q(settings.targets)}\n\n"
-        f"[report]\nlang = {q(settings.lang)}\n\n[city]\n{city}"
-    )
+    data = {
+        "paths": {
+            "raw": str(settings.raw),
+            "db": str(settings.db),
+            "reports": str(settings.reports),
+        },
+        "registry": {
+            "districts": str(settings.districts),
+            "targets": str(settings.targets),
+            **settings.registry_options,
+        },
+        "report": {"lang": settings.lang},
+        **settings.extensions,
+    }
+    return "\n".join(_toml_table("", data)) + "\n"
 
 
 def load_settings(config: Path | str | None = None, **overrides) -> Settings:
@@ -81,36 +156,46 @@ def load_settings(config: Path | str | None = None, **overrides) -> Settings:
     base = Path.cwd()
     if config is not None:
         config = Path(config).resolve()
-        data = _load_toml(config)
+        data = load_toml(config)
         base = config.parent
     paths = data.get("paths", {})
-    registry = data.get("registry", {})
-    report = data.get("report", {})
+    registry = dict(data.get("registry", {}))
+    if "city" in data and "prefixes" in data["city"]:  # the older [city] table
+        registry.setdefault("prefixes", data["city"]["prefixes"])
 
-    def resolve(value: str | None, default: Path) -> Path:
-        return (base / value).resolve() if value else default
+    def resolve(key: str, value: str | None, default: Path, must_exist: bool = False) -> Path:
+        if not value:
+            return default
+        path = (base / value).resolve()
+        if must_exist and not path.is_file():
+            raise ConfigError(f"{config}: {key} = {value!r}: no such file ({path})")
+        return path
 
-    city = _load_toml(PACKAGED_CONFIG / "city.toml")
-    if "city" in data:
-        city = data["city"]
-    lang = overrides.pop("lang", None) or report.get("lang", "zh")
-    if lang not in ("zh", "en"):
+    lang = overrides.pop("lang", None) or data.get("report", {}).get("lang", "zh")
+    if lang not in LANGS:
         raise ConfigError(f"report.lang must be 'zh' or 'en', not {lang!r}")
     settings = Settings(
-        raw=resolve(paths.get("raw"), base / "data/raw"),
-        db=resolve(paths.get("db"), base / "data/curated/safetystats.duckdb"),
-        reports=resolve(paths.get("reports"), base / "reports"),
-        districts=resolve(registry.get("districts"), PACKAGED_CONFIG / "districts.csv"),
-        targets=resolve(registry.get("targets"), PACKAGED_CONFIG / "targets.toml"),
+        raw=resolve("paths.raw", paths.get("raw"), base / "data/raw"),
+        db=resolve("paths.db", paths.get("db"), base / "data/curated/safetystats.duckdb"),
+        reports=resolve("paths.reports", paths.get("reports"), base / "reports"),
+        districts=resolve(
+            "registry.districts",
+            registry.pop("districts", None),
+            PACKAGED_CONFIG / "districts.csv",
+            True,
+        ),
+        targets=resolve(
+            "registry.targets",
+            registry.pop("targets", None),
+            PACKAGED_CONFIG / "targets.toml",
+            True,
+        ),
         lang=lang,
         config_file=config,
-        city=city,
+        registry_options=registry,
+        extensions={k: data[k] for k in EXTENSIONS if k in data},
     )
-    if overrides:
-        from dataclasses import replace
-
-        settings = replace(settings, **overrides)
-    return settings
+    return replace(settings, **overrides) if overrides else settings
 
 
-__all__ = ["ConfigError", "Settings", "load_settings", "settings_toml"]
+__all__ = ["ConfigError", "Settings", "labels_for", "load_settings", "merge", "settings_toml"]

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from safetystats import store
 from safetystats.config import Settings
-from safetystats.ingest import store
+from safetystats.ingest import staging
 from safetystats.ingest.prepare import (
     NoHeaderError,
     Prepared,
@@ -80,7 +81,7 @@ def ingest_file(
         result.message = f"{path}: no such file"
         return result
     digest = sha256(path)
-    if store.known_sha(con, digest):
+    if staging.known_sha(con, digest):
         result.status = "unchanged"
         result.message = "same sha256 already ingested"
         return result
@@ -114,14 +115,14 @@ def ingest_file(
         by_dataset.setdefault(prep.dataset, []).append(prep)
     con.execute("BEGIN TRANSACTION")
     try:
-        file_id = store.new_file_id(con)
+        file_id = staging.new_file_id(con)
         stored = 0
         for name, group in by_dataset.items():
             rows = resolve_duplicates(group, specs[name])
-            store.upsert(con, specs[name], rows, file_id, now)
+            staging.upsert(con, specs[name], rows, file_id, now)
             stored += rows.height
         held = [h for p in preps for h in p.held]
-        store.insert_held(con, held, file_id)
+        staging.insert_held(con, held, file_id)
         result.rows_read = sum(p.rows_read for p in preps)
         result.rows_stored = stored
         result.rows_held = len(held)
@@ -134,25 +135,22 @@ def ingest_file(
                     f"{p.table.label}: columns not used: {', '.join(p.ignored_headers)}"
                 )
         lowered = str(path).lower()
-        con.execute(
-            "INSERT INTO ingest_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                file_id,
-                str(path.resolve()),
-                path.name,
-                ",".join(p.table.sheet or "" for p in preps),
-                digest,
-                ",".join(result.datasets),
-                preps[0].table.encoding,
-                result.rows_read,
-                result.rows_stored,
-                result.rows_held,
-                result.rows_skipped,
-                result.title_rows,
-                any(m in lowered for m in SAMPLE_MARKERS),
-                now,
-                now.date(),
-            ],
+        staging.record_file(
+            con,
+            file_id=file_id,
+            path=str(path.resolve()),
+            file_name=path.name,
+            sheet=",".join(p.table.sheet or "" for p in preps),
+            sha256=digest,
+            dataset=",".join(result.datasets),
+            encoding=preps[0].table.encoding,
+            rows_read=result.rows_read,
+            rows_stored=result.rows_stored,
+            rows_held=result.rows_held,
+            rows_skipped=result.rows_skipped,
+            title_rows=result.title_rows,
+            is_sample=any(m in lowered for m in SAMPLE_MARKERS),
+            ingested_at=now,
         )
         store.mark_changed(con)
         con.execute("COMMIT")
@@ -169,11 +167,8 @@ def ingest(paths: list[Path] | None, settings: Settings) -> list[FileResult]:
     specs = load_specs(settings)
     targets = discover(paths or [settings.raw])
     results = []
-    con = store.connect(settings.db)
-    try:
-        store.ensure_schema(con, specs)
+    with store.writer(settings.db) as con:
+        staging.ensure_tables(con, specs)
         for path, dataset in targets:
             results.append(ingest_file(con, path, settings, specs, dataset))
-    finally:
-        con.close()
     return results

@@ -18,18 +18,10 @@ from safetystats.config import Settings
 from safetystats.ingest.read import HEADER_SCAN_ROWS, RawTable
 from safetystats.ingest.spec import DatasetSpec, parser_for
 
-FOOTER_PREFIXES = (
-    "填报人",
-    "审核人",
-    "制表",
-    "备注",
-    "合计",
-    "总计",
-    "负责人签字",
-    "填表人",
-    "注:",
-)
-_FOOTER = "^(?:" + "|".join(re.escape(p) for p in FOOTER_PREFIXES) + ")"
+
+def footer_pattern(settings: Settings) -> str:
+    """A regex for the first cell of a footer row (vocab.toml ``footer_prefixes``)."""
+    return "^(?:" + "|".join(re.escape(p) for p in settings.vocab["footer_prefixes"]) + ")"
 
 
 class TableError(Exception):
@@ -47,7 +39,8 @@ class Prepared:
     staged: pl.DataFrame
     held: list[dict] = field(default_factory=list)
     rows_read: int = 0
-    skipped_footer: int = 0
+    skipped_footer: int = 0  # footer and empty rows
+    skipped_empty: int = 0  # of which empty rows
     skipped_duplicate: int = 0
     title_rows: int = 0
     ignored_headers: list[str] = field(default_factory=list)
@@ -137,20 +130,19 @@ def prepare(
         dataset, table, text, rows_read=body.height, title_rows=header_idx, ignored_headers=ignored
     )
 
-    # footers: a row that starts with 填报人/审核人/合计..., or has every key column empty
+    # footers: a row whose cells are all empty, or whose first non-empty cell starts with
+    # 填报人/审核人/合计/说明... (DATA_SPEC 3). A row with data and an empty key is not a
+    # footer: it is held for the quarantine (required_missing).
     stripped = [pl.col(c).str.strip_chars() for c in body.columns]
     first_cell = pl.coalesce([pl.when(c == "").then(None).otherwise(c) for c in stripped])
-    starts = body.select(first_cell.alias("f"))["f"].fill_null("")
-    footer_mask = starts.str.replace_all(r"\s", "").str.contains(_FOOTER)
-    keys_present = [k for k in spec.key if k in text.columns]
-    if keys_present:
-        empty_keys = text.select(
-            pl.all_horizontal([pl.col(k).is_null() for k in keys_present])
-        ).to_series()
-    else:
-        empty_keys = pl.Series([True] * text.height)
-    skip = footer_mask | empty_keys
+    starts = body.select(first_cell.alias("f"))["f"]
+    empty = starts.is_null()
+    footer_mask = (
+        starts.fill_null("").str.replace_all(r"\s", "").str.contains(footer_pattern(settings))
+    )
+    skip = footer_mask | empty
     prepared.skipped_footer = int(skip.sum())
+    prepared.skipped_empty = int(empty.sum())
     text = text.filter(~skip)
 
     # typed values; the raw text of every unreadable cell is kept beside them

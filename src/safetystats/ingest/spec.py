@@ -8,7 +8,8 @@ from functools import cached_property
 import polars as pl
 
 from safetystats import normalize as V
-from safetystats.config import ConfigError, Settings
+from safetystats.config import Settings
+from safetystats.errors import ConfigError
 
 TEXT_TYPES = {"id", "text", "name", "district"}
 POLARS_TYPES = {
@@ -41,6 +42,7 @@ class Column:
     headers: tuple[str, ...]
     unknown: str = "error"
     unknown_value: str | None = None
+    extra_values: tuple = ()  # the user's ((canonical, (spellings...)), ...) for this column
 
     @property
     def dtype(self):
@@ -66,10 +68,16 @@ class DatasetSpec:
 
     @cached_property
     def header_map(self) -> dict[str, str]:
+        """Normalised header spelling -> column. A spelling of two columns is a ConfigError."""
         out: dict[str, str] = {}
         for col in self.columns:
             for header in (col.name, *col.headers):
-                out.setdefault(V.normalize_header(header), col.name)
+                key = V.normalize_header(header)
+                if out.setdefault(key, col.name) != col.name:
+                    raise ConfigError(
+                        f"datasets.{self.name}: the header {header!r} is a spelling of both "
+                        f"{out[key]} and {col.name}"
+                    )
         return out
 
     @property
@@ -86,38 +94,107 @@ class DatasetSpec:
         return out
 
 
+def _user_datasets(settings: Settings) -> dict:
+    return settings.extensions.get("datasets", {})
+
+
+def _check_user_datasets(user: dict, specs: dict[str, DatasetSpec]) -> None:
+    for name, body in user.items():
+        if name not in specs:
+            raise ConfigError(f"[datasets.{name}]: unknown dataset (known: {', '.join(specs)})")
+        columns = {c.name for c in specs[name].columns}
+        for part in ("headers", "values"):
+            for column in body.get(part, {}):
+                if column not in columns:
+                    raise ConfigError(
+                        f"[datasets.{name}.{part}]: unknown column {column!r} "
+                        f"(known: {', '.join(sorted(columns))})"
+                    )
+
+
 def load_specs(settings: Settings) -> dict[str, DatasetSpec]:
+    """The dataset specs of datasets.toml with the user's extra header and value spellings."""
     data = settings.datasets
+    user = _user_datasets(settings)
     families = data.get("families", {})
     specs = {}
     for name, body in data["datasets"].items():
+        extra = user.get(name, {})
         columns = []
         for c in body["columns"]:
             headers = c.get("headers", families.get(c["name"]))
             if headers is None:
                 raise ConfigError(f"datasets.toml: {name}.{c['name']} has no headers")
+            added = extra.get("headers", {}).get(c["name"], [])
+            values = extra.get("values", {}).get(c["name"], {})
             columns.append(
                 Column(
                     c["name"],
                     c["type"],
                     c.get("required", False),
-                    tuple(headers),
+                    tuple(headers) + tuple([added] if isinstance(added, str) else added),
                     c.get("unknown", "error"),
                     c.get("unknown_value"),
+                    tuple((k, tuple(v)) for k, v in values.items()),
                 )
             )
         specs[name] = DatasetSpec(
             name, body.get("label_zh", name), body["key"], columns, body.get("fill_from", {})
         )
+    _check_user_datasets(user, specs)
+    for spec in specs.values():
+        spec.header_map  # noqa: B018 - a spelling of two columns fails here, at load time
     return specs
+
+
+def vocabulary(settings: Settings, name: str, extra: dict | None = None) -> dict:
+    """{canonical: [spellings]} of one controlled vocabulary (industries, training_categories,
+    booleans, or an enum of vocab.toml) with the user's ``[vocab.<name>]`` and ``extra`` added.
+    A spelling of two canonical values is a ConfigError naming both."""
+    voc = settings.vocab
+    if name in ("industries", "training_categories"):
+        base = {v: [] for v in voc[name]}
+    elif name == "booleans":
+        base = dict(voc["booleans"])
+    elif name in voc["enums"]:
+        base = dict(voc["enums"][name])
+    else:
+        raise ConfigError(f"[vocab.{name}]: unknown vocabulary")
+    groups = {k: list(v) for k, v in base.items()}
+    for origin, added in (
+        (f"vocab.{name}", settings.extensions.get("vocab", {}).get(name, {})),
+        (f"values of {name}", extra or {}),
+    ):
+        for canonical, spellings in added.items():
+            if canonical not in groups:
+                raise ConfigError(
+                    f"[{origin}]: {canonical!r} is not a value of {name} (known: {', '.join(groups)})"
+                )
+            groups[canonical] += [spellings] if isinstance(spellings, str) else list(spellings)
+    seen: dict[str, str] = {}
+    for canonical, spellings in groups.items():
+        for spelling in [canonical, *spellings]:
+            key = V.vocab_key(spelling)
+            if seen.setdefault(key, canonical) != canonical:
+                raise ConfigError(
+                    f"[vocab.{name}]: {spelling!r} would mean both {seen[key]!r} and {canonical!r}"
+                )
+    return groups
+
+
+def check_user_vocab(settings: Settings) -> None:
+    """Every ``[vocab.*]`` table of the config names a vocabulary and makes no spelling ambiguous."""
+    for name in settings.extensions.get("vocab", {}):
+        vocabulary(settings, name)
 
 
 def parser_for(column: Column, settings: Settings):
     """A function text -> value | INVALID for the column's type."""
-    voc = settings.vocab
     kind = column.type
+    extra = dict(column.extra_values)
     if kind == "bool":
-        return V.make_bool_parser(voc["booleans"])
+        groups = vocabulary(settings, "booleans", extra)
+        return V.make_lookup({True: groups["true"], False: groups["false"]})
     if kind == "int":
         return V.parse_int
     if kind == "number":
@@ -126,13 +203,11 @@ def parser_for(column: Column, settings: Settings):
         return V.parse_date
     if kind == "month":
         return V.parse_month
-    if kind == "category":
-        return V.make_lookup({c: [] for c in voc["training_categories"]})
-    if kind == "industry":
-        return V.make_lookup({c: [] for c in voc["industries"]})
+    if kind in ("category", "industry"):
+        name = "training_categories" if kind == "category" else "industries"
+        return V.make_lookup(vocabulary(settings, name, extra))
     if kind.startswith("enum:"):
-        groups = voc["enums"].get(kind[5:])
-        if groups is None:
+        if kind[5:] not in settings.vocab["enums"]:
             raise ConfigError(f"datasets.toml: {column.name} uses unknown vocabulary {kind}")
-        return V.make_lookup(groups)
+        return V.make_lookup(vocabulary(settings, kind[5:], extra))
     raise ConfigError(f"datasets.toml: {column.name} has unknown type {kind}")

@@ -1,6 +1,8 @@
 """Attainment of every target, per district and for the whole city, as of any date.
 
-Counts come from one SQL file per metric (sql/metric_*.sql) over the validated store;
+Counts come from one SQL file per metric (sql/metrics/) over the curated store, opened
+read-only: nothing here writes, and a store that changed since its last validation is
+refused with a message (run `safetystats validate`, or any CLI command that reads);
 values, gaps and projections are computed here with exact fractions (DATA_SPEC section 6).
 """
 
@@ -14,35 +16,29 @@ from fractions import Fraction
 
 import polars as pl
 
-from safetystats.config import Settings, load_settings
-from safetystats.ingest import store
+from safetystats import store
+from safetystats.config import Settings, labels_for, load_settings
 from safetystats.metrics.targets import Target, load_targets, metric_definitions
 from safetystats.sql import bind, load_sql
 
 PROJECTION_DAYS = 90
-TOTAL_NAME = {"zh": "全市", "en": "City total"}
 
 
 @contextmanager
 def open_store(settings: Settings | None = None):
-    """A read-only connection to a validated store (validates first when the store changed)."""
-    from safetystats.validate import ensure_validated
-
+    """A read-only connection to the curated store. Raises StoreNotReadyError when the store
+    changed since it was last validated, StoreBusyError while a writer is at work."""
     settings = settings or load_settings()
-    ensure_validated(settings)
-    con = store.connect(settings.db, read_only=True)
-    try:
+    with store.reader(settings.db) as con:
         yield con
-    finally:
-        con.close()
 
 
 def latest_event_date(con) -> dt.date | None:
-    return con.execute(load_sql("latest_event_date")).fetchall()[0][0]
+    return con.execute(load_sql("metrics/latest_event_date")).fetchall()[0][0]
 
 
 def query(con, name: str, settings: Settings, **values) -> pl.DataFrame:
-    """Run sql/<name>.sql, binding the named parameters it uses from ``values`` and the
+    """Run sql/<name>.sql (e.g. "report/provenance"), binding the named parameters it uses from ``values`` and the
     vocabulary settings (cycle start, evacuation drill type and counts, active status)."""
     voc = settings.vocab
     defaults = {
@@ -52,6 +48,7 @@ def query(con, name: str, settings: Settings, **values) -> pl.DataFrame:
         "required_high_risk": voc["evacuation_drills_required_high_risk"],
         "active_status": voc["default_enterprise_status"],
         "district_code": None,
+        "unspecified": labels_for(settings, settings.lang)["unspecified"],
     }
     sql = load_sql(name)
     return store.fetch_frame(con, sql, bind(sql, defaults | values))
@@ -61,7 +58,7 @@ def metric_counts(con, target: Target, dates: list[dt.date], settings: Settings)
     """(eval_date, district_code, is_total, numerator, denominator) for each evaluation date."""
     return query(
         con,
-        metric_definitions()[target.metric]["sql"],
+        "metrics/" + metric_definitions()[target.metric]["sql"],
         settings,
         window_start=target.window_start,
         eval_dates=dates,
@@ -139,7 +136,9 @@ def _places(settings: Settings, as_of, district, lang, con):
     lang = lang or settings.lang
     names = [district] if isinstance(district, str) else district
     districts = resolve_districts(settings, names)
-    places = [("district", d.code, d.name) for d in districts] + [("total", None, TOTAL_NAME[lang])]
+    places = [("district", d.code, d.name) for d in districts] + [
+        ("total", None, labels_for(settings, lang)["total_name"])
+    ]
     return lang, places, as_of or latest_event_date(con) or dt.date.today()
 
 
@@ -280,7 +279,7 @@ def hazard_figures(
     hazards under 挂牌督办 and the 五落实 completeness of open major hazards, per district and total."""
     lang, places, as_of = _places(settings, as_of, district, lang, con)
     frame = store.fetch_frame(
-        con, load_sql("hazard_figures"), {"as_of": as_of, "none_supervision": ["none"]}
+        con, load_sql("report/hazard_figures"), {"as_of": as_of, "none_supervision": ["none"]}
     )
     by = {(None if r["is_total"] else r["district_code"]): r for r in frame.iter_rows(named=True)}
     rows = []

@@ -8,14 +8,13 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 
-from safetystats.config import ConfigError, _load_toml
-from safetystats.paths import PACKAGED_CONFIG
+from safetystats.config import ConfigError, load_toml, packaged
 
 SCOPE_ATTRIBUTES = {"industry": str, "hazchem": bool, "high_risk": bool}
 
 
 def metric_definitions() -> dict:
-    return _load_toml(PACKAGED_CONFIG / "metrics.toml")
+    return packaged("metrics")
 
 
 @dataclass(frozen=True)
@@ -110,4 +109,4 @@ def parse_targets(data: dict, origin: str) -> list[Target]:
 
 
 def load_targets(path: Path) -> list[Target]:
-    return parse_targets(_load_toml(path), str(path))
+    return parse_targets(load_toml(path), str(path))

@@ -15,21 +15,22 @@ import json
 
 import polars as pl
 
-from safetystats.config import Settings, _load_toml, load_settings
+from safetystats.config import Settings, labels_for, load_settings
 from safetystats.ingest.spec import load_specs
 from safetystats.metrics import engine
 from safetystats.metrics.targets import load_targets, metric_definitions
-from safetystats.paths import PACKAGED_CONFIG
 from safetystats.report import figures, plotlyjs
 from safetystats.report.html import Html, esc, pct, pill, table
-from safetystats.validate.run import summarize
+from safetystats.validate.quarantine import summarize
 
 MISSING_LIST_ROWS = 30
 OPEN_HAZARD_ROWS = 40
 
 
-def labels_for(lang: str) -> dict:
-    return _load_toml(PACKAGED_CONFIG / "labels.toml")[lang]
+def _window(targets, metric: str):
+    """The earliest window start of the targets of one metric (today's date when none)."""
+    starts = [t.window_start for t in targets if t.metric == metric]
+    return min(starts) if starts else dt.date.today()
 
 
 class PlotlyFigure:
@@ -55,7 +56,7 @@ class _Page:
     def __init__(self, settings: Settings, as_of, lang: str | None, parameters: dict):
         self.settings = settings
         self.lang = lang or settings.lang
-        self.labels = labels_for(self.lang)
+        self.labels = labels_for(settings, self.lang)
         self.parameters = parameters
         self.plotly_embedded = False
         self.generated = dt.datetime.now().replace(microsecond=0)
@@ -63,7 +64,7 @@ class _Page:
             self.as_of = figures.as_date(as_of) if as_of else engine.latest_event_date(con)
             self._load(con)
             self.validation = summarize(con, load_specs(settings))
-            self.files = engine.query(con, "provenance", settings)
+            self.files = engine.query(con, "report/provenance", settings)
 
     def _load(self, con) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -205,21 +206,30 @@ class DistrictBulletin(_Page):
             pl.col("scope") == "district"
         )
         self.open_major = engine.query(
-            con, "open_major_hazards", s, as_of=as_of, district_code=code
+            con, "report/open_major_hazards", s, as_of=as_of, district_code=code
         )
-        self.ageing = engine.query(con, "hazard_ageing", s, as_of=as_of, district_code=code)
-        window = min(
-            t.window_start for t in load_targets(s.targets) if t.metric == "unannounced_drill_share"
-        )
-        self.window_start = window
+        self.ageing = engine.query(con, "report/hazard_ageing", s, as_of=as_of, district_code=code)
+        targets = load_targets(s.targets)
+        # each list takes the window of the target it serves
+        self.window_start = _window(targets, "unannounced_drill_share")
         self.drills = engine.query(
-            con, "drills_by_type", s, as_of=as_of, district_code=code, window_start=window
+            con,
+            "report/drills_by_type",
+            s,
+            as_of=as_of,
+            district_code=code,
+            window_start=self.window_start,
         )
         self.missing = engine.query(
-            con, "evacuation_missing", s, as_of=as_of, district_code=code, window_start=window
+            con,
+            "report/evacuation_missing",
+            s,
+            as_of=as_of,
+            district_code=code,
+            window_start=_window(targets, "evacuation_drill_coverage"),
         )
         self.training = engine.query(
-            con, "training_by_category", s, as_of=as_of, district_code=code
+            con, "report/training_by_category", s, as_of=as_of, district_code=code
         )
 
     def header(self) -> Html:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import html as _html
-import math
+
+from safetystats.numbers import percent
 
 STATUS_COLOURS = {
     "met": "#1a7f37",
@@ -35,14 +36,7 @@ def esc(value) -> str:
     return _html.escape("" if value is None else str(value))
 
 
-def pct(value, digits: int = 1) -> str:
-    """A share as a percentage, truncated (not rounded): 99.96% shows as 99.9%, never as a
-    100% that is not met."""
-    if value is None:
-        return "—"
-    scale = 10 ** (digits + 2)
-    shown = math.floor(value * scale + 1e-9) / 10**digits
-    return f"{shown:.{digits}f}%"
+pct = percent  # the bulletins' name for the one number format
 
 
 class Html:

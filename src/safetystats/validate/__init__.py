@@ -1,11 +1,5 @@
-"""Validation: GX suites per dataset, cross-dataset SQL checks, quarantine, curated tables."""
+"""validate: GX suites per dataset and cross-dataset SQL checks → the quarantine and its report."""
 
-from safetystats.validate.run import (
-    ValidationResult,
-    ensure_validated,
-    needs_validation,
-    summarize,
-    validate,
-)
+from safetystats.validate.quarantine import ValidationResult, summarize, validate
 
-__all__ = ["ValidationResult", "ensure_validated", "needs_validation", "summarize", "validate"]
+__all__ = ["ValidationResult", "summarize", "validate"]

@@ -1,5 +1,6 @@
-"""Great Expectations suites, one per dataset, built from the dataset specs and kept as
-JSON in the repository's ``expectations/`` folder (the file context's expectations store).
+"""Great Expectations suites, one per dataset, built from the dataset specs and shipped as
+JSON in the package's ``expectations/`` folder. At run time an ephemeral GX context is made
+from them: nothing is written into the checkout or the installed package.
 
 Every expectation carries ``meta.rule_id`` (a rule of config/rules.toml) and
 ``meta.report_column`` (the column whose value the quarantine shows)."""
@@ -8,9 +9,9 @@ from __future__ import annotations
 
 import os
 
-from safetystats.config import Settings
+from safetystats.config import Settings, load_settings
 from safetystats.ingest.spec import DatasetSpec, load_specs
-from safetystats.paths import GX_ROOT
+from safetystats.paths import EXPECTATIONS_DIR
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 INGESTED_ON = "_ingested_on"
@@ -127,20 +128,34 @@ def columns_used(expectations: list[tuple[str, dict, dict]], available: list[str
     return [c for c in available if c in used]
 
 
-def context():
-    """The file-backed GX context of the repository (gx/great_expectations.yml)."""
+def context(settings: Settings | None = None):
+    """An ephemeral GX context holding every dataset's suite: the shipped JSON suite, or one
+    built from the spec for a dataset that has none."""
+    import json
+
     import great_expectations as gx
 
-    ctx = gx.get_context(mode="file", project_root_dir=str(GX_ROOT))
+    ctx = gx.get_context(mode="ephemeral")
+    settings = settings or load_settings()
+    shipped = {p.stem for p in EXPECTATIONS_DIR.glob("*.json")}
+    built = {s.name: s for s in build_suites(settings) if s.name not in shipped}
+    for name in load_specs(settings):
+        if name in shipped:
+            data = json.loads((EXPECTATIONS_DIR / f"{name}.json").read_text(encoding="utf-8"))
+            suite = gx.ExpectationSuite(
+                name=data["name"], expectations=data["expectations"], meta=data.get("meta")
+            )
+        else:
+            suite = built[name]
+        ctx.suites.add(suite)
     return ctx
 
 
-def build_suites(settings: Settings, ctx=None):
-    """Create or update every dataset's suite in the expectations store."""
+def build_suites(settings: Settings):
+    """Every dataset's suite, built from its spec and the rules (not yet in any context)."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
-    ctx = ctx or context()
     rules = settings.rules
     checks = settings.datasets.get("checks", {})
     suites = []
@@ -155,5 +170,22 @@ def build_suites(settings: Settings, ctx=None):
         for cls, kwargs, meta in expectation_specs(spec, checks.get(name, [])):
             severity = "warning" if rules[meta["rule_id"]]["severity"] == "warning" else "critical"
             suite.add_expectation(getattr(gxe, cls)(**kwargs, meta=meta, severity=severity))
-        suites.append(ctx.suites.add_or_update(suite))
+        suites.append(suite)
     return suites
+
+
+def write_suites(settings: Settings) -> list:
+    """Regenerate the shipped JSON suites from the specs (`make suites`, for developers)."""
+    import json
+
+    from safetystats import atomic
+
+    written = []
+    for suite in build_suites(settings):
+        data = suite.to_json_dict()
+        for e in data["expectations"]:
+            e.pop("id", None)
+        data.pop("id", None)
+        text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        written.append(atomic.write_text(EXPECTATIONS_DIR / f"{suite.name}.json", text))
+    return written

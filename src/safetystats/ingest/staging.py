@@ -1,0 +1,96 @@
+"""Staging tables: one per dataset (typed, upserted by key) with its history, written one
+file per transaction (DATA_SPEC section 5)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import polars as pl
+
+from safetystats.ingest.spec import SQL_TYPES, DatasetSpec
+from safetystats.sql import load_sql
+
+BOOKKEEPING = [
+    ("_key", "VARCHAR"),
+    ("_file_id", "BIGINT"),
+    ("_sheet", "VARCHAR"),
+    ("_row", "BIGINT"),
+]
+HISTORY = BOOKKEEPING + [("_replaced_by_file_id", "BIGINT"), ("_replaced_at", "TIMESTAMP")]
+
+
+def _ddl(table: str, spec: DatasetSpec, extra: list[tuple[str, str]]) -> str:
+    """CREATE TABLE for a dataset's stored columns (generated from its spec) and ``extra``."""
+    cols = [f'"{n}" {SQL_TYPES[dt]}' for n, dt in spec.stored_columns()]
+    cols += [f'"{n}" {t}' for n, t in extra]
+    return f'CREATE TABLE IF NOT EXISTS "{table}" ({", ".join(cols)})'
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection, specs: dict[str, DatasetSpec]) -> None:
+    for name, spec in specs.items():
+        con.execute(_ddl(name, spec, BOOKKEEPING))
+        con.execute(_ddl(f"{name}_history", spec, HISTORY))
+
+
+def known_sha(con: duckdb.DuckDBPyConnection, sha: str) -> bool:
+    return bool(
+        con.execute("SELECT count(*) FROM ingest_files WHERE sha256 = ?", [sha]).fetchall()[0][0]
+    )
+
+
+def new_file_id(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT nextval('file_id_seq')").fetchall()[0][0]
+
+
+def key_text(spec: DatasetSpec) -> pl.Expr:
+    """The stored ``_key``: the key columns joined with '/'."""
+    return pl.concat_str([pl.col(k).cast(pl.String) for k in spec.key], separator="/")
+
+
+def upsert(
+    con: duckdb.DuckDBPyConnection,
+    spec: DatasetSpec,
+    staged: pl.DataFrame,
+    file_id: int,
+    now: datetime,
+) -> None:
+    """Later ingestion wins; replaced rows move to the history table with their file."""
+    frame = staged.with_columns(
+        key_text(spec).alias("_key"), pl.lit(file_id, dtype=pl.Int64).alias("_file_id")
+    )
+    con.register("staged_rows", frame.to_arrow())
+    try:
+        for step in ("upsert_history", "upsert_delete", "upsert_insert"):
+            sql = load_sql(f"staging/{step}").format(dataset=spec.name)
+            params = {"file_id": file_id, "now": now} if step == "upsert_history" else None
+            con.execute(sql, params)
+    finally:
+        con.unregister("staged_rows")
+
+
+def insert_held(con: duckdb.DuckDBPyConnection, held: list[dict], file_id: int) -> None:
+    if not held:
+        return
+    frame = pl.DataFrame(
+        held,
+        schema={
+            "dataset": pl.String,
+            "sheet": pl.String,
+            "row": pl.Int64,
+            "rule": pl.String,
+            "column": pl.String,
+            "value": pl.String,
+            "record": pl.String,
+        },
+    )
+    con.register("held_frame", frame.to_arrow())
+    try:
+        con.execute(load_sql("staging/insert_held"), {"file_id": file_id})
+    finally:
+        con.unregister("held_frame")
+
+
+def record_file(con: duckdb.DuckDBPyConnection, **values) -> None:
+    """One row of ingest_files (the names of staging/record_file.sql)."""
+    con.execute(load_sql("staging/record_file"), values)

@@ -1,0 +1,26 @@
+"""The layers in order: ingest → validate → curate → metrics → report.
+
+Each layer is a step with one shape (load inputs → process → save outputs). Writers take the
+store's writers' lock; readers never write. ``refresh`` is what the CLI commands that read
+(attainment, bulletins, export, run) do first when the store changed since it was last
+validated; the Python API and the notebooks only read, and say when a refresh is needed.
+"""
+
+from __future__ import annotations
+
+from safetystats import store
+from safetystats.config import Settings
+
+
+def refresh(settings: Settings, force: bool = False):
+    """Validate and curate the store when it changed (always with ``force``). Returns the
+    ValidationResult, or None when the store was already current."""
+    from safetystats.curate import curate
+    from safetystats.validate import validate
+
+    with store.writer(settings.db) as con:
+        if not force and store.is_curated(con):
+            return None
+        result = validate(con, settings)
+        curate(con, settings)
+        return result

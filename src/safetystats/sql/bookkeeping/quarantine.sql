@@ -1,0 +1,16 @@
+-- Quarantined and warned rows (DATA_SPEC sections 4 and 5), rebuilt by validate.
+CREATE TABLE IF NOT EXISTS quarantine (
+    dataset     VARCHAR NOT NULL,
+    record_key  VARCHAR,
+    file_id     BIGINT,
+    file_name   VARCHAR,
+    sheet       VARCHAR,
+    row_no      BIGINT,
+    column_name VARCHAR,
+    raw_value   VARCHAR,
+    rule_id     VARCHAR NOT NULL,
+    severity    VARCHAR NOT NULL,
+    message_zh  VARCHAR,
+    message_en  VARCHAR,
+    source      VARCHAR          -- 'ingest' (held rows), 'gx' (expectation suites), 'sql' (cross-dataset checks)
+);

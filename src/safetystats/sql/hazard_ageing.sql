@@ -1,8 +1,0 @@
--- Open hazards at $as_of by age (days since found) and level, in one district ($district_code; NULL = all).
-SELECT CASE WHEN $as_of::DATE - found_date <= 30 THEN 1 WHEN $as_of::DATE - found_date <= 90 THEN 2
-            WHEN $as_of::DATE - found_date <= 180 THEN 3 ELSE 4 END AS age_bucket,
-       level, count(*) AS hazards
-FROM curated_hazards
-WHERE found_date <= $as_of AND (rectified_date IS NULL OR rectified_date > $as_of)
-  AND ($district_code IS NULL OR district_code = $district_code)
-GROUP BY ALL ORDER BY ALL

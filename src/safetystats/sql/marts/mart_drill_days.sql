@@ -1,0 +1,9 @@
+-- Drills per unit, day and enterprise attributes (for the scope filters): what
+-- unannounced_drill_share sums over a window.
+CREATE OR REPLACE TABLE mart_drill_days AS
+SELECT d.district_code, e.industry, e.hazchem, e.high_risk, d.drill_date,
+       count(*) AS drills,
+       count(*) FILTER (WHERE d.is_unannounced) AS unannounced
+FROM curated_drills d
+LEFT JOIN curated_enterprises e ON e.enterprise_id = d.enterprise_id
+GROUP BY ALL;

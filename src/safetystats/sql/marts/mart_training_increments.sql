@@ -1,0 +1,20 @@
+-- What each month adds to the capped training count min(trained since the cycle start, task),
+-- per unit, category and enterprise attributes: the sum of increments up to E's month is
+-- the sum over plan rows of min(trained since cycle_start up to E's month, task).
+-- $cycle_start_default: cycle_start when blank.
+CREATE OR REPLACE TABLE mart_training_increments AS
+WITH running AS (
+    SELECT p.district_code, p.enterprise_id, p.category, p.task, c.month, c.trained,
+           sum(c.trained) OVER (PARTITION BY p.enterprise_id, p.category ORDER BY c.month
+                                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cumulative
+    FROM curated_training_plan p
+    JOIN curated_training_counts c
+      ON c.enterprise_id = p.enterprise_id AND c.category = p.category
+     AND c.month >= date_trunc('month', coalesce(p.cycle_start, $cycle_start_default::DATE))
+    WHERE p.task > 0
+)
+SELECT r.district_code, r.category, e.industry, e.hazchem, e.high_risk, r.month,
+       sum(capped_increment(r.cumulative, r.trained, r.task))::BIGINT AS increment
+FROM running r
+LEFT JOIN curated_enterprises e ON e.enterprise_id = r.enterprise_id
+GROUP BY ALL;

@@ -1,0 +1,2 @@
+-- Store the staged rows of one file in "{dataset}".
+INSERT INTO "{dataset}" BY NAME SELECT * FROM staged_rows;

@@ -1,0 +1,176 @@
+"""The DuckDB store, as every layer opens it.
+
+DuckDB allows one writing process per file, and a reader cannot open a file that a writer
+holds. Writers (ingest, validate, curate) therefore take an exclusive lock on ``<db>.lock``
+and wait for it; readers (metrics, bulletins, notebooks) take a shared lock and never wait:
+they say that a writer is at work. Reads never write: a reader opens the store read-only and
+refuses a store that changed since it was last validated and curated.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from safetystats.errors import StoreBusyError, StoreNotReadyError
+from safetystats.sql import execute_folder
+
+LOCK_TIMEOUT_ENV = "SAFETYSTATS_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 600.0  # seconds a writer waits for another writer or readers
+# bumped when curation builds new tables: a store curated by an older version is curated again
+CURATION_VERSION = "3"
+
+
+def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pl.DataFrame:
+    """A query's result as a polars frame (through Arrow)."""
+    return pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params=None):
+    return con.execute(sql, params or []).fetchall()[0][0]
+
+
+def _lock_path(db: Path) -> Path:
+    return db.with_name(db.name + ".lock")
+
+
+def _acquire(db: Path, mode: int, timeout: float):
+    """Open and lock ``<db>.lock``; the file object holds the lock until closed."""
+    path = _lock_path(db)
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+")
+    except OSError as exc:
+        raise StoreBusyError(
+            f"cannot use the store folder {db.parent}: {exc.strerror} (数据库目录不可写或不存在)"
+        ) from exc
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+            return handle
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                handle.close()
+                raise StoreBusyError(_busy_message(db, mode, timeout)) from None
+            time.sleep(0.1)
+
+
+def _busy_message(db: Path, mode: int, timeout: float) -> str:
+    if mode == fcntl.LOCK_SH:
+        return (
+            f"the store {db} is being written by another safetystats process (ingest or "
+            "validate); try again when it has finished (数据库正在被其他进程写入，请稍后再试)"
+        )
+    return (
+        f"the store {db} stayed in use by another safetystats process for {timeout:.0f} s; "
+        f"try again later or raise {LOCK_TIMEOUT_ENV} (数据库被其他进程占用)"
+    )
+
+
+def _connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(db), read_only=read_only)
+    except duckdb.IOException as exc:
+        text = str(exc)
+        if "lock" in text.lower():
+            raise StoreBusyError(
+                f"the store {db} is open in another program (a DuckDB shell or notebook that "
+                "writes to it); close it and try again (数据库被其他程序占用)"
+            ) from exc
+        raise StoreBusyError(f"cannot open the store {db}: {text.splitlines()[0]}") from exc
+
+
+@contextmanager
+def writer(db: Path, timeout: float | None = None):
+    """A read-write connection, after the writers' lock (waits up to ``timeout`` seconds)."""
+    if timeout is None:
+        timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT))
+    handle = _acquire(db, fcntl.LOCK_EX, timeout)
+    try:
+        con = _connect(db, read_only=False)
+        try:
+            ensure_bookkeeping(con)
+            yield con
+        finally:
+            con.close()
+    finally:
+        handle.close()
+
+
+@contextmanager
+def reader(db: Path, require_curated: bool = True):
+    """A read-only connection. Raises StoreNotReadyError when the store does not exist or
+    changed since it was last curated, StoreBusyError when a writer is at work."""
+    if not db.exists():
+        raise StoreNotReadyError(
+            f"no store at {db}: run `safetystats ingest` first (还没有数据库，请先导入台账)"
+        )
+    handle = _acquire(db, fcntl.LOCK_SH, 0)
+    try:
+        con = _connect(db, read_only=True)
+        try:
+            if require_curated and not is_curated(con):
+                raise StoreNotReadyError(
+                    f"the store {db} changed since it was last validated: run "
+                    "`safetystats validate` first (数据已更新，请先运行 safetystats validate)"
+                )
+            yield con
+        finally:
+            con.close()
+    finally:
+        handle.close()
+
+
+def ensure_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
+    """The store's own tables and the rule macros (idempotent)."""
+    execute_folder(con, "bookkeeping")
+    execute_folder(con, "rules")
+
+
+def state(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    try:
+        return dict(con.execute("SELECT name, value FROM store_state").fetchall())
+    except duckdb.CatalogException:
+        return {}
+
+
+def set_state(con: duckdb.DuckDBPyConnection, **values: str) -> None:
+    for name, value in values.items():
+        con.execute("INSERT OR REPLACE INTO store_state VALUES (?, ?)", [name, value])
+
+
+def mark_changed(con: duckdb.DuckDBPyConnection) -> None:
+    set_state(con, changed_at=datetime.now().isoformat())
+
+
+def is_curated(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when validation and curation ran on the store as it is now, by this version."""
+    s = state(con)
+    return (
+        "curated_change" in s
+        and s.get("curation_version") == CURATION_VERSION
+        and s.get("changed_at", "") == s.get("curated_change")
+    )
+
+
+def needs_refresh(db: Path) -> bool:
+    """True when the store changed since it was last validated and curated (or never was)."""
+    if not db.exists():
+        return True
+    handle = _acquire(db, fcntl.LOCK_SH, float(os.environ.get(LOCK_TIMEOUT_ENV, 600)))
+    try:
+        con = _connect(db, read_only=True)
+        try:
+            return not is_curated(con)
+        finally:
+            con.close()
+    finally:
+        handle.close()

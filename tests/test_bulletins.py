@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from safetystats.config import load_settings, settings_toml
 from safetystats.ingest import ingest
-from safetystats.pipeline import refresh
 from safetystats.paths import NOTEBOOKS_DIR
+from safetystats.pipeline import refresh
 from safetystats.report import runner
 from safetystats.sample import write_sample
 

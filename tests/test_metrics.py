@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 from safetystats.config import ConfigError
 from safetystats.errors import StoreNotReadyError
 from safetystats.ingest import ingest
-from safetystats.pipeline import refresh
 from safetystats.metrics import attainment, hazard_figures, monthly_series
 from safetystats.metrics.engine import gap_count, projection
 from safetystats.metrics.targets import parse_targets
+from safetystats.pipeline import refresh
 
 D = dt.date
 REGISTER = [
@@ -364,7 +364,7 @@ def test_cli_json_has_every_district_and_a_total_per_target(settings, tmp_path):
     )
     result = CliRunner().invoke(app, ["--config", str(config), "attainment", "--format", "json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)  # stdout is the data; the validation summary went to stderr
     assert data["as_of"] == "2024-12-31"
     rows = data["rows"]
     assert len(rows) == 6 * (7 + 1)

@@ -92,6 +92,8 @@ def print_ingest(results) -> int:
             str(r.title_rows),
         )
     console.print(table)
+    for note in getattr(results, "notes", []):
+        err.print(f"[dim]note:[/dim] {note}")
     for r in results:
         if r.status == "failed":
             err.print(f"[red]failed:[/red] {r.message}")

@@ -10,6 +10,7 @@ config file (DATA_SPEC section 7). The user extends any packaged table from the 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -35,9 +36,20 @@ def load_toml(path: Path) -> dict:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from exc
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(quote_unicode_keys(text))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+
+
+_BARE_UNICODE_KEY = re.compile(
+    r'^(\s*)([^\s"\'#=\[][^=\n"\']*?[^\x00-\x7f][^=\n"\']*?)(\s*=)', re.M
+)
+
+
+def quote_unicode_keys(text: str) -> str:
+    """Quote bare keys written in Chinese (``危险化学品 = [...]``, as DATA_SPEC 3.1 shows them):
+    TOML 1.1 accepts them, Python's TOML 1.0 reader does not."""
+    return _BARE_UNICODE_KEY.sub(lambda m: f'{m[1]}"{m[2].strip()}"{m[3]}', text)
 
 
 def packaged(name: str) -> dict:

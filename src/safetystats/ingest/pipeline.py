@@ -18,7 +18,7 @@ from safetystats.ingest.prepare import (
     prepare,
     resolve_duplicates,
 )
-from safetystats.ingest.read import SUPPORTED, ReadError, read_tables
+from safetystats.ingest.read import SUPPORTED, UNSUPPORTED_SUFFIXES, ReadError, read_file
 from safetystats.ingest.spec import load_specs
 
 SAMPLE_MARKERS = ("样例", "sample")
@@ -38,17 +38,36 @@ class FileResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def discover(paths: list[Path]) -> list[tuple[Path, str | None]]:
-    """(file, dataset from its folder name or None), files of a folder in sorted path order."""
-    out = []
+# files that are not ledgers, left alone with a note (DATA_SPEC 3)
+NOT_LEDGERS = ("thumbs.db", "desktop.ini")
+# files of a folder that are left alone without a note (our own README files)
+QUIET = (".md",)
+
+
+def not_a_ledger(path: Path) -> bool:
+    name = path.name
+    return name.startswith(("~$", ".")) or name.lower() in NOT_LEDGERS
+
+
+def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """The files to ingest (files of a folder in sorted path order) and notes on the files
+    of a folder that are left alone. Files of a type we cannot read are kept: ingesting them
+    fails with a message naming them, never silently."""
+    out, notes = [], []
     for path in paths:
-        if path.is_dir():
-            for f in sorted(p for p in path.rglob("*") if p.is_file()):
-                if f.suffix.lower() in SUPPORTED and not f.name.startswith(("~$", ".")):
-                    out.append((f, None))
-        else:
-            out.append((path, None))
-    return out
+        if not path.is_dir():
+            out.append(path)
+            continue
+        for f in sorted(p for p in path.rglob("*") if p.is_file()):
+            if any(part.startswith(".") for part in f.relative_to(path).parts[:-1]):
+                continue  # inside a hidden folder
+            if not_a_ledger(f):
+                notes.append(f"{f}: 不是台账，已跳过 / not a ledger, left alone")
+            elif f.suffix.lower() in SUPPORTED or f.suffix.lower() in UNSUPPORTED_SUFFIXES:
+                out.append(f)
+            elif f.suffix.lower() not in QUIET:
+                notes.append(f"{f}: 不是表格文件，已跳过 / not a spreadsheet or CSV, left alone")
+    return out, notes
 
 
 def dataset_from_folder(path: Path, specs, raw_root: Path | None) -> str | None:
@@ -87,7 +106,8 @@ def ingest_file(
         return result
     dataset = dataset or dataset_from_folder(path, specs, settings.raw)
     try:
-        tables = read_tables(path)
+        tables, notes = read_file(path)
+        result.warnings += notes
         preps: list[Prepared] = []
         skipped: list[str] = []
         for table in tables:
@@ -162,13 +182,21 @@ def ingest_file(
     return result
 
 
-def ingest(paths: list[Path] | None, settings: Settings) -> list[FileResult]:
+class IngestRun(list):
+    """The result of each file, in order, and ``notes`` on the files left alone."""
+
+    def __init__(self, results=(), notes: list[str] | None = None):
+        super().__init__(results)
+        self.notes = notes or []
+
+
+def ingest(paths: list[Path] | None, settings: Settings) -> IngestRun:
     """Ingest files or folders (default: the raw folder), in the order given."""
     specs = load_specs(settings)
-    targets = discover(paths or [settings.raw])
-    results = []
+    files, notes = discover(paths or [settings.raw])
+    run = IngestRun(notes=notes)
     with store.writer(settings.db) as con:
         staging.ensure_tables(con, specs)
-        for path, dataset in targets:
-            results.append(ingest_file(con, path, settings, specs, dataset))
-    return results
+        for path in files:
+            run.append(ingest_file(con, path, settings, specs))
+    return run

@@ -203,9 +203,13 @@ def parser_for(column: Column, settings: Settings):
         return V.parse_date
     if kind == "month":
         return V.parse_month
-    if kind in ("category", "industry"):
-        name = "training_categories" if kind == "category" else "industries"
-        return V.make_lookup(vocabulary(settings, name, extra))
+    if kind == "category":
+        return V.make_lookup(vocabulary(settings, "training_categories", extra))
+    if (
+        kind == "industry"
+    ):  # the campaign's list, the user's spellings and GB/T 4754 names and codes
+        groups = vocabulary(settings, "industries", extra)
+        return V.make_industry_parser(list(groups), V.INDUSTRY_TABLE, groups)
     if kind.startswith("enum:"):
         if kind[5:] not in settings.vocab["enums"]:
             raise ConfigError(f"datasets.toml: {column.name} uses unknown vocabulary {kind}")

@@ -137,9 +137,16 @@ def _places(settings: Settings, as_of, district, lang, con):
     names = [district] if isinstance(district, str) else district
     districts = resolve_districts(settings, names)
     places = [("district", d.code, d.name) for d in districts] + [
-        ("total", None, labels_for(settings, lang)["total_name"])
+        ("total", None, total_name(settings, lang))
     ]
     return lang, places, as_of or latest_event_date(con) or dt.date.today()
+
+
+def total_name(settings: Settings, lang: str) -> str:
+    """The total's name (DATA_SPEC 2.8): ``[registry] total_name``, else derived from the registry."""
+    explicit = settings.registry_options.get("total_name")
+    registry = settings.registry
+    return registry.total_name(explicit) if lang == "zh" else registry.total_name_en(explicit)
 
 
 def resolve_districts(settings: Settings, names: list[str] | None) -> list:

@@ -1,0 +1,141 @@
+"""Tiny in-memory DuckDB stores for the SQL unit tests (tests/test_sql.py).
+
+``build(enterprises=[...], drills=[...], ...)`` takes each dataset's valid rows as Python dicts
+(the dataset's columns of config/datasets.toml without the ``<col>__raw`` ones, plus
+``district_code``; bookkeeping columns ``_key``/``_file_id``/``_sheet``/``_row`` are filled in),
+loads them as ``valid_<dataset>`` and then runs the package's own SQL exactly as
+``safetystats.curate.curate`` does: the rule macros, ``sql/curated/curated_<dataset>.sql`` (or
+``curated_default.sql``), then every ``sql/marts/*.sql``. Datasets not given are empty. No file
+is read, no expectation suite runs: a store is built in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from safetystats import store
+from safetystats.config import load_settings
+from safetystats.ingest.spec import SQL_TYPES, load_specs
+from safetystats.metrics import engine
+from safetystats.sql import bind, exists, load_sql, names_in
+
+SETTINGS = load_settings()
+VOC = SETTINGS.vocab
+SPECS = load_specs(SETTINGS)
+DATASETS = ["enterprises", "hazards", "drills", "training_plan", "training_counts", "video_sites"]
+BOOKKEEPING = [("_key", "VARCHAR"), ("_file_id", "BIGINT"), ("_sheet", "VARCHAR"), ("_row", "BIGINT")]
+# the values curate binds into the curated and mart SQL
+CURATE_VALUES = {
+    "high_risk_industries": VOC["high_risk_industries"],
+    "hazchem_industry": VOC["hazchem_industry"],
+    "default_status": VOC["default_enterprise_status"],
+    "cycle_start_default": VOC["training_cycle_start"],
+}
+
+
+def D(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def valid_columns(dataset: str) -> list[tuple[str, str]]:
+    """(name, SQL type) of valid_<dataset>: stored columns without the raw ones, bookkeeping,
+    and the resolved district_code."""
+    spec = SPECS[dataset]
+    cols = [(c.name, SQL_TYPES[c.dtype]) for c in spec.columns]
+    return cols + BOOKKEEPING + [("district_code", "VARCHAR")]
+
+
+def _value(value, sql_type: str):
+    if sql_type == "DATE" and isinstance(value, str):
+        return D(value)
+    return value
+
+
+def load_valid(con, dataset: str, rows: list[dict], registry: dict[str, str]) -> None:
+    """valid_<dataset> from dicts; a row without district_code takes its enterprise's (as the
+    valid view does with the register)."""
+    cols = valid_columns(dataset)
+    names = {n for n, _ in cols}
+    key = SPECS[dataset].key
+    con.execute(f"DROP TABLE IF EXISTS valid_{dataset}")
+    ddl = ", ".join(f'"{n}" {t}' for n, t in cols)
+    con.execute(f"CREATE TEMP TABLE valid_{dataset} ({ddl})")
+    data = []
+    for i, row in enumerate(rows):
+        unknown = set(row) - names
+        assert not unknown, f"{dataset}: unknown columns {unknown}"
+        row = dict(row)
+        row.setdefault("_key", "/".join(str(row.get(k)) for k in key))
+        row.setdefault("_file_id", 1)
+        row.setdefault("_sheet", "")
+        row.setdefault("_row", i + 2)
+        if "district_code" not in row and row.get("enterprise_id") in registry:
+            row["district_code"] = registry[row["enterprise_id"]]
+        data.append([_value(row.get(n), t) for n, t in cols])
+    if data:
+        marks = ", ".join("?" for _ in cols)
+        con.executemany(f"INSERT INTO valid_{dataset} VALUES ({marks})", data)
+
+
+def run(con, text: str, values: dict) -> None:
+    con.execute(text, bind(text, values))
+
+
+def curate_in_memory(con, rows_by_dataset: dict[str, list[dict]]) -> None:
+    """The curated tables and marts from valid rows, with the package's SQL."""
+    registry = {
+        r["enterprise_id"]: r.get("district_code")
+        for r in rows_by_dataset.get("enterprises", [])
+    }
+    for dataset in DATASETS:  # enterprises first: the others read curated_enterprises
+        load_valid(con, dataset, rows_by_dataset.get(dataset, []), registry)
+        own = f"curated/curated_{dataset}"
+        text = load_sql(own if exists(own) else "curated/curated_default").format(dataset=dataset)
+        run(con, text, CURATE_VALUES)
+    build_marts(con)
+
+
+def build_marts(con) -> None:
+    for name in names_in("marts"):
+        run(con, load_sql(name), CURATE_VALUES)
+
+
+def build(**rows_by_dataset: list[dict]) -> duckdb.DuckDBPyConnection:
+    """An in-memory store with the bookkeeping tables, the rule macros, curated tables and marts."""
+    unknown = set(rows_by_dataset) - set(DATASETS)
+    assert not unknown, f"unknown datasets {unknown}"
+    con = duckdb.connect()
+    store.ensure_bookkeeping(con)
+    curate_in_memory(con, rows_by_dataset)
+    return con
+
+
+def counts(con, metric: str, window_start, eval_dates, **scope) -> dict:
+    """{(eval_date, district_code or None for the total): (numerator, denominator)} of a metric
+    query, run with the engine's defaults; also checks each date has exactly one total row."""
+    frame = engine.query(
+        con,
+        f"metrics/{metric}",
+        SETTINGS,
+        window_start=_value(window_start, "DATE"),
+        eval_dates=[_value(d, "DATE") for d in eval_dates],
+        industry=scope.get("industry"),
+        hazchem=scope.get("hazchem"),
+        high_risk=scope.get("high_risk"),
+    )
+    assert frame.columns == ["eval_date", "district_code", "is_total", "numerator", "denominator"]
+    out = {}
+    for r in frame.iter_rows(named=True):
+        key = (r["eval_date"].isoformat(), None if r["is_total"] else r["district_code"])
+        assert key not in out, f"two rows for {key}"
+        assert not r["is_total"] or r["district_code"] is None
+        out[key] = (r["numerator"], r["denominator"])
+    return out
+
+
+def report(con, name: str, **values) -> list[dict]:
+    """The rows of sql/report/<name>.sql run with the engine's defaults."""
+    values = {k: _value(v, "DATE") if k == "as_of" or k == "window_start" else v for k, v in values.items()}
+    return engine.query(con, f"report/{name}", SETTINGS, **values).to_dicts()

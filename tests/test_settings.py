@@ -1,0 +1,148 @@
+"""safetystats.toml: every packaged table extended by the user (DATA_SPEC 3.1 and 7)."""
+
+import subprocess
+import sys
+
+import pytest
+from conftest import write_rows
+
+from safetystats.config import ConfigError, load_settings, settings_toml
+from safetystats.ingest import ingest
+from safetystats.ingest.spec import check_user_vocab, load_specs
+
+EXTENSIONS = """
+[datasets.hazards.headers]
+found_date = ["检查时间"]
+rectified_date = ["复查日期", "验收时间"]
+[datasets.hazards.values.level]
+major = ["1级", "一级"]
+general = ["2级", "3级"]
+[vocab.industries]
+危险化学品 = ["危化生产"]
+[vocab.booleans]
+true = ["已接入"]
+"""
+
+
+def config(tmp_path, text: str):
+    path = tmp_path / "safetystats.toml"
+    path.write_text(
+        f'[paths]\nraw = "raw"\ndb = "store.duckdb"\nreports = "reports"\n{text}', encoding="utf-8"
+    )
+    return path
+
+
+def test_user_spellings_load_a_file_the_package_alone_rejects(tmp_path):
+    s = load_settings(config(tmp_path, EXTENSIONS))
+    write_rows(
+        s.raw / "hazards" / "h.csv",
+        [
+            ["隐患编号", "统一社会信用代码", "所属区市", "隐患等级", "检查时间", "复查日期"],
+            ["H1", "E1", "环翠区", "1级", "2024-03-01", "2024-03-05"],  # major, rectified
+            ["H2", "E1", "环翠区", "3级", "2024-03-02", ""],  # general, open
+        ],
+    )
+    write_rows(
+        s.raw / "enterprises" / "e.csv",
+        [
+            ["统一社会信用代码", "企业名称", "所属区市", "行业领域"],
+            ["E1", "甲", "环翠区", "危化生产"],
+        ],
+    )
+    results = ingest(None, s)
+    assert [r.status for r in results] == ["ingested", "ingested"]
+    import duckdb
+
+    con = duckdb.connect(str(s.db), read_only=True)
+    rows = con.execute(
+        "SELECT hazard_id, level, found_date::VARCHAR, rectified_date::VARCHAR, level__raw "
+        "FROM hazards ORDER BY 1"
+    ).fetchall()
+    industry = con.execute("SELECT industry FROM enterprises").fetchall()
+    con.close()
+    assert rows == [
+        ("H1", "major", "2024-03-01", "2024-03-05", None),
+        ("H2", "general", "2024-03-02", None, None),
+    ]
+    assert industry == [("危险化学品",)]
+
+
+def test_without_the_extensions_the_same_grades_are_not_guessed(tmp_path):
+    specs = load_specs(load_settings(config(tmp_path, "")))
+    assert "检查时间" not in specs["hazards"].header_map
+    from safetystats.ingest.spec import parser_for
+    from safetystats.normalize import INVALID
+
+    level = parser_for(specs["hazards"].column("level"), load_settings(config(tmp_path, "")))
+    assert level("1级") is INVALID and level("重大") == "major"
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('[datasets.hazards.headers]\nlevel = ["隐患编号"]\n', "both hazard_id and level"),
+        ('[datasets.hazards.values.level]\nmajor = ["一般"]\n', "'一般' would mean both"),
+        ('[vocab.booleans]\ntrue = ["否"]\n', "'否' would mean both"),
+        ('[vocab.industries]\n化工 = ["x"]\n', "'化工' is not a value of industries"),
+        ('[datasets.hazzards.headers]\nlevel = ["x"]\n', "unknown dataset"),
+        ('[datasets.hazards.headers]\ngrade = ["x"]\n', "unknown column 'grade'"),
+        ('[vocab.colours]\nred = ["x"]\n', "unknown vocabulary"),
+        ('[registry]\ndistricts = "nowhere.csv"\n', "no such file"),
+    ],
+)
+def test_a_spelling_of_two_things_or_an_unknown_name_is_a_configuration_error(
+    tmp_path, text, message
+):
+    with pytest.raises(ConfigError, match=message):
+        s = load_settings(config(tmp_path, text))
+        load_specs(s)
+        check_user_vocab(s)
+        from safetystats.ingest.spec import parser_for
+
+        parser_for(load_specs(s)["hazards"].column("level"), s)
+
+
+def test_configuration_errors_exit_2_with_a_message_from_the_console_script(tmp_path):
+    path = config(tmp_path, '[datasets.hazards.headers]\nlevel = ["隐患编号"]\n')
+    (tmp_path / "raw").mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "safetystats.cli", "--config", str(path), "ingest"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "both hazard_id and level" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [(b"\xff\xfe[paths]", "not UTF-8"), (b"[paths\nraw = 1", "not valid TOML")],
+)
+def test_a_config_that_is_not_utf8_toml_is_named(tmp_path, content, message):
+    path = tmp_path / "safetystats.toml"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError, match=message):
+        load_settings(path)
+
+
+def test_chinese_keys_written_bare_as_in_the_spec_are_read(tmp_path):
+    path = config(
+        tmp_path, '[vocab.industries]\n危险化学品 = ["化学原料和化学制品制造业"]  # 注释\n'
+    )
+    s = load_settings(path)
+    assert s.extensions["vocab"]["industries"] == {"危险化学品": ["化学原料和化学制品制造业"]}
+
+
+def test_a_config_with_a_bom_is_read(tmp_path):
+    path = tmp_path / "safetystats.toml"
+    path.write_bytes('\ufeff[report]\nlang = "en"\n'.encode())
+    assert load_settings(path).lang == "en"
+
+
+def test_the_notebook_config_carries_the_extensions(tmp_path):
+    s = load_settings(config(tmp_path, EXTENSIONS))
+    again = tmp_path / "again.toml"
+    again.write_text(settings_toml(s), encoding="utf-8")
+    reread = load_settings(again)
+    assert reread.extensions == s.extensions
+    assert (reread.db, reread.raw, reread.districts) == (s.db, s.raw, s.districts)

@@ -40,8 +40,14 @@ browser: ## install Debian's chromium, chromium-driver and CJK fonts when missin
 run: install ## the whole job: sample data if data/raw is empty, ingest, validate, bulletins
 	$(VENV)/bin/safetystats run
 
-test: install browser ## run the test suite (fails when no test ran)
-	$(PY) -m pytest -q
+test: install browser ## run the whole test suite, slow end-to-end tests included (fails when no test ran)
+	$(PY) -m pytest -q --durations=5
+
+test-fast: install ## the fast layer only: unit and SQL tests, no GX, papermill or browser (about 15 s)
+	$(PY) -m pytest -q -m "not slow"
+
+suites: install ## regenerate the shipped GX suites (src/safetystats/expectations/) from datasets.toml
+	$(PY) -c "from safetystats.config import load_settings; from safetystats.validate.suites import write_suites; print(*write_suites(load_settings()), sep='\n')"
 
 lint: install ## ruff lint and format check
 	$(VENV)/bin/ruff check src tests benchmarks
@@ -55,9 +61,9 @@ bench: install ## benchmarks: ingest, xlsx reading, validation, attainment, bull
 	$(PY) benchmarks/bench.py
 
 strip: install ## strip outputs from the notebooks before committing them (a test checks they carry none)
-	$(VENV)/bin/nbstripout notebooks/*.ipynb
+	$(VENV)/bin/nbstripout src/safetystats/notebooks/*.ipynb
 
 clean: ## remove generated data, store and reports (keeps data/raw files you dropped)
-	rm -rf data/curated/*.duckdb* reports/*/ reports/*.csv reports/*.html gx/uncommitted
+	rm -rf data/curated/*.duckdb* reports/*/ reports/*.csv reports/*.html reports/*.json
 
-.PHONY: help install plotly-bundle browser run test lint format bench strip clean
+.PHONY: help install plotly-bundle browser run test test-fast suites lint format bench strip clean

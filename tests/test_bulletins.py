@@ -17,6 +17,8 @@ from safetystats.pipeline import refresh
 from safetystats.report import runner
 from safetystats.sample import write_sample
 
+pytestmark = pytest.mark.slow  # papermill, Chromium
+
 LEAVES_THE_MACHINE = ("http:", "https:", "ws:", "wss:", "ftp:")
 EXTERNAL = re.compile(r"<(script|link)[^>]+(src|href)=[\"']?(https?:)?//", re.IGNORECASE)
 

@@ -78,6 +78,7 @@ def unannounced_drills():
     return rows
 
 
+@pytest.mark.slow  # ingest, GX and curation for real
 def test_unannounced_share_on_track_through_the_projection(settings):
     ledger(settings, drills=unannounced_drills())
     a = attainment(settings, as_of=D(2024, 9, 30))
@@ -93,6 +94,7 @@ def test_unannounced_share_on_track_through_the_projection(settings):
     assert row(a, "unannounced_drill_share", "全市")["numerator"] == 7
 
 
+@pytest.mark.slow  # ingest, GX and curation for real
 def test_unannounced_share_after_the_deadline_and_before_the_window(settings):
     ledger(settings, drills=unannounced_drills())
     r = row(attainment(settings, as_of=D(2025, 6, 30)), "unannounced_drill_share", "环翠区")
@@ -109,6 +111,7 @@ def test_unannounced_share_after_the_deadline_and_before_the_window(settings):
     )
 
 
+@pytest.mark.slow  # ingest, GX and curation for real
 def test_video_coverage(settings):
     ledger(
         settings,
@@ -139,6 +142,7 @@ def test_video_coverage(settings):
     assert (r["numerator"], r["gap_count"]) == (3, 1)
 
 
+@pytest.mark.slow  # ingest, GX and curation for real
 def test_training_capped_counted_from_cycle_start_to_e_month(settings):
     ledger(
         settings,
@@ -179,6 +183,7 @@ def test_training_capped_counted_from_cycle_start_to_e_month(settings):
     assert row(a, "training_completion_hazchem", "文登区")["status"] == "no_data"
 
 
+@pytest.mark.slow  # ingest, GX and curation for real
 def test_major_hazard_rectification_and_hazard_figures(settings):
     ledger(
         settings,
@@ -243,6 +248,7 @@ def test_major_hazard_rectification_and_hazard_figures(settings):
     assert f["median_days_to_rectify"] == 20.5  # 31 and 10 days
 
 
+@pytest.mark.slow  # ingest, GX and curation for real
 def test_evacuation_coverage_excludes_non_operating_and_needs_two_for_high_risk(settings):
     ledger(
         settings,
@@ -266,6 +272,7 @@ def test_evacuation_coverage_excludes_non_operating_and_needs_two_for_high_risk(
     ) == (2, 3)
 
 
+@pytest.mark.slow  # ingest, GX and curation for real
 def test_quarantined_rows_never_reach_a_metric(settings):
     ledger(settings, drills=unannounced_drills())
     before = attainment(settings, as_of=D(2024, 9, 30))
@@ -286,6 +293,7 @@ def test_quarantined_rows_never_reach_a_metric(settings):
     assert after.drop("as_of").equals(before.drop("as_of"))
 
 
+@pytest.mark.slow  # ingest, GX and curation for real
 def test_district_by_alias_or_code(settings):
     ledger(settings, drills=unannounced_drills())
     by_alias = attainment(settings, as_of=D(2024, 9, 30), district="环翠")
@@ -294,6 +302,7 @@ def test_district_by_alias_or_code(settings):
     assert set(by_alias["district"]) == {"环翠区", "全市"}
 
 
+@pytest.mark.slow  # ingest, GX and curation for real
 def test_monthly_series(settings):
     ledger(settings, drills=unannounced_drills())
     s = monthly_series(settings, as_of=D(2024, 9, 30))
@@ -307,6 +316,7 @@ def test_monthly_series(settings):
     assert values[D(2024, 9, 30)] == 0.35
 
 
+@pytest.mark.slow  # ingest, GX and curation for real
 def test_a_gap_where_float_arithmetic_is_off_by_one(settings):
     ledger(
         settings,
@@ -351,6 +361,7 @@ def test_targets_are_checked_on_load(change, message):
         parse_targets({"targets": [entry]}, "targets.toml")
 
 
+@pytest.mark.slow  # ingest, GX and curation for real
 def test_cli_json_has_every_district_and_a_total_per_target(settings, tmp_path):
     from safetystats.cli import app
     from safetystats.sample import write_sample
@@ -399,6 +410,7 @@ def test_cli_json_has_every_district_and_a_total_per_target(settings, tmp_path):
     assert bad.exit_code == 2
 
 
+@pytest.mark.slow  # ingest, GX and curation for real
 def test_a_broken_targets_file_is_exit_code_2_with_a_message(settings, tmp_path):
     import subprocess
     import sys

@@ -1,3 +1,5 @@
+import pytest
+
 """The main job end to end: `safetystats run` on an empty raw folder."""
 
 import json
@@ -5,6 +7,8 @@ import json
 from typer.testing import CliRunner
 
 from safetystats.cli import app
+
+pytestmark = pytest.mark.slow  # the whole job
 
 
 def test_run_on_an_empty_raw_folder_does_the_whole_job(tmp_path):

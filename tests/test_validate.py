@@ -14,6 +14,8 @@ from safetystats.paths import EXPECTATIONS_DIR
 from safetystats.pipeline import refresh
 from safetystats.store import needs_refresh
 
+pytestmark = pytest.mark.slow  # Great Expectations over real stores
+
 
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory):

@@ -25,7 +25,12 @@ SETTINGS = load_settings()
 VOC = SETTINGS.vocab
 SPECS = load_specs(SETTINGS)
 DATASETS = ["enterprises", "hazards", "drills", "training_plan", "training_counts", "video_sites"]
-BOOKKEEPING = [("_key", "VARCHAR"), ("_file_id", "BIGINT"), ("_sheet", "VARCHAR"), ("_row", "BIGINT")]
+BOOKKEEPING = [
+    ("_key", "VARCHAR"),
+    ("_file_id", "BIGINT"),
+    ("_sheet", "VARCHAR"),
+    ("_row", "BIGINT"),
+]
 # the values curate binds into the curated and mart SQL
 CURATE_VALUES = {
     "high_risk_industries": VOC["high_risk_industries"],
@@ -86,8 +91,7 @@ def run(con, text: str, values: dict) -> None:
 def curate_in_memory(con, rows_by_dataset: dict[str, list[dict]]) -> None:
     """The curated tables and marts from valid rows, with the package's SQL."""
     registry = {
-        r["enterprise_id"]: r.get("district_code")
-        for r in rows_by_dataset.get("enterprises", [])
+        r["enterprise_id"]: r.get("district_code") for r in rows_by_dataset.get("enterprises", [])
     }
     for dataset in DATASETS:  # enterprises first: the others read curated_enterprises
         load_valid(con, dataset, rows_by_dataset.get(dataset, []), registry)
@@ -137,5 +141,8 @@ def counts(con, metric: str, window_start, eval_dates, **scope) -> dict:
 
 def report(con, name: str, **values) -> list[dict]:
     """The rows of sql/report/<name>.sql run with the engine's defaults."""
-    values = {k: _value(v, "DATE") if k == "as_of" or k == "window_start" else v for k, v in values.items()}
+    values = {
+        k: _value(v, "DATE") if k == "as_of" or k == "window_start" else v
+        for k, v in values.items()
+    }
     return engine.query(con, f"report/{name}", SETTINGS, **values).to_dicts()

@@ -1,8 +1,8 @@
-import pytest
-
 """The main job end to end: `safetystats run` on an empty raw folder."""
 
 import json
+
+import pytest
 
 from typer.testing import CliRunner
 

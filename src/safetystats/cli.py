@@ -27,6 +27,15 @@ console = Console(width=None if Console().is_terminal else 160)
 err = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 160)
 
 
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="YYYY-MM-DD; default: the latest event date")
+]
+Units = Annotated[
+    list[str] | None,
+    typer.Option(help="a unit (any spelling the registry resolves, or the total); repeat"),
+]
+
+
 class State:
     config: Path | None = None
 
@@ -230,13 +239,8 @@ def attainment_json(frame) -> str:
 
 @app.command()
 def attainment(
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="YYYY-MM-DD; default: the latest event date")
-    ] = None,
-    district: Annotated[
-        list[str] | None,
-        typer.Option(help="a district (any spelling the registry resolves); repeat"),
-    ] = None,
+    as_of: AsOf = None,
+    district: Units = None,
     format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
     output: Annotated[
         Path | None, typer.Option(help="write to this file instead of printing")
@@ -336,12 +340,8 @@ def run_bulletins(s: Settings, as_of=None, districts=None, jobs=None, lang=None)
 
 @app.command()
 def bulletins(
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="YYYY-MM-DD; default: the latest event date")
-    ] = None,
-    district: Annotated[
-        list[str] | None, typer.Option(help="only these districts (repeat); default: all")
-    ] = None,
+    as_of: AsOf = None,
+    district: Units = None,
     jobs: Annotated[
         int | None, typer.Option(help="notebooks run in parallel; default: the core count")
     ] = None,

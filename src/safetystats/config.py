@@ -118,6 +118,24 @@ def labels_for(settings: Settings, lang: str | None = None) -> dict:
     return settings.labels[lang or settings.lang]
 
 
+def sql_parameters(settings: Settings) -> dict:
+    """The settings that SQL files bind by name (``$active_status`` ...), from vocab.toml and
+    the labels; a query binds only those it uses."""
+    voc = settings.vocab
+    return {
+        "high_risk_industries": voc["high_risk_industries"],
+        "hazchem_industry": voc["hazchem_industry"],
+        "default_status": voc["default_enterprise_status"],
+        "active_status": voc["default_enterprise_status"],
+        "cycle_start_default": voc["training_cycle_start"],
+        "evacuation_type": voc["evacuation_drill_type"],
+        "required": voc["evacuation_drills_required"],
+        "required_high_risk": voc["evacuation_drills_required_high_risk"],
+        "unspecified": labels_for(settings)["unspecified"],
+        "district_code": None,
+    }
+
+
 def _toml_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

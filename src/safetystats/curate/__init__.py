@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 
 from safetystats import sql, store
-from safetystats.config import Settings
+from safetystats.config import Settings, sql_parameters
 from safetystats.ingest.spec import DatasetSpec, load_specs
 
 log = logging.getLogger(__name__)
@@ -87,13 +87,7 @@ def curate(con, settings: Settings) -> CurationResult:
     mark the store current. Needs a writer's connection and a validated store."""
     started = time.perf_counter()
     specs = load_specs(settings)
-    voc = settings.vocab
-    values = {
-        "high_risk_industries": voc["high_risk_industries"],
-        "hazchem_industry": voc["hazchem_industry"],
-        "default_status": voc["default_enterprise_status"],
-        "cycle_start_default": voc["training_cycle_start"],
-    }
+    values = sql_parameters(settings)
     con.execute("BEGIN TRANSACTION")
     try:
         store.ensure_bookkeeping(con)

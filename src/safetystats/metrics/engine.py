@@ -17,7 +17,7 @@ from fractions import Fraction
 import polars as pl
 
 from safetystats import store
-from safetystats.config import Settings, labels_for, load_settings
+from safetystats.config import Settings, load_settings, sql_parameters
 from safetystats.metrics.targets import Target, load_targets, metric_definitions
 from safetystats.sql import bind, load_sql
 
@@ -38,20 +38,10 @@ def latest_event_date(con) -> dt.date | None:
 
 
 def query(con, name: str, settings: Settings, **values) -> pl.DataFrame:
-    """Run sql/<name>.sql (e.g. "report/provenance"), binding the named parameters it uses from ``values`` and the
-    vocabulary settings (cycle start, evacuation drill type and counts, active status)."""
-    voc = settings.vocab
-    defaults = {
-        "cycle_start_default": voc["training_cycle_start"],
-        "evacuation_type": voc["evacuation_drill_type"],
-        "required": voc["evacuation_drills_required"],
-        "required_high_risk": voc["evacuation_drills_required_high_risk"],
-        "active_status": voc["default_enterprise_status"],
-        "district_code": None,
-        "unspecified": labels_for(settings, settings.lang)["unspecified"],
-    }
+    """Run sql/<name>.sql (e.g. "report/provenance"), binding the named parameters it uses
+    from ``values`` and, for the rest, from the settings (:func:`sql_parameters`)."""
     sql = load_sql(name)
-    return store.fetch_frame(con, sql, bind(sql, defaults | values))
+    return store.fetch_frame(con, sql, bind(sql, sql_parameters(settings) | values))
 
 
 def metric_counts(con, target: Target, dates: list[dt.date], settings: Settings) -> pl.DataFrame:

@@ -16,13 +16,12 @@ import datetime as dt
 import duckdb
 
 from safetystats import store
-from safetystats.config import load_settings
+from safetystats.config import load_settings, sql_parameters
 from safetystats.ingest.spec import SQL_TYPES, load_specs
 from safetystats.metrics import engine
 from safetystats.sql import bind, exists, load_sql, names_in
 
 SETTINGS = load_settings()
-VOC = SETTINGS.vocab
 SPECS = load_specs(SETTINGS)
 DATASETS = ["enterprises", "hazards", "drills", "training_plan", "training_counts", "video_sites"]
 BOOKKEEPING = [
@@ -31,13 +30,8 @@ BOOKKEEPING = [
     ("_sheet", "VARCHAR"),
     ("_row", "BIGINT"),
 ]
-# the values curate binds into the curated and mart SQL
-CURATE_VALUES = {
-    "high_risk_industries": VOC["high_risk_industries"],
-    "hazchem_industry": VOC["hazchem_industry"],
-    "default_status": VOC["default_enterprise_status"],
-    "cycle_start_default": VOC["training_cycle_start"],
-}
+# the values curate binds into the curated and mart SQL (the same set as the engine)
+CURATE_VALUES = sql_parameters(SETTINGS)
 
 
 def D(text: str) -> dt.date:

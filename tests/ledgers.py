@@ -26,7 +26,11 @@ FILES = {  # dataset -> (file name, header, clean rows)
 BAD_ROWS = {  # appended after the clean rows; BROKEN says where each lands
     "enterprises": [["E3", "丙养殖有限公司", "荣成市", "养殖业", "", "10", "在营"],
                     ["E4", "丁公司", "火星区", "工贸", "", "10", "在营"],
-                    ["E5", "戊公司", "乳山市", "工贸", "", "-10", "在营"]],
+                    ["E5", "戊公司", "乳山市", "工贸", "", "-10", "在营"],
+                    ["9.13702E+17", "己公司", "乳山市", "工贸", "", "10", "在营"],
+                    ["91371002MA3C4XBK10", "辛公司", "乳山市", "工贸", "", "10", "在营"],
+                    ["E7", "庚公司", "文登区", "工贸", "", "10", "在营"],
+                    ["E8", "庚 公司", "荣成市", "工贸", "", "10", "在营"]],
     "hazards": [["H2", "E1", "环翠区", "一般", "2024-02-30", "", "", "", "", "", ""],
                 ["H3", "", "环翠区", "一般", "2024-03-01", "", "", "", "", "", ""],
                 ["H4", "E1", "环翠区", "特大", "2024-03-01", "", "", "", "", "", ""],
@@ -44,7 +48,8 @@ BAD_ROWS = {  # appended after the clean rows; BROKEN says where each lands
                 ["H15", "E1", "环翠区", "重大", "2024-03-01", "2024-05-01", "", "", "", "", ""],
                 ["H16", "E1", "环翠区", "一般", "2024-03-01", "", "", "", "", "", "很高"],
                 ["H17", "E1", "环翠区", "一般", "2024-03-01", "", "", "", "", "很多", ""],
-                ["H18", "E1", "环翠区", "一般", "2024-03-01", "", "", "", "待定", "", ""]],
+                ["H18", "E1", "环翠区", "一般", "2024-03-01", "", "", "", "待定", "", ""],
+                ["H19", "E4", "", "一般", "2024-03-01", "", "", "", "", "", ""]],
     "drills": [["D2", "E1", "", "2024-05-01", "桌面推演", "是", "是", "是", "是", "是", "30"],
                ["D3", "E1", "", "2024-05-01", "综合", "是", "否", "是", "是", "是", "30"],
                ["D4", "E1", "", "2024-05-01", "综合", "是", "是", "是", "是", "是", "-5"],
@@ -66,9 +71,23 @@ def write_clean(raw, bad: bool = False):
         write_rows(raw / dataset / name, [header, *rows, *(BAD_ROWS[dataset] if bad else [])])
 
 
+# a drill ledger that names enterprises instead of giving credit codes (DATA_SPEC 3.1)
+BY_NAME = (
+    "drills_by_name.csv",
+    ["企业名称", "演练名称", "演练日期", "演练类型", "是否四不演练"],
+    [
+        ["甲化工有限公司", "消防疏散", "2024-06-01", "疏散", "是"],  # found by name: stored
+        ["不存在有限公司", "消防疏散", "2024-06-01", "疏散", "是"],
+        ["庚公司", "消防疏散", "2024-06-01", "疏散", "是"],
+    ],
+)
+
+
 def write_broken(raw):
     """Every rule of DATA_SPEC section 4, each broken by one row; see BROKEN for where."""
     write_clean(raw, bad=True)
+    name, header, rows = BY_NAME
+    write_rows(raw / "drills" / name, [header, *rows])
 
 
 # (dataset, file, row as the spreadsheet shows it, column, raw value, rule, severity)
@@ -76,6 +95,16 @@ BROKEN = [
     ("enterprises", "enterprises.csv", 4, "industry", "养殖业", "unknown_industry", "warning"),
     ("enterprises", "enterprises.csv", 5, "district", "火星区", "unknown_district", "error"),
     ("enterprises", "enterprises.csv", 6, "employees", "-10", "negative_value", "error"),
+    ("enterprises", "enterprises.csv", 7, "enterprise_id", "9.13702E+17", "damaged_code", "error"),
+    (
+        "enterprises",
+        "enterprises.csv",
+        8,
+        "enterprise_id",
+        "91371002MA3C4XBK10",
+        "credit_code_check",
+        "warning",
+    ),
     ("hazards", "hazards.csv", 3, "found_date", "2024-02-30", "invalid_date", "error"),
     ("hazards", "hazards.csv", 4, "enterprise_id", None, "required_missing", "error"),
     ("hazards", "hazards.csv", 5, "level", "特大", "invalid_level", "error"),
@@ -91,7 +120,7 @@ BROKEN = [
     ("hazards", "hazards.csv", 7, "closed_date", "2024-03-05", "closed_without_rectified", "error"),
     ("hazards", "hazards.csv", 8, "closed_date", "2024-03-05", "closed_before_rectified", "error"),
     ("hazards", "hazards.csv", 9, "found_date", "2099-01-01", "future_date", "error"),
-    ("hazards", "hazards.csv", 10, "funds", "-3.0", "negative_value", "error"),
+    ("hazards", "hazards.csv", 10, "funds", "-3", "negative_value", "error"),
     ("hazards", "hazards.csv", 11, "district", None, "no_district", "error"),
     ("hazards", "hazards.csv", 11, "enterprise_id", "E9", "enterprise_unknown", "warning"),
     ("hazards", "hazards.csv", 12, "enterprise_id", "E9", "enterprise_unknown", "warning"),
@@ -103,6 +132,25 @@ BROKEN = [
     ("hazards", "hazards.csv", 18, "supervision", "很高", "invalid_enum", "error"),
     ("hazards", "hazards.csv", 19, "funds", "很多", "invalid_number", "error"),
     ("hazards", "hazards.csv", 20, "status", "待定", "unknown_status", "warning"),
+    ("hazards", "hazards.csv", 21, "enterprise_id", "E4", "enterprise_quarantined", "error"),
+    (
+        "drills",
+        "drills_by_name.csv",
+        3,
+        "enterprise_name",
+        "不存在有限公司",
+        "enterprise_name_unknown",
+        "error",
+    ),
+    (
+        "drills",
+        "drills_by_name.csv",
+        4,
+        "enterprise_name",
+        "庚公司",
+        "enterprise_name_ambiguous",
+        "error",
+    ),
     ("drills", "drills.csv", 3, "drill_type", "桌面推演", "unknown_drill_type", "warning"),
     ("drills", "drills.csv", 4, "unannounced", "是", "unannounced_mismatch", "warning"),
     ("drills", "drills.csv", 5, "participants", "-5", "negative_value", "error"),

@@ -26,6 +26,9 @@ from safetystats.metrics import attainment
 from safetystats.pipeline import refresh
 from safetystats.report.bulletin import DistrictBulletin
 
+# real processes, real locks and a GX-validated store: end-to-end tests
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 CLI = Path(sys.executable).parent / "safetystats"
 CONFIG = '[paths]\nraw = "{raw}"\ndb = "store.duckdb"\nreports = "reports"\n'

@@ -256,11 +256,11 @@ def test_folder_name_decides_the_dataset(settings):
 
 def test_two_datasets_fitting_equally_is_a_clear_error(settings):
     write_rows(
-        settings.raw / "x.csv", [["统一社会信用代码", "编号", "培训类别"], ["E1", "D1", "全员"]]
+        settings.raw / "x.csv", [["统一社会信用代码", "编号", "所属区市"], ["E1", "D1", "环翠区"]]
     )
     r = one(ingest(None, settings))
     assert r.status == "failed"
-    assert "x.csv" in r.message and "drills" in r.message and "training_plan" in r.message
+    assert "x.csv" in r.message and "drills" in r.message and "video_sites" in r.message
 
 
 def test_no_header_row_is_a_clear_error(settings):

@@ -12,8 +12,8 @@ from safetystats.ingest.spec import check_user_vocab, load_specs
 
 EXTENSIONS = """
 [datasets.hazards.headers]
-found_date = ["检查时间"]
-rectified_date = ["复查日期", "验收时间"]
+found_date = ["创建时间"]
+rectified_date = ["复查完成时间", "验收时间"]
 [datasets.hazards.values.level]
 major = ["1级", "一级"]
 general = ["2级", "3级"]
@@ -37,7 +37,7 @@ def test_user_spellings_load_a_file_the_package_alone_rejects(tmp_path):
     write_rows(
         s.raw / "hazards" / "h.csv",
         [
-            ["隐患编号", "统一社会信用代码", "所属区市", "隐患等级", "检查时间", "复查日期"],
+            ["隐患编号", "统一社会信用代码", "所属区市", "隐患等级", "创建时间", "复查完成时间"],
             ["H1", "E1", "环翠区", "1级", "2024-03-01", "2024-03-05"],  # major, rectified
             ["H2", "E1", "环翠区", "3级", "2024-03-02", ""],  # general, open
         ],
@@ -69,7 +69,7 @@ def test_user_spellings_load_a_file_the_package_alone_rejects(tmp_path):
 
 def test_without_the_extensions_the_same_grades_are_not_guessed(tmp_path):
     specs = load_specs(load_settings(config(tmp_path, "")))
-    assert "检查时间" not in specs["hazards"].header_map
+    assert "创建时间" not in specs["hazards"].header_map
     from safetystats.ingest.spec import parser_for
     from safetystats.normalize import INVALID
 

@@ -20,6 +20,7 @@ from safetystats.curate import column_tests
 from safetystats.ingest import staging
 from safetystats.metrics import engine
 from safetystats.sql import bind, execute_folder, load_sql, names_in
+from safetystats.validate.quarantine import create_tables
 
 HC, WD, RC = "371002", "371003", "371082"  # 环翠区, 文登区, 荣成市
 W, E = "2024-01-01", "2024-06-30"
@@ -181,6 +182,7 @@ def test_kit_tables_have_the_columns_curate_builds_from_staged_tables():
     real = duckdb.connect()
     store.ensure_bookkeeping(real)
     staging.ensure_tables(real, sqlkit.SPECS)
+    create_tables(real)
     for name in sqlkit.DATASETS:
         _valid_view(real, sqlkit.SPECS[name])
         text = _curated_sql(name)
@@ -203,8 +205,10 @@ def test_valid_view_drops_error_rows_and_takes_the_district_from_the_register():
     con = duckdb.connect()
     store.ensure_bookkeeping(con)
     staging.ensure_tables(con, sqlkit.SPECS)
+    create_tables(con)
     con.execute(
-        "INSERT INTO district_map VALUES ('环翠', ?, '环翠区'), ('文登', ?, '文登区')", [HC, WD]
+        "INSERT INTO district_map VALUES ('环翠', ?, '环翠区', NULL, NULL), ('文登', ?, '文登区', NULL, NULL)",
+        [HC, WD],
     )
     con.execute(
         """INSERT INTO enterprises BY NAME SELECT 'E1' AS enterprise_id, '甲' AS enterprise_name,
@@ -653,15 +657,9 @@ STOPPED_TRAINING = dict(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DATA_SPEC 6.1: training_completion is over plan rows of 在营 enterprises (a 停产/关闭 "
-    "enterprise's tasks are left out); mart_training_tasks / mart_training_increments and "
-    "metric_training_completion.sql never look at curated_enterprises.status",
-)
 def test_training_completion_leaves_out_stopped_enterprises():
     con = build(**STOPPED_TRAINING)
-    # 文登: E3 5/20; E4 is 停产, its 10/10 must not count (the SQL gives 15/30)
+    # 文登: E3 5/20; E4 is 停产, its 10/10 does not count
     assert counts(con, "metric_training_completion", W, [E]) == {
         (E, WD): (5, 20),
         (E, None): (5, 20),
@@ -1031,11 +1029,6 @@ def test_training_by_category(training_store):
     assert [tuple(r.values()) for r in rows] == [("全员", 5, 20)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="training_by_category reads the same marts as training_completion: a 停产 "
-    "enterprise's task and training are counted (DATA_SPEC 6.1 leaves them out)",
-)
 def test_training_by_category_leaves_out_stopped_enterprises():
     con = build(**STOPPED_TRAINING)
     rows = report(con, "training_by_category", as_of=E, district_code=WD)

@@ -59,19 +59,35 @@ def test_errors_leave_the_curated_tables_and_warnings_stay(broken):
         ("H14",),
         ("H18",),
     ]
-    assert query(settings, "SELECT drill_id FROM curated_drills ORDER BY 1") == [
+    assert query(
+        settings, "SELECT drill_id FROM curated_drills WHERE drill_id LIKE 'D%' ORDER BY 1"
+    ) == [
         ("D1",),
         ("D2",),
         ("D3",),
     ]
+    # the drill that named 甲化工有限公司 (no credit code) is E1's, with a key derived from its content
+    assert query(
+        settings,
+        "SELECT drill_id LIKE 'auto:%', enterprise_id FROM curated_drills WHERE drill_id NOT LIKE 'D%'",
+    ) == [(True, "E1")]
     assert query(
         settings,
         "SELECT enterprise_id, district_code, high_risk, hazchem, status FROM curated_enterprises "
         "ORDER BY 1",
     ) == [
+        (
+            "91371002MA3C4XBK10",
+            "371083",
+            False,
+            False,
+            "在营",
+        ),  # a wrong check character: a warning
         ("E1", "371002", True, True, "在营"),
         ("E2", "371003", False, False, "在营"),
         ("E3", "371082", False, False, "在营"),
+        ("E7", "371003", False, False, "在营"),
+        ("E8", "371082", False, False, "在营"),
     ]
     # district: the record's own wins over the register's; blank takes the register's
     assert query(
@@ -87,12 +103,13 @@ def test_errors_leave_the_curated_tables_and_warnings_stay(broken):
 def test_summary_counts(broken):
     _, result = broken
     by = {d.dataset: d for d in result.datasets}
-    # 17 stored (H1-H14, H16-H18) + 2 held (the H15 conflict); valid: H1, H11-H14 and H18 (warning only)
+    # 18 stored (H1-H14, H16-H19) + 2 held (the H15 conflict); valid: H1, H11-H14 and H18 (warning only)
     hazards = by["hazards"]
-    assert (hazards.rows_checked, hazards.rows_held, hazards.rows_valid) == (17, 2, 6)
-    assert (hazards.errors, hazards.warnings) == (13, 6)
+    assert (hazards.rows_checked, hazards.rows_held, hazards.rows_valid) == (18, 2, 6)
+    assert (hazards.errors, hazards.warnings) == (14, 6)
     assert by["training_plan"].status == "quarantined"
-    assert by["drills"].rows_quarantined == 3
+    # D4-D6 by their values, and the two drills whose enterprise name is unknown or ambiguous
+    assert by["drills"].rows_quarantined == 5
 
 
 def test_quarantine_csv_is_utf8_with_bom_and_readable(broken):
@@ -104,9 +121,9 @@ def test_quarantine_csv_is_utf8_with_bom_and_readable(broken):
     火星 = next(r for r in rows if r["原始值(value)"] == "火星区")
     assert 火星["文件(file)"] == "enterprises.csv" and 火星["行号(row)"] == "5"
     assert (
-        "不在区市名录中" in 火星["说明"]
+        "不在单位登记表中" in 火星["说明"]
         and "环翠区" in 火星["说明"]
-        and "not in the registry" in 火星["message"]
+        and "not in the unit registry" in 火星["message"]
     )
 
 

@@ -34,13 +34,22 @@ class CurationResult:
 
 def _valid_view(con, spec: DatasetSpec) -> None:
     cols = {c.name for c in spec.columns}
-    raw = ", ".join(f'"{c.raw_name}"' for c in spec.columns if c.keeps_raw) or "_row"
+
+    def column(name: str) -> str:
+        return f't."{name}"' if name in cols else "NULL::VARCHAR"
+
+    excluded = [f'"{c.raw_name}"' for c in spec.columns if c.keeps_raw]
+    has_enterprise = "enterprise_id" in cols and spec.name != "enterprises"
     con.execute(
         sql.load_sql("curated/valid_dataset").format(
             dataset=spec.name,
-            raw_columns=raw,
-            district_expr="t.district" if "district" in cols else "NULL::VARCHAR",
-            enterprise_expr="t.enterprise_id" if "enterprise_id" in cols else "NULL::VARCHAR",
+            excluded=", ".join(excluded) or "_row",
+            enterprise_out="REPLACE (coalesce(t.enterprise_id, n.enterprise_id) AS enterprise_id)"
+            if has_enterprise
+            else "",
+            enterprise=column("enterprise_id"),
+            enterprise_name=column("enterprise_name"),
+            district=column("district"),
         )
     )
 

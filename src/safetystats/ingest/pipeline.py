@@ -14,6 +14,8 @@ from safetystats.ingest.prepare import (
     NoHeaderError,
     Prepared,
     TableError,
+    count_persons,
+    hold_damaged_codes,
     hold_unkeyable,
     prepare,
     resolve_duplicates,
@@ -33,6 +35,7 @@ class FileResult:
     rows_stored: int = 0
     rows_held: int = 0
     rows_skipped: int = 0
+    skipped_by_reason: dict[str, int] = field(default_factory=dict)  # empty, footer, duplicate
     title_rows: int = 0
     message: str = ""
     warnings: list[str] = field(default_factory=list)
@@ -68,6 +71,41 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
             elif f.suffix.lower() not in QUIET:
                 notes.append(f"{f}: 不是表格文件，已跳过 / not a spreadsheet or CSV, left alone")
     return out, notes
+
+
+def file_values(path: Path, settings: Settings) -> dict[str, str]:
+    """Column values every row of the file shares, from ``[[datasets.<name>.files]]``
+    (``match``: a glob on the path relative to the raw folder, ``set``: column = value)."""
+    from fnmatch import fnmatch
+
+    try:
+        relative = path.resolve().relative_to(settings.raw.resolve()).as_posix()
+    except ValueError:
+        relative = path.name
+    values: dict[str, str] = {}
+    for body in settings.extensions.get("datasets", {}).values():
+        for entry in body.get("files", []):
+            if fnmatch(relative, entry.get("match", "")):
+                values |= {k: str(v) for k, v in entry.get("set", {}).items()}
+    return values
+
+
+def unmatched_file_patterns(settings: Settings, files: list[Path]) -> list[str]:
+    """Notes on ``[[datasets.*.files]]`` patterns that match none of the files."""
+    from fnmatch import fnmatch
+
+    names = []
+    for f in files:
+        try:
+            names.append(f.resolve().relative_to(settings.raw.resolve()).as_posix())
+        except ValueError:
+            names.append(f.name)
+    return [
+        f"[[datasets.{name}.files]] match = {entry.get('match')!r} 没有匹配的文件 / matches no file"
+        for name, body in settings.extensions.get("datasets", {}).items()
+        for entry in body.get("files", [])
+        if not any(fnmatch(n, entry.get("match", "")) for n in names)
+    ]
 
 
 def dataset_from_folder(path: Path, specs, raw_root: Path | None) -> str | None:
@@ -114,13 +152,25 @@ def ingest_file(
             if table.frame.height == 0:
                 continue
             try:
-                prep = prepare(table, specs, settings, dataset)
+                prep = prepare(table, specs, settings, dataset, file_values(path, settings))
             except NoHeaderError as exc:
                 if len(tables) == 1:
                     raise
                 skipped.append(str(exc))  # a sheet of notes beside the data: said, not stored
                 continue
+            hold_damaged_codes(prep, specs[prep.dataset])
+            if specs[prep.dataset].into:  # one row per trainee: counted into the dataset
+                prep = count_persons(prep, specs[prep.dataset], specs[specs[prep.dataset].into])
             hold_unkeyable(prep, specs[prep.dataset])
+            if (
+                prep.staged.height == 0
+                and not prep.held
+                and prep.skipped_footer > prep.skipped_empty
+            ):
+                raise TableError(
+                    f"{table.label}: 没有数据行：{prep.rows_read} 行均为空行或表尾说明 / no data "
+                    f"rows: all {prep.rows_read} rows are blank or footers (填报人/合计/说明...)"
+                )
             preps.append(prep)
         if not preps:
             raise TableError("; ".join(skipped) or f"{path}: the file holds no rows")
@@ -141,12 +191,25 @@ def ingest_file(
             rows = resolve_duplicates(group, specs[name])
             staging.upsert(con, specs[name], rows, file_id, now)
             stored += rows.height
+        # a per-person list stores its counts: its stored rows are the persons counted
+        stored += sum(p.persons - p.staged.height for p in preps if p.persons)
         held = [h for p in preps for h in p.held]
         staging.insert_held(con, held, file_id)
         result.rows_read = sum(p.rows_read for p in preps)
         result.rows_stored = stored
         result.rows_held = len(held)
-        result.rows_skipped = sum(p.skipped_footer + p.skipped_duplicate for p in preps)
+        result.skipped_by_reason = {
+            "empty": sum(p.skipped_empty for p in preps),
+            "footer": sum(p.skipped_footer - p.skipped_empty for p in preps),
+            "duplicate": sum(p.skipped_duplicate for p in preps),
+        }
+        result.rows_skipped = sum(result.skipped_by_reason.values())
+        result.warnings += [
+            f"{p.table.label}: {p.persons} 名培训人员计入 {p.staged.height} 条培训台账 / "
+            f"{p.persons} trainees counted into {p.staged.height} training_counts rows"
+            for p in preps
+            if p.persons
+        ]
         result.title_rows = sum(p.title_rows for p in preps)
         result.datasets = sorted(by_dataset)
         for p in preps:
@@ -172,6 +235,11 @@ def ingest_file(
             is_sample=any(m in lowered for m in SAMPLE_MARKERS),
             ingested_at=now,
         )
+        staging.record_headers(
+            con,
+            file_id,
+            [(p.table.sheet or "", c, h) for p in preps for c, h in p.headers.items()],
+        )
         store.mark_changed(con)
         con.execute("COMMIT")
     except Exception as exc:
@@ -192,11 +260,11 @@ class IngestRun(list):
 
 def ingest(paths: list[Path] | None, settings: Settings) -> IngestRun:
     """Ingest files or folders (default: the raw folder), in the order given."""
-    specs = load_specs(settings)
+    specs = load_specs(settings, variants=True)
     files, notes = discover(paths or [settings.raw])
-    run = IngestRun(notes=notes)
+    run = IngestRun(notes=notes + unmatched_file_patterns(settings, files))
     with store.writer(settings.db) as con:
-        staging.ensure_tables(con, specs)
+        staging.ensure_tables(con, {n: s for n, s in specs.items() if not s.into})
         for path in files:
             run.append(ingest_file(con, path, settings, specs))
     return run

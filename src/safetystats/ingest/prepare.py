@@ -44,34 +44,150 @@ class Prepared:
     skipped_duplicate: int = 0
     title_rows: int = 0
     ignored_headers: list[str] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # column -> the file's own header
+    persons: int = 0  # rows of a per-person list counted into the stored rows
 
 
-def _fits(spec: DatasetSpec, headers: list[str]) -> tuple[float, int]:
-    mapped = {spec.header_map[h] for h in headers if h in spec.header_map}
-    required = spec.required
-    return sum(c in mapped for c in required) / len(required), len(mapped)
+class MissingColumnsError(TableError):
+    """A recognised table lacks a required column (absent, not blank): nothing is stored."""
 
 
-def find_header(table: RawTable, specs: dict[str, DatasetSpec], dataset: str | None):
-    """(header row index, dataset name). Raises TableError naming the file."""
-    candidates = {dataset: specs[dataset]} if dataset else specs
-    head = table.frame.head(HEADER_SCAN_ROWS).rows()
-    for idx, row in enumerate(head):
-        headers = [V.normalize_header(c) for c in row]
-        scores = {name: _fits(spec, headers) for name, spec in candidates.items()}
-        fitting = {n: s for n, s in scores.items() if s[0] >= 0.5}
+@dataclass
+class Header:
+    """Where a table's header is and what each column is called (after merged group headers)."""
+
+    row: int  # index of the header's first row in the frame
+    depth: int  # rows the header spans (1 to 3)
+    dataset: str
+    texts: list[list[str]]  # per column: the texts to match, in order (sub-header first)
+    shown: list[str]  # per column: the header as the file shows it (group/sub)
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _looks_like_data(cells: list[str]) -> bool:
+    """A row with a number or a date in it is data, not a header row."""
+    for text in cells:
+        if text and (
+            V.parse_number(V.clean_text(text) or "") is not V.INVALID
+            or V.parse_date(V.clean_text(text) or "") is not V.INVALID
+        ):
+            return True
+    return False
+
+
+def _spans(layer: list[str]) -> tuple[list[bool], list[str]]:
+    """Per column: is it part of a group header spanning several columns, and the group's
+    text. Merged cells come as the text repeated (HTML, Excel 2003 XML) or as blank cells
+    after it (xlsx)."""
+    grouped, text = [False] * len(layer), [""] * len(layer)
+    last = None
+    for i, cell in enumerate(layer):
+        if cell and last is not None and cell == layer[last] and last == i - 1:
+            grouped[i] = grouped[last] = True
+        elif not cell and last is not None:
+            grouped[i] = grouped[last] = True
+        if cell:
+            last = i
+        text[i] = layer[last] if last is not None else ""
+    return grouped, text
+
+
+def _is_sub_header(layer: list[str], cells: list[str]) -> bool:
+    """Is ``cells`` a row of sub-headers under ``layer``: ``layer`` has several headers (not
+    a title), ``cells`` is text only, with something under a group, and under every other
+    header either nothing or the same text (merged downwards)."""
+    grouped, _ = _spans(layer)
+    width = min(len(layer), len(cells))
+    if sum(bool(c) for c in layer) < 2:  # a title row, not a header with groups
+        return False
+    if _looks_like_data(cells) or not any(cells[i] for i in range(width) if grouped[i]):
+        return False
+    return not any(
+        layer[i] and not grouped[i] and cells[i] and cells[i] != layer[i] for i in range(width)
+    )
+
+
+def header_layers(rows: list[list[str]], start: int) -> tuple[int, list[list[str]], list[str]]:
+    """(depth, per-column texts to match, per-column header as shown) of a header starting at
+    ``start``: up to two more rows join it when they are sub-headers under merged groups. A
+    column's texts are its sub-header first, then the joined ``group/sub``."""
+    layers = [[_cell(c) for c in rows[start]]]
+    for below in rows[start + 1 : start + 3]:
+        cells = [_cell(c) for c in below] + [""] * max(0, len(layers[0]) - len(below))
+        if not _is_sub_header(layers[-1], cells):
+            break
+        layers.append(cells)
+    spans = [_spans(layer) for layer in layers]
+    texts, shown = [], []
+    for i in range(len(layers[0])):
+        parts: list[str] = []
+        for depth, layer in enumerate(layers):
+            text = layer[i] if i < len(layer) else ""
+            lower = any(i < len(x) and x[i] for x in layers[depth + 1 :])
+            if not text and spans[depth][0][i] and lower:
+                text = spans[depth][1][i]  # the merged group above a sub-header
+            if text and (not parts or parts[-1] != text):
+                parts.append(text)
+        texts.append(parts[-1:] + (["/".join(parts)] if len(parts) > 1 else []))
+        shown.append("/".join(parts))
+    return len(layers), texts, shown
+
+
+def _mapped(spec: DatasetSpec, texts: list[list[str]]) -> dict[int, str]:
+    """Column index -> dataset column, the sub-header matched first, then group/sub."""
+    out: dict[int, str] = {}
+    for i, candidates in enumerate(texts):
+        for text in candidates:
+            name = spec.header_map.get(V.normalize_header(text))
+            if name and name not in out.values():
+                out[i] = name
+                break
+    return out
+
+
+def counted_required(spec: DatasetSpec) -> list[str]:
+    """Required columns that decide a header row: a key that can be derived does not count."""
+    derivable = set(spec.key) if spec.derive_key else set()
+    return [c for c in spec.required if c not in derivable]
+
+
+def _score(spec: DatasetSpec, mapped: dict[int, str]) -> tuple[float, int]:
+    names = set(mapped.values())
+    required = counted_required(spec)
+    hits = sum(c in names or spec.substitute(c) in names for c in required)
+    return (hits / len(required) if required else 0.0), len(names)
+
+
+def find_header(table: RawTable, specs: dict[str, DatasetSpec], dataset: str | None) -> Header:
+    """The header and dataset of a table (DATA_SPEC 3). Raises TableError naming the file."""
+    if dataset:
+        candidates = {n: s for n, s in specs.items() if n == dataset or s.into == dataset}
+    else:
+        candidates = specs
+    rows = [list(r) for r in table.frame.head(HEADER_SCAN_ROWS + 2).rows()]
+    for idx in range(min(HEADER_SCAN_ROWS, len(rows))):
+        depth, texts, shown = header_layers(rows, idx)
+        scores = {n: (_score(s, m), m) for n, s in candidates.items() if (m := _mapped(s, texts))}
+        fitting = {
+            n: sc for n, (sc, m) in scores.items() if sc[0] >= 0.5 or (dataset and sc[1] >= 2)
+        }
         if not fitting:
             continue
         best = max(fitting.values())
-        winners = sorted(n for n, s in fitting.items() if s == best)
+        winners = sorted(n for n, sc in fitting.items() if sc == best)
         if len(winners) > 1:
             raise TableError(
                 f"{table.label}: the headers fit {winners[0]} and {winners[1]} equally; "
                 f"put the file in a folder named after its dataset (e.g. {winners[0]}/)"
             )
-        return idx, winners[0]
+        return Header(idx, depth, winners[0], texts, shown)
     if dataset:
-        wanted = "、".join(specs[dataset].column(c).headers[0] for c in specs[dataset].required)
+        wanted = "、".join(
+            specs[dataset].column(c).headers[0] for c in counted_required(specs[dataset])
+        )
         raise NoHeaderError(
             f"{table.label}: no header row for {dataset} in the first {HEADER_SCAN_ROWS} rows "
             f"(expected columns such as {wanted})"
@@ -80,6 +196,55 @@ def find_header(table: RawTable, specs: dict[str, DatasetSpec], dataset: str | N
         f"{table.label}: no header row of any dataset in the first {HEADER_SCAN_ROWS} rows; "
         "put the file in a folder named after its dataset"
     )
+
+
+def _closest(wanted: list[str], found: list[str]) -> list[str]:
+    import difflib
+
+    norm = {V.normalize_header(f): f for f in found if f}
+    hits = []
+    for w in wanted:
+        hits += difflib.get_close_matches(V.normalize_header(w), list(norm), n=2, cutoff=0.34)
+    return [norm[h] for h in dict.fromkeys(hits)]
+
+
+def check_required(table: RawTable, spec: DatasetSpec, header: Header, names: set[str]) -> None:
+    """A required column that the table lacks fails it, unless the key can be derived or the
+    column's stand-in (the enterprise's name) is there (DATA_SPEC 3.1)."""
+    missing = [
+        c
+        for c in spec.required
+        if c not in names
+        and not (spec.substitute(c) and spec.substitute(c) in names)
+        and not (c in spec.key and spec.can_derive(names))
+    ]
+    if not missing:
+        return
+    found = [s for s in header.shown if s]
+    wanted = [h for c in missing for h in (spec.column(c).headers or (c,))]
+    closest = _closest(wanted, found)
+    labels = "、".join(
+        f"{spec.column(c).headers[0] if spec.column(c).headers else c}({c})" for c in missing
+    )
+    raise MissingColumnsError(
+        f"{table.label}: 缺少必填列 missing required column(s) {labels} for {spec.name}; "
+        f"headers found: {'、'.join(found) or '(none)'}"
+        + (f"; closest: {'、'.join(closest)}" if closest else "")
+        + f"; accepted spellings: {'、'.join(spec.column(missing[0]).headers[:8])}"
+        " — add the file's spelling under [datasets." + spec.name + ".headers] in safetystats.toml"
+    )
+
+
+def reject_aggregates(table: RawTable, header: Header, settings: Settings) -> None:
+    """Tables of totals per unit and quarter cannot be counted per record: a clear error."""
+    markers = {V.normalize_header(m) for m in settings.vocab["aggregate_headers"]}
+    hits = [s for s in header.shown if V.normalize_header(s.split("/")[-1]) in markers]
+    if hits:
+        raise TableError(
+            f"{table.label}: 这是汇总统计表（{'、'.join(hits)}），无法按企业逐条计数 / a table of "
+            f"aggregates ({', '.join(hits)}) cannot be counted per enterprise or per record; "
+            "send the ledger with one row per record (or per trainee)"
+        )
 
 
 def _typed(text: pl.Series, parse, dtype, unknown_value=None) -> tuple[pl.Series, pl.Series]:
@@ -101,33 +266,50 @@ def _typed(text: pl.Series, parse, dtype, unknown_value=None) -> tuple[pl.Series
 
 
 def _clean(expr: pl.Expr) -> pl.Expr:
-    cleaned = expr.str.normalize("NFKC").str.strip_chars()
+    """NFKC, trimmed, without the invisible characters web pages leave; blank -> null."""
+    cleaned = (
+        expr.str.normalize("NFKC")
+        .str.replace_all("[\u200b-\u200f\u2060\ufeff]", "")
+        .str.strip_chars()
+    )
     return pl.when(cleaned == "").then(None).otherwise(cleaned)
 
 
 def prepare(
-    table: RawTable, specs: dict[str, DatasetSpec], settings: Settings, dataset: str | None = None
+    table: RawTable,
+    specs: dict[str, DatasetSpec],
+    settings: Settings,
+    dataset: str | None = None,
+    fixed: dict[str, str] | None = None,
 ) -> Prepared:
-    header_idx, dataset = find_header(table, specs, dataset)
-    spec = specs[dataset]
-    header_row = table.frame.row(header_idx)
-    mapping: dict[str, str] = {}
-    ignored = []
-    for i, cell in enumerate(header_row):
-        name = spec.header_map.get(V.normalize_header(cell))
-        if name and name not in mapping.values():
-            mapping[f"c{i}"] = name
-        elif cell is not None and str(cell).strip():
-            ignored.append(str(cell).strip())
+    """Stage one table: its header, the dataset, typed values, footers skipped, keys.
+    ``fixed``: column values the file gives every row (``[[datasets.X.files]] set``)."""
+    header = find_header(table, specs, dataset)
+    spec = specs[header.dataset]
+    mapped = _mapped(spec, header.texts)
+    fixed = {k: v for k, v in (fixed or {}).items() if k not in mapped.values()}
+    reject_aggregates(table, header, settings)
+    check_required(table, spec, header, set(mapped.values()) | set(fixed))
+    ignored = [
+        header.shown[i] for i in range(len(header.shown)) if i not in mapped and header.shown[i]
+    ]
+    header_idx = header.row + header.depth - 1
 
     body = table.frame.slice(header_idx + 1)
     first_data_row = table.first_row + header_idx + 1
     text = body.select(
-        [_clean(pl.col(src)).alias(dst) for src, dst in mapping.items()]
+        [_clean(pl.col(f"c{i}")).alias(name) for i, name in mapped.items()]
+        + [pl.lit(V.clean_text(v)).alias(k) for k, v in fixed.items()]
         + [pl.int_range(first_data_row, first_data_row + body.height, dtype=pl.Int64).alias("_row")]
     )
     prepared = Prepared(
-        dataset, table, text, rows_read=body.height, title_rows=header_idx, ignored_headers=ignored
+        spec.name,
+        table,
+        text,
+        rows_read=body.height,
+        title_rows=header.row,
+        ignored_headers=ignored,
+        headers={name: header.shown[i] for i, name in mapped.items()},
     )
 
     # footers: a row whose cells are all empty, or whose first non-empty cell starts with
@@ -171,16 +353,154 @@ def prepare(
             if n not in staged.columns
         ]
     ).with_columns(pl.lit(table.sheet or "", dtype=pl.String).alias("_sheet"))
-    prepared.staged = staged.select([n for n, _ in spec.stored_columns()] + ["_sheet", "_row"])
+    staged = staged.select([n for n, _ in spec.stored_columns()] + ["_sheet", "_row"])
+    if spec.derive_key and not any(k in mapped.values() for k in spec.key):
+        staged = derive_keys(staged, spec)
+    prepared.staged = staged.with_columns(record_key(spec).alias("_key"))
     return prepared
+
+
+def _field_text(spec: DatasetSpec, name: str) -> pl.Expr:
+    """A derive_key field as normalised text (the raw text of an unreadable cell)."""
+    if name == "enterprise":
+        return pl.coalesce(pl.col("enterprise_id"), name_key(pl.col("enterprise_name")))
+    column = spec.column(name)
+    value = pl.col(name).cast(pl.String)
+    if column.keeps_raw:
+        value = pl.coalesce(value, pl.col(column.raw_name))
+    return value.str.replace_all(r"\s+", "")
+
+
+def derive_keys(staged: pl.DataFrame, spec: DatasetSpec) -> pl.DataFrame:
+    """``auto:<12 hex>`` keys from the record's content, the same in next month's file."""
+    import hashlib
+
+    fields = pl.concat_str(
+        [_field_text(spec, f).fill_null("") for f in spec.derive_key], separator="\x1f"
+    )
+    present = pl.any_horizontal([_field_text(spec, f).is_not_null() for f in spec.derive_key])
+    texts = staged.select(pl.when(present).then(fields).alias("t"))["t"]
+    keys = [
+        None if t is None else "auto:" + hashlib.sha1(t.encode()).hexdigest()[:12] for t in texts
+    ]
+    return staged.with_columns(pl.Series(spec.key[0], keys, dtype=pl.String))
+
+
+def name_key(name: pl.Expr) -> pl.Expr:
+    """An enterprise name as matched against the register: NFKC'd (at reading), no spaces;
+    the same as the SQL macro ``name_key``."""
+    return pl.lit("名称:") + name.str.replace_all(r"\s+", "")
+
+
+def record_key(spec: DatasetSpec) -> pl.Expr:
+    """The stored ``_key``: the key columns joined with '/'; an enterprise known only by its
+    name stands in by its name. NULL when part of the key is missing."""
+    parts = []
+    for k in spec.key:
+        part = pl.col(k).cast(pl.String)
+        if spec.substitute(k):
+            part = pl.coalesce(part, name_key(pl.col(spec.substitute(k))))
+        parts.append(part)
+    return pl.concat_str(parts, separator="/")
+
+
+def count_persons(prep: Prepared, spec: DatasetSpec, into: DatasetSpec) -> Prepared:
+    """A per-person list (one row per trainee) counted into ``into`` (training_counts):
+    trained = persons per (enterprise, category, month of the end date), passed = those whose
+    result is a pass (when the list has a result column), hours summed. Rows that cannot be
+    counted (no category, end date, person or enterprise, or an unreadable value) are held."""
+    staged = prep.staged
+    needed = ["person_name", "category", "end_date"]
+    for row in staged.iter_rows(named=True):
+        missing = next((c for c in needed if row[c] is None), None)
+        if missing is None and row["enterprise_id"] is None and row["enterprise_name"] is None:
+            missing = "enterprise_id"
+        if missing is not None:
+            raw = row.get(f"{missing}__raw")
+            kind = spec.column(missing).type.split(":")[0]
+            prep.held.append(
+                _held(
+                    prep,
+                    row,
+                    "required_missing" if raw is None else f"invalid_{kind}",
+                    missing,
+                    raw,
+                )
+            )
+    countable = staged.filter(
+        pl.all_horizontal([pl.col(c).is_not_null() for c in needed])
+        & (pl.col("enterprise_id").is_not_null() | pl.col("enterprise_name").is_not_null())
+    )
+    has_result = "result" in prep.headers
+    counted = (
+        countable.with_columns(pl.col("end_date").dt.truncate("1mo").alias("month"))
+        .group_by("enterprise_id", "enterprise_name", "category", "month", maintain_order=True)
+        .agg(
+            pl.len().cast(pl.Int64).alias("trained"),
+            (pl.col("result") == "pass").sum().cast(pl.Int64).alias("passed")
+            if has_result
+            else pl.lit(None, pl.Int64).alias("passed"),
+            pl.col("hours").sum().alias("培训学时")
+            if "hours" in prep.headers
+            else pl.lit(None, pl.Float64).alias("培训学时"),
+            pl.col("_row").min(),
+            pl.col("_sheet").first(),
+        )
+    )
+    frame = counted.with_columns(
+        [
+            pl.lit(None, dtype=dt).alias(n)
+            for n, dt in into.stored_columns()
+            if n not in counted.columns
+        ]
+    ).select([n for n, _ in into.stored_columns()] + ["_sheet", "_row"])
+    headers = {
+        c: prep.headers[c]
+        for c in ("enterprise_id", "enterprise_name", "category")
+        if c in prep.headers
+    }
+    result = Prepared(
+        into.name,
+        prep.table,
+        frame.with_columns(record_key(into).alias("_key")),
+        held=[{**h, "dataset": into.name} for h in prep.held],
+        rows_read=prep.rows_read,
+        skipped_footer=prep.skipped_footer,
+        skipped_empty=prep.skipped_empty,
+        title_rows=prep.title_rows,
+        ignored_headers=prep.ignored_headers,
+        headers=headers
+        | {
+            "month": prep.headers.get("end_date", ""),
+            "trained": prep.headers.get("person_name", ""),
+        },
+        persons=countable.height,
+    )
+    return result
+
+
+def hold_damaged_codes(prep: Prepared, spec: DatasetSpec) -> None:
+    """Codes Excel damaged (9.13702E+17, or 16+ digits with the tail zeroed) are errors: such
+    rows are held, so that two enterprises are never merged under one damaged key (DATA_SPEC 4)."""
+    for col in spec.columns:
+        if col.type != "id" or col.name not in prep.staged.columns:
+            continue
+        values = prep.staged[col.name].drop_nulls().unique().to_list()
+        damaged = [v for v in values if V.damaged_code(v)]
+        if not damaged:
+            continue
+        mask = pl.col(col.name).is_in(damaged).fill_null(False)
+        for row in prep.staged.filter(mask).iter_rows(named=True):
+            prep.held.append(_held(prep, row, "damaged_code", col.name, row[col.name]))
+        prep.staged = prep.staged.filter(~mask)
 
 
 def hold_unkeyable(prep: Prepared, spec: DatasetSpec) -> None:
     """Rows with part of the key blank cannot be stored by key: held for the quarantine."""
-    partial = pl.any_horizontal([pl.col(k).is_null() for k in spec.key])
+    partial = pl.col("_key").is_null()
     held = prep.staged.filter(partial)
     for row in held.iter_rows(named=True):
-        column = next(k for k in spec.key if row[k] is None)
+        column = next((k for k in spec.key if row[k] is None), spec.key[0])
         raw = row.get(f"{column}__raw")
         rule = (
             "required_missing"
@@ -212,17 +532,16 @@ def resolve_duplicates(preps: list[Prepared], spec: DatasetSpec) -> pl.DataFrame
     repeats keep one row; a key repeated with different content holds every such row."""
     frame = pl.concat([p.staged for p in preps], how="vertical_relaxed")
     content = [c for c in frame.columns if not c.startswith("_")]
-    counts = frame.group_by(spec.key).agg(
+    counts = frame.group_by("_key").agg(
         pl.len().alias("_n"), pl.struct(content).n_unique().alias("_variants")
     )
-    frame = frame.join(counts, on=spec.key, how="left")
+    frame = frame.join(counts, on="_key", how="left")
     conflicts = frame.filter(pl.col("_variants") > 1)
     for row in conflicts.iter_rows(named=True):
         prep = next(p for p in preps if (p.table.sheet or "") == row["_sheet"])
-        key_text = "/".join(str(row[k]) for k in spec.key)
-        prep.held.append(_held(prep, row, "duplicate_conflict", spec.key[0], key_text))
+        prep.held.append(_held(prep, row, "duplicate_conflict", spec.key[0], row["_key"]))
     keep = frame.filter(pl.col("_variants") == 1)
-    first = keep.unique(subset=spec.key, keep="first", maintain_order=True)
+    first = keep.unique(subset="_key", keep="first", maintain_order=True)
     for prep in preps:
         sheet = prep.table.sheet or ""
         prep.skipped_duplicate = (

@@ -43,6 +43,7 @@ class Column:
     unknown: str = "error"
     unknown_value: str | None = None
     extra_values: tuple = ()  # the user's ((canonical, (spellings...)), ...) for this column
+    or_column: str | None = None  # required, unless this other column stands in for it
 
     @property
     def dtype(self):
@@ -65,6 +66,21 @@ class DatasetSpec:
     key: list[str]
     columns: list[Column]
     fill_from: dict[str, str] = field(default_factory=dict)
+    derive_key: list[str] = field(default_factory=list)
+    into: str | None = None  # a per-person table counted into this dataset
+
+    def substitute(self, column: str) -> str | None:
+        """The column that stands in for a required one when it is absent (or None)."""
+        return next((c.or_column for c in self.columns if c.name == column), None)
+
+    def can_derive(self, names: set[str]) -> bool:
+        """Can the key be derived from the columns a table has: the fields of derive_key
+        that identify a record (an enterprise, by code or name, and a date) are all there."""
+        needed = [f for f in self.derive_key[:2]]
+        return bool(needed) and all(
+            ({"enterprise_id", "enterprise_name"} & names) if f == "enterprise" else f in names
+            for f in needed
+        )
 
     @cached_property
     def header_map(self) -> dict[str, str]:
@@ -112,8 +128,9 @@ def _check_user_datasets(user: dict, specs: dict[str, DatasetSpec]) -> None:
                     )
 
 
-def load_specs(settings: Settings) -> dict[str, DatasetSpec]:
-    """The dataset specs of datasets.toml with the user's extra header and value spellings."""
+def load_specs(settings: Settings, variants: bool = False) -> dict[str, DatasetSpec]:
+    """The stored datasets of datasets.toml with the user's extra header and value spellings;
+    with ``variants``, also the tables that are counted into one of them (per-person lists)."""
     data = settings.datasets
     user = _user_datasets(settings)
     families = data.get("families", {})
@@ -125,6 +142,8 @@ def load_specs(settings: Settings) -> dict[str, DatasetSpec]:
             headers = c.get("headers", families.get(c["name"]))
             if headers is None:
                 raise ConfigError(f"datasets.toml: {name}.{c['name']} has no headers")
+            if not c["name"].isascii():  # an extra column named after its header
+                headers = [c["name"], *headers]
             added = extra.get("headers", {}).get(c["name"], [])
             values = extra.get("values", {}).get(c["name"], {})
             columns.append(
@@ -136,15 +155,22 @@ def load_specs(settings: Settings) -> dict[str, DatasetSpec]:
                     c.get("unknown", "error"),
                     c.get("unknown_value"),
                     tuple((k, tuple(v)) for k, v in values.items()),
+                    c.get("or_column"),
                 )
             )
         specs[name] = DatasetSpec(
-            name, body.get("label_zh", name), body["key"], columns, body.get("fill_from", {})
+            name,
+            body.get("label_zh", name),
+            body["key"],
+            columns,
+            body.get("fill_from", {}),
+            body.get("derive_key", []),
+            body.get("into"),
         )
     _check_user_datasets(user, specs)
     for spec in specs.values():
         spec.header_map  # noqa: B018 - a spelling of two columns fails here, at load time
-    return specs
+    return specs if variants else {n: s for n, s in specs.items() if not s.into}
 
 
 def vocabulary(settings: Settings, name: str, extra: dict | None = None) -> dict:

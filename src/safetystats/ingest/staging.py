@@ -94,3 +94,19 @@ def insert_held(con: duckdb.DuckDBPyConnection, held: list[dict], file_id: int) 
 def record_file(con: duckdb.DuckDBPyConnection, **values) -> None:
     """One row of ingest_files (the names of staging/record_file.sql)."""
     con.execute(load_sql("staging/record_file"), values)
+
+
+def record_headers(con: duckdb.DuckDBPyConnection, file_id: int, headers: list[tuple]) -> None:
+    """(sheet, column, header as the file wrote it) of one file version."""
+    if not headers:
+        return
+    frame = pl.DataFrame(
+        headers,
+        schema={"sheet": pl.String, "column_name": pl.String, "header": pl.String},
+        orient="row",
+    )
+    con.register("header_rows", frame.to_arrow())
+    try:
+        con.execute(load_sql("staging/record_headers"), {"file_id": file_id})
+    finally:
+        con.unregister("header_rows")

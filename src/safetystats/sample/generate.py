@@ -24,6 +24,13 @@ START, END = dt.date(2023, 1, 1), dt.date(2024, 12, 31)
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
+def credit_code(first17: str) -> str:
+    """A credit code with its GB 32100-2015 check character (sample codes are well formed)."""
+    from safetystats.normalize import credit_code_check
+
+    return first17 + (credit_code_check(first17 + "0") or "0")
+
+
 @dataclass(frozen=True)
 class Scale:
     enterprises: int
@@ -158,7 +165,7 @@ class SampleCity:
         w = np.array(list(INDUSTRY_WEIGHTS.values()), dtype=float)
         ind = rng.choice(len(industries), n, p=w / w.sum())
         codes = np.array([d.code for d in self.districts])[d_idx]
-        ids = [f"91{c}{i:010d}" for i, c in enumerate(codes)]
+        ids = [credit_code(f"91{c}MA{i:07d}") for i, c in enumerate(codes)]
         high_risk = set(self.settings.vocab["high_risk_industries"])
         status = rng.choice(["在营", "停产", "关闭", ""], n, p=[0.90, 0.04, 0.02, 0.04])
         return pl.DataFrame(

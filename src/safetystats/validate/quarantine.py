@@ -12,6 +12,7 @@ from datetime import datetime
 
 import polars as pl
 
+from safetystats import normalize as V
 from safetystats import store
 from safetystats.config import Settings
 from safetystats.ingest import staging
@@ -22,8 +23,8 @@ from safetystats.validate.suites import INGESTED_ON, ROW_ID, columns_used, expec
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 log = logging.getLogger(__name__)
-# files of sql/checks/ that are not a rule of their own
-NOT_RULES = ("records", "locate", "registered", "held", "summary")
+# checks that read what the others found (files of sql/checks/ starting with _ are not rules)
+LAST = ("enterprise_quarantined",)
 QUARANTINE_COLUMNS = [
     "dataset",
     "record_key",
@@ -38,6 +39,9 @@ QUARANTINE_COLUMNS = [
     "message_zh",
     "message_en",
     "source",
+    "dataset_zh",
+    "rule_zh",
+    "severity_zh",
 ]
 
 
@@ -69,8 +73,17 @@ class ValidationResult:
         return pl.DataFrame([{**d.__dict__, "status": d.status} for d in self.datasets])
 
 
+OWN_TABLES = ("_district_map", "_districts", "_enterprise_names", "_quarantine")
+
+
+def create_tables(con) -> None:
+    """The (empty) tables validation fills: district map, districts, enterprise names, quarantine."""
+    for name in OWN_TABLES:
+        con.execute(load_sql(f"checks/{name}"))
+
+
 def _district_map(con, settings: Settings, specs: dict[str, DatasetSpec]) -> None:
-    """Resolve every distinct district value of the store once (registry rules, 2.8)."""
+    """Resolve every distinct district value of the store once (registry rules, DATA_SPEC 2.8)."""
     registry = settings.registry
     parts = [
         f'SELECT DISTINCT district AS v FROM "{n}"'
@@ -78,53 +91,102 @@ def _district_map(con, settings: Settings, specs: dict[str, DatasetSpec]) -> Non
         if any(c.name == "district" for c in s.columns)
     ]
     values = [r[0] for r in con.execute(" UNION ".join(parts)).fetchall() if r[0] is not None]
-    resolved = {v: registry.resolve(v) for v in values}
-    con.execute("DELETE FROM district_map")
-    con.execute("DELETE FROM districts")
-    if resolved:
-        con.executemany(
-            "INSERT INTO district_map VALUES (?, ?, ?)",
-            [(v, d.code if d else None, d.name if d else None) for v, d in resolved.items()],
+    rows = []
+    for value in values:
+        found = registry.resolve_detail(value)
+        unit = found.unit
+        rows.append(
+            (value, unit and unit.code, unit and unit.name, found.message_zh, found.message_en)
         )
+    if rows:
+        con.executemany("INSERT INTO district_map VALUES (?, ?, ?, ?, ?)", rows)
     con.executemany(
-        "INSERT INTO districts VALUES (?, ?, ?)",
-        [(d.code, d.name, i) for i, d in enumerate(registry.districts)],
+        "INSERT INTO districts VALUES (?, ?, ?, ?, ?)",
+        [(d.code, d.name, d.parent, d.level, i) for i, d in enumerate(registry.districts)],
     )
 
 
 def _spec_views(con, specs: dict[str, DatasetSpec]) -> None:
-    """Temp views `records` (every dataset but the register) and `located` (every dataset)."""
+    """Tables and views the checks read: enterprise_names, `records` (every dataset but the
+    register, enterprises resolved by code or name), `located` (every dataset), `registered`."""
+    con.execute(load_sql("checks/_fill_enterprise_names"))
     records, located = [], []
     for name, spec in specs.items():
-        located.append(load_sql("checks/locate").format(dataset=name))
+        located.append(load_sql("checks/_locate").format(dataset=name))
         if name == "enterprises":
             continue
         cols = {c.name: c for c in spec.columns}
+
+        def column(c: str, cols=cols) -> str:
+            return f't."{c}"' if c in cols else "NULL::VARCHAR"
+
         records.append(
-            load_sql("checks/records").format(
+            load_sql("checks/_records").format(
                 dataset=name,
-                enterprise="enterprise_id" if "enterprise_id" in cols else "NULL::VARCHAR",
-                district="district" if "district" in cols else "NULL::VARCHAR",
+                enterprise=column("enterprise_id"),
+                enterprise_name=column("enterprise_name"),
+                district=column("district"),
                 district_required=str("district" in cols and cols["district"].required).lower(),
             )
         )
     con.execute("CREATE OR REPLACE TEMP VIEW records AS " + " UNION ALL ".join(records))
     con.execute("CREATE OR REPLACE TEMP VIEW located AS " + " UNION ALL ".join(located))
-    con.execute(load_sql("checks/registered"))
+    con.execute(load_sql("checks/_registered"))
 
 
-def _cross_dataset_rows(con, settings: Settings) -> pl.DataFrame:
-    """The rows that break a rule of checks/ (one SQL file per rule), located in their files."""
+def _bad_check_codes(con) -> None:
+    """Temp table bad_check_codes: 18-character credit codes with a wrong check character."""
+    codes = con.execute(
+        "SELECT DISTINCT enterprise_id FROM (SELECT enterprise_id FROM records UNION ALL "
+        "SELECT enterprise_id FROM enterprises) WHERE length(enterprise_id) = 18"
+    ).fetchall()
+    bad = [(c, e) for (c,) in codes if (e := V.credit_code_check(c)) is not None]
+    frame = pl.DataFrame(
+        bad, schema={"enterprise_id": pl.String, "expected": pl.String}, orient="row"
+    )
+    _temp_table(con, "bad_check_codes", frame, "SELECT * FROM frame")
+
+
+def _register_errors(con, failed: pl.DataFrame, settings: Settings) -> None:
+    """Temp table register_errors: the register's rows that failed an error rule (with the
+    file, row and rule), for the check enterprise_quarantined."""
+    rules = settings.rules
+    errors = failed.filter(
+        (pl.col("dataset") == "enterprises")
+        & pl.col("rule_id").map_elements(lambda r: rules[r]["severity"] == "error", pl.Boolean)
+    ).select("record_key", "file_name", "row_no", "rule_id")
+    frame = errors.with_columns(
+        pl.col("rule_id").replace_strict({r: rules[r]["title"] for r in rules}).alias("rule_title")
+    )
+    _temp_table(
+        con,
+        "register_errors",
+        frame,
+        "SELECT DISTINCT e.enterprise_id, f.file_name, f.row_no, f.rule_title "
+        "FROM frame f JOIN enterprises e ON e._key = f.record_key",
+    )
+
+
+def _temp_table(con, name: str, frame: pl.DataFrame, select: str) -> None:
+    """A temp table ``name`` from ``select`` over the polars ``frame`` (registered as frame)."""
+    con.register("frame", frame.to_arrow())
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {select}")
+    finally:
+        con.unregister("frame")
+
+
+def _run_checks(con, names: list[str], settings: Settings) -> pl.DataFrame:
     booleans = settings.vocab["booleans"]  # a flag is shown as the first spelling: 是 / 否
     shown = {"yes": booleans["true"][0], "no": booleans["false"][0]}
     parts = []
-    for name in names_in("checks"):
-        if name.removeprefix("checks/") in NOT_RULES:
-            continue
-        sql = load_sql(name)
-        found = store.fetch_frame(con, sql, bind(sql, shown))
-        parts.append(found)
-    found = pl.concat(parts, how="vertical_relaxed")
+    for name in names:
+        sql = load_sql(f"checks/{name}")
+        parts.append(store.fetch_frame(con, sql, bind(sql, shown)))
+    found = pl.concat(parts, how="diagonal_relaxed")
+    for extra in ("detail", "detail_en"):
+        if extra not in found.columns:
+            found = found.with_columns(pl.lit(None, pl.String).alias(extra))
     con.register("found_rows", found.to_arrow())
     try:
         rows = store.fetch_frame(
@@ -135,6 +197,21 @@ def _cross_dataset_rows(con, settings: Settings) -> pl.DataFrame:
     finally:
         con.unregister("found_rows")
     return _as_quarantine(rows, pl.col("raw_value"), "sql")
+
+
+def _cross_dataset_rows(con, settings: Settings, earlier: list[pl.DataFrame]) -> pl.DataFrame:
+    """The rows that break a rule of sql/checks/ (one file per rule), located in their files.
+    The checks that need the register's own failures run last."""
+    rules = [
+        n.removeprefix("checks/")
+        for n in names_in("checks")
+        if not n.removeprefix("checks/").startswith("_")
+    ]
+    _bad_check_codes(con)
+    first = _run_checks(con, [r for r in rules if r not in LAST], settings)
+    failed = pl.concat([*earlier, first], how="diagonal_relaxed")
+    _register_errors(con, failed, settings)
+    return pl.concat([first, _run_checks(con, list(LAST), settings)], how="diagonal_relaxed")
 
 
 def _frame(con, spec: DatasetSpec, settings: Settings) -> pl.DataFrame:
@@ -163,15 +240,28 @@ def _gx_frame(frame: pl.DataFrame):
     return narrow.with_columns(pl.col(pl.String).cast(pl.Categorical)).to_pandas()
 
 
+def _as_written(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """A stored value as the file wrote it: -3, not -3.0."""
+    if column not in frame.columns:
+        return pl.lit(None, pl.String)
+    col = pl.col(column)
+    if frame.schema[column] == pl.Float64:
+        whole = col.is_finite() & (col == col.round()) & (col.abs() < 1e15)
+        return (
+            pl.when(whole)
+            .then(col.cast(pl.Int64, strict=False).cast(pl.String))
+            .otherwise(col.cast(pl.String))
+        )
+    return col.cast(pl.String)
+
+
 def _value_text(frame: pl.DataFrame, failures: pl.DataFrame) -> pl.DataFrame:
     """Attach file, row and the cell's raw text (the original text when it was unreadable)."""
     out = []
     for column, part in failures.group_by("column_name"):
         column = column[0]
         raw = f"{column}__raw"
-        value = (
-            pl.col(column).cast(pl.String) if column in frame.columns else pl.lit(None, pl.String)
-        )
+        value = _as_written(frame, column)
         if raw in frame.columns:
             value = pl.coalesce(pl.col(raw), value)
         looked = frame.select(
@@ -185,7 +275,15 @@ def _value_text(frame: pl.DataFrame, failures: pl.DataFrame) -> pl.DataFrame:
 
 def _as_quarantine(frame: pl.DataFrame, value: pl.Expr, source: str) -> pl.DataFrame:
     """Failures with their location (file, sheet, row) in the quarantine's column order."""
+    for extra in ("detail", "detail_en"):
+        if extra not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, pl.String).alias(extra))
+    if "held_district" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("held_district"))
     return frame.select(
+        "detail",
+        "detail_en",
+        "held_district",
         "dataset",
         pl.col("_key").alias("record_key"),
         pl.col("_file_id").alias("file_id"),
@@ -204,22 +302,33 @@ def _messages(
 ) -> pl.DataFrame:
     rules = settings.rules
     labels = {(n, c.name): c.headers[0] for n, s in specs.items() for c in s.columns}
-    known = "、".join(settings.registry.names())
     zh, en, sev = [], [], []
-    for dataset, rule, column, value in frame.select(
-        "dataset", "rule_id", "column_name", "raw_value"
+    for dataset, rule, column, value, detail, detail_en in frame.select(
+        "dataset", "rule_id", "column_name", "raw_value", "detail", "detail_en"
     ).iter_rows():
         r = rules[rule]
-        fill = {"column": column or "", "value": "" if value is None else value, "known": known}
+        fill = {
+            "column": column or "",
+            "value": "" if value is None else value,
+            "detail": detail or "",
+            "detail_en": detail_en or detail or "",
+        }
         zh.append(
             r["zh"].format(**(fill | {"column": labels.get((dataset, column), column or "")}))
         )
         en.append(r["en"].format(**fill))
         sev.append(r["severity"])
+    datasets_zh = {n: s.label_zh for n, s in specs.items()}
+    severity_zh = {"error": "错误", "warning": "警告"}
     return frame.with_columns(
         pl.Series("severity", sev, pl.String),
         pl.Series("message_zh", zh, pl.String),
         pl.Series("message_en", en, pl.String),
+        pl.col("dataset").replace_strict(datasets_zh, default=None).alias("dataset_zh"),
+        pl.col("rule_id")
+        .replace_strict({r: v["title"] for r, v in rules.items()})
+        .alias("rule_zh"),
+        pl.Series("severity_zh", [severity_zh[v] for v in sev], pl.String),
     )
 
 
@@ -262,20 +371,21 @@ def validate(con, settings: Settings) -> ValidationResult:
     specs = load_specs(settings)
     # load inputs
     staging.ensure_tables(con, specs)
+    create_tables(con)
     _district_map(con, settings, specs)
     _spec_views(con, specs)
     # process
     gx_parts, expectation_summary = _gx_rows(con, specs, settings)
     started = time.perf_counter()
-    held = store.fetch_frame(con, load_sql("checks/held"))
-    all_rows = [held, _cross_dataset_rows(con, settings), *gx_parts]
+    held = store.fetch_frame(con, load_sql("checks/_held"))
+    all_rows = [held, *gx_parts, _cross_dataset_rows(con, settings, gx_parts)]
     quarantine = pl.concat(
         [r.cast({"file_id": pl.Int64, "row_no": pl.Int64}) for r in all_rows],
-        how="vertical_relaxed",
+        how="diagonal_relaxed",
     )
     quarantine = (
         _messages(quarantine, settings, specs)
-        .select(QUARANTINE_COLUMNS)
+        .select(QUARANTINE_COLUMNS + ["held_district"])
         .sort("dataset", "file_name", "sheet", "row_no", "rule_id", nulls_last=True)
     )
     log.info("validate cross-dataset checks and quarantine: %.2fs", time.perf_counter() - started)
@@ -283,9 +393,11 @@ def validate(con, settings: Settings) -> ValidationResult:
     now = datetime.now().isoformat(timespec="seconds")
     con.execute("BEGIN TRANSACTION")
     con.execute("DELETE FROM quarantine")
+    con.execute(load_sql("checks/_record_units"))
     con.register("q_new", quarantine.to_arrow())
-    con.execute("INSERT INTO quarantine SELECT * FROM q_new")
+    con.execute(load_sql("checks/_quarantine_fill"))
     con.unregister("q_new")
+    quarantine = store.fetch_frame(con, load_sql("checks/_quarantine_sorted"))
     store.set_state(con, validated_at=now, validated_change=store.state(con).get("changed_at", ""))
     con.execute("COMMIT")
     result = ValidationResult(summarize(con, specs), expectation_summary, now)
@@ -300,7 +412,7 @@ def summarize(con, specs: dict[str, DatasetSpec]) -> list[DatasetSummary]:
     out = []
     for name, spec in specs.items():
         checked = store.scalar(con, f'SELECT count(*) FROM "{name}"')
-        q = con.execute(load_sql("checks/summary"), {"dataset": name}).fetchall()[0]
+        q = con.execute(load_sql("checks/_summary"), {"dataset": name}).fetchall()[0]
         out.append(
             DatasetSummary(
                 name,

@@ -11,16 +11,21 @@ import polars as pl
 from safetystats import atomic
 from safetystats.config import Settings
 
-CSV_HEADERS = {
-    "dataset": "数据集(dataset)",
+CSV_HEADERS = {  # what a district clerk needs to find and fix the cell
+    "unit": "单位(unit)",
+    "dataset_zh": "数据集",
+    "dataset": "dataset",
     "file_name": "文件(file)",
     "sheet": "工作表(sheet)",
     "row_no": "行号(row)",
     "record_key": "编号(key)",
+    "header": "表头(header)",
     "column_name": "列(column)",
     "raw_value": "原始值(value)",
-    "rule_id": "规则(rule)",
-    "severity": "级别(severity)",
+    "rule_zh": "规则",
+    "rule_id": "rule",
+    "severity_zh": "级别",
+    "severity": "severity",
     "message_zh": "说明",
     "message_en": "message",
 }

@@ -42,11 +42,13 @@ def expectation_specs(spec: DatasetSpec, checks: list[dict]) -> list[tuple[str, 
         # key columns are never blank in the store: ingestion holds such rows (required_missing)
         if col.required and col.name not in spec.key:
             kwargs = {"column": col.name}
+            conditions = []
             if col.keeps_raw:  # an unreadable value is reported as such, not as blank
-                kwargs |= {
-                    "row_condition": f"`{col.raw_name}`.isnull()",
-                    "condition_parser": "pandas",
-                }
+                conditions.append(f"`{col.raw_name}`.isnull()")
+            if col.or_column:  # blank is fine when the stand-in column is there
+                conditions.append(f"`{col.or_column}`.isnull()")
+            if conditions:
+                kwargs |= {"row_condition": " & ".join(conditions), "condition_parser": "pandas"}
             out.append(
                 (
                     "ExpectColumnValuesToNotBeNull",
@@ -156,6 +158,7 @@ def build_suites(settings: Settings):
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
+    gx.get_context(mode="ephemeral")  # GX builds suites only with an active context
     rules = settings.rules
     checks = settings.datasets.get("checks", {})
     suites = []

@@ -1,7 +1,7 @@
 -- What each month adds to the capped training count min(trained since the cycle start, task),
 -- per unit, category and enterprise attributes: the sum of increments up to E's month is
 -- the sum over plan rows of min(trained since cycle_start up to E's month, task).
--- $cycle_start_default: cycle_start when blank.
+-- $cycle_start_default: cycle_start when blank; $active_status: the status whose tasks count.
 CREATE OR REPLACE TABLE mart_training_increments AS
 WITH running AS (
     SELECT p.district_code, p.enterprise_id, p.category, p.task, c.month, c.trained,
@@ -11,7 +11,8 @@ WITH running AS (
     JOIN curated_training_counts c
       ON c.enterprise_id = p.enterprise_id AND c.category = p.category
      AND c.month >= date_trunc('month', coalesce(p.cycle_start, $cycle_start_default::DATE))
-    WHERE p.task > 0
+    LEFT JOIN curated_enterprises e ON e.enterprise_id = p.enterprise_id
+    WHERE p.task > 0 AND coalesce(e.status, $active_status) = $active_status  -- as mart_training_tasks
 )
 SELECT r.district_code, r.category, e.industry, e.hazchem, e.high_risk, r.month,
        sum(capped_increment(r.cumulative, r.trained, r.task))::BIGINT AS increment

@@ -1,0 +1,10 @@
+-- One dataset's part of the temp view `records` that the cross-dataset checks read: every
+-- stored row with its enterprise (the credit code, else the register's for its name) and
+-- district ({enterprise}/{enterprise_name}/{district}: the column or NULL).
+SELECT '{dataset}' AS dataset, t._key,
+       coalesce({enterprise}, n.enterprise_id) AS enterprise_id,
+       {enterprise} IS NULL AND {enterprise_name} IS NOT NULL AS by_name,
+       {enterprise_name} AS enterprise_name, n.enterprises AS name_matches,
+       {district} AS district, {district_required} AS district_required
+FROM "{dataset}" t
+LEFT JOIN enterprise_names n ON {enterprise} IS NULL AND n.name_key = name_key({enterprise_name})

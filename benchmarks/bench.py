@@ -151,7 +151,7 @@ def bench_attainment(results: dict, config: Path) -> None:
     from safetystats.metrics.targets import load_targets
 
     settings = load_settings(config)
-    attainment(settings)  # validates if needed, warms caches
+    attainment(settings)  # warms caches (the store was validated by the CLI before)
     ours, frame = [], None
     for _ in range(5):
         started = time.perf_counter()
@@ -209,7 +209,7 @@ def registry_of(n: int) -> Path:
 
 def bench_bulletins(results: dict, city: Path, districts: int) -> None:
     from safetystats.config import load_settings
-    from safetystats.report.run import bulletins
+    from safetystats.report.runner import bulletins
 
     settings = load_settings(city)
     started = time.perf_counter()
@@ -248,7 +248,7 @@ def bench_bulletins(results: dict, city: Path, districts: int) -> None:
     # the same work with a fresh kernel per notebook (papermill's default engine), on a slice
     import papermill as pm
 
-    from safetystats.report.run import DISTRICT_NOTEBOOK
+    from safetystats.report.runner import DISTRICT_NOTEBOOK
 
     started = time.perf_counter()
     for i in range(1, 4):

@@ -170,6 +170,10 @@ def find_header(table: RawTable, specs: dict[str, DatasetSpec], dataset: str | N
     rows = [list(r) for r in table.frame.head(HEADER_SCAN_ROWS + 2).rows()]
     for idx in range(min(HEADER_SCAN_ROWS, len(rows))):
         depth, texts, shown = header_layers(rows, idx)
+        if depth > 1:  # a header over sub-headers names some columns in its own first row
+            own = [[_cell(c)] for c in rows[idx]]
+            if not any(_mapped(s, own) for s in candidates.values()):
+                depth, texts, shown = 1, own, [t[0] for t in own]
         scores = {n: (_score(s, m), m) for n, s in candidates.items() if (m := _mapped(s, texts))}
         fitting = {
             n: sc for n, (sc, m) in scores.items() if sc[0] >= 0.5 or (dataset and sc[1] >= 2)
@@ -235,11 +239,21 @@ def check_required(table: RawTable, spec: DatasetSpec, header: Header, names: se
     )
 
 
-def reject_aggregates(table: RawTable, header: Header, settings: Settings) -> None:
+def reject_aggregate_rows(table: RawTable, settings: Settings) -> None:
+    """A table without a ledger header whose header row names totals (举办次数, 参训人次,
+    季度...) is a table of aggregates: said so, rather than "no header"."""
+    for row in table.frame.head(HEADER_SCAN_ROWS).rows():
+        header = Header(0, 1, "", [], [_cell(c) for c in row])
+        reject_aggregates(table, header, settings, at_least=2)
+
+
+def reject_aggregates(
+    table: RawTable, header: Header, settings: Settings, at_least: int = 1
+) -> None:
     """Tables of totals per unit and quarter cannot be counted per record: a clear error."""
     markers = {V.normalize_header(m) for m in settings.vocab["aggregate_headers"]}
     hits = [s for s in header.shown if V.normalize_header(s.split("/")[-1]) in markers]
-    if hits:
+    if len(hits) >= at_least:
         raise TableError(
             f"{table.label}: 这是汇总统计表（{'、'.join(hits)}），无法按企业逐条计数 / a table of "
             f"aggregates ({', '.join(hits)}) cannot be counted per enterprise or per record; "
@@ -284,7 +298,11 @@ def prepare(
 ) -> Prepared:
     """Stage one table: its header, the dataset, typed values, footers skipped, keys.
     ``fixed``: column values the file gives every row (``[[datasets.X.files]] set``)."""
-    header = find_header(table, specs, dataset)
+    try:
+        header = find_header(table, specs, dataset)
+    except NoHeaderError:
+        reject_aggregate_rows(table, settings)
+        raise
     spec = specs[header.dataset]
     mapped = _mapped(spec, header.texts)
     fixed = {k: v for k, v in (fixed or {}).items() if k not in mapped.values()}

@@ -43,11 +43,6 @@ def new_file_id(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT nextval('file_id_seq')").fetchall()[0][0]
 
 
-def key_text(spec: DatasetSpec) -> pl.Expr:
-    """The stored ``_key``: the key columns joined with '/'."""
-    return pl.concat_str([pl.col(k).cast(pl.String) for k in spec.key], separator="/")
-
-
 def upsert(
     con: duckdb.DuckDBPyConnection,
     spec: DatasetSpec,
@@ -55,10 +50,9 @@ def upsert(
     file_id: int,
     now: datetime,
 ) -> None:
-    """Later ingestion wins; replaced rows move to the history table with their file."""
-    frame = staged.with_columns(
-        key_text(spec).alias("_key"), pl.lit(file_id, dtype=pl.Int64).alias("_file_id")
-    )
+    """Later ingestion wins; replaced rows move to the history table with their file.
+    ``staged`` carries each row's ``_key`` (prepare.record_key)."""
+    frame = staged.with_columns(pl.lit(file_id, dtype=pl.Int64).alias("_file_id"))
     con.register("staged_rows", frame.to_arrow())
     try:
         for step in ("upsert_history", "upsert_delete", "upsert_insert"):

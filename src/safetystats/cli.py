@@ -79,6 +79,57 @@ def sample(
     console.print(f"wrote {len(files)} sample files ({scale}, seed {seed}) to {target}")
 
 
+@app.command()
+def inspect(
+    files: Annotated[list[Path], typer.Argument(help="ledger files to look at")],
+    write_mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-mapping", help="write the safetystats.toml block that would make them load"
+        ),
+    ] = None,
+):
+    """Show how each file would be read, before anything is stored (exit 1 if a table would not load)."""
+    from safetystats import atomic
+    from safetystats.ingest.inspect import inspect_files, mapping_toml
+
+    s = settings()
+    reports = inspect_files(files, s)
+    for r in reports:
+        state = "[green]loads[/green]" if r.loads else "[red]does not load[/red]"
+        console.rule(f"{r.label} · {r.dataset or '?'} · {state}")
+        if r.error:
+            console.print(f"[red]{r.error}[/red]")
+            continue
+        if r.runner_up:
+            console.print(f"looks like [bold]{r.dataset}[/bold] (runner-up: {r.runner_up})")
+        table = Table(show_header=True)
+        table.add_column("header (表头)")
+        table.add_column("column")
+        for header, column in r.headers:
+            table.add_row(header, column or "[dim]— not used[/dim]")
+        console.print(table)
+        for column, closest in r.missing.items():
+            console.print(
+                f"[red]missing required column[/red] {column}"
+                + (f"; closest headers: {'、'.join(closest)}" if closest else "")
+            )
+        for column, values in r.unknown.items():
+            listed = ", ".join(f"{v} ({n})" for v, n in values)
+            console.print(f"[yellow]{column}: values not understood:[/yellow] {listed}")
+        if not r.missing:
+            console.print(
+                f"rows read {r.rows_read}: would store {r.stored}, quarantine {r.quarantined}, "
+                f"skip {r.skipped} (cross-file checks such as unknown enterprises come at validate)"
+            )
+        for note in r.notes:
+            err.print(f"[dim]note:[/dim] {note}")
+    if write_mapping:
+        atomic.write_text(write_mapping, mapping_toml(reports, s))
+        console.print(f"wrote {write_mapping}")
+    raise typer.Exit(0 if reports and all(r.loads for r in reports) else 1)
+
+
 def print_ingest(results) -> int:
     table = Table(title="ingest", show_lines=False)
     for col in ("file", "dataset", "status", "read", "stored", "held", "skipped", "title rows"):

@@ -14,11 +14,8 @@ from safetystats.ingest.prepare import (
     NoHeaderError,
     Prepared,
     TableError,
-    count_persons,
-    hold_damaged_codes,
-    hold_unkeyable,
-    prepare,
     resolve_duplicates,
+    stage_table,
 )
 from safetystats.ingest.read import SUPPORTED, UNSUPPORTED_SUFFIXES, ReadError, read_file
 from safetystats.ingest.spec import load_specs
@@ -152,25 +149,12 @@ def ingest_file(
             if table.frame.height == 0:
                 continue
             try:
-                prep = prepare(table, specs, settings, dataset, file_values(path, settings))
+                prep = stage_table(table, specs, settings, dataset, file_values(path, settings))
             except NoHeaderError as exc:
                 if len(tables) == 1:
                     raise
                 skipped.append(str(exc))  # a sheet of notes beside the data: said, not stored
                 continue
-            hold_damaged_codes(prep, specs[prep.dataset])
-            if specs[prep.dataset].into:  # one row per trainee: counted into the dataset
-                prep = count_persons(prep, specs[prep.dataset], specs[specs[prep.dataset].into])
-            hold_unkeyable(prep, specs[prep.dataset])
-            if (
-                prep.staged.height == 0
-                and not prep.held
-                and prep.skipped_footer > prep.skipped_empty
-            ):
-                raise TableError(
-                    f"{table.label}: 没有数据行：{prep.rows_read} 行均为空行或表尾说明 / no data "
-                    f"rows: all {prep.rows_read} rows are blank or footers (填报人/合计/说明...)"
-                )
             preps.append(prep)
         if not preps:
             raise TableError("; ".join(skipped) or f"{path}: the file holds no rows")

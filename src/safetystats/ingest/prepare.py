@@ -51,6 +51,10 @@ class Prepared:
 class MissingColumnsError(TableError):
     """A recognised table lacks a required column (absent, not blank): nothing is stored."""
 
+    def __init__(self, message: str, dataset: str, missing: list[str], found: list[str], closest):
+        super().__init__(message)
+        self.dataset, self.missing, self.found, self.closest = dataset, missing, found, closest
+
 
 @dataclass
 class Header:
@@ -235,7 +239,11 @@ def check_required(table: RawTable, spec: DatasetSpec, header: Header, names: se
         f"headers found: {'、'.join(found) or '(none)'}"
         + (f"; closest: {'、'.join(closest)}" if closest else "")
         + f"; accepted spellings: {'、'.join(spec.column(missing[0]).headers[:8])}"
-        " — add the file's spelling under [datasets." + spec.name + ".headers] in safetystats.toml"
+        " — add the file's spelling under [datasets." + spec.name + ".headers] in safetystats.toml",
+        spec.name,
+        missing,
+        found,
+        {c: _closest(list(spec.column(c).headers or (c,)), found) for c in missing},
     )
 
 
@@ -495,6 +503,29 @@ def count_persons(prep: Prepared, spec: DatasetSpec, into: DatasetSpec) -> Prepa
         persons=countable.height,
     )
     return result
+
+
+def stage_table(
+    table: RawTable,
+    specs: dict[str, DatasetSpec],
+    settings: Settings,
+    dataset: str | None = None,
+    fixed: dict[str, str] | None = None,
+) -> Prepared:
+    """One table as it would be stored: prepared, damaged codes and unkeyable rows held,
+    a per-person list counted into its dataset. Raises TableError for a table that fails."""
+    prep = prepare(table, specs, settings, dataset, fixed)
+    spec = specs[prep.dataset]
+    hold_damaged_codes(prep, spec)
+    if spec.into:  # one row per trainee: counted into the dataset
+        prep = count_persons(prep, spec, specs[spec.into])
+    hold_unkeyable(prep, specs[prep.dataset])
+    if prep.staged.height == 0 and not prep.held and prep.skipped_footer > prep.skipped_empty:
+        raise TableError(
+            f"{table.label}: 没有数据行：{prep.rows_read} 行均为空行或表尾说明 / no data "
+            f"rows: all {prep.rows_read} rows are blank or footers (填报人/合计/说明...)"
+        )
+    return prep
 
 
 def hold_damaged_codes(prep: Prepared, spec: DatasetSpec) -> None:

@@ -46,6 +46,9 @@ test: install browser ## run the whole test suite, slow end-to-end tests include
 test-fast: install ## the fast layer only: unit and SQL tests, no GX, papermill or browser (about 15 s)
 	$(PY) -m pytest -q -m "not slow"
 
+docs: install ## regenerate docs/headers.md (accepted headers and values) from the settings
+	$(PY) -c "from safetystats.config import load_settings; from safetystats.ingest.reference import headers_markdown; open('docs/headers.md', 'w', encoding='utf-8').write(headers_markdown(load_settings()))"
+
 suites: install ## regenerate the shipped GX suites (src/safetystats/expectations/) from datasets.toml
 	$(PY) -c "from safetystats.config import load_settings; from safetystats.validate.suites import write_suites; print(*write_suites(load_settings()), sep='\n')"
 
@@ -66,4 +69,4 @@ strip: install ## strip outputs from the notebooks before committing them (a tes
 clean: ## remove generated data, store and reports (keeps data/raw files you dropped)
 	rm -rf data/curated/*.duckdb* reports/*/ reports/*.csv reports/*.html reports/*.json
 
-.PHONY: help install plotly-bundle browser run test test-fast suites lint format bench strip clean
+.PHONY: help install plotly-bundle browser run test test-fast docs suites lint format bench strip clean

@@ -505,3 +505,77 @@ def test_cli_exit_code_1_when_a_file_cannot_be_read_and_the_rest_lands(settings,
     assert result.exit_code == 1
     assert "a_bad.xlsx" in result.output and "not a workbook" in result.output
     assert query(settings, "SELECT hazard_id FROM hazards") == [("H1",)]
+
+
+def test_no_table_ends_with_exit_0_and_all_its_rows_skipped(settings):
+    """Rows with data are never skipped: an empty key is held for the quarantine, and a table
+    of nothing but footers fails with a message instead of landing empty."""
+    write_rows(
+        settings.raw / "hazards" / "keys.csv",
+        [
+            ["隐患编号", "统一社会信用代码", "隐患等级", "发现日期"],
+            ["", "E1", "一般", "2024-03-01"],
+        ],
+    )
+    write_rows(
+        settings.raw / "hazards" / "notes.csv",
+        [
+            ["隐患编号", "统一社会信用代码", "隐患等级", "发现日期"],
+            ["说明：本表按月报送"],
+            ["合计", "", "", ""],
+        ],
+    )
+    keys, notes = ingest(None, settings)
+    assert (keys.status, keys.rows_read, keys.rows_stored, keys.rows_held, keys.rows_skipped) == (
+        "ingested",
+        1,
+        0,
+        1,
+        0,
+    )
+    assert (
+        notes.status == "failed"
+        and "no data rows" in notes.message
+        and "notes.csv" in notes.message
+    )
+
+
+def test_a_huge_number_and_a_huge_field_are_rows_not_crashes(settings):
+    long_text = "很长的隐患描述" * 30000  # 210,000 characters: over the csv module's default limit
+    write_rows(
+        settings.raw / "hazards" / "h.csv",
+        [
+            [
+                "隐患编号",
+                "统一社会信用代码",
+                "所属区市",
+                "隐患等级",
+                "发现日期",
+                "整改资金",
+                "隐患描述",
+            ],
+            ["H1", "E1", "环翠区", "一般", "2024-03-01", "1" * 100, "x"],
+            ["H2", "E1", "环翠区", "一般", "2024-03-01", "2", long_text],
+        ],
+    )
+    r = one(ingest(None, settings))
+    assert (r.status, r.rows_read, r.rows_stored, r.rows_held) == ("ingested", 2, 2, 0), r.message
+    # a (silly) 100-digit amount is still a number: stored, not an OverflowError
+    assert query(settings, "SELECT funds, funds__raw FROM hazards WHERE hazard_id = 'H1'") == [
+        (float("1" * 100), None)
+    ]
+    assert query(settings, "SELECT length(description) FROM hazards WHERE hazard_id = 'H2'") == [
+        (len(long_text),)
+    ]
+
+
+def test_old_mac_line_endings(settings):
+    path = settings.raw / "hazards" / "mac.csv"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(
+        "隐患编号,统一社会信用代码,隐患等级,发现日期\rH1,E1,一般,2024-03-01\rH2,E1,重大,2024-03-02\r".encode(
+            "gb18030"
+        )
+    )
+    r = one(ingest(None, settings))
+    assert (r.status, r.rows_read, r.rows_stored) == ("ingested", 2, 2)

@@ -310,13 +310,6 @@ def test_a_missing_store_is_not_ready_and_is_not_created(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="bulletins reads the store in separate reader sessions (the runner, then one per "
-    "notebook) without holding the readers' lock for the run: an ingest slips in between and "
-    "every later notebook fails with StoreNotReadyError, reported only as "
-    "'PapermillExecutionError: ' with no reason",
-)
 def test_an_ingest_during_a_bulletins_run_waits_for_it(ready, tmp_path):
     config, settings = ready
     name, header, _ = FILES["hazards"]

@@ -89,6 +89,16 @@ def _connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 
 @contextmanager
+def shared_lock(db: Path):
+    """Hold the readers' lock (no DuckDB connection): writers wait until it is released."""
+    handle = _acquire(db, fcntl.LOCK_SH, 0)
+    try:
+        yield
+    finally:
+        handle.close()
+
+
+@contextmanager
 def writer(db: Path, timeout: float | None = None):
     """A read-write connection, after the writers' lock (waits up to ``timeout`` seconds)."""
     if timeout is None:
@@ -113,8 +123,7 @@ def reader(db: Path, require_curated: bool = True):
         raise StoreNotReadyError(
             f"no store at {db}: run `safetystats ingest` first (还没有数据库，请先导入台账)"
         )
-    handle = _acquire(db, fcntl.LOCK_SH, 0)
-    try:
+    with shared_lock(db):
         con = _connect(db, read_only=True)
         try:
             if require_curated and not is_curated(con):
@@ -125,8 +134,6 @@ def reader(db: Path, require_curated: bool = True):
             yield con
         finally:
             con.close()
-    finally:
-        handle.close()
 
 
 def ensure_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:

@@ -43,7 +43,9 @@ def headers_markdown(settings: Settings) -> str:
         into = f" — counted into `{spec.into}`" if spec.into else ""
         out += [f"## {spec.label_zh} · `{name}`{into}", ""]
         key = " + ".join(spec.key)
-        derived = f"; without it: `auto:` from {', '.join(spec.derive_key)}" if spec.derive_key else ""
+        derived = (
+            f"; without it: `auto:` from {', '.join(spec.derive_key)}" if spec.derive_key else ""
+        )
         out += [f"Key: `{key}`{derived}.", ""]
         out += ["| column | required | type | headers accepted |", "| --- | --- | --- | --- |"]
         for c in spec.columns:

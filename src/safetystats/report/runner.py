@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from safetystats import atomic
+from safetystats import atomic, store
 from safetystats.config import Settings, labels_for, settings_toml
 from safetystats.paths import NOTEBOOKS_DIR
 from safetystats.report.html import PAGE_CSS, STATUS_COLOURS, esc, pct
@@ -115,7 +115,9 @@ def _run_job(job: Job, out_dir: Path, lang: str) -> JobResult:
             kept = atomic.write_text(
                 out_dir / "failed" / f"{job.name}.ipynb", nbformat.writes(executed)
             )
-        message = f"{type(exc).__name__}: {exc}".strip()
+        # papermill's own text starts with a blank line: say the notebook's error first
+        reason = f"{exc.ename}: {exc.evalue}" if hasattr(exc, "ename") else str(exc).strip()
+        message = f"{type(exc).__name__}: {reason}"
         if kept is None:
             message += "\n" + traceback.format_exc(limit=3)
         return JobResult(
@@ -207,10 +209,16 @@ def bulletins(
     city: bool = True,
 ) -> BulletinRun:
     """Execute every bulletin (all districts, or those named, and the city overview)."""
+    lang = lang or settings.lang
+    # the readers' lock for the whole run: a writer waits until every bulletin is written
+    with store.shared_lock(settings.db):
+        return _bulletins(settings, as_of, districts, jobs, lang, progress, city)
+
+
+def _bulletins(settings, as_of, districts, jobs, lang, progress, city) -> BulletinRun:
     from safetystats.metrics import engine as metrics
     from safetystats.metrics.engine import open_store
 
-    lang = lang or settings.lang
     with open_store(settings) as con:
         as_of = as_of or metrics.latest_event_date(con) or dt.date.today()
         chosen = metrics.resolve_districts(settings, districts)

@@ -163,7 +163,7 @@ def test_a_failing_bulletin_leaves_the_others_and_the_index_correct(built, monke
     run = runner.bulletins(settings, districts=["环翠区"], jobs=2)
     assert [r.job.name for r in run.failed] == ["火星区"]
     failure = run.failed[0]
-    assert "unknown district" in failure.error and failure.notebook.exists()
+    assert "not in the unit registry" in failure.error and failure.notebook.exists()
     kept = nbformat.read(failure.notebook, as_version=4)
     assert any(o.get("ename") for c in kept.cells for o in c.get("outputs", []))
     ok = {r.job.name for r in run.results if r.ok}
@@ -195,10 +195,10 @@ def test_notebook_parameters_match_the_cli():
     cli_options = {p.name for p in command.params}
     district = set(pm.inspect_notebook(str(NOTEBOOKS_DIR / "district_bulletin.ipynb")))
     city = set(pm.inspect_notebook(str(NOTEBOOKS_DIR / "city_overview.ipynb")))
-    # --config is the global option; --jobs is the runner's own
+    # --config is the global option; --jobs and --level (which units) are the runner's own
     assert district == {"district", "as_of", "lang"} | {"config"}
     assert city == {"as_of", "lang", "config"}
-    assert {"district", "as_of", "lang", "jobs"} == cli_options
+    assert {"district", "as_of", "lang", "jobs", "level"} == cli_options
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb")))

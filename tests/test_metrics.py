@@ -85,8 +85,10 @@ def test_unannounced_share_on_track_through_the_projection(settings):
     r = row(a, "unannounced_drill_share", "环翠区")
     # E = 2024-09-30: D1..D20 count: unannounced D2 + D11..D16 = 7 of 20 -> 0.35 < 0.40
     assert (r["numerator"], r["denominator"], r["value"]) == (7, 20, 0.35)
-    # E - 90 = 2024-07-02: D1..D10, 1 unannounced -> 0.1; slope 0.25/90 per day, 92 days to 2024-12-31
-    assert r["projected"] == pytest.approx(0.35 + 0.25 * 92 / 90)
+    # DATA_SPEC 6.2: P = max(W, E - 90) = 2024-07-02: D1..D10, 1 unannounced (n_P = 1, d_P = 10).
+    # D - E = 92 days, E - P = 90: n_D = 7 + 6 * 92/90 = 1182/90, d_D = 20 + 10 * 92/90 = 2720/90
+    # projected = 1182/2720 = 591/1360 = 0.4346 >= 0.40 (the share itself is not extrapolated)
+    assert r["projected"] == pytest.approx(591 / 1360)
     assert r["status"] == "on_track"
     # ceil((0.4 * 20 - 7) / 0.6) = ceil(1.67) = 2 more unannounced drills
     assert r["gap_count"] == 2
@@ -102,13 +104,12 @@ def test_unannounced_share_after_the_deadline_and_before_the_window(settings):
     assert (r["numerator"], r["denominator"]) == (8, 21)
     assert r["projected"] == r["value"] and r["status"] == "behind"
     assert r["gap_count"] == 1  # ceil((8.4 - 8) / 0.6) = 1
-    early = row(attainment(settings, as_of=D(2023, 12, 31)), "unannounced_drill_share", "环翠区")
-    assert (early["denominator"], early["status"], early["value"], early["gap_count"]) == (
-        0,
-        "no_data",
-        None,
-        None,
-    )
+    # before the window W = 2024-01-01 the target has not started: not evaluated, not shown (6.3)
+    early = attainment(settings, as_of=D(2023, 12, 31))
+    assert "unannounced_drill_share" not in early["target_id"].to_list()
+    # after its deadline it is final, with its value at D
+    late = row(attainment(settings, as_of=D(2025, 6, 30)), "unannounced_drill_share", "环翠区")
+    assert (late["phase"], late["eval_date"]) == ("final", D(2024, 12, 31))
 
 
 @pytest.mark.slow  # ingest, GX and curation for real
@@ -237,8 +238,9 @@ def test_major_hazard_rectification_and_hazard_figures(settings):
     r = row(a, "major_hazard_rectification", "环翠区")
     # found in [2023-01-01, 2024-09-30]: H2, H3, H4; rectified by E: H2 -> 1/3, 2 still open
     assert (r["numerator"], r["denominator"], r["gap_count"]) == (1, 3, 2)
-    # E - 90: H2, H3 found, H2 rectified -> 1/2; falling, projected 1/3 - (1/6)(92/90)
-    assert r["projected"] == pytest.approx(1 / 3 - (1 / 6) * 92 / 90)
+    # P = E - 90 = 2024-07-02: H2, H3 found, H2 rectified: n_P = 1, d_P = 2. Counts' pace over
+    # the 92 days to D: n_D = 1 + 0, d_D = 3 + 1 * 92/90 = 362/90 -> 90/362 = 45/181
+    assert r["projected"] == pytest.approx(45 / 181)
     assert r["status"] == "behind"
     f = hazard_figures(settings, as_of=D(2024, 9, 30), district="环翠区").to_dicts()[0]
     assert (f["major_open"], f["major_overdue"]) == (3, 2)  # H1, H3, H4 open; H1, H3 past deadline
@@ -335,8 +337,19 @@ def test_gap_and_projection_are_exact():
     assert gap_count("unannounced_drill_share", Fraction("0.4"), 7, 20) == 2
     assert gap_count("unannounced_drill_share", Fraction("0.4"), 9, 20) == 0
     assert gap_count("major_hazard_rectification", Fraction(1), 1, 3) == 2
-    assert projection(Fraction(1, 2), Fraction(0), D(2024, 10, 2), D(2024, 12, 31)) == 1  # clipped
-    assert projection(Fraction(1, 2), None, D(2024, 10, 2), D(2024, 12, 31)) == Fraction(1, 2)
+    e, p, deadline = D(2024, 10, 2), D(2024, 7, 4), D(2024, 12, 31)  # E - P = 90, D - E = 90
+    # n: 5 -> 10 (+5 per 90 days), d: 20 -> 20: n_D = 15, d_D = 20 -> 0.75
+    assert projection((10, 20), (5, 20), e, p, deadline) == Fraction(3, 4)
+    # n: 0 -> 10, d: 10 -> 10: n_D = 20 > d_D = 10 -> clipped to 1
+    assert projection((10, 10), (0, 10), e, p, deadline) == 1
+    # a share steady at 46% early in its year keeps projecting 46%, not 0% (the old defect)
+    assert projection((46, 100), (23, 50), e, p, deadline) == Fraction(46, 100)
+    assert projection((1, 2), (0, 0), deadline, p, deadline) == Fraction(1, 2)  # E = D: the value
+    assert projection((1, 2), (1, 2), e, e, deadline) == Fraction(1, 2)  # E = P: the value
+    assert projection((0, 0), (0, 0), e, p, deadline) is None  # no denominator: no_data
+    # a count (open major hazards): 4 at P, 2 at E -> 0 at D; clipped at 0 further on
+    assert projection((2, 0), (4, 0), e, p, deadline, is_count=True) == 0
+    assert projection((2, 0), (8, 0), e, p, deadline, is_count=True) == 0
 
 
 @pytest.mark.parametrize(
@@ -383,8 +396,11 @@ def test_cli_json_has_every_district_and_a_total_per_target(settings, tmp_path):
         "scope",
         "district_code",
         "district",
+        "level",
+        "parent_code",
         "target_id",
         "metric",
+        "phase",
         "value",
         "threshold",
         "numerator",
@@ -397,8 +413,11 @@ def test_cli_json_has_every_district_and_a_total_per_target(settings, tmp_path):
     }
     totals = [r for r in rows if r["scope"] == "total"]
     assert len(totals) == 6 and all(
-        r["district"] == "全市" and r["district_code"] is None for r in totals
+        r["district"] == "全市" and r["district_code"] is None and r["level"] == 0 for r in totals
     )
+    units = [r for r in rows if r["scope"] == "district"]
+    assert all(r["level"] == 1 and r["parent_code"] is None for r in units)  # a flat registry
+    assert {r["phase"] for r in rows} == {"in_force"}  # A = D = 2024-12-31: still in force
     for target in {r["target_id"] for r in rows}:  # the total is computed from rows, not averaged
         parts = [r for r in rows if r["target_id"] == target and r["scope"] == "district"]
         total = next(r for r in totals if r["target_id"] == target)

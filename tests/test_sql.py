@@ -835,7 +835,8 @@ def figures_store():
 
 
 def test_hazard_figures(figures_store):
-    rows = report(figures_store, "hazard_figures", as_of=E, none_supervision=["none"])
+    with engine.unit_tree(figures_store, SETTINGS):  # the registry's tree, as the engine gives it
+        rows = report(figures_store, "hazard_figures", as_of=E, none_supervision=["none"])
     by = {None if r.pop("is_total") else r["district_code"]: r for r in rows}
     for r in by.values():
         r.pop("district_code")
@@ -875,7 +876,10 @@ def test_hazard_figures_through_the_engine(figures_store):
 
 def test_hazard_figures_earlier_as_of(figures_store):
     # A = 2024-03-01: A8 found that day (open, deadline 04-01 not passed), A4 found, not rectified
-    rows = report(figures_store, "hazard_figures", as_of="2024-03-01", none_supervision=["none"])
+    with engine.unit_tree(figures_store, SETTINGS):
+        rows = report(
+            figures_store, "hazard_figures", as_of="2024-03-01", none_supervision=["none"]
+        )
     hc = next(r for r in rows if r["district_code"] == HC)
     # major found: A1, A2, A3, A8; open: A1 (deadline 03-01 = A: not overdue), A2, A8
     assert (hc["major_found"], hc["major_open"], hc["major_overdue"]) == (4, 3, 0)
@@ -932,10 +936,10 @@ def test_open_major_hazards_order_overdue_first_then_oldest(open_major_store):
 
 
 def test_open_major_hazards_of_one_district(open_major_store):
-    rows = report(open_major_store, "open_major_hazards", as_of=E, district_code=HC)
+    rows = report(open_major_store, "open_major_hazards", as_of=E, district_codes=[HC])
     assert [r["hazard_id"] for r in rows] == ["M2", "M3", "M1", "M4", "M5"]
     # the day before M6 was rectified, it is open and overdue (deadline 02-01); M8 not in 环翠
-    rows = report(open_major_store, "open_major_hazards", as_of=E_MINUS_1, district_code=HC)
+    rows = report(open_major_store, "open_major_hazards", as_of=E_MINUS_1, district_codes=[HC])
     assert [r["hazard_id"] for r in rows] == ["M6", "M2", "M3", "M1", "M4", "M5"]
 
 
@@ -963,7 +967,7 @@ def test_hazard_ageing_buckets():
                  found_date="2024-05-31"),  # 文登
         ],
     )  # fmt: skip
-    rows = report(con, "hazard_ageing", as_of=E, district_code=HC)
+    rows = report(con, "hazard_ageing", as_of=E, district_codes=[HC])
     assert [tuple(r.values()) for r in rows] == [
         (1, "general", 1),  # K0
         (1, "major", 1),  # K1
@@ -990,7 +994,7 @@ def test_drills_by_type():
             evac("T7", "E3", "2024-02-01", "专项应急预案"),  # 文登
         ],
     )
-    rows = report(con, "drills_by_type", window_start=W, as_of=E, district_code=HC)
+    rows = report(con, "drills_by_type", window_start=W, as_of=E, district_codes=[HC])
     assert [tuple(r.values()) for r in rows] == [
         ("未注明", True, 1),  # T4, labelled with the settings' "unspecified"
         ("疏散逃生", False, 2),  # T2, T3
@@ -1013,7 +1017,7 @@ def test_evacuation_missing(evacuation_store):
     rows = report(evacuation_store, "evacuation_missing", window_start=W, as_of=AFTER_E)
     assert [r["enterprise_id"] for r in rows] == ["E8", "E3", "E2"]  # E5's second drill
     rows = report(evacuation_store, "evacuation_missing", window_start=W, as_of=E_MINUS_1,
-                  district_code=HC)  # fmt: skip
+                  district_codes=[HC])  # fmt: skip
     assert [(r["enterprise_id"], r["drills"]) for r in rows] == [("E1", 1), ("E2", 0)]
 
 
@@ -1023,15 +1027,15 @@ def test_training_by_category(training_store):
         ("全员", 17, 34),  # E2 min(13, 10) + E1 2 + E3 5 / 10 + 4 + 20
         ("班组长", 2, 5),  # E2's June; E3's task-0 row is left out
     ]
-    rows = report(training_store, "training_by_category", as_of="2024-05-31", district_code=HC)
+    rows = report(training_store, "training_by_category", as_of="2024-05-31", district_codes=[HC])
     assert [tuple(r.values()) for r in rows] == [("全员", 12, 14), ("班组长", 0, 5)]
-    rows = report(training_store, "training_by_category", as_of=E, district_code=WD)
+    rows = report(training_store, "training_by_category", as_of=E, district_codes=[WD])
     assert [tuple(r.values()) for r in rows] == [("全员", 5, 20)]
 
 
 def test_training_by_category_leaves_out_stopped_enterprises():
     con = build(**STOPPED_TRAINING)
-    rows = report(con, "training_by_category", as_of=E, district_code=WD)
+    rows = report(con, "training_by_category", as_of=E, district_codes=[WD])
     assert [tuple(r.values()) for r in rows] == [("全员", 5, 20)]  # the SQL gives 15/30
 
 
@@ -1061,7 +1065,7 @@ class _AllValues(dict):
     names = {
         "as_of", "window_start", "eval_dates", "industry", "hazchem", "high_risk", "required",
         "required_high_risk", "evacuation_type", "active_status", "cycle_start_default",
-        "district_code", "unspecified", "none_supervision",
+        "district_codes", "unspecified", "none_supervision",
     }  # fmt: skip
 
     def __missing__(self, key):

@@ -219,12 +219,15 @@ def validate():
     refresh(s, force=True)
 
 
-JSON_FIELDS = [
+JSON_FIELDS = [  # DATA_SPEC 7
     "scope",
     "district_code",
     "district",
+    "level",
+    "parent_code",
     "target_id",
     "metric",
+    "phase",
     "value",
     "threshold",
     "numerator",
@@ -350,14 +353,14 @@ def attainment(
         sys.stdout.write(text + "\n")
 
 
-def run_bulletins(s: Settings, as_of=None, districts=None, jobs=None, lang=None) -> int:
+def run_bulletins(s: Settings, as_of=None, districts=None, jobs=None, lang=None, level=None) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from safetystats.metrics.engine import resolve_districts
     from safetystats.report.runner import bulletins as run_all
+    from safetystats.report.runner import chosen_units
 
     try:
-        count = len(resolve_districts(s, districts)) + 1
+        count = len(chosen_units(s, districts, level)) + 1
     except ConfigError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
@@ -377,7 +380,7 @@ def run_bulletins(s: Settings, as_of=None, districts=None, jobs=None, lang=None)
                 task, advance=1, description=f"{mark} {result.job.name} ({result.seconds:.1f}s)"
             )
 
-        result = run_all(s, as_of, districts, jobs, lang, progress=advance)
+        result = run_all(s, as_of, districts, jobs, lang, progress=advance, level=level)
     for r in result.failed:
         err.print(
             f"[red]failed:[/red] {r.job.name}: {r.error.splitlines()[0] if r.error else ''}"
@@ -399,6 +402,12 @@ def bulletins(
     lang: Annotated[
         str | None, typer.Option(help="zh | en; default: report.lang of the config")
     ] = None,
+    level: Annotated[
+        int | None,
+        typer.Option(
+            help="bulletins for every unit of this registry level; default: below the top"
+        ),
+    ] = None,
 ):
     """Execute the notebooks with papermill into offline HTML bulletins and an index page."""
     if lang not in (None, "zh", "en"):
@@ -410,7 +419,10 @@ def bulletins(
     s = settings()
     require_store(s)
     refresh(s)
-    raise typer.Exit(run_bulletins(s, parse_date(as_of), district, jobs, lang))
+    if level is not None and level not in s.registry.levels():
+        err.print(f"[red]--level {level}: the registry has levels {s.registry.levels()}[/red]")
+        raise typer.Exit(2)
+    raise typer.Exit(run_bulletins(s, parse_date(as_of), district, jobs, lang, level))
 
 
 @app.command()

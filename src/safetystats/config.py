@@ -132,7 +132,7 @@ def sql_parameters(settings: Settings) -> dict:
         "required": voc["evacuation_drills_required"],
         "required_high_risk": voc["evacuation_drills_required_high_risk"],
         "unspecified": labels_for(settings)["unspecified"],
-        "district_code": None,
+        "district_codes": None,
     }
 
 

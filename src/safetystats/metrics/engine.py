@@ -12,12 +12,14 @@ import datetime as dt
 import functools
 import math
 from contextlib import contextmanager
+from dataclasses import dataclass
 from fractions import Fraction
 
 import polars as pl
 
 from safetystats import store
 from safetystats.config import Settings, load_settings, sql_parameters
+from safetystats.errors import ConfigError
 from safetystats.metrics.targets import Target, load_targets, metric_definitions
 from safetystats.sql import bind, load_sql
 
@@ -65,41 +67,64 @@ def gap_count(metric: str, threshold: Fraction, numerator: int, denominator: int
         if threshold == 1:
             return 0 if numerator >= denominator else None  # unreachable by adding only
         return max(0, math.ceil((threshold * denominator - numerator) / (1 - threshold)))
+    if kind == "count":  # a count that must come down to the threshold
+        return max(0, math.ceil(numerator - threshold))
     return max(0, math.ceil(threshold * denominator - numerator))
 
 
+def projection_date(target: Target, eval_date: dt.date) -> dt.date:
+    """P = max(W, E − 90 days): the start of the recent pace (DATA_SPEC 6.2)."""
+    return max(target.window_start, eval_date - dt.timedelta(days=PROJECTION_DAYS))
+
+
 def projection(
-    value: Fraction | None, earlier: Fraction | None, eval_date: dt.date, deadline: dt.date
+    counts_at_e: tuple[int, int],
+    counts_at_p: tuple[int, int],
+    eval_date: dt.date,
+    earlier_date: dt.date,
+    deadline: dt.date,
+    is_count: bool = False,
 ):
-    """The value at the deadline, extrapolated linearly through the values at E - 90 days and E."""
-    if value is None:
-        return None
-    if eval_date >= deadline or earlier is None:
+    """The value at the deadline D when the counts keep their recent pace: numerator and
+    denominator each extrapolated through their values at P and E (DATA_SPEC 6.2),
+    x_D = x_E + (x_E − x_P)·(D − E)/(E − P); the share n_D/d_D clipped to [0, 1], a count
+    clipped at 0. It equals the value when E = D, E = P or d_D = 0."""
+    (n_e, d_e), (n_p, d_p) = counts_at_e, counts_at_p
+    value = _value((n_e, d_e), is_count)
+    if value is None or eval_date >= deadline or eval_date <= earlier_date:
         return value
-    slope = (value - earlier) / PROJECTION_DAYS
-    return min(Fraction(1), max(Fraction(0), value + slope * (deadline - eval_date).days))
+    ahead = Fraction((deadline - eval_date).days, (eval_date - earlier_date).days)
+    n_d = n_e + (n_e - n_p) * ahead
+    if is_count:
+        return max(Fraction(0), n_d)
+    d_d = d_e + (d_e - d_p) * ahead
+    if d_d <= 0:
+        return value
+    return min(Fraction(1), max(Fraction(0), n_d / d_d))
 
 
-def status_of(value, projected, threshold) -> str:
+def status_of(value, projected, threshold, is_count: bool = False) -> str:
     if value is None:
         return "no_data"
-    if value >= threshold:
+    if (value <= threshold) if is_count else (value >= threshold):
         return "met"
-    return "on_track" if projected is not None and projected >= threshold else "behind"
+    reached = projected is not None and (
+        projected <= threshold if is_count else projected >= threshold
+    )
+    return "on_track" if reached else "behind"
 
 
-def _lookup(counts: pl.DataFrame) -> dict:
-    return {
-        (r["eval_date"], None if r["is_total"] else r["district_code"]): (
-            int(r["numerator"]),
-            int(r["denominator"]),
-        )
-        for r in counts.iter_rows(named=True)
-    }
+def phase_of(target: Target, as_of: dt.date) -> str:
+    """in_force (W ≤ A ≤ D), final (D < A) or not_started (A < W) (DATA_SPEC 6.3)."""
+    if as_of < target.window_start:
+        return "not_started"
+    return "final" if as_of > target.deadline else "in_force"
 
 
-def _fraction(nd):
+def _value(nd: tuple[int, int], is_count: bool = False):
     n, d = nd
+    if is_count:
+        return Fraction(n)
     return Fraction(n, d) if d else None
 
 
@@ -107,12 +132,49 @@ def _as_float(x):
     return None if x is None else float(x)
 
 
+@dataclass(frozen=True)
+class Place:
+    """A unit of the registry (its records include its descendants') or the total."""
+
+    scope: str  # "district" for a registry unit, "total"
+    code: str | None
+    name: str
+    level: int  # 0 for the total
+    parent_code: str | None
+    codes: frozenset[str] | None  # the unit and its descendants; None: every record
+
+
+class Counts:
+    """Numerator and denominator per evaluation date and own unit, rolled up to places."""
+
+    def __init__(self, frame: pl.DataFrame):
+        self.own: dict = {}
+        self.total: dict = {}
+        for r in frame.iter_rows(named=True):
+            nd = (int(r["numerator"] or 0), int(r["denominator"] or 0))
+            if r["is_total"]:
+                self.total[r["eval_date"]] = nd
+            else:
+                self.own[(r["eval_date"], r["district_code"])] = nd
+
+    def at(self, day: dt.date, place: Place) -> tuple[int, int]:
+        """A place's counts: the sum over the units of its subtree (counts add up exactly)."""
+        if place.codes is None:
+            return self.total.get(day, (0, 0))
+        n = d = 0
+        for code in place.codes:
+            a, b = self.own.get((day, code), (0, 0))
+            n, d = n + a, d + b
+        return n, d
+
+
 def _reads_store(function):
-    """Give the function a validated store connection when the caller did not pass one."""
+    """Give the function a read-only store connection when the caller did not pass one."""
 
     @functools.wraps(function)
     def wrapper(settings=None, as_of=None, district=None, lang=None, con=None):
         settings = settings or load_settings()
+        as_of = _as_date(as_of)
         if con is not None:
             return function(settings, as_of, district, lang, con)
         with open_store(settings) as opened:
@@ -121,15 +183,25 @@ def _reads_store(function):
     return wrapper
 
 
+def _as_date(value) -> dt.date | None:
+    """An as-of date given as a date, a datetime or text (2024-06-30)."""
+    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    from safetystats.normalize import INVALID, clean_text, parse_date
+
+    parsed = parse_date(clean_text(str(value)) or "")
+    if parsed is INVALID:
+        raise ConfigError(f"as_of {value!r} is not a date (YYYY-MM-DD)")
+    return parsed
+
+
 def _places(settings: Settings, as_of, district, lang, con):
-    """(lang, [(scope, district_code, name)] of the districts asked for plus the total, as-of date)."""
+    """(lang, places asked for plus the total, as-of date)."""
     lang = lang or settings.lang
     names = [district] if isinstance(district, str) else district
-    districts = resolve_districts(settings, names)
-    places = [("district", d.code, d.name) for d in districts] + [
-        ("total", None, total_name(settings, lang))
-    ]
-    return lang, places, as_of or latest_event_date(con) or dt.date.today()
+    return lang, places(settings, names, lang), as_of or latest_event_date(con) or dt.date.today()
 
 
 def total_name(settings: Settings, lang: str) -> str:
@@ -139,80 +211,143 @@ def total_name(settings: Settings, lang: str) -> str:
     return registry.total_name(explicit) if lang == "zh" else registry.total_name_en(explicit)
 
 
-def resolve_districts(settings: Settings, names: list[str] | None) -> list:
-    """Registry districts for the names given (any spelling the registry resolves); all when None."""
-    from safetystats.config import ConfigError
+def unit_place(settings: Settings, unit) -> Place:
+    registry = settings.registry
+    codes = frozenset([unit.code, *(d.code for d in registry.descendants(unit.code))])
+    return Place("district", unit.code, unit.name, unit.level, unit.parent, codes)
 
+
+def total_place(settings: Settings, lang: str) -> Place:
+    return Place("total", None, total_name(settings, lang), 0, None, None)
+
+
+def places(settings: Settings, names: list[str] | None, lang: str | None = None) -> list[Place]:
+    """Every unit of the registry at every level (or the units named, any spelling the
+    registry resolves), then the total."""
+    lang = lang or settings.lang
+    units = resolve_districts(settings, names)
+    return [unit_place(settings, u) for u in units] + [total_place(settings, lang)]
+
+
+def resolve_districts(settings: Settings, names: list[str] | None) -> list:
+    """Registry units for the names given (any spelling the registry resolves, at any level;
+    the total's name is left to the caller); every unit when None."""
     registry = settings.registry
     if not names:
         return list(registry.districts)
+    totals = {total_name(settings, "zh"), total_name(settings, "en")}
     out = []
     for name in names:
-        d = registry.resolve(name)
-        if d is None:
-            raise ConfigError(f"unknown district {name!r} (known: {', '.join(registry.names())})")
-        if d not in out:
-            out.append(d)
+        if name in totals:
+            continue
+        found = registry.resolve_detail(name)
+        if found.unit is None:
+            raise ConfigError(f"{name!r}: {found.message_en} / {found.message_zh}")
+        if found.unit not in out:
+            out.append(found.unit)
     return out
+
+
+def _rows_for(target: Target, as_of: dt.date, counts: Counts, place: Place, lang: str) -> dict:
+    is_count = metric_definitions()[target.metric].get("gap") == "count"
+    e = target.eval_date(as_of)
+    p = projection_date(target, e)
+    n, d = counts.at(e, place)
+    value = _value((n, d), is_count)
+    projected = projection((n, d), counts.at(p, place), e, p, target.deadline, is_count)
+    status = status_of(value, projected, target.threshold, is_count)
+    return {
+        "scope": place.scope,
+        "district_code": place.code,
+        "district": place.name,
+        "level": place.level,
+        "parent_code": place.parent_code,
+        "target_id": target.id,
+        "metric": target.metric,
+        "name": target.name(lang),
+        "phase": phase_of(target, as_of),
+        "value": _as_float(value),
+        "threshold": float(target.threshold),
+        "numerator": n,
+        "denominator": None if is_count else d,
+        "status": status,
+        "gap_count": None
+        if status == "no_data"
+        else gap_count(target.metric, target.threshold, n, d),
+        "projected": _as_float(projected),
+        "window_start": target.window_start,
+        "deadline": target.deadline,
+        "eval_date": e,
+    }
 
 
 @_reads_store
 def attainment(
     settings: Settings | None = None,
-    as_of: dt.date | None = None,
+    as_of: dt.date | str | None = None,
     district: list[str] | str | None = None,
     lang: str | None = None,
     con=None,
 ) -> pl.DataFrame:
-    """One row per target and district (every registry district, also one without data) plus
-    one total row per target ("全市"), with value, threshold, numerator, denominator, status,
-    gap_count, projected (all fractions as floats), window_start, deadline, eval_date.
+    """One row per target in force or final at ``as_of`` and per unit (every registry unit
+    at every level, also one without data, or the units named) plus one total row per target:
+    level, parent_code, phase, value, threshold, numerator, denominator, status, gap_count,
+    projected (fractions as floats), window_start, deadline, eval_date. A unit's counts
+    include its descendants'; gaps and statuses come from each unit's own counts.
 
-    >>> attainment(as_of=date(2024, 12, 31), district="环翠区").to_pandas()
+    >>> attainment(as_of="2024-12-31", district="环翠区")
     """
-    lang, places, as_of = _places(settings, as_of, district, lang, con)
+    lang, where, as_of = _places(settings, as_of, district, lang, con)
     rows = []
     for target in load_targets(settings.targets):
+        if phase_of(target, as_of) == "not_started":
+            continue
         e = target.eval_date(as_of)
-        earlier_date = e - dt.timedelta(days=PROJECTION_DAYS)
-        counts = _lookup(metric_counts(con, target, [e, earlier_date], settings))
-        for scope, code, name in places:
-            n, d = counts.get((e, code), (0, 0))
-            value = _fraction((n, d))
-            earlier = _fraction(counts.get((earlier_date, code), (0, 0)))
-            projected = projection(value, earlier, e, target.deadline)
-            status = status_of(value, projected, target.threshold)
-            rows.append(
-                {
-                    "scope": scope,
-                    "district_code": code,
-                    "district": name,
-                    "target_id": target.id,
-                    "metric": target.metric,
-                    "name": target.name(lang),
-                    "value": _as_float(value),
-                    "threshold": float(target.threshold),
-                    "numerator": n,
-                    "denominator": d,
-                    "status": status,
-                    "gap_count": None
-                    if status == "no_data"
-                    else gap_count(target.metric, target.threshold, n, d),
-                    "projected": _as_float(projected),
-                    "window_start": target.window_start,
-                    "deadline": target.deadline,
-                    "eval_date": e,
-                }
-            )
+        counts = Counts(metric_counts(con, target, [e, projection_date(target, e)], settings))
+        rows += [_rows_for(target, as_of, counts, place, lang) for place in where]
     return pl.DataFrame(
         rows,
-        schema_overrides={
-            "value": pl.Float64,
-            "projected": pl.Float64,
-            "gap_count": pl.Int64,
-            "district_code": pl.String,
-        },
+        schema=ATTAINMENT_SCHEMA,
     ).with_columns(pl.lit(as_of).alias("as_of"))
+
+
+ATTAINMENT_SCHEMA = {
+    "scope": pl.String,
+    "district_code": pl.String,
+    "district": pl.String,
+    "level": pl.Int64,
+    "parent_code": pl.String,
+    "target_id": pl.String,
+    "metric": pl.String,
+    "name": pl.String,
+    "phase": pl.String,
+    "value": pl.Float64,
+    "threshold": pl.Float64,
+    "numerator": pl.Int64,
+    "denominator": pl.Int64,
+    "status": pl.String,
+    "gap_count": pl.Int64,
+    "projected": pl.Float64,
+    "window_start": pl.Date,
+    "deadline": pl.Date,
+    "eval_date": pl.Date,
+}
+
+
+@contextmanager
+def unit_tree(con, settings: Settings):
+    """The registry's tree as a table ``unit_tree(code, ancestor)`` (every unit with itself and
+    each of its ancestors) for queries that roll records up to every level."""
+    registry = settings.registry
+    pairs = [(u.code, u.code) for u in registry.districts] + [
+        (u.code, a.code) for u in registry.districts for a in registry.ancestors(u.code)
+    ]
+    frame = pl.DataFrame(pairs, schema={"code": pl.String, "ancestor": pl.String}, orient="row")
+    con.register("unit_tree", frame.to_arrow())
+    try:
+        yield
+    finally:
+        con.unregister("unit_tree")
 
 
 def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -237,25 +372,28 @@ def monthly_series(
 ) -> pl.DataFrame:
     """Each target's value at every month end of its window up to E (and at E itself), per
     district and total: target_id, scope, district_code, district, date, value, threshold."""
-    lang, places, as_of = _places(settings, as_of, district, lang, con)
+    lang, where, as_of = _places(settings, as_of, district, lang, con)
     rows = []
     for target in load_targets(settings.targets):
+        if phase_of(target, as_of) == "not_started":
+            continue
+        is_count = metric_definitions()[target.metric].get("gap") == "count"
         e = target.eval_date(as_of)
         dates = [d for d in month_ends(target.window_start, e)] + [e]
         dates = sorted(set(d for d in dates if d >= target.window_start))
-        counts = _lookup(metric_counts(con, target, dates, settings))
-        for scope, code, name in places:
+        counts = Counts(metric_counts(con, target, dates, settings))
+        for place in where:
             for day in dates:
-                n, d = counts.get((day, code), (0, 0))
+                n, d = counts.at(day, place)
                 rows.append(
                     {
                         "target_id": target.id,
                         "name": target.name(lang),
-                        "scope": scope,
-                        "district_code": code,
-                        "district": name,
+                        "scope": place.scope,
+                        "district_code": place.code,
+                        "district": place.name,
                         "date": day,
-                        "value": _as_float(_fraction((n, d))),
+                        "value": _as_float(_value((n, d), is_count)),
                         "numerator": n,
                         "denominator": d,
                         "threshold": float(target.threshold),
@@ -274,13 +412,15 @@ def hazard_figures(
 ) -> pl.DataFrame:
     """Major hazards open and overdue, on-time rectification rate, median days to rectify, open
     hazards under 挂牌督办 and the 五落实 completeness of open major hazards, per district and total."""
-    lang, places, as_of = _places(settings, as_of, district, lang, con)
-    frame = store.fetch_frame(
-        con, load_sql("report/hazard_figures"), {"as_of": as_of, "none_supervision": ["none"]}
-    )
+    lang, where, as_of = _places(settings, as_of, district, lang, con)
+    with unit_tree(con, settings):
+        frame = store.fetch_frame(
+            con, load_sql("report/hazard_figures"), {"as_of": as_of, "none_supervision": ["none"]}
+        )
     by = {(None if r["is_total"] else r["district_code"]): r for r in frame.iter_rows(named=True)}
     rows = []
-    for scope, code, name in places:
+    for place in where:
+        scope, code, name = place.scope, place.code, place.name
         r = by.get(code, {})
 
         def get(key: str, r: dict = r) -> int:

@@ -20,7 +20,7 @@ from safetystats.ingest.spec import load_specs
 from safetystats.metrics import engine
 from safetystats.metrics.targets import load_targets, metric_definitions
 from safetystats.report import figures, plotlyjs
-from safetystats.report.html import Html, esc, pct, pill, table
+from safetystats.report.html import Html, esc, pct, pill, status_grid, table
 from safetystats.validate.quarantine import summarize
 
 MISSING_LIST_ROWS = 30
@@ -196,6 +196,15 @@ class DistrictBulletin(_Page):
 
     def _load(self, con) -> None:
         s, code, as_of = self.settings, self.district.code, self.as_of
+        codes = sorted(engine.unit_place(s, self.district).codes)  # the unit and its descendants
+        children = [c.code for c in s.registry.children(code)]
+        self.children = (
+            engine.attainment(s, as_of, children, self.lang, con).filter(
+                pl.col("scope") == "district"
+            )
+            if children
+            else None
+        )
         self.rows = engine.attainment(s, as_of, [code], self.lang, con).filter(
             pl.col("scope") == "district"
         )
@@ -206,9 +215,11 @@ class DistrictBulletin(_Page):
             pl.col("scope") == "district"
         )
         self.open_major = engine.query(
-            con, "report/open_major_hazards", s, as_of=as_of, district_code=code
+            con, "report/open_major_hazards", s, as_of=as_of, district_codes=codes
         )
-        self.ageing = engine.query(con, "report/hazard_ageing", s, as_of=as_of, district_code=code)
+        self.ageing = engine.query(
+            con, "report/hazard_ageing", s, as_of=as_of, district_codes=codes
+        )
         targets = load_targets(s.targets)
         # each list takes the window of the target it serves
         self.window_start = _window(targets, "unannounced_drill_share")
@@ -217,7 +228,7 @@ class DistrictBulletin(_Page):
             "report/drills_by_type",
             s,
             as_of=as_of,
-            district_code=code,
+            district_codes=codes,
             window_start=self.window_start,
         )
         self.missing = engine.query(
@@ -225,11 +236,20 @@ class DistrictBulletin(_Page):
             "report/evacuation_missing",
             s,
             as_of=as_of,
-            district_code=code,
+            district_codes=codes,
             window_start=_window(targets, "evacuation_drill_coverage"),
         )
         self.training = engine.query(
-            con, "report/training_by_category", s, as_of=as_of, district_code=code
+            con, "report/training_by_category", s, as_of=as_of, district_codes=codes
+        )
+
+    def children_table(self) -> Html:
+        """The unit's children with the status of every target (none for a unit without)."""
+        if self.children is None or not self.children.height:
+            return Html("")
+        lab = self.labels
+        return Html(
+            f"<h2>{esc(lab['children'])}</h2>" + status_grid(self.children, lab["unit"], lab)
         )
 
     def header(self) -> Html:
@@ -356,7 +376,9 @@ class CityOverview(_Page):
 
     def _load(self, con) -> None:
         s = self.settings
-        self.rows = engine.attainment(s, self.as_of, None, self.lang, con)
+        # the total and the units directly under it (the level below the top)
+        top = [u.code for u in s.registry.top_units()]
+        self.rows = engine.attainment(s, self.as_of, top, self.lang, con)
         self.series = engine.monthly_series(s, self.as_of, None, self.lang, con).filter(
             pl.col("scope") == "total"
         )

@@ -71,3 +71,26 @@ def table(
 
 def pill(status: str, label: str) -> str:
     return f'<span class="pill" style="background:{STATUS_COLOURS[status]}">{esc(label)}</span>'
+
+
+def status_grid(rows, head: str, labels: dict) -> str:
+    """Units × targets as coloured cells (value, status as its title): the children of a unit
+    on its bulletin. ``rows``: attainment rows of the units."""
+    targets = list(dict.fromkeys(rows["name"].to_list()))
+    out = [f'<table class="t grid"><tr><th>{esc(head)}</th>']
+    out += [f"<th>{esc(t)}</th>" for t in targets] + ["</tr>"]
+    for unit in dict.fromkeys(rows["district"].to_list()):
+        part = {r["name"]: r for r in rows.filter(rows["district"] == unit).iter_rows(named=True)}
+        out.append(f"<tr><td>{esc(unit)}</td>")
+        for t in targets:
+            r = part.get(t)
+            if r is None:
+                out.append("<td></td>")
+                continue
+            out.append(
+                f'<td class="status {r["status"]}" data-status="{r["status"]}" '
+                f'style="background:{STATUS_COLOURS[r["status"]]};color:#fff;text-align:center" '
+                f'title="{esc(labels[r["status"]])}">{esc(pct(r["value"]))}</td>'
+            )
+        out.append("</tr>")
+    return "".join(out) + "</table>"

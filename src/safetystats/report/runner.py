@@ -125,10 +125,32 @@ def _run_job(job: Job, out_dir: Path, lang: str) -> JobResult:
         )
 
 
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def unit_stems(units: list) -> dict[str, str]:
+    """A safe, unique file name (stem) per unit code: the name with characters no file system
+    accepts replaced; the code appended where two units share a name (济南 and 枣庄's 市中区)."""
+    names = [_UNSAFE.sub("_", u.name).strip(". ") or u.code for u in units]
+    repeated = {n for n in names if names.count(n) > 1}
+    return {
+        u.code: f"{n}-{u.code}" if n in repeated else n for u, n in zip(units, names, strict=True)
+    }
+
+
+def default_level(registry) -> int:
+    """The level below the top: the first level with more than one unit (the districts of a
+    city registry, the cities of a province, the 社区 of a single 街道)."""
+    for level in registry.levels():
+        if len(registry.units_at(level)) > 1:
+            return level
+    return 1
+
+
 def plan_jobs(
     settings: Settings,
     as_of: dt.date,
-    districts: list,
+    units: list,
     lang: str,
     config_path: Path,
     city: bool = True,
@@ -136,45 +158,65 @@ def plan_jobs(
     labels = labels_for(settings, lang)
     common = {"as_of": as_of.isoformat(), "config": str(config_path), "lang": lang}
     jobs = [Job(CITY_NAME, CITY_NOTEBOOK, common, labels["city_overview"])] if city else []
+    stems = unit_stems(settings.registry.districts)
     jobs += [
         Job(
-            d.name,
+            stems[u.code],
             DISTRICT_NOTEBOOK,
-            {"district": d.name, **common},
-            f"{d.name} · {labels['district_bulletin']}",
+            {"district": u.code, **common},
+            f"{u.name} · {labels['district_bulletin']}",
         )
-        for d in districts
+        for u in units
     ]
     return jobs
+
+
+def _index_link(run: BulletinRun, results: dict, stem: str, name: str, lab: dict) -> str:
+    res = results.get(stem)
+    if res is None and (run.folder / f"{stem}.html").exists():  # written by an earlier run
+        return f'<a href="{esc(stem)}.html">{esc(name)}</a>'
+    if res is None:
+        return esc(name)
+    if res.ok:
+        return f'<a href="{esc(stem)}.html">{esc(name)}</a>'
+    return (
+        f'{esc(name)} <span class="pill" style="background:#cf222e" title="{esc(res.error)}">'
+        f"{esc(lab['failed'])}</span>"
+    )
 
 
 def write_index(
     run: BulletinRun, attainment: pl.DataFrame, settings: Settings, lang: str, is_sample: bool
 ) -> Path:
+    """Traffic lights of the total and the units of the run, grouped under their parents."""
     lab = labels_for(settings, lang)
+    registry = settings.registry
+    stems = unit_stems(registry.districts)
     results = {r.job.name: r for r in run.results}
     targets = list(dict.fromkeys(attainment["name"].to_list()))
     head = "".join(f"<th>{esc(t)}</th>" for t in targets)
-    body = []
-    for name in list(dict.fromkeys(attainment["district"].to_list())):
-        part = {
-            r["name"]: r
-            for r in attainment.filter(pl.col("district") == name).iter_rows(named=True)
-        }
-        scope = next(iter(part.values()))["scope"]
-        stem = CITY_NAME if scope == "total" else name
-        res = results.get(stem)
-        if res is None and (run.folder / f"{stem}.html").exists():  # written by an earlier run
-            link = f'<a href="{esc(stem)}.html">{esc(name)}</a>'
-        elif res is None:
-            link = esc(name)
-        elif res.ok:
-            link = f'<a href="{esc(stem)}.html">{esc(name)}</a>'
+    body, parent_shown = [], None
+    for code in dict.fromkeys(attainment["district_code"].to_list()):
+        rows = attainment.filter(pl.col("district_code").eq_missing(code))
+        part = {r["name"]: r for r in rows.iter_rows(named=True)}
+        first = next(iter(part.values()))
+        if first["scope"] == "total":
+            stem = CITY_NAME
         else:
-            link = f'{esc(name)} <span class="pill" style="background:#cf222e" title="{esc(res.error)}">{esc(lab["failed"])}</span>'
+            stem = stems[code]
+            parent = first["parent_code"]
+            if parent and parent != parent_shown:  # a heading row for each parent
+                body.append(
+                    f'<tr class="group"><th colspan="{len(targets) + 1}">'
+                    f"{esc(registry.by_code[parent].name)}</th></tr>"
+                )
+                parent_shown = parent
+        link = _index_link(run, results, stem, first["district"], lab)
         cells = "".join(
             f'<td style="background:{STATUS_COLOURS[part[t]["status"]]};color:#fff;text-align:center" '
             f'data-status="{part[t]["status"]}" title="{esc(lab[part[t]["status"]])}">{pct(part[t]["value"])}</td>'
+            if t in part
+            else "<td></td>"
             for t in targets
         )
         body.append(f"<tr><td>{link}</td>{cells}</tr>")
@@ -192,7 +234,7 @@ def write_index(
         + (f'<div class="banner">⚠ {esc(lab["sample_banner"])}</div>' if is_sample else "")
         + f'<h1>{esc(lab["index_title"])}</h1><p class="meta">{esc(lab["as_of"])} <b>{run.as_of}</b> · {legend}'
         f' · <a href="../validation.html">{esc(lab["validation_report"])}</a></p>'
-        f'<table class="t"><tr><th>{esc(lab["district"])}</th>{head}</tr>{"".join(body)}</table>'
+        f'<table class="t"><tr><th>{esc(lab["unit"])}</th>{head}</tr>{"".join(body)}</table>'
         + (f"<h2>{esc(lab['failed'])}</h2><ul>{failures}</ul>" if failures else "")
         + "</body></html>"
     )
@@ -207,24 +249,35 @@ def bulletins(
     lang: str | None = None,
     progress=None,
     city: bool = True,
+    level: int | None = None,
 ) -> BulletinRun:
-    """Execute every bulletin (all districts, or those named, and the city overview)."""
+    """Execute the bulletins of the units named (any level) or of every unit of one registry
+    level (default: the level below the top), and the overview (the total's page)."""
     lang = lang or settings.lang
     # the readers' lock for the whole run: a writer waits until every bulletin is written
     with store.shared_lock(settings.db):
-        return _bulletins(settings, as_of, districts, jobs, lang, progress, city)
+        return _bulletins(settings, as_of, districts, jobs, lang, progress, city, level)
 
 
-def _bulletins(settings, as_of, districts, jobs, lang, progress, city) -> BulletinRun:
+def chosen_units(settings: Settings, districts: list[str] | None, level: int | None) -> list:
+    """The units of a run: those named, else every unit of ``level`` (default: below the top)."""
+    from safetystats.metrics.engine import resolve_districts
+
+    if districts:
+        return resolve_districts(settings, districts)
+    registry = settings.registry
+    return registry.units_at(level or default_level(registry))
+
+
+def _bulletins(settings, as_of, districts, jobs, lang, progress, city, level) -> BulletinRun:
     from safetystats.metrics import engine as metrics
     from safetystats.metrics.engine import open_store
 
     with open_store(settings) as con:
         as_of = as_of or metrics.latest_event_date(con) or dt.date.today()
-        chosen = metrics.resolve_districts(settings, districts)
-        table = metrics.attainment(
-            settings, as_of, None, lang, con
-        )  # the index lists every district
+        chosen = chosen_units(settings, districts, level)
+        # the index lists the units of the run under their parents, and the total
+        table = metrics.attainment(settings, as_of, [u.code for u in chosen], lang, con)
         is_sample = bool(metrics.query(con, "report/provenance", settings)["is_sample"].any())
     # Chinese bulletins in reports/<as-of>/, English ones beside them in reports/<as-of>-en/
     out_dir = settings.reports / (as_of.isoformat() + ("" if lang == "zh" else f"-{lang}"))

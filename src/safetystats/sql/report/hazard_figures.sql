@@ -1,12 +1,13 @@
--- Hazard figures reported beside the targets (DATA_SPEC 6.4), as of $as_of, per unit and total.
--- $none_supervision: supervision values that mean none.
+-- Hazard figures reported beside the targets (DATA_SPEC 6.4), as of $as_of, per unit (its
+-- records and its descendants', through the registered table unit_tree(code, ancestor)) and
+-- for the total (ancestor NULL: every record once). $none_supervision: values that mean none.
 WITH h AS (
     SELECT *, is_open_at(found_date, rectified_date, $as_of) AS is_open,
            rectified_date IS NOT NULL AND rectified_date <= $as_of AS is_rectified
     FROM curated_hazards
     WHERE found_date <= $as_of
 )
-SELECT district_code, grouping(district_code) = 1 AS is_total,
+SELECT u.ancestor AS district_code, u.ancestor IS NULL AS is_total,
        count(*) FILTER (WHERE level = 'major') AS major_found,
        count(*) FILTER (WHERE level = 'major' AND is_open) AS major_open,
        count(*) FILTER (WHERE level = 'major' AND is_open AND deadline < $as_of) AS major_overdue,
@@ -19,4 +20,6 @@ SELECT district_code, grouping(district_code) = 1 AS is_total,
            AS open_supervised,
        count(*) FILTER (WHERE level = 'major' AND is_open AND five_point_complete) AS major_open_five_complete
 FROM h
-GROUP BY GROUPING SETS ((district_code), ())
+JOIN (SELECT code, ancestor FROM unit_tree UNION ALL SELECT DISTINCT code, NULL FROM unit_tree) u
+  ON u.code = h.district_code
+GROUP BY u.ancestor

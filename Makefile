@@ -41,10 +41,10 @@ run: install ## the whole job: sample data if data/raw is empty, ingest, validat
 	$(VENV)/bin/safetystats run
 
 test: install browser ## run the whole test suite, slow end-to-end tests included (fails when no test ran)
-	$(PY) -m pytest -q --durations=5
+	$(PY) -m pytest -q -n 2 --dist loadfile --durations=5
 
 test-fast: install ## the fast layer only: unit and SQL tests, no GX, papermill or browser (about 15 s)
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -m "not slow" -n 2 --dist loadfile
 
 docs: install ## regenerate docs/headers.md (accepted headers and values) from the settings
 	$(PY) -c "from safetystats.config import load_settings; from safetystats.ingest.reference import headers_markdown; open('docs/headers.md', 'w', encoding='utf-8').write(headers_markdown(load_settings()))"

@@ -132,13 +132,30 @@ def columns_used(expectations: list[tuple[str, dict, dict]], available: list[str
 
 def context(settings: Settings | None = None):
     """An ephemeral GX context holding every dataset's suite: the shipped JSON suite, or one
-    built from the spec for a dataset that has none."""
+    built from the spec for a dataset that has none. Made once per process and settings."""
+    import json
+
+    settings = settings or load_settings()
+    key = json.dumps([settings.datasets, settings.rules, settings.extensions], default=str)
+    if key not in _CONTEXTS:
+        _CONTEXTS.clear()
+        _CONTEXTS[key] = _new_context(settings)
+    return _CONTEXTS[key]
+
+
+_CONTEXTS: dict[str, object] = {}
+
+
+def _new_context(settings: Settings):
     import json
 
     import great_expectations as gx
 
     ctx = gx.get_context(mode="ephemeral")
-    settings = settings or load_settings()
+    try:  # no progress bars on the console
+        ctx.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    except Exception:  # noqa: BLE001 - an older GX without the setting: bars stay
+        pass
     shipped = {p.stem for p in EXPECTATIONS_DIR.glob("*.json")}
     built = {s.name: s for s in build_suites(settings) if s.name not in shipped}
     for name in load_specs(settings):

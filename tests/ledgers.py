@@ -21,6 +21,12 @@ FILES = {  # dataset -> (file name, header, clean rows)
                         [["E1", "全员", "2024-03", "10", "9"]]),
     "video_sites": ("sites.csv", ["点位编号", "所属区市", "是否高后果区", "是否安装智能视频监控", "安装日期"],
                     [["V1", "环翠区", "是", "是", "2024-01-01"]]),
+    "inspections": ("inspections.csv", ["检查编号", "统一社会信用代码", "检查日期", "检查类型", "发现隐患数"],
+                    [["I1", "E1", "2024-04-01", "执法检查", "2"]]),
+    "accidents": ("accidents.csv", ["事故编号", "事故发生时间", "所属区市", "统一社会信用代码", "事故等级", "死亡人数"],
+                  [["A1", "2024-05-01", "", "E1", "一般", "1"]]),
+    "rosters": ("rosters.csv", ["名单", "设备编号", "所属区市", "是否完成", "完成日期"],
+                [["电梯应急处置平台", "T1", "文登区", "是", "2024-03-01"]]),
 }
 
 BAD_ROWS = {  # appended after the clean rows; BROKEN says where each lands
@@ -62,6 +68,9 @@ BAD_ROWS = {  # appended after the clean rows; BROKEN says where each lands
                         ["E1", "全员", "2024-04", "十", "9"]],
     "video_sites": [["V2", "环翠区", "是", "也许", ""],
                     ["V3", "", "是", "是", ""]],
+    "inspections": [["I2", "E1", "2024-04-02", "抽查", "0"]],
+    "accidents": [["A2", "2024-05-02", "", "E1", "小", "0"]],
+    "rosters": [["电梯应急处置平台", "T2", "文登区", "未知", ""]],
 }
 # fmt: on
 
@@ -163,4 +172,7 @@ BROKEN = [
     ("training_counts", "counts.csv", 6, "trained", "十", "invalid_int", "error"),
     ("video_sites", "sites.csv", 3, "video_installed", "也许", "invalid_bool", "error"),
     ("video_sites", "sites.csv", 4, "district", None, "required_missing", "error"),
+    ("inspections", "inspections.csv", 3, "kind", "抽查", "unknown_kind", "warning"),
+    ("accidents", "accidents.csv", 3, "level", "小", "invalid_enum", "error"),
+    ("rosters", "rosters.csv", 3, "done", "未知", "invalid_bool", "error"),
 ]

@@ -260,7 +260,7 @@ def test_two_datasets_fitting_equally_is_a_clear_error(settings):
     )
     r = one(ingest(None, settings))
     assert r.status == "failed"
-    assert "x.csv" in r.message and "drills" in r.message and "video_sites" in r.message
+    assert "x.csv" in r.message and "drills" in r.message and "equally" in r.message
 
 
 def test_no_header_row_is_a_clear_error(settings):

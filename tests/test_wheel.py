@@ -190,7 +190,8 @@ def test_the_wheel_stands_alone_outside_the_repository(tmp_path):
     assert (work / "data" / "curated" / "safetystats.duckdb").exists()
     summary = json.loads((work / "reports" / "validation_summary.json").read_text("utf-8"))
     assert {d["dataset"] for d in summary["datasets"]} == {
-        "enterprises", "hazards", "drills", "training_plan", "training_counts", "video_sites",
+        "enterprises", "hazards", "drills", "training_plan", "training_counts", "accidents",
+        "inspections", "rosters", "video_sites",
     }  # fmt: skip
     # a second run keeps the data: nothing new to ingest
     second = run_job()

@@ -38,6 +38,7 @@ class FileResult:
     warnings: list[str] = field(default_factory=list)
 
 
+ROSTERS = "rosters"  # rosters/<name>/ names the list (DATA_SPEC 2.11)
 # files that are not ledgers, left alone with a note (DATA_SPEC 3)
 NOT_LEDGERS = ("thumbs.db", "desktop.ini")
 # files of a folder that are left alone without a note (our own README files)
@@ -80,6 +81,9 @@ def file_values(path: Path, settings: Settings) -> dict[str, str]:
     except ValueError:
         relative = path.name
     values: dict[str, str] = {}
+    parts = relative.split("/")
+    if len(parts) >= 3 and parts[0] == ROSTERS:  # rosters/<name>/...: the roster's name
+        values["roster"] = parts[1]
     for body in settings.extensions.get("datasets", {}).values():
         for entry in body.get("files", []):
             if fnmatch(relative, entry.get("match", "")):

@@ -127,7 +127,12 @@ def _spec_views(con, specs: dict[str, DatasetSpec]) -> None:
                 enterprise=column("enterprise_id"),
                 enterprise_name=column("enterprise_name"),
                 district=column("district"),
-                district_required=str("district" in cols and cols["district"].required).lower(),
+                # a district that may come from the register is checked here, not by GX
+                district_required=str(
+                    "district" in cols
+                    and cols["district"].required
+                    and not cols["district"].or_column
+                ).lower(),
             )
         )
     con.execute("CREATE OR REPLACE TEMP VIEW records AS " + " UNION ALL ".join(records))

@@ -304,7 +304,7 @@ def attainment(
     from safetystats import atomic
     from safetystats.metrics import attainment as compute
     from safetystats.metrics.targets import load_targets
-    from safetystats.numbers import percent
+    from safetystats.numbers import figure
 
     if format not in ("table", "csv", "json"):
         err.print("[red]--format must be table, csv or json[/red]")
@@ -332,12 +332,12 @@ def attainment(
             table.add_row(
                 r["district"],
                 r["name"],
-                percent(r["value"]),
-                percent(r["threshold"]),
+                figure(r["value"], r["kind"]),
+                figure(r["threshold"], r["kind"]),
                 f"{r['numerator']}/{r['denominator']}",
                 f"[{colour}]{label}[/{colour}]",
                 "—" if r["gap_count"] is None else str(r["gap_count"]),
-                percent(r["projected"]),
+                figure(r["projected"], r["kind"]),
             )
         if output:
             err.print("[red]--output needs --format csv or json[/red]")

@@ -128,9 +128,6 @@ def sql_parameters(settings: Settings) -> dict:
         "default_status": voc["default_enterprise_status"],
         "active_status": voc["default_enterprise_status"],
         "cycle_start_default": voc["training_cycle_start"],
-        "evacuation_type": voc["evacuation_drill_type"],
-        "required": voc["evacuation_drills_required"],
-        "required_high_risk": voc["evacuation_drills_required_high_risk"],
         "unspecified": labels_for(settings)["unspecified"],
         "district_codes": None,
     }

@@ -21,3 +21,10 @@ def percent(value: float | None, digits: int = 1) -> str:
     """A share as a percentage text, rounded down: 0.9996 -> '99.9%'; None -> '—'."""
     shown = truncated_percent(value, digits)
     return MISSING if shown is None else f"{shown:.{digits}f}%"
+
+
+def figure(value: float | None, kind: str = "share", digits: int = 1) -> str:
+    """A target's value as shown: a share as a percentage rounded down, a count as a number."""
+    if kind == "count":
+        return MISSING if value is None else f"{int(value):,}"
+    return percent(value, digits)

@@ -28,9 +28,20 @@ def _ddl(table: str, spec: DatasetSpec, extra: list[tuple[str, str]]) -> str:
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, specs: dict[str, DatasetSpec]) -> None:
+    """Every dataset's table and history table; columns a newer spec added to a store made by
+    an older version are added (empty), so an upgrade keeps the store."""
     for name, spec in specs.items():
-        con.execute(_ddl(name, spec, BOOKKEEPING))
-        con.execute(_ddl(f"{name}_history", spec, HISTORY))
+        for table, extra in ((name, BOOKKEEPING), (f"{name}_history", HISTORY)):
+            con.execute(_ddl(table, spec, extra))
+            have = {
+                r[0]
+                for r in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [table]
+                ).fetchall()
+            }
+            for column, dtype in spec.stored_columns():
+                if column not in have:
+                    con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {SQL_TYPES[dtype]}')
 
 
 def known_sha(con: duckdb.DuckDBPyConnection, sha: str) -> bool:

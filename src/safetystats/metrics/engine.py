@@ -47,16 +47,39 @@ def query(con, name: str, settings: Settings, **values) -> pl.DataFrame:
 
 
 def metric_counts(con, target: Target, dates: list[dt.date], settings: Settings) -> pl.DataFrame:
-    """(eval_date, district_code, is_total, numerator, denominator) for each evaluation date."""
+    """(eval_date, district_code, is_total, numerator, denominator) for each evaluation date,
+    per own unit (not rolled up) and for the total."""
+    definition = metric_definitions()[target.metric]
+    frame = query(
+        con,
+        "metrics/" + definition["sql"],
+        settings,
+        eval_dates=dates,
+        none_supervision=["none"],
+        **target.sql_values(),
+    )
+    numerator = definition.get("numerator", "numerator")
+    return frame.select(
+        "eval_date",
+        "district_code",
+        "is_total",
+        pl.col(numerator).alias("numerator"),
+        "denominator",
+    )
+
+
+def short_of_events(
+    con, settings: Settings, target: Target, as_of: dt.date, district_codes: list[str] | None
+) -> pl.DataFrame:
+    """在营 enterprises in scope short of an event_frequency target's events at ``as_of`` (at its
+    deadline when past): the period that lacks them, the events it had and the number needed."""
     return query(
         con,
-        "metrics/" + metric_definitions()[target.metric]["sql"],
+        "report/short_of_events",
         settings,
-        window_start=target.window_start,
-        eval_dates=dates,
-        industry=target.scope.get("industry"),
-        hazchem=target.scope.get("hazchem"),
-        high_risk=target.scope.get("high_risk"),
+        as_of=target.eval_date(as_of),
+        district_codes=district_codes,
+        **target.sql_values(),
     )
 
 
@@ -249,7 +272,7 @@ def resolve_districts(settings: Settings, names: list[str] | None) -> list:
 
 
 def _rows_for(target: Target, as_of: dt.date, counts: Counts, place: Place, lang: str) -> dict:
-    is_count = metric_definitions()[target.metric].get("gap") == "count"
+    is_count = target.is_count
     e = target.eval_date(as_of)
     p = projection_date(target, e)
     n, d = counts.at(e, place)
@@ -264,6 +287,7 @@ def _rows_for(target: Target, as_of: dt.date, counts: Counts, place: Place, lang
         "parent_code": place.parent_code,
         "target_id": target.id,
         "metric": target.metric,
+        "kind": "count" if is_count else "share",
         "name": target.name(lang),
         "phase": phase_of(target, as_of),
         "value": _as_float(value),
@@ -319,6 +343,7 @@ ATTAINMENT_SCHEMA = {
     "parent_code": pl.String,
     "target_id": pl.String,
     "metric": pl.String,
+    "kind": pl.String,
     "name": pl.String,
     "phase": pl.String,
     "value": pl.Float64,
@@ -377,7 +402,7 @@ def monthly_series(
     for target in load_targets(settings.targets):
         if phase_of(target, as_of) == "not_started":
             continue
-        is_count = metric_definitions()[target.metric].get("gap") == "count"
+        is_count = target.is_count
         e = target.eval_date(as_of)
         dates = [d for d in month_ends(target.window_start, e)] + [e]
         dates = sorted(set(d for d in dates if d >= target.window_start))

@@ -19,12 +19,25 @@ from safetystats.config import Settings, labels_for, load_settings
 from safetystats.ingest.spec import load_specs
 from safetystats.metrics import engine
 from safetystats.metrics.targets import load_targets, metric_definitions
+from safetystats.numbers import figure
 from safetystats.report import figures, plotlyjs
 from safetystats.report.html import Html, esc, pct, pill, status_grid, table
 from safetystats.validate.quarantine import summarize
 
 MISSING_LIST_ROWS = 30
 OPEN_HAZARD_ROWS = 40
+
+
+def _counts_text(row: dict) -> str:
+    """numerator/denominator of a share; the count alone for a count."""
+    if row["denominator"] is None:
+        return f"{row['numerator']:,}"
+    return f"{row['numerator']:,}/{row['denominator']:,}"
+
+
+def _shares(rows: pl.DataFrame) -> pl.DataFrame:
+    """The targets whose value is a share (charts in percent); counts are shown on cards."""
+    return rows.filter(pl.col("kind") == "share")
 
 
 def _window(targets, metric: str):
@@ -105,7 +118,9 @@ class _Page:
             return lab["gap_done"]
         metric = metric_definitions()[row["metric"]]
         template = metric["gap_zh"] if self.lang == "zh" else metric["gap_en"]
-        return template.format(gap=f"{row['gap_count']:,}", threshold=pct(row["threshold"], 0))
+        return template.format(
+            gap=f"{row['gap_count']:,}", threshold=figure(row["threshold"], row["kind"], 0)
+        )
 
     def headline(self, rows: pl.DataFrame) -> str:
         """The ten-second line: how many targets are met, on track, behind."""
@@ -134,11 +149,11 @@ class _Page:
                 f'<div class="card" style="border-left-color:{colour}" data-target="{esc(r["target_id"])}" '
                 f'data-value="{r["value"]}" data-numerator="{r["numerator"]}" data-denominator="{r["denominator"]}" '
                 f'data-status="{r["status"]}" data-gap="{r["gap_count"]}">'
-                f'<div class="name">{esc(r["name"])}</div><div class="value" style="color:{colour}">{pct(r["value"])}</div>'
-                f'<div>{esc(lab["threshold"])} {pct(r["threshold"], 0)} · <span class="status" style="color:{colour}">'
-                f"{esc(lab[r['status']])}</span> · {r['numerator']:,}/{r['denominator']:,}</div>"
+                f'<div class="name">{esc(r["name"])}</div><div class="value" style="color:{colour}">{figure(r["value"], r["kind"])}</div>'
+                f'<div>{esc(lab["threshold"])} {figure(r["threshold"], r["kind"], 0)} · <span class="status" style="color:{colour}">'
+                f"{esc(lab[r['status']])}</span> · {_counts_text(r)}</div>"
                 f'<div class="gap">{esc(self.gap_sentence(r))}</div>'
-                f'<div class="small">{esc(lab["projected"])} {pct(r["projected"])} · {esc(lab["deadline"])} {r["deadline"]}</div>'
+                f'<div class="small">{esc(lab["projected"])} {figure(r["projected"], r["kind"])} · {esc(lab["deadline"])} {r["deadline"]}</div>'
                 "</div>"
             )
         return Html(f'<h2>{esc(lab["targets"])}</h2><div class="cards">{"".join(cards)}</div>')
@@ -152,7 +167,7 @@ class _Page:
                 "definition_zh" if self.lang == "zh" else "definition_en"
             ]
             items.append(
-                f"<li><b>{esc(t.name(self.lang))}</b>（{esc(lab['threshold'])} {pct(float(t.threshold), 0)}，"
+                f"<li><b>{esc(t.name(self.lang))}</b>（{esc(lab['threshold'])} {figure(float(t.threshold), 'count' if t.is_count else 'share', 0)}，"
                 f"{t.window_start} – {t.deadline}）<br>{esc(lab['definition'])}：{esc(definition)}"
                 f"<br>{esc(lab['source'])}：{esc(t.source)}</li>"
             )
@@ -231,13 +246,12 @@ class DistrictBulletin(_Page):
             district_codes=codes,
             window_start=self.window_start,
         )
-        self.missing = engine.query(
-            con,
-            "report/evacuation_missing",
-            s,
-            as_of=as_of,
-            district_codes=codes,
-            window_start=_window(targets, "evacuation_drill_coverage"),
+        # enterprises short of the events of the first event_frequency target (evacuation drills)
+        frequency = [t for t in targets if t.metric == "event_frequency"]
+        self.missing = (
+            engine.short_of_events(con, s, frequency[0], as_of, codes)
+            if frequency
+            else pl.DataFrame(schema={"enterprise_name": pl.String, "industry": pl.String})
         )
         self.training = engine.query(
             con, "report/training_by_category", s, as_of=as_of, district_codes=codes
@@ -265,12 +279,14 @@ class DistrictBulletin(_Page):
 
     def targets_chart(self) -> PlotlyFigure:
         return self.figure(
-            figures.targets_chart(self.rows, self.labels, self.labels["targets_chart"])
+            figures.targets_chart(_shares(self.rows), self.labels, self.labels["targets_chart"])
         )
 
     def trend_chart(self) -> PlotlyFigure:
         return self.figure(
-            figures.trend_chart(self.series, self.rows, self.labels, self.labels["trend_chart"])
+            figures.trend_chart(
+                self.series, _shares(self.rows), self.labels, self.labels["trend_chart"]
+            )
         )
 
     def hazard_section(self) -> Html:
@@ -339,19 +355,26 @@ class DistrictBulletin(_Page):
         lab = self.labels
         shown, more = self._first(self.missing, MISSING_LIST_ROWS)
         rows = [
-            [r["enterprise_name"], r["industry"], r["drills"], r["required"]]
+            [
+                r["enterprise_name"],
+                r["industry"],
+                str(r["period_start"]),
+                r["events"],
+                r["required"],
+            ]
             for r in shown.iter_rows(named=True)
         ]
         body = (
             table(
                 [
                     lab["enterprise"],
-                    "行业" if self.lang == "zh" else "Industry",
+                    lab["industry"],
+                    lab["period"],
                     lab["drills_unit"],
                     lab["threshold"],
                 ],
                 rows,
-                numeric={2, 3},
+                numeric={3, 4},
             )
             if rows
             else f"<p>{esc(lab['none'])}</p>"
@@ -432,5 +455,5 @@ class CityOverview(_Page):
     def trend_chart(self) -> PlotlyFigure:
         totals = self.rows.filter(pl.col("scope") == "total")
         return self.figure(
-            figures.trend_chart(self.series, totals, self.labels, self.labels["city_trend"])
+            figures.trend_chart(self.series, _shares(totals), self.labels, self.labels["city_trend"])
         )

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
+from safetystats.numbers import figure
 from safetystats.report.html import FONT, STATUS_COLOURS, pct
 
 LAYOUT = dict(
@@ -174,7 +175,12 @@ def heatmap(rows: pl.DataFrame, labels: dict, title: str) -> go.Figure:
     for d in districts:
         part = {r["name"]: r for r in rows.filter(pl.col("district") == d).iter_rows(named=True)}
         z.append([STATUS_ORDER.index(part[t]["status"]) for t in targets])
-        text.append([pct(part[t]["value"]) + f"<br>{labels[part[t]['status']]}" for t in targets])
+        text.append(
+            [
+                figure(part[t]["value"], part[t]["kind"]) + f"<br>{labels[part[t]['status']]}"
+                for t in targets
+            ]
+        )
     n = len(STATUS_ORDER)
     scale = []  # discrete bands, one colour per status
     for i, status in enumerate(STATUS_ORDER):

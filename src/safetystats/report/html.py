@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html as _html
 
-from safetystats.numbers import percent
+from safetystats.numbers import figure, percent
 
 STATUS_COLOURS = {
     "met": "#1a7f37",
@@ -90,7 +90,7 @@ def status_grid(rows, head: str, labels: dict) -> str:
             out.append(
                 f'<td class="status {r["status"]}" data-status="{r["status"]}" '
                 f'style="background:{STATUS_COLOURS[r["status"]]};color:#fff;text-align:center" '
-                f'title="{esc(labels[r["status"]])}">{esc(pct(r["value"]))}</td>'
+                f'title="{esc(labels[r["status"]])}">{esc(figure(r["value"], r["kind"]))}</td>'
             )
         out.append("</tr>")
     return "".join(out) + "</table>"

@@ -16,8 +16,9 @@ import polars as pl
 
 from safetystats import atomic, store
 from safetystats.config import Settings, labels_for, settings_toml
+from safetystats.numbers import figure
 from safetystats.paths import NOTEBOOKS_DIR
-from safetystats.report.html import PAGE_CSS, STATUS_COLOURS, esc, pct
+from safetystats.report.html import PAGE_CSS, STATUS_COLOURS, esc
 
 DISTRICT_NOTEBOOK = NOTEBOOKS_DIR / "district_bulletin.ipynb"
 CITY_NOTEBOOK = NOTEBOOKS_DIR / "city_overview.ipynb"
@@ -214,7 +215,7 @@ def write_index(
         link = _index_link(run, results, stem, first["district"], lab)
         cells = "".join(
             f'<td style="background:{STATUS_COLOURS[part[t]["status"]]};color:#fff;text-align:center" '
-            f'data-status="{part[t]["status"]}" title="{esc(lab[part[t]["status"]])}">{pct(part[t]["value"])}</td>'
+            f'data-status="{part[t]["status"]}" title="{esc(lab[part[t]["status"]])}">{figure(part[t]["value"], part[t]["kind"])}</td>'
             if t in part
             else "<td></td>"
             for t in targets

@@ -7,7 +7,7 @@ FROM unnest($eval_dates::DATE[]) AS t(eval_date)
 CROSS JOIN curated_video_sites v
 LEFT JOIN curated_enterprises e ON e.enterprise_id = v.enterprise_id
 WHERE v.high_consequence
-  AND ($industry IS NULL OR e.industry = $industry)
-  AND ($hazchem IS NULL OR e.hazchem = $hazchem)
-  AND ($high_risk IS NULL OR e.high_risk = $high_risk)
+  AND in_scope($industry, e.industry)
+  AND in_scope($hazchem, e.hazchem)
+  AND in_scope($high_risk, e.high_risk)
 GROUP BY GROUPING SETS ((t.eval_date, v.district_code), (t.eval_date))

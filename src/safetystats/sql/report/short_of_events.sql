@@ -1,0 +1,39 @@
+-- 在营 enterprises of one unit ($district_codes: the unit and its descendants; NULL = all) short
+-- of the events an event_frequency target asks for at $as_of (same parameters as
+-- metrics/metric_event_frequency.sql): the period that lacks them, how many it had and needs.
+WITH firms AS (
+    SELECT e.enterprise_id, e.enterprise_name, e.industry, e.high_risk, e.district_code,
+           CASE WHEN e.high_risk THEN $per_high_risk ELSE $per END AS per,
+           CASE WHEN e.high_risk THEN $required_high_risk ELSE $required END AS required
+    FROM curated_enterprises e
+    WHERE e.status = $active_status AND in_scope($industry, e.industry)
+      AND in_scope($hazchem, e.hazchem) AND in_scope($high_risk, e.high_risk)
+      AND ($district_codes IS NULL OR list_contains($district_codes, e.district_code))
+),
+periods AS (
+    SELECT k.per, greatest(s.start::DATE, $window_start::DATE) AS p_from,
+           least((s.start + period_length(k.per))::DATE - 1, $as_of::DATE) AS p_to
+    FROM (SELECT DISTINCT per FROM firms) k
+    CROSS JOIN LATERAL (
+        SELECT unnest(generate_series(period_start($window_start::DATE, k.per)::TIMESTAMP,
+                                      $as_of::TIMESTAMP, period_length(k.per))) AS start
+    ) s
+),
+events AS (
+    SELECT enterprise_id, drill_date AS event_date FROM curated_drills
+    WHERE $dataset = 'drills' AND in_scope($types, drill_type) AND (NOT $evaluated_only OR evaluated)
+    UNION ALL
+    SELECT enterprise_id, inspection_date FROM curated_inspections
+    WHERE $dataset = 'inspections' AND in_scope($types, kind)
+),
+counted AS (
+    SELECT f.enterprise_id, f.enterprise_name, f.industry, f.high_risk, f.district_code, f.required,
+           p.p_from, p.p_to, count(ev.enterprise_id) AS events
+    FROM firms f JOIN periods p ON p.per = f.per
+    LEFT JOIN events ev ON ev.enterprise_id = f.enterprise_id AND ev.event_date BETWEEN p.p_from AND p.p_to
+    GROUP BY ALL
+)
+SELECT enterprise_id, enterprise_name, industry, high_risk, district_code,
+       p_from AS period_start, p_to AS period_end, events, required
+FROM counted WHERE events < required
+ORDER BY high_risk DESC, period_start, events, enterprise_id

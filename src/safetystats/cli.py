@@ -353,6 +353,64 @@ def attainment(
         sys.stdout.write(text + "\n")
 
 
+@app.command()
+def warnings(
+    as_of: AsOf = None,
+    district: Units = None,
+    format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+):
+    """Accident early warnings (DATA_SPEC 6.5) per unit and for the total."""
+    import json
+
+    from safetystats.metrics.warnings import accident_warnings
+
+    if format not in ("table", "csv", "json"):
+        err.print("[red]--format must be table, csv or json[/red]")
+        raise typer.Exit(2)
+    s = settings()
+    require_store(s)
+    refresh(s, out=err)
+    from safetystats.metrics.engine import latest_event_date, open_store
+
+    day = parse_date(as_of)
+    if day is None:
+        with open_store(s) as con:
+            day = latest_event_date(con)
+    frame = accident_warnings(s, day, district)
+    as_of_text = day.isoformat() if day else ""
+    fields = ["district_code", "district", "rule", "first_date", "last_date", "accident_ids"]
+    rows = [
+        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items() if k in fields}
+        for r in frame.iter_rows(named=True)
+    ]
+    if format == "json":
+        sys.stdout.write(
+            json.dumps({"as_of": as_of_text, "rows": rows}, ensure_ascii=False, indent=1) + "\n"
+        )
+    elif format == "csv":
+        flat = frame.select(fields).with_columns(pl_join_ids())
+        sys.stdout.write("\ufeff" + flat.write_csv())
+    else:
+        lab = labels_for(s)
+        table = Table(title=f"{lab['warnings_title']} · {lab['as_of']} {as_of_text}")
+        for col in lab["warnings_columns"]:
+            table.add_column(col)
+        for r in rows:
+            table.add_row(
+                r["district"],
+                lab["warning_rules"][r["rule"]],
+                f"{r['first_date']} – {r['last_date']}",
+                "、".join(r["accident_ids"]),
+            )
+        console.print(table if rows else lab["no_warnings"])
+
+
+def pl_join_ids():
+    import polars as pl
+
+    return pl.col("accident_ids").list.join("|")
+
+
 def run_bulletins(s: Settings, as_of=None, districts=None, jobs=None, lang=None, level=None) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

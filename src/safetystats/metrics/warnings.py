@@ -1,0 +1,135 @@
+"""Accident early warnings (DATA_SPEC 6.5, 青岛 若干措施), per unit at every level (from the
+accidents of the unit and its descendants) and for the total, at as-of date A:
+
+- ``two_within_60_days``: two accidents d1 ≤ d2 with d2 − d1 < 60 days, d2 in A's year up to A;
+- ``yoy_rise_two_months``: in both of the last two complete months, the number of accidents and
+  the number of deaths each exceed the same month a year earlier (a rise from 0 counts);
+- ``serious_accident``: an accident of level 较大 or worse in A's year up to A (一票否决).
+
+Accidents are few: the rules run on the rows of the unit, in plain Python, readably.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from safetystats.config import Settings
+from safetystats.metrics import engine
+
+RULES = ("two_within_60_days", "yoy_rise_two_months", "serious_accident")
+SERIOUS = ("较大", "重大", "特别重大")
+WINDOW_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Accident:
+    id: str
+    day: dt.date
+    level: str
+    deaths: int
+
+
+def last_two_months(as_of: dt.date) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(year, month) of m−1 and m: m is A's month when A is its last day, else the month before."""
+    last_day = (as_of + dt.timedelta(days=1)).month != as_of.month
+    m = (as_of.year, as_of.month) if last_day else _previous((as_of.year, as_of.month))
+    return _previous(m), m
+
+
+def _previous(ym: tuple[int, int]) -> tuple[int, int]:
+    year, month = ym
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def two_within_60_days(accidents: list[Accident], as_of: dt.date) -> list[Accident]:
+    """Every accident of at least one qualifying pair (d1 may lie in the year before)."""
+    hits: dict[str, Accident] = {}
+    for i, first in enumerate(accidents):
+        for second in accidents[i + 1 :]:
+            if (second.day - first.day).days >= WINDOW_DAYS:
+                break  # sorted by date: later ones are further away
+            if second.day.year == as_of.year and second.day <= as_of:
+                hits[first.id], hits[second.id] = first, second
+    return sorted(hits.values(), key=lambda a: (a.day, a.id))
+
+
+def yoy_rise_two_months(accidents: list[Accident], as_of: dt.date) -> list[Accident]:
+    """The accidents of months m−1 and m when both months rose in count and in deaths."""
+    months = last_two_months(as_of)
+    found = []
+    for year, month in months:
+        now = [a for a in accidents if (a.day.year, a.day.month) == (year, month)]
+        before = [a for a in accidents if (a.day.year, a.day.month) == (year - 1, month)]
+        rose = len(now) > len(before) and sum(a.deaths for a in now) > sum(a.deaths for a in before)
+        if not rose:
+            return []
+        found += now
+    return found
+
+
+def serious_accident(accidents: list[Accident], as_of: dt.date) -> list[Accident]:
+    return [a for a in accidents if a.level in SERIOUS and a.day.year == as_of.year]
+
+
+CHECKS = {
+    "two_within_60_days": two_within_60_days,
+    "yoy_rise_two_months": yoy_rise_two_months,
+    "serious_accident": serious_accident,
+}
+
+
+@engine._reads_store
+def accident_warnings(
+    settings: Settings | None = None,
+    as_of: dt.date | str | None = None,
+    district: list[str] | str | None = None,
+    lang: str | None = None,
+    con=None,
+) -> pl.DataFrame:
+    """One row per (unit, rule) triggered: district_code (None for the total), district, level,
+    rule, first_date, last_date, accident_ids (DATA_SPEC 6.5)."""
+    lang, places, as_of = engine._places(settings, as_of, district, lang, con)
+    (year, month), _ = last_two_months(as_of)
+    # from the first month compared a year earlier (and at least the year before, for pairs)
+    since = min(dt.date(year - 1, month, 1), dt.date(as_of.year - 1, 1, 1))
+    frame = engine.query(con, "report/accidents", settings, since=since, as_of=as_of)
+    rows = []
+    for place in places:
+        part = (
+            frame
+            if place.codes is None
+            else frame.filter(pl.col("district_code").is_in(list(place.codes)))
+        )
+        accidents = [
+            Accident(r["accident_id"], r["accident_date"], r["level"], int(r["deaths"]))
+            for r in part.iter_rows(named=True)
+        ]
+        for rule, check in CHECKS.items():
+            hits = check(accidents, as_of)
+            if hits:
+                rows.append(
+                    {
+                        "district_code": place.code,
+                        "district": place.name,
+                        "level": place.level,
+                        "rule": rule,
+                        "first_date": min(a.day for a in hits),
+                        "last_date": max(a.day for a in hits),
+                        "accident_ids": [a.id for a in hits],
+                    }
+                )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "district_code": pl.String,
+            "district": pl.String,
+            "level": pl.Int64,
+            "rule": pl.String,
+            "first_date": pl.Date,
+            "last_date": pl.Date,
+            "accident_ids": pl.List(pl.String),
+        },
+    ).with_columns(pl.lit(as_of).alias("as_of"))

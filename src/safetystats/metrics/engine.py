@@ -481,3 +481,63 @@ def hazard_figures(
             "district_code": pl.String,
         },
     )
+
+
+STALE_DAYS = 45  # a unit whose latest hazard or drill is older than this is stale (6.4)
+STALE_DATASETS = ("hazards", "drills")
+
+
+def _by_place(frame: pl.DataFrame, where: list[Place]) -> pl.DataFrame:
+    """Rows of a rolled-up report (district_code, is_total) for the places asked, with names."""
+    names = pl.DataFrame(
+        {
+            "district_code": [p.code or "" for p in where],
+            "district": [p.name for p in where],
+            "level": [p.level for p in where],
+        },
+        schema={"district_code": pl.String, "district": pl.String, "level": pl.Int64},
+    )
+    keyed = frame.with_columns(pl.col("district_code").fill_null(""))
+    out = keyed.join(names, on="district_code", how="inner").with_columns(
+        pl.when(pl.col("is_total"))
+        .then(None)
+        .otherwise(pl.col("district_code"))
+        .alias("district_code")
+    )
+    return out.drop("is_total")
+
+
+@_reads_store
+def hazard_statistics(
+    settings: Settings | None = None,
+    as_of: dt.date | str | None = None,
+    district: list[str] | str | None = None,
+    lang: str | None = None,
+    con=None,
+) -> pl.DataFrame:
+    """Hazards found in A's calendar year up to A, per unit by industry (breakdown 'industry')
+    and by source and level (breakdown 'source_level'): found, rectified, open, overdue (6.4)."""
+    lang, where, as_of = _places(settings, as_of, district, lang, con)
+    with unit_tree(con, settings):
+        frame = query(con, "report/hazard_statistics", settings, as_of=as_of)
+    return _by_place(frame, where)
+
+
+@_reads_store
+def data_freshness(
+    settings: Settings | None = None,
+    as_of: dt.date | str | None = None,
+    district: list[str] | str | None = None,
+    lang: str | None = None,
+    con=None,
+) -> pl.DataFrame:
+    """Per unit and dataset: the latest record date up to A, the days since, and ``stale``
+    when a hazard or drill ledger's latest record is more than 45 days before A (6.4)."""
+    lang, where, as_of = _places(settings, as_of, district, lang, con)
+    with unit_tree(con, settings):
+        frame = query(con, "report/data_freshness", settings, as_of=as_of)
+    days = (pl.lit(as_of) - pl.col("latest")).dt.total_days()
+    return _by_place(frame, where).with_columns(
+        days.alias("days_since"),
+        (pl.col("dataset").is_in(STALE_DATASETS) & (days > STALE_DAYS)).alias("stale"),
+    )

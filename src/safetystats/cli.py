@@ -273,6 +273,9 @@ def parse_date(value: str | None):
     if not isinstance(parsed, dt.date):
         err.print(f"[red]--as-of {value!r} is not a date (YYYY-MM-DD)[/red]")
         raise typer.Exit(2)
+    if parsed > dt.date.today():
+        err.print(f"[red]--as-of {parsed} is after today: there is nothing to report yet[/red]")
+        raise typer.Exit(2)
     return parsed
 
 
@@ -414,8 +417,8 @@ def pl_join_ids():
 def run_bulletins(s: Settings, as_of=None, districts=None, jobs=None, lang=None, level=None) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from safetystats.report.runner import EmptyStoreError, chosen_units
     from safetystats.report.runner import bulletins as run_all
-    from safetystats.report.runner import chosen_units
 
     try:
         count = len(chosen_units(s, districts, level)) + 1
@@ -438,7 +441,12 @@ def run_bulletins(s: Settings, as_of=None, districts=None, jobs=None, lang=None,
                 task, advance=1, description=f"{mark} {result.job.name} ({result.seconds:.1f}s)"
             )
 
-        result = run_all(s, as_of, districts, jobs, lang, progress=advance, level=level)
+        try:
+            result = run_all(s, as_of, districts, jobs, lang, progress=advance, level=level)
+        except EmptyStoreError as exc:
+            progress.stop()
+            err.print(f"[red]{exc}[/red]")
+            return 1
     for r in result.failed:
         err.print(
             f"[red]failed:[/red] {r.job.name}: {r.error.splitlines()[0] if r.error else ''}"
@@ -446,8 +454,13 @@ def run_bulletins(s: Settings, as_of=None, districts=None, jobs=None, lang=None,
         )
     ok = len(result.results) - len(result.failed)
     console.print(f"{ok} of {len(result.results)} bulletins written to {result.folder}")
+    if result.skipped:
+        err.print(
+            "[yellow]no bulletin for units without records in any target's window:[/yellow] "
+            + "、".join(result.skipped)
+        )
     console.print(f"index: {result.index}")
-    return 1 if result.failed else 0
+    return 1 if result.failed or result.skipped else 0
 
 
 @app.command()

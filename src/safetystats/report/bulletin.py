@@ -19,6 +19,7 @@ from safetystats.config import Settings, labels_for, load_settings
 from safetystats.ingest.spec import load_specs
 from safetystats.metrics import engine
 from safetystats.metrics.targets import load_targets, metric_definitions
+from safetystats.metrics.warnings import accident_warnings
 from safetystats.numbers import figure
 from safetystats.report import figures, plotlyjs
 from safetystats.report.html import Html, esc, pct, pill, status_grid, table
@@ -78,6 +79,21 @@ class _Page:
             self._load(con)
             self.validation = summarize(con, load_specs(settings))
             self.files = engine.query(con, "report/provenance", settings)
+            codes = self._codes()
+            # the page's own unit: its data quality, freshness and accident warnings
+            self.quality = engine.query(con, "report/unit_quality", settings, district_codes=codes)
+            names = None if codes is None else [self._code]
+            self.freshness = engine.data_freshness(settings, self.as_of, names, self.lang, con)
+            self.freshness = self.freshness.filter(pl.col("district_code").eq_missing(self._code))
+            self.accident_warnings = accident_warnings(
+                settings, self.as_of, names, self.lang, con
+            ).filter(pl.col("district_code").eq_missing(self._code))
+
+    _code: str | None = None  # the unit of the page (None: the total)
+
+    def _codes(self) -> list[str] | None:
+        """The unit and its descendants (None for the total's page)."""
+        return None
 
     def _load(self, con) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -97,16 +113,64 @@ class _Page:
         )
 
     def _data_status(self) -> str:
+        """This unit's own quarantined and warned rows (not the whole store's), its stale
+        ledgers and its accident warnings."""
         lab = self.labels
-        quarantined = sum(d.rows_quarantined + d.rows_held for d in self.validation)
-        warnings = sum(d.warnings for d in self.validation)
+        by = {sev: self.quality.filter(pl.col("severity") == sev) for sev in ("error", "warning")}
+        quarantined, warnings = (int(by[s]["rows"].sum() or 0) for s in ("error", "warning"))
         state = "quarantined" if quarantined else "warnings" if warnings else "passed"
         colour = {"passed": "met", "warnings": "on_track", "quarantined": "behind"}[state]
-        return (
+        rules = "、".join(
+            f"{r['rule_zh'] if self.lang == 'zh' else r['rule_id']} {r['rows']}"
+            for r in self.quality.head(5).iter_rows(named=True)
+        )
+        out = (
             f"{esc(lab['data_status'])}: {pill(colour, lab['status_' + state])} · "
             f"{esc(lab['quarantined_rows'])} <b>{quarantined}</b> · {esc(lab['warnings'])} <b>{warnings}</b>"
-            f' · <a href="../validation.html">{esc(lab["validation_report"])}</a>'
+            + (f' <span class="small">（{esc(rules)}）</span>' if rules else "")
+            + f' · <a href="validation.html">{esc(lab["validation_report"])}</a>'
         )
+        for r in self.freshness.filter(pl.col("stale")).iter_rows(named=True):
+            out += f'<br><span class="stale">⚠ {esc(lab["stale"].format(dataset=lab["datasets"][r["dataset"]], date=r["latest"]))}</span>'
+        for r in self.accident_warnings.iter_rows(named=True):
+            out += (
+                f'<br><span class="warning">⚠ {esc(lab["warning_rules"][r["rule"]])}'
+                f"（{esc('、'.join(r['accident_ids']))}）</span>"
+            )
+        return out
+
+    def in_force(self, rows: pl.DataFrame) -> pl.DataFrame:
+        """The targets in force at A; when none is (A after every deadline), the latest year's
+        targets as final results (DATA_SPEC 8.1)."""
+        current = rows.filter(pl.col("phase") == "in_force")
+        if current.height or not rows.height:
+            return current
+        latest = rows["deadline"].max()
+        return rows.filter(pl.col("deadline") == latest)
+
+    def final_results(self, rows: pl.DataFrame) -> Html:
+        """上年度终期结果（截至 D）: value and status at each final target's deadline, no action."""
+        final = rows.filter(pl.col("phase") == "final")
+        if not final.height or not self.in_force(rows).filter(pl.col("phase") == "in_force").height:
+            return Html("")
+        lab = self.labels
+        parts = []
+        for deadline in sorted(set(final["deadline"].to_list()), reverse=True):
+            part = final.filter(pl.col("deadline") == deadline)
+            body = table(
+                [lab["target"], lab["value"], lab["threshold"], lab["status"]],
+                [
+                    [
+                        r["name"],
+                        figure(r["value"], r["kind"]),
+                        figure(r["threshold"], r["kind"], 0),
+                        lab[r["status"]],
+                    ]
+                    for r in part.iter_rows(named=True)
+                ],
+            )
+            parts.append(f"<h2>{esc(lab['final_results'].format(date=deadline))}</h2>{body}")
+        return Html("".join(parts))
 
     def gap_sentence(self, row: dict) -> str:
         lab = self.labels
@@ -205,9 +269,13 @@ class DistrictBulletin(_Page):
 
     def __init__(self, settings: Settings, district: str, as_of, lang: str | None):
         self.district = engine.resolve_districts(settings, [district])[0]
+        self._code = self.district.code
         super().__init__(
             settings, as_of, lang, {"district": district, "as_of": as_of, "lang": lang}
         )
+
+    def _codes(self) -> list[str]:
+        return sorted(engine.unit_place(self.settings, self.district).codes)
 
     def _load(self, con) -> None:
         s, code, as_of = self.settings, self.district.code, self.as_of
@@ -271,11 +339,14 @@ class DistrictBulletin(_Page):
         return Html(
             f"{self._banner()}<h1>{esc(self.district.name)} · {esc(lab['district_bulletin'])}</h1>"
             f'<p class="meta">{esc(lab["as_of"])} <b>{self.as_of}</b> · {self._data_status()}</p>'
-            + self.headline(self.rows)
+            + self.headline(self.in_force(self.rows))
         )
 
     def target_cards(self) -> Html:
-        return self.cards(self.rows)
+        return self.cards(self.in_force(self.rows))
+
+    def final_section(self) -> Html:
+        return self.final_results(self.rows)
 
     def targets_chart(self) -> PlotlyFigure:
         return self.figure(
@@ -412,11 +483,14 @@ class CityOverview(_Page):
         return Html(
             f"{self._banner()}<h1>{esc(lab['city_overview'])}</h1>"
             f'<p class="meta">{esc(lab["as_of"])} <b>{self.as_of}</b> · {self._data_status()}</p>'
-            + self.headline(self.rows.filter(pl.col("scope") == "total"))
+            + self.headline(self.in_force(self.rows.filter(pl.col("scope") == "total")))
         )
 
     def total_cards(self) -> Html:
-        return self.cards(self.rows.filter(pl.col("scope") == "total"))
+        return self.cards(self.in_force(self.rows.filter(pl.col("scope") == "total")))
+
+    def final_section(self) -> Html:
+        return self.final_results(self.rows.filter(pl.col("scope") == "total"))
 
     def heatmap(self) -> PlotlyFigure:
         rows = self.rows.filter(pl.col("scope") == "district")
@@ -455,5 +529,7 @@ class CityOverview(_Page):
     def trend_chart(self) -> PlotlyFigure:
         totals = self.rows.filter(pl.col("scope") == "total")
         return self.figure(
-            figures.trend_chart(self.series, _shares(totals), self.labels, self.labels["city_trend"])
+            figures.trend_chart(
+                self.series, _shares(totals), self.labels, self.labels["city_trend"]
+            )
         )

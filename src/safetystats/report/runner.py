@@ -45,12 +45,30 @@ class JobResult:
     size: int = 0
 
 
+class EmptyStoreError(RuntimeError):
+    """The store holds no record at all: no bulletin is written (exit 1)."""
+
+
+def without_records(table: pl.DataFrame, units: list) -> set[str]:
+    """Codes of the units with no record in the window of any target in force: every share's
+    denominator and every count is 0."""
+    current = table.filter((pl.col("phase") == "in_force") & (pl.col("scope") == "district"))
+    if not current.height:
+        return set()
+    counted = current.with_columns(
+        pl.coalesce(pl.col("denominator"), pl.col("numerator")).fill_null(0).alias("_records")
+    )
+    active = set(counted.filter(pl.col("_records") > 0)["district_code"].to_list())
+    return {u.code for u in units if u.code not in active}
+
+
 @dataclass
 class BulletinRun:
     as_of: dt.date
     folder: Path
     index: Path
     results: list[JobResult] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # units without records: no bulletin
 
     @property
     def failed(self) -> list[JobResult]:
@@ -234,7 +252,7 @@ def write_index(
         f"<title>{esc(lab['index_title'])}</title><style>{PAGE_CSS}</style></head><body>"
         + (f'<div class="banner">⚠ {esc(lab["sample_banner"])}</div>' if is_sample else "")
         + f'<h1>{esc(lab["index_title"])}</h1><p class="meta">{esc(lab["as_of"])} <b>{run.as_of}</b> · {legend}'
-        f' · <a href="../validation.html">{esc(lab["validation_report"])}</a></p>'
+        f' · <a href="validation.html">{esc(lab["validation_report"])}</a></p>'
         f'<table class="t"><tr><th>{esc(lab["unit"])}</th>{head}</tr>{"".join(body)}</table>'
         + (f"<h2>{esc(lab['failed'])}</h2><ul>{failures}</ul>" if failures else "")
         + "</body></html>"
@@ -275,7 +293,13 @@ def _bulletins(settings, as_of, districts, jobs, lang, progress, city, level) ->
     from safetystats.metrics.engine import open_store
 
     with open_store(settings) as con:
-        as_of = as_of or metrics.latest_event_date(con) or dt.date.today()
+        latest = metrics.latest_event_date(con)
+        if latest is None:
+            raise EmptyStoreError(
+                f"the store {settings.db} holds no records: no bulletin is written "
+                "(数据库中没有任何记录，不生成通报)"
+            )
+        as_of = as_of or latest
         chosen = chosen_units(settings, districts, level)
         # the index lists the units of the run under their parents, and the total
         table = metrics.attainment(settings, as_of, [u.code for u in chosen], lang, con)
@@ -284,8 +308,16 @@ def _bulletins(settings, as_of, districts, jobs, lang, progress, city, level) ->
     out_dir = settings.reports / (as_of.isoformat() + ("" if lang == "zh" else f"-{lang}"))
     out_dir.mkdir(parents=True, exist_ok=True)
     config_path = atomic.write_text(out_dir / ".run-config.toml", settings_toml(settings))
+    # a unit with no record in the window of any target in force gets no bulletin (8.1)
+    empty = without_records(table, chosen)
+    chosen = [u for u in chosen if u.code not in empty]
     job_list = plan_jobs(settings, as_of, chosen, lang, config_path, city)
     run = BulletinRun(as_of, out_dir, out_dir / "index.html")
+    run.skipped = [u.name for u in settings.registry.districts if u.code in empty]
+    # the run's own copy of the validation report, beside the bulletins that link to it
+    report = settings.reports / "validation.html"
+    if report.exists():
+        atomic.write_bytes(out_dir / "validation.html", report.read_bytes())
     workers = max(1, min(jobs or os.cpu_count() or 1, len(job_list)))
     import multiprocessing
 

@@ -13,7 +13,8 @@ CREATE OR REPLACE TABLE quarantine (
     message_zh  VARCHAR,
     message_en  VARCHAR,
     source      VARCHAR,         -- 'ingest' (held rows), 'gx' (expectation suites), 'sql' (cross-dataset checks)
-    unit        VARCHAR,         -- the record's unit (its own district, else its enterprise's), when known
+    unit_code   VARCHAR,         -- the record's unit (its own district, else its enterprise's), when known
+    unit        VARCHAR,
     header      VARCHAR,         -- the column's header as the file wrote it
     dataset_zh  VARCHAR,
     rule_zh     VARCHAR,

@@ -1,6 +1,7 @@
 -- Store the quarantine rows (q_new) with each record's unit and the header its file wrote.
 INSERT INTO quarantine BY NAME
 SELECT q.* EXCLUDE (held_district),
+       coalesce(u.unit_code, hm.code) AS unit_code,
        coalesce(u.unit, hm.name) AS unit,
        h.header
 FROM q_new q

@@ -1,9 +1,9 @@
 -- The unit of every stored record (its own district, else its enterprise's), for the quarantine's unit column.
 CREATE OR REPLACE TEMP VIEW record_units AS
-SELECT r.dataset, r._key, coalesce(own.name, reg.name) AS unit
+SELECT r.dataset, r._key, coalesce(own.code, reg.code) AS unit_code, coalesce(own.name, reg.name) AS unit
 FROM records r
 LEFT JOIN district_map own ON own.value = r.district
 LEFT JOIN enterprises e ON e.enterprise_id = r.enterprise_id
 LEFT JOIN district_map reg ON reg.value = e.district
 UNION ALL
-SELECT 'enterprises', e._key, m.name FROM enterprises e LEFT JOIN district_map m ON m.value = e.district
+SELECT 'enterprises', e._key, m.code, m.name FROM enterprises e LEFT JOIN district_map m ON m.value = e.district

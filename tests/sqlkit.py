@@ -19,11 +19,14 @@ from safetystats import store
 from safetystats.config import load_settings, sql_parameters
 from safetystats.ingest.spec import SQL_TYPES, load_specs
 from safetystats.metrics import engine
+from safetystats.metrics.targets import SCOPE_ATTRIBUTES, Target, metric_definitions, parse_targets
 from safetystats.sql import bind, exists, load_sql, names_in
 
 SETTINGS = load_settings()
 SPECS = load_specs(SETTINGS)
-DATASETS = ["enterprises", "hazards", "drills", "training_plan", "training_counts", "video_sites"]
+# every dataset of the settings, the register first (the others read curated_enterprises), as
+# curate builds them
+DATASETS = sorted(SPECS, key=lambda name: name != "enterprises")
 BOOKKEEPING = [
     ("_key", "VARCHAR"),
     ("_file_id", "BIGINT"),
@@ -87,7 +90,7 @@ def curate_in_memory(con, rows_by_dataset: dict[str, list[dict]]) -> None:
     registry = {
         r["enterprise_id"]: r.get("district_code") for r in rows_by_dataset.get("enterprises", [])
     }
-    for dataset in DATASETS:  # enterprises first: the others read curated_enterprises
+    for dataset in DATASETS:
         load_valid(con, dataset, rows_by_dataset.get(dataset, []), registry)
         own = f"curated/curated_{dataset}"
         text = load_sql(own if exists(own) else "curated/curated_default").format(dataset=dataset)
@@ -110,18 +113,35 @@ def build(**rows_by_dataset: list[dict]) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def counts(con, metric: str, window_start, eval_dates, **scope) -> dict:
+def target(metric: str, window_start=None, deadline="2099-12-31", **values) -> Target:
+    """A target of a metric (a metric id of config/metrics.toml), made from a targets-file entry
+    by the package's own parser (so parameters take their defaults): keyword arguments named
+    after a scope key (industry, hazchem, high_risk, category, source, level) are scope lists,
+    the others the metric's parameters."""
+    definition = metric_definitions()[metric]
+    scope = {k: v for k, v in values.items() if k in SCOPE_ATTRIBUTES}
+    entry = {
+        "id": "t",
+        "metric": metric,
+        "threshold": 0 if definition.get("gap") == "count" else 1,
+        "window_start": _value(window_start or "2024-01-01", "DATE"),
+        "deadline": _value(deadline, "DATE"),
+        "scope": scope,
+    } | {k: v for k, v in values.items() if k not in SCOPE_ATTRIBUTES}
+    (parsed,) = parse_targets({"targets": [entry]}, "test")
+    return parsed
+
+
+def counts(con, metric: str, window_start, eval_dates, **values) -> dict:
     """{(eval_date, district_code or None for the total): (numerator, denominator)} of a metric
-    query, run with the engine's defaults; also checks each date has exactly one total row."""
-    frame = engine.query(
+    (an id of config/metrics.toml) through engine.metric_counts, for a target made by
+    :func:`target` (scope lists and parameters as keyword arguments); also checks each date has
+    at most one total row."""
+    frame = engine.metric_counts(
         con,
-        f"metrics/{metric}",
+        target(metric, window_start, **values),
+        [_value(d, "DATE") for d in eval_dates],
         SETTINGS,
-        window_start=_value(window_start, "DATE"),
-        eval_dates=[_value(d, "DATE") for d in eval_dates],
-        industry=scope.get("industry"),
-        hazchem=scope.get("hazchem"),
-        high_risk=scope.get("high_risk"),
     )
     assert frame.columns == ["eval_date", "district_code", "is_total", "numerator", "denominator"]
     out = {}

@@ -357,6 +357,28 @@ def attainment(
 
 
 @app.command()
+def export(
+    as_of: AsOf = None,
+    output: Annotated[
+        Path | None, typer.Option(help="the .xlsx to write; default: beside the bulletins")
+    ] = None,
+    lang: Annotated[str | None, typer.Option(help="zh | en")] = None,
+):
+    """The follow-up workbook (督办): attainment, to-do lists, data freshness, quarantine."""
+    s = settings()
+    require_store(s)
+    refresh(s, out=err)
+    path = export_workbook(s, parse_date(as_of), output, lang)
+    console.print(f"workbook: {path}")
+
+
+def export_workbook(s: Settings, as_of=None, output=None, lang=None) -> Path:
+    from safetystats.report.workbook import export as write_export
+
+    return write_export(s, as_of, output, lang)
+
+
+@app.command()
 def warnings(
     as_of: AsOf = None,
     district: Units = None,
@@ -522,6 +544,11 @@ def run(
     code = print_ingest(run_ingest(None, s))
     refresh(s)
     code = max(code, run_bulletins(s, jobs=jobs))
+    try:
+        console.print(f"workbook: {export_workbook(s)}")
+    except Exception as exc:  # noqa: BLE001 - the run goes on, and says it failed
+        err.print(f"[red]export failed:[/red] {type(exc).__name__}: {exc}")
+        code = 1
     raise typer.Exit(code)
 
 

@@ -200,7 +200,11 @@ class _Page:
         """The first rows of a long list, and a note saying how many more there are."""
         shown = frame.head(limit)
         hidden = frame.height - shown.height
-        note = self.labels["missing_more"].format(n=hidden)
+        from safetystats.report.workbook import workbook_name
+
+        note = self.labels["missing_more"].format(
+            n=hidden, workbook=workbook_name(self.as_of, self.lang)
+        )
         return shown, (f'<p class="small">{esc(note)}</p>' if hidden else "")
 
     def cards(self, rows: pl.DataFrame) -> Html:

@@ -1,5 +1,5 @@
 -- Major hazards open at $as_of in one unit ($district_codes: the unit and its descendants; NULL = all), overdue first, then oldest.
-SELECT hazard_id, coalesce(enterprise_name, enterprise_id) AS enterprise,
+SELECT district_code, hazard_id, coalesce(enterprise_name, enterprise_id) AS enterprise,
        found_date, deadline, ($as_of::DATE - found_date) AS days_open,
        coalesce(deadline < $as_of, false) AS overdue, supervision, description,
        five_point_complete AS five_complete

@@ -1,4 +1,4 @@
--- The training cap: what one month adds to min(trained so far, task), given the running total
--- after the month and the month's own count. Summed over months it is min(total, task).
+-- What one month adds to the capped count, given the running total after the month and the
+-- month's own count: summed over months it is capped(total, task).
 CREATE OR REPLACE MACRO capped_increment(cumulative, trained, task) AS
-    least(cumulative, task) - least(cumulative - trained, task);
+    capped(cumulative, task) - capped(cumulative - trained, task);

@@ -1,5 +1,5 @@
 """Realistic, messy sample ledgers (clearly marked as sample data)."""
 
-from safetystats.sample.generate import SCALES, write_sample
+from safetystats.sample.generate import SCALES, check_registry, registry_for_scale, write_sample
 
-__all__ = ["SCALES", "write_sample"]
+__all__ = ["SCALES", "check_registry", "registry_for_scale", "write_sample"]

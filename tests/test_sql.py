@@ -1246,12 +1246,6 @@ def ledgers_to_march():
     con.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="metrics/latest_event_date.sql (the default as-of date, DATA_SPEC 7) reads only "
-    "hazards, drills, video sites and training counts: inspection, accident and roster dates "
-    "are ignored",
-)
 @pytest.mark.parametrize(
     "table, row",
     [

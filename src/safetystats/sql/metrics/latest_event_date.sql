@@ -1,4 +1,4 @@
--- The latest event date in the validated store: the default as-of date.
+-- The latest event date in the curated store: the default as-of date.
 SELECT max(d) FROM (
     SELECT max(found_date) AS d FROM curated_hazards
     UNION ALL SELECT max(rectified_date) FROM curated_hazards
@@ -6,4 +6,7 @@ SELECT max(d) FROM (
     UNION ALL SELECT max(drill_date) FROM curated_drills
     UNION ALL SELECT max(installed_date) FROM curated_video_sites
     UNION ALL SELECT max(last_day(month)) FROM curated_training_counts
+    UNION ALL SELECT max(inspection_date) FROM curated_inspections
+    UNION ALL SELECT max(accident_date) FROM curated_accidents
+    UNION ALL SELECT max(done_date) FROM curated_rosters
 )

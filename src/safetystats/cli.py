@@ -65,7 +65,7 @@ def sample(
     seed: Annotated[
         int, typer.Option(help="random seed; the same seed writes the same files")
     ] = 2024,
-    scale: Annotated[str, typer.Option(help="small | city | province")] = "city",
+    scale: Annotated[str, typer.Option(help="small | city | province | street")] = "city",
 ):
     """Write realistic, messy sample ledgers (file names start with 样例数据)."""
     from safetystats.sample import SCALES, write_sample
@@ -436,7 +436,9 @@ def pl_join_ids():
     return pl.col("accident_ids").list.join("|")
 
 
-def run_bulletins(s: Settings, as_of=None, districts=None, jobs=None, lang=None, level=None) -> int:
+def run_bulletins(
+    s: Settings, as_of=None, districts=None, jobs=None, lang=None, level=None, pdf=False
+) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from safetystats.report.runner import EmptyStoreError, chosen_units
@@ -464,7 +466,9 @@ def run_bulletins(s: Settings, as_of=None, districts=None, jobs=None, lang=None,
             )
 
         try:
-            result = run_all(s, as_of, districts, jobs, lang, progress=advance, level=level)
+            result = run_all(
+                s, as_of, districts, jobs, lang, progress=advance, level=level, pdf=pdf
+            )
         except EmptyStoreError as exc:
             progress.stop()
             err.print(f"[red]{exc}[/red]")
@@ -501,6 +505,7 @@ def bulletins(
             help="bulletins for every unit of this registry level; default: below the top"
         ),
     ] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="also print each page to A4 PDF")] = False,
 ):
     """Execute the notebooks with papermill into offline HTML bulletins and an index page."""
     if lang not in (None, "zh", "en"):
@@ -515,7 +520,7 @@ def bulletins(
     if level is not None and level not in s.registry.levels():
         err.print(f"[red]--level {level}: the registry has levels {s.registry.levels()}[/red]")
         raise typer.Exit(2)
-    raise typer.Exit(run_bulletins(s, parse_date(as_of), district, jobs, lang, level))
+    raise typer.Exit(run_bulletins(s, parse_date(as_of), district, jobs, lang, level, pdf))
 
 
 @app.command()
@@ -527,8 +532,13 @@ def run(
     jobs: Annotated[
         int | None, typer.Option(help="bulletins run in parallel; default: the core count")
     ] = None,
+    as_of: AsOf = None,
+    lang: Annotated[str | None, typer.Option(help="zh | en")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="also print each page to A4 PDF")] = False,
 ):
-    """Sample data if the raw folder is empty, then ingest, validate and bulletins."""
+    """The one scheduled command: sample data if the raw folder is empty, then ingest,
+    validate, bulletins and the follow-up workbook. It does everything it can and exits 1
+    if anything failed."""
     from safetystats.ingest import ingest as run_ingest
     from safetystats.sample import SCALES, write_sample
 
@@ -543,9 +553,10 @@ def run(
         )
     code = print_ingest(run_ingest(None, s))
     refresh(s)
-    code = max(code, run_bulletins(s, jobs=jobs))
+    day = parse_date(as_of)
+    code = max(code, run_bulletins(s, day, jobs=jobs, lang=lang, pdf=pdf))
     try:
-        console.print(f"workbook: {export_workbook(s)}")
+        console.print(f"workbook: {export_workbook(s, day, lang=lang)}")
     except Exception as exc:  # noqa: BLE001 - the run goes on, and says it failed
         err.print(f"[red]export failed:[/red] {type(exc).__name__}: {exc}")
         code = 1

@@ -29,7 +29,32 @@ table.t th{{background:#f6f8fa}}table.t td.num{{text-align:right}}tr.overdue td{
 .small{{font-size:12px;color:#57606a}}.foot{{font-size:13px;color:#424a53}}.foot li{{margin:4px 0}}
 .headline{{font-size:18px;margin:6px 0 2px}}.headline .pill{{font-size:15px;padding:3px 10px}}
 a{{color:#0969da}}.pill{{display:inline-block;padding:2px 8px;border-radius:10px;color:#fff;font-size:12px}}
+.stale,.warning{{color:#9a6700;font-weight:bold}}
+@page{{size:A4 portrait;margin:16mm 11mm 15mm 11mm;
+  @bottom-right{{content:counter(page) " / " counter(pages);font-size:9pt;color:#57606a}}}}
+@media print{{
+  *{{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+  body{{max-width:none;margin:0;padding:0;font-size:11pt}}
+  .modebar,.modebar-container{{display:none!important}}
+  .card,.figure,.figures,tr,.js-plotly-plot,.plotly-graph-div,.jp-OutputArea-output,table.t,.headline
+    {{break-inside:avoid;page-break-inside:avoid}}
+  h1,h2,h3{{break-after:avoid;page-break-after:avoid}}
+  a{{color:inherit;text-decoration:none}}
+  .cards{{grid-template-columns:repeat(3,1fr)}}
+}}
 """
+# charts follow the page width when printed (Ctrl+P in a browser, or --pdf)
+PRINT_SCRIPT = (
+    "<script>window.matchMedia('print').addEventListener('change',function(){"
+    "if(window.Plotly){document.querySelectorAll('.js-plotly-plot')"
+    ".forEach(function(d){window.Plotly.Plots.resize(d)})}})</script>"
+)
+
+
+def running_header(text: str) -> str:
+    """A print style with the page's running header (unit, as-of date) at the top of each page."""
+    quoted = text.replace("\\", "").replace('"', "'")
+    return '<style>@page{@top-left{content:"' + quoted + '";font-size:9pt;color:#57606a}}</style>'
 
 
 def esc(value) -> str:

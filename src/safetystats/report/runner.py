@@ -18,7 +18,7 @@ from safetystats import atomic, store
 from safetystats.config import Settings, labels_for, settings_toml
 from safetystats.numbers import figure
 from safetystats.paths import NOTEBOOKS_DIR
-from safetystats.report.html import PAGE_CSS, STATUS_COLOURS, esc
+from safetystats.report.html import PAGE_CSS, PRINT_SCRIPT, STATUS_COLOURS, esc, running_header
 
 DISTRICT_NOTEBOOK = NOTEBOOKS_DIR / "district_bulletin.ipynb"
 CITY_NOTEBOOK = NOTEBOOKS_DIR / "city_overview.ipynb"
@@ -75,7 +75,7 @@ class BulletinRun:
         return [r for r in self.results if not r.ok]
 
 
-def export_html(nb, title: str, lang: str) -> str:
+def export_html(nb, title: str, lang: str, header: str = "") -> str:
     """The executed notebook as one offline page: outputs only, our stylesheet, no CDN."""
     from nbconvert import HTMLExporter
 
@@ -91,14 +91,15 @@ def export_html(nb, title: str, lang: str) -> str:
     page = (
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(title)}</title>'
-        f"<style>{PAGE_CSS}</style></head><body>{body}</body></html>"
+        f"<style>{PAGE_CSS}</style>{running_header(header or title)}{PRINT_SCRIPT}</head>"
+        f"<body>{body}</body></html>"
     )
     if _EXTERNAL.search(page):
         raise RuntimeError(f"{title}: the page references an external script or stylesheet")
     return page
 
 
-def _run_job(job: Job, out_dir: Path, lang: str) -> JobResult:
+def _run_job(job: Job, out_dir: Path, lang: str, pdf: bool = False) -> JobResult:
     """Run in a worker process: execute, export, write atomically."""
     import nbformat
     import papermill as pm
@@ -119,8 +120,12 @@ def _run_job(job: Job, out_dir: Path, lang: str) -> JobResult:
             log_output=False,
             report_mode=False,
         )
-        page = export_html(nb, job.title, lang)
+        page = export_html(nb, job.title, lang, f"{job.title} · {job.parameters['as_of']}")
         target = atomic.write_text(out_dir / f"{job.name}.html", page)
+        if pdf:
+            from safetystats.report.pdf import print_pdf
+
+            print_pdf(target)
         (out_dir / "failed" / f"{job.name}.ipynb").unlink(
             missing_ok=True
         )  # an earlier failure is mended
@@ -249,7 +254,8 @@ def write_index(
     )
     page = (
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-        f"<title>{esc(lab['index_title'])}</title><style>{PAGE_CSS}</style></head><body>"
+        f"<title>{esc(lab['index_title'])}</title><style>{PAGE_CSS}</style>"
+        f"{running_header(lab['index_title'] + ' · ' + str(run.as_of))}</head><body>"
         + (f'<div class="banner">⚠ {esc(lab["sample_banner"])}</div>' if is_sample else "")
         + f'<h1>{esc(lab["index_title"])}</h1><p class="meta">{esc(lab["as_of"])} <b>{run.as_of}</b> · {legend}'
         f' · <a href="validation.html">{esc(lab["validation_report"])}</a></p>'
@@ -269,13 +275,14 @@ def bulletins(
     progress=None,
     city: bool = True,
     level: int | None = None,
+    pdf: bool = False,
 ) -> BulletinRun:
     """Execute the bulletins of the units named (any level) or of every unit of one registry
     level (default: the level below the top), and the overview (the total's page)."""
     lang = lang or settings.lang
     # the readers' lock for the whole run: a writer waits until every bulletin is written
     with store.shared_lock(settings.db):
-        return _bulletins(settings, as_of, districts, jobs, lang, progress, city, level)
+        return _bulletins(settings, as_of, districts, jobs, lang, progress, city, level, pdf)
 
 
 def chosen_units(settings: Settings, districts: list[str] | None, level: int | None) -> list:
@@ -288,7 +295,7 @@ def chosen_units(settings: Settings, districts: list[str] | None, level: int | N
     return registry.units_at(level or default_level(registry))
 
 
-def _bulletins(settings, as_of, districts, jobs, lang, progress, city, level) -> BulletinRun:
+def _bulletins(settings, as_of, districts, jobs, lang, progress, city, level, pdf) -> BulletinRun:
     from safetystats.metrics import engine as metrics
     from safetystats.metrics.engine import open_store
 
@@ -324,7 +331,7 @@ def _bulletins(settings, as_of, districts, jobs, lang, progress, city, level) ->
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context("spawn")
     ) as pool:
-        futures = [pool.submit(_run_job, job, out_dir, lang) for job in job_list]
+        futures = [pool.submit(_run_job, job, out_dir, lang, pdf) for job in job_list]
         for future in as_completed(futures):
             result = future.result()
             run.results.append(result)
@@ -333,4 +340,8 @@ def _bulletins(settings, as_of, districts, jobs, lang, progress, city, level) ->
     order = {j.name: i for i, j in enumerate(job_list)}
     run.results.sort(key=lambda r: order[r.job.name])
     write_index(run, table, settings, lang, is_sample)
+    if pdf:
+        from safetystats.report.pdf import print_pdf
+
+        print_pdf(run.index)
     return run

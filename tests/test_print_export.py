@@ -1,0 +1,184 @@
+"""Print and PDF (DATA_SPEC 8.2) and the follow-up workbook (8.3), opened for real: the PDFs
+rasterised with pdftoppm, the workbook read back and converted by LibreOffice."""
+
+import shutil
+import subprocess
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from safetystats.config import load_settings
+from safetystats.ingest import ingest
+from safetystats.metrics import engine
+from safetystats.pipeline import refresh
+from safetystats.report import runner
+from safetystats.report.pdf import print_pdf
+from safetystats.report.workbook import export
+from safetystats.sample import write_sample
+
+pytestmark = pytest.mark.slow  # papermill, Chromium, LibreOffice
+
+A4 = (595, 842)  # points, as pdfinfo rounds them
+RED = (0xCF, 0x22, 0x2E)  # the "behind" status colour
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    root = tmp_path_factory.mktemp("print")
+    s = load_settings(raw=root / "raw", db=root / "store.duckdb", reports=root / "reports")
+    write_sample(s.raw, s, seed=11, scale_name="small")
+    ingest(None, s)
+    refresh(s)
+    run = runner.bulletins(s, districts=["环翠区"], jobs=1, pdf=True)
+    assert not run.failed, [r.error for r in run.failed]
+    return s, run
+
+
+def _page_size(pdf) -> tuple[int, int]:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    line = next(x for x in info.stdout.splitlines() if x.startswith("Page size:"))
+    width, _, height = line.split(":")[1].split()[:3]
+    return round(float(width)), round(float(height))
+
+
+def _rasterise(pdf, out_dir, dpi=60) -> list:
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(out_dir / "p")], check=True)
+    return sorted(out_dir.glob("p-*.png"))
+
+
+def _pixels(png):
+    """(width, height, rgb rows) of a PNG, read without any imaging package."""
+    import struct
+    import zlib
+
+    data = png.read_bytes()
+    width, height, depth, colour = struct.unpack(">IIBB", data[16:26])
+    assert (depth, colour) == (8, 2), "pdftoppm writes 8-bit RGB"
+    chunks, pos = [], 8
+    while pos < len(data):
+        length = struct.unpack(">I", data[pos : pos + 4])[0]
+        kind = data[pos + 4 : pos + 8]
+        if kind == b"IDAT":
+            chunks.append(data[pos + 8 : pos + 8 + length])
+        pos += 12 + length
+    raw = zlib.decompress(b"".join(chunks))
+    stride, rows, prev = width * 3, [], bytearray(width * 3)
+    for y in range(height):
+        f, line = (
+            raw[y * (stride + 1)],
+            bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]),
+        )
+        for x in range(stride):
+            a = line[x - 3] if x >= 3 else 0
+            b = prev[x]
+            c = prev[x - 3] if x >= 3 else 0
+            if f == 1:
+                line[x] = (line[x] + a) & 255
+            elif f == 2:
+                line[x] = (line[x] + b) & 255
+            elif f == 3:
+                line[x] = (line[x] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(bytes(line))
+        prev = line
+    return width, height, rows
+
+
+def _has_colour(png, colour, tolerance=24) -> bool:
+    _, _, rows = _pixels(png)
+    for row in rows:
+        for x in range(0, len(row), 3):
+            if all(abs(row[x + i] - colour[i]) <= tolerance for i in range(3)):
+                return True
+    return False
+
+
+def test_bulletin_and_index_print_to_a4_with_status_colours(store, tmp_path):
+    settings, run = store
+    pdfs = {p.stem: p for p in run.folder.glob("*.pdf")}
+    assert {"环翠区", "city_overview", "index"} <= set(pdfs)
+    for pdf in pdfs.values():
+        assert _page_size(pdf) == A4, pdf.name
+    # the index's red (behind) cells keep their colour on paper
+    pages = _rasterise(pdfs["index"], tmp_path)
+    assert any(_has_colour(p, RED) for p in pages)
+    shots = tmp_path.parent / "output"
+    shots.mkdir(exist_ok=True)
+    for kind in ("index", "环翠区"):
+        shutil.copy(
+            _rasterise(
+                pdfs[kind], tmp_path / kind if (tmp_path / kind).mkdir() is None else tmp_path
+            )[0],
+            shots / f"print_{kind}_page1.png",
+        )
+
+
+def test_a_page_prints_without_the_plotly_toolbar_and_with_page_numbers(store):
+    _, run = store
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(run.folder / "环翠区.pdf"), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    import re
+
+    pages = text.count("\f")
+    assert re.search(rf"\b1\s*/\s*{pages}\b", text) and re.search(
+        rf"\b{pages}\s*/\s*{pages}\b", text
+    )
+    assert "环翠区" in text.split("\f")[1]  # the running header on a later page
+    assert "Download plot" not in text and "Zoom" not in text
+
+
+def test_print_pdf_names_a_missing_browser(tmp_path, monkeypatch):
+    from safetystats.report import pdf
+
+    monkeypatch.setattr(pdf, "BROWSERS", ("no-such-browser",))
+    page = tmp_path / "x.html"
+    page.write_text("<p>x</p>", encoding="utf-8")
+    with pytest.raises(pdf.PdfError, match="needs Chromium"):
+        print_pdf(page)
+
+
+def test_the_workbook_read_back_equals_the_store(store, tmp_path):
+    settings, run = store
+    path = export(settings, run.as_of)
+    assert path.parent == run.folder and path.name == f"跟踪督办清单_{run.as_of}.xlsx"
+    book = CalamineWorkbook.from_path(str(path))
+    names = book.sheet_names
+    assert names[:3] == ["目标完成情况", "未整改重大隐患", "超期未整改隐患"]
+    assert {"培训未完成", "数据更新情况", "隔离与警告记录"} <= set(names)
+    assert any(n.startswith("未达标企业-") for n in names)  # one sheet per event_frequency target
+    with engine.open_store(settings) as con:
+        table = engine.attainment(settings, run.as_of, None, None, con)
+        open_major = engine.query(con, "report/open_major_hazards", settings, as_of=run.as_of)
+        quarantine = con.execute("SELECT count(*) FROM quarantine").fetchall()[0][0]
+    rows = book.get_sheet_by_name("目标完成情况").to_python()
+    assert rows[0][:4] == ["单位", "层级", "目标", "完成值"]
+    assert len(rows) - 1 == table.filter(table["phase"] == "in_force").height
+    assert len(book.get_sheet_by_name("未整改重大隐患").to_python()) - 1 == open_major.height
+    assert len(book.get_sheet_by_name("隔离与警告记录").to_python()) - 1 == quarantine
+    # number formats as Excel shows them: percent values, dates as dates
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        styles = z.read("xl/styles.xml").decode()
+        sheet1 = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "0.0%" in styles and "yyyy-mm-dd" in styles
+    assert '<pane ySplit="1"' in sheet1 and 'state="frozen"' in sheet1  # the header row frozen
+
+
+def test_libreoffice_opens_the_workbook(store, tmp_path):
+    settings, run = store
+    path = export(settings, run.as_of, tmp_path / "book.xlsx")
+    done = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76",  # 76: UTF-8
+         "--outdir", str(tmp_path / "csv"), str(path)],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    csv = (tmp_path / "csv" / "book.csv").read_text(encoding="utf-8", errors="replace")
+    assert csv.splitlines()[0].startswith("单位,")

@@ -1357,8 +1357,10 @@ def test_column_tests_report_a_duplicate_key_and_blanks():
 # ---------------------------------------------------------------------------------------------
 
 REPORTS_COVERED = {
-    "drills_by_type", "hazard_ageing", "hazard_figures", "open_major_hazards", "provenance",
-    "short_of_events", "training_by_category",
+    "accidents", "data_freshness", "drills_by_type", "hazard_ageing", "hazard_figures",
+    "hazard_statistics", "open_major_hazards", "overdue_hazards", "provenance",
+    "quarantine_list", "short_of_events", "short_of_training", "training_by_category",
+    "unit_quality",
 }  # fmt: skip
 
 
@@ -1493,7 +1495,7 @@ def test_open_major_hazards_order_overdue_first_then_oldest(open_major_store):
     assert (m1["days_open"], m1["five_complete"]) == (121, False)  # 03-01 -> 06-30
     assert rows[3]["enterprise"] == "EY"
     assert list(rows[0]) == [
-        "hazard_id", "enterprise", "found_date", "deadline", "days_open", "overdue",
+        "district_code", "hazard_id", "enterprise", "found_date", "deadline", "days_open", "overdue",
         "supervision", "description", "five_complete",
     ]  # fmt: skip
 
@@ -1691,6 +1693,545 @@ def test_provenance_lists_the_files_in_file_id_order():
         ("b.xlsx", "drills", "bb", 7, False, dt.datetime(2024, 7, 2, 9, 0)),
     ]
     assert report(build(), "provenance") == []
+
+
+def test_overdue_hazards_longest_overdue_first(open_major_store):
+    rows = report(open_major_store, "overdue_hazards", as_of=E)
+    # open at A with a deadline before A, days overdue = A - deadline:
+    # M2 02-01 -> 06-30: 29 (Feb) + 31 + 30 + 31 + 29 = 150; M3 03-01: 121; M1 04-01: 90;
+    # M8 05-02: 59. Not M4 (no deadline), M5 (deadline on A), M6 (rectified on A), M7 (found
+    # after A), G1 (general, no deadline)
+    assert [(r["hazard_id"], r["days_overdue"]) for r in rows] == [
+        ("M2", 150),
+        ("M3", 121),
+        ("M1", 90),
+        ("M8", 59),
+    ]
+    assert list(rows[0]) == [
+        "district_code", "hazard_id", "enterprise", "hazard_level", "found_date", "deadline",
+        "days_overdue", "supervision", "description",
+    ]  # fmt: skip
+    m1 = rows[2]
+    assert (m1["district_code"], m1["enterprise"], m1["hazard_level"]) == (HC, "某某厂", "major")
+    assert (m1["supervision"], m1["description"]) == ("city", "消防通道堵塞")
+    assert (rows[3]["district_code"], rows[3]["enterprise"]) == (WD, "EY")
+
+
+def test_overdue_hazards_ties_and_units(open_major_store):
+    # the day before A: M6 (rectified on A) is still open; M2 and M6 both 149 days past 02-01
+    rows = report(open_major_store, "overdue_hazards", as_of=E_MINUS_1, district_codes=[HC])
+    assert [(r["hazard_id"], r["days_overdue"]) for r in rows] == [
+        ("M2", 149),
+        ("M6", 149),  # tie: by hazard id
+        ("M3", 120),
+        ("M1", 89),
+    ]  # M8 is 文登's
+    rows = report(open_major_store, "overdue_hazards", as_of=E, district_codes=[WD])
+    assert [r["hazard_id"] for r in rows] == ["M8"]
+    # A = 03-01: M3's deadline is A itself (not overdue); M2 and M6 (deadline 02-01, M6
+    # rectified only on E) 29 days
+    rows = report(open_major_store, "overdue_hazards", as_of="2024-03-01")
+    assert [(r["hazard_id"], r["days_overdue"]) for r in rows] == [("M2", 29), ("M6", 29)]
+
+
+def test_overdue_hazards_of_every_level():
+    con = build(
+        enterprises=ENTERPRISES,
+        hazards=[
+            dict(hazard_id="V1", enterprise_id="E2", level="general", found_date=W,
+                 deadline="2024-06-20"),  # open, 10 days overdue
+            dict(hazard_id="V2", enterprise_id="E2", level="general", found_date=W,
+                 deadline="2024-06-20", rectified_date=AFTER_E),  # rectified after A: open
+            dict(hazard_id="V3", enterprise_id="E2", level="general", found_date=W,
+                 deadline="2024-06-20", rectified_date="2024-06-25"),  # rectified: out
+        ],
+    )  # fmt: skip
+    rows = report(con, "overdue_hazards", as_of=E)
+    assert [(r["hazard_id"], r["hazard_level"], r["days_overdue"]) for r in rows] == [
+        ("V1", "general", 10),
+        ("V2", "general", 10),
+    ]
+
+
+def test_short_of_training(training_store):
+    rows = report(training_store, "short_of_training", as_of=E)
+    assert [tuple(r.values()) for r in rows] == [
+        # 环翠, the most missing first: E2 班组长 2 (June) of 5 -> 3 missing
+        (HC, "E2", "乙工贸", "工贸", "班组长", 2, 5, 3),
+        # E1 全员 2 (April) of 4 -> 2 missing
+        (HC, "E1", "甲化工", "危险化学品", "全员", 2, 4, 2),
+        # 文登: E3 全员 5 (March; February's 100 is before its cycle start 03-15) of 20
+        (WD, "E3", "丙建筑", "建筑施工", "全员", 5, 20, 15),
+    ]  # not E2 全员 (6 + 7 = 13, capped at 10 = its task), not E3 班组长 (task 0)
+    assert list(rows[0]) == [
+        "district_code", "enterprise_id", "enterprise_name", "industry", "category", "trained",
+        "task", "missing",
+    ]  # fmt: skip
+    # 05-31: E2 班组长 has nothing yet (June's 2 not counted) -> 5 missing; E1 still 2 of 4
+    rows = report(training_store, "short_of_training", as_of="2024-05-31", district_codes=[HC])
+    assert [(r["enterprise_id"], r["category"], r["trained"], r["missing"]) for r in rows] == [
+        ("E2", "班组长", 0, 5),
+        ("E1", "全员", 2, 2),
+    ]
+    # 03-31: E2 全员 6 (January; December 2023 before the cycle) of 10 -> 4 missing, as E1's 4
+    # (nothing yet): tie broken by enterprise id, then category
+    rows = report(training_store, "short_of_training", as_of="2024-03-31", district_codes=[HC])
+    assert [(r["enterprise_id"], r["category"], r["missing"]) for r in rows] == [
+        ("E2", "班组长", 5),
+        ("E1", "全员", 4),
+        ("E2", "全员", 4),
+    ]
+
+
+def test_short_of_training_leaves_out_stopped_enterprises():
+    con = build(
+        enterprises=ENTERPRISES,
+        training_plan=[plan("E3", "全员", 20), plan("E4", "全员", 10)],
+        training_counts=[trained("E3", "全员", "2024-03-01", 5)],
+    )
+    rows = report(con, "short_of_training", as_of=E)
+    # E4 (停产) has 0 of 10 but is not listed; E3 5 of 20
+    assert [(r["enterprise_id"], r["trained"], r["missing"]) for r in rows] == [("E3", 5, 15)]
+
+
+# hazard statistics (6.4): found in A's calendar year up to A, as of A = E = 2024-06-30
+STATISTICS_HAZARDS = [
+    # 环翠: E1 危险化学品, E2 工贸
+    dict(hazard_id="S0", enterprise_id="E1", level="general", source="企业自查",
+         found_date=BEFORE_W),  # 2023-12-31: last year's, not counted (though open at A)
+    major("S1", "E1", W, source="执法检查",
+          deadline="2024-03-01"),  # 1 January counts; open, overdue
+    dict(hazard_id="S2", enterprise_id="E1", level="general", source="企业自查",
+         found_date="2024-02-01", deadline="2024-03-10",
+         rectified_date="2024-03-01"),  # rectified by A
+    dict(hazard_id="S3", enterprise_id="E2", level="general", source="企业自查",
+         found_date="2024-03-01", deadline="2024-04-01",
+         rectified_date="2024-07-05"),  # rectified after A: open and overdue at A
+    dict(hazard_id="S4", enterprise_id="E2", level="general", found_date="2024-05-01",
+         deadline=E),  # no source: 未注明; open, deadline on A: not overdue
+    major("S5", "E2", E, source="举报"),  # found on A: counts, open; no deadline
+    dict(hazard_id="S6", enterprise_id="E2", level="general", source="企业自查",
+         found_date=AFTER_E),  # after A: not counted
+    dict(hazard_id="S7", enterprise_id="EX", district_code=HC, level="general",
+         source="企业自查", found_date="2024-04-01", deadline="2024-04-10",
+         rectified_date=E),  # unknown firm: industry 未注明; rectified on A (late): not open
+    # 文登: E3 建筑施工
+    major("S8", "E3", "2024-02-01", source="执法检查", deadline="2024-02-10"),  # open, overdue
+]  # fmt: skip
+
+STATISTICS_COLUMNS = [
+    "district_code", "is_total", "breakdown", "industry", "source", "hazard_level", "found",
+    "rectified", "open", "overdue",
+]  # fmt: skip
+
+
+def statistics(rows) -> dict:
+    """{(unit or None for the total, industry or (source, level)): (found, rectified, open,
+    overdue)} of hazard_statistics rows."""
+    out = {}
+    for r in rows:
+        assert list(r) == STATISTICS_COLUMNS
+        assert r["is_total"] == (r["district_code"] is None)
+        if r["breakdown"] == "industry":
+            assert r["source"] is None and r["hazard_level"] is None
+            part = r["industry"]
+        else:
+            assert r["breakdown"] == "source_level" and r["industry"] is None
+            part = (r["source"], r["hazard_level"])
+        key = (r["district_code"], part)
+        assert key not in out, f"two rows for {key}"
+        out[key] = (r["found"], r["rectified"], r["open"], r["overdue"])
+    return out
+
+
+@pytest.fixture(scope="module")
+def statistics_store():
+    con = build(enterprises=ENTERPRISES, hazards=STATISTICS_HAZARDS)
+    yield con
+    con.close()
+
+
+def test_hazard_statistics(statistics_store):
+    with engine.unit_tree(statistics_store, SETTINGS):
+        rows = report(statistics_store, "hazard_statistics", as_of=E)
+    # (found, rectified by A, open at A, overdue at A)
+    assert statistics(rows) == {
+        # the total: 环翠 and 文登 together
+        (None, "危险化学品"): (2, 1, 1, 1),  # S1, S2
+        (None, "工贸"): (3, 0, 3, 1),  # S3, S4, S5
+        (None, "建筑施工"): (1, 0, 1, 1),  # S8
+        (None, "未注明"): (1, 1, 0, 0),  # S7
+        (None, ("企业自查", "general")): (3, 2, 1, 1),  # S2, S3, S7
+        (None, ("举报", "major")): (1, 0, 1, 0),  # S5
+        (None, ("执法检查", "major")): (2, 0, 2, 2),  # S1, S8
+        (None, ("未注明", "general")): (1, 0, 1, 0),  # S4
+        # 环翠: S0 (2023-12-31) and S6 (after A) nowhere
+        (HC, "危险化学品"): (2, 1, 1, 1),  # S1 open + overdue, S2 rectified
+        (HC, "工贸"): (3, 0, 3, 1),  # S3 (rectified after A: open, overdue), S4, S5 open
+        (HC, "未注明"): (1, 1, 0, 0),  # S7 rectified on A
+        (HC, ("企业自查", "general")): (3, 2, 1, 1),  # S2, S7 rectified; S3 open + overdue
+        (HC, ("举报", "major")): (1, 0, 1, 0),  # S5
+        (HC, ("执法检查", "major")): (1, 0, 1, 1),  # S1
+        (HC, ("未注明", "general")): (1, 0, 1, 0),  # S4, deadline on A
+        # 文登
+        (WD, "建筑施工"): (1, 0, 1, 1),  # S8
+        (WD, ("执法检查", "major")): (1, 0, 1, 1),
+    }
+    # the total first, then by unit, breakdown ('industry' before 'source_level')
+    assert [(r["district_code"], r["breakdown"]) for r in rows] == (
+        [(None, "industry")] * 4 + [(None, "source_level")] * 4
+        + [(HC, "industry")] * 3 + [(HC, "source_level")] * 4
+        + [(WD, "industry"), (WD, "source_level")]
+    )  # fmt: skip
+
+
+def test_hazard_statistics_year_edges(statistics_store):
+    with engine.unit_tree(statistics_store, SETTINGS):
+        # A = 2023-12-31: 2023 holds only S0 (found on A, open, no deadline)
+        rows = report(statistics_store, "hazard_statistics", as_of=BEFORE_W)
+        assert statistics(rows) == {
+            (None, "危险化学品"): (1, 0, 1, 0),
+            (None, ("企业自查", "general")): (1, 0, 1, 0),
+            (HC, "危险化学品"): (1, 0, 1, 0),
+            (HC, ("企业自查", "general")): (1, 0, 1, 0),
+        }
+        # A = 2024-01-01: a new year; only S1 (found that day; deadline 03-01 not passed)
+        rows = report(statistics_store, "hazard_statistics", as_of=W)
+        assert statistics(rows)[(HC, ("执法检查", "major"))] == (1, 0, 1, 0)
+        assert len(rows) == 4  # 环翠 and the total, one row per breakdown
+
+
+def test_hazard_statistics_through_the_engine(statistics_store):
+    frame = engine.hazard_statistics(SETTINGS, D(E), district="文登区", con=statistics_store)
+    rows = frame.to_dicts()
+    # the total's eight rows first, then 文登's two (环翠's rows left out); names added
+    total, wd = rows[:8], rows[8:]
+    assert {(r["district_code"], r["district"]) for r in total} == {(None, "全市")}
+    assert sum(r["found"] for r in total if r["breakdown"] == "industry") == 7  # S1-S5, S7, S8
+    assert [(r["district_code"], r["district"], r["breakdown"]) for r in wd] == [
+        (WD, "文登区", "industry"),
+        (WD, "文登区", "source_level"),
+    ]
+    assert (wd[0]["industry"], wd[0]["found"], wd[0]["overdue"]) == ("建筑施工", 1, 1)
+    assert (wd[1]["source"], wd[1]["hazard_level"], wd[1]["open"]) == ("执法检查", "major", 1)
+    assert "is_total" not in frame.columns
+
+
+# data freshness (6.4), A = E = 2024-06-30: A - 45 days = 2024-05-16, A - 46 days = 2024-05-15
+FRESHNESS = dict(
+    enterprises=ENTERPRISES,
+    hazards=[
+        dict(hazard_id="F1", enterprise_id="E2", level="general", found_date="2024-01-10"),
+        dict(hazard_id="F2", enterprise_id="E2", level="general",
+             found_date="2024-05-16"),  # 环翠's latest: 45 days, not stale
+        dict(hazard_id="F3", enterprise_id="E2", level="general",
+             found_date=AFTER_E),  # after A: ignored
+        dict(hazard_id="F4", enterprise_id="E3", level="general",
+             found_date="2024-05-15"),  # 文登: 46 days, stale
+    ],
+    drills=[
+        evac("F5", "E1", "2024-05-15"),  # 环翠: 46 days, stale
+        evac("F6", "E3", E),  # 文登: on A, 0 days
+    ],
+    training_counts=[
+        trained("E2", "全员", "2024-06-01", 3),  # 环翠: June -> its last day 06-30
+        trained("E5", "全员", "2024-01-01", 3),  # 荣成: January -> 01-31
+    ],
+    accidents=[
+        dict(accident_id="F7", accident_date=W, district_code=RC, level="一般"),  # 181 days
+    ],
+    inspections=[
+        inspection("F8", "E3", "2024-03-01"),  # 文登
+        inspection("F9", "E3", "2024-07-02"),  # after A: ignored
+    ],
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def freshness_store():
+    con = build(**FRESHNESS)
+    yield con
+    con.close()
+
+
+def test_data_freshness(freshness_store):
+    with engine.unit_tree(freshness_store, SETTINGS):
+        rows = report(freshness_store, "data_freshness", as_of=E)
+    assert list(rows[0]) == ["district_code", "is_total", "dataset", "latest"]
+    assert [tuple(r.values()) for r in rows] == [
+        # the total: the latest of every unit
+        (None, True, "accidents", D(W)),
+        (None, True, "drills", D(E)),  # 文登's F6
+        (None, True, "hazards", D("2024-05-16")),  # 环翠's F2 (F3 after A)
+        (None, True, "inspections", D("2024-03-01")),  # F9 after A
+        (None, True, "training_counts", D(E)),  # June's last day
+        (HC, False, "drills", D("2024-05-15")),
+        (HC, False, "hazards", D("2024-05-16")),  # F2, not F1
+        (HC, False, "training_counts", D(E)),
+        (WD, False, "drills", D(E)),
+        (WD, False, "hazards", D("2024-05-15")),
+        (WD, False, "inspections", D("2024-03-01")),
+        (RC, False, "accidents", D(W)),
+        (RC, False, "training_counts", D("2024-01-31")),
+    ]
+
+
+def test_data_freshness_stale_after_45_days(freshness_store):
+    frame = engine.data_freshness(SETTINGS, D(E), con=freshness_store)
+    got = {
+        (r["district_code"], r["dataset"]): (r["days_since"], r["stale"])
+        for r in frame.iter_rows(named=True)
+    }
+    assert got == {
+        (None, "accidents"): (181, False),  # only hazards and drills can be stale
+        (None, "drills"): (0, False),
+        (None, "hazards"): (45, False),  # 05-16: exactly 45 days is not more than 45
+        (None, "inspections"): (121, False),
+        (None, "training_counts"): (0, False),
+        (HC, "drills"): (46, True),  # 05-15: 46 days
+        (HC, "hazards"): (45, False),
+        (HC, "training_counts"): (0, False),
+        (WD, "drills"): (0, False),
+        (WD, "hazards"): (46, True),
+        (WD, "inspections"): (121, False),
+        (RC, "accidents"): (181, False),
+        (RC, "training_counts"): (151, False),  # 01-31 -> 06-30; never stale
+    }
+    names = {r["district_code"]: r["district"] for r in frame.iter_rows(named=True)}
+    assert names == {None: "全市", HC: "环翠区", WD: "文登区", RC: "荣成市"}
+    # A = 07-01: 文登's hazards 47 days; 环翠's F3 (found on A) now counts: 0 days
+    frame = engine.data_freshness(SETTINGS, D(AFTER_E), con=freshness_store)
+    got = {
+        (r["district_code"], r["dataset"]): (r["latest"], r["days_since"], r["stale"])
+        for r in frame.iter_rows(named=True)
+        if r["dataset"] == "hazards"
+    }
+    assert got == {
+        (None, "hazards"): (D(AFTER_E), 0, False),
+        (HC, "hazards"): (D(AFTER_E), 0, False),
+        (WD, "hazards"): (D("2024-05-15"), 47, True),
+    }
+    # one unit asked for: its rows and the total's
+    frame = engine.data_freshness(SETTINGS, D(E), district="文登区", con=freshness_store)
+    assert set(frame["district_code"].to_list()) == {None, WD}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="data_freshness.sql gives a month's training counts the month's last day as their "
+    "date, so an as-of date inside the month shows a latest record after A (days since < 0)",
+)
+def test_data_freshness_never_after_the_as_of_date(freshness_store):
+    frame = engine.data_freshness(SETTINGS, D("2024-06-15"), district="环翠区", con=freshness_store)
+    hc = {r["dataset"]: r for r in frame.iter_rows(named=True) if r["district_code"] == HC}
+    # June's counts (month 2024-06-01) are the latest on or before 06-15; 06-30 is not
+    assert hc["training_counts"]["latest"] <= D("2024-06-15")
+    assert hc["training_counts"]["days_since"] >= 0
+
+
+def test_accidents_report():
+    con = build(
+        enterprises=ENTERPRISES,
+        accidents=[
+            dict(accident_id="C3", accident_date="2024-03-01", enterprise_id="E3",
+                 level="较大", deaths=3),  # district from the register: 文登
+            dict(accident_id="C2", accident_date="2024-03-01", district_code=HC,
+                 level="一般"),  # deaths blank -> 0; same day as C3: by id
+            dict(accident_id="C1", accident_date=BEFORE_W, district_code=RC, level="一般",
+                 deaths=1),  # on since
+            dict(accident_id="C4", accident_date=E, district_code=HC, level="一般",
+                 deaths=0),  # on A
+            dict(accident_id="C0", accident_date="2023-12-30", district_code=RC,
+                 level="一般"),  # before since
+            dict(accident_id="C5", accident_date=AFTER_E, district_code=HC,
+                 level="重大"),  # after A
+        ],
+    )  # fmt: skip
+    rows = report(con, "accidents", since=D(BEFORE_W), as_of=E)
+    assert [tuple(r.values()) for r in rows] == [
+        ("C1", D(BEFORE_W), "一般", 1, RC),
+        ("C2", D("2024-03-01"), "一般", 0, HC),
+        ("C3", D("2024-03-01"), "较大", 3, WD),
+        ("C4", D(E), "一般", 0, HC),
+    ]
+    assert list(rows[0]) == ["accident_id", "accident_date", "level", "deaths", "district_code"]
+
+
+def accident(accident_id, day, district_code, level="一般", deaths=0):
+    return dict(
+        accident_id=accident_id, accident_date=day, district_code=district_code, level=level,
+        deaths=deaths,
+    )  # fmt: skip
+
+
+def warnings_of(con, as_of, district=None) -> list[tuple]:
+    """accident_warnings rows as (district_code, district, rule, first, last, accident ids)."""
+    from safetystats.metrics.warnings import accident_warnings
+
+    frame = accident_warnings(SETTINGS, D(as_of), district, con=con)
+    assert frame["as_of"].to_list() == [D(as_of)] * frame.height
+    return [
+        (r["district_code"], r["district"], r["rule"], r["first_date"].isoformat(),
+         r["last_date"].isoformat(), r["accident_ids"])
+        for r in frame.iter_rows(named=True)
+    ]  # fmt: skip
+
+
+def test_warnings_two_within_60_days_rolled_up_to_the_total():
+    # 环翠 03-01 and 文登 04-29: 31 (March) + 29 = 59 days apart. Neither unit has two; the
+    # total (the registry is flat: the total is the units' parent) has the pair
+    con = build(accidents=[accident("X1", "2024-03-01", HC), accident("X2", "2024-04-29", WD)])
+    assert warnings_of(con, E) == [
+        (None, "全市", "two_within_60_days", "2024-03-01", "2024-04-29", ["X1", "X2"]),
+    ]
+    assert warnings_of(con, "2024-04-28") == []  # X2 not yet
+    # a unit asked for: its own rows (none) and the total's
+    assert [r[0] for r in warnings_of(con, E, "环翠区")] == [None]
+
+
+def test_warnings_two_within_60_days_edges():
+    accidents = [
+        accident("Y1", "2023-12-01", RC),  # Y1 -> Y3: 31 + 29 = 60 days: not a pair
+        accident("Y2", "2023-12-02", RC),  # Y2 -> Y3: 59 days, d1 in the year before counts
+        accident("Y3", "2024-01-30", RC),
+        accident("Y4", "2024-07-01", RC),  # after A: nowhere
+    ]
+    con = build(accidents=accidents)
+    # Y1 and Y2 are a pair, but both in 2023: only Y2 -> Y3 qualifies
+    expected = ("two_within_60_days", "2023-12-02", "2024-01-30", ["Y2", "Y3"])
+    assert warnings_of(con, E) == [(RC, "荣成市", *expected), (None, "全市", *expected)]
+    # A = 2023-12-31: Y1 -> Y2 (1 day) is a pair of A's year
+    assert warnings_of(con, BEFORE_W, "荣成市")[0][2:] == (
+        "two_within_60_days", "2023-12-01", "2023-12-02", ["Y1", "Y2"]
+    )  # fmt: skip
+
+
+def test_warnings_yoy_rise_two_months():
+    accidents = [
+        accident("Z1", "2023-04-10", HC, deaths=0),  # April 2023: 1 accident, 0 deaths
+        accident("Z2", "2024-04-05", HC, deaths=1),  # April 2024: 2 accidents, 1 death
+        accident("Z3", "2024-04-25", HC, deaths=0),
+        accident("Z4", "2024-05-20", HC, deaths=2),  # May 2024: 1, 2 deaths (May 2023: 0, 0)
+    ]
+    con = build(accidents=accidents)
+    # A = 06-15 is not June's last day: the months are April and May; both rose in count and
+    # deaths. (The three 2024 accidents are also within 60 days of each other.)
+    rows = [r for r in warnings_of(con, "2024-06-15") if r[2] == "yoy_rise_two_months"]
+    expected = ("yoy_rise_two_months", "2024-04-05", "2024-05-20", ["Z2", "Z3", "Z4"])
+    assert rows == [(HC, "环翠区", *expected), (None, "全市", *expected)]
+    # A = 06-30 is June's last day: May and June; June 2024 has none -> no rise
+    assert "yoy_rise_two_months" not in {r[2] for r in warnings_of(con, E)}
+    # April's count rises (1 -> 2) but its deaths do not (Z1 now 1 death = 1): no warning
+    con = build(accidents=[accident("Z1", "2023-04-10", HC, deaths=1), *accidents[1:]])
+    assert "yoy_rise_two_months" not in {r[2] for r in warnings_of(con, "2024-06-15")}
+
+
+def test_warnings_yoy_rise_in_january_compares_the_year_before():
+    # A = 2025-01-15: the months are November and December 2024, against 2023's
+    accidents = [
+        accident("J1", "2023-11-03", WD, deaths=1),  # Nov 2023: 1, 1
+        accident("J2", "2024-11-03", WD, deaths=1),  # Nov 2024: 2, 3
+        accident("J3", "2024-11-20", WD, deaths=2),
+        accident("J4", "2024-12-31", WD, deaths=1),  # Dec 2024: 1, 1 (Dec 2023: 0, 0)
+    ]
+    con = build(accidents=accidents)
+    rows = [r for r in warnings_of(con, "2025-01-15") if r[2] == "yoy_rise_two_months"]
+    assert [r[0] for r in rows] == [WD, None]
+    assert rows[0][3:] == ("2024-11-03", "2024-12-31", ["J2", "J3", "J4"])
+
+
+def test_warnings_serious_accident():
+    accidents = [
+        accident("K1", "2023-06-01", WD, level="重大", deaths=10),  # last year: not counted
+        accident("K2", "2024-02-01", WD, level="较大", deaths=3),
+        accident("K3", "2024-05-01", HC, level="一般", deaths=1),  # 一般: not serious
+        accident("K4", AFTER_E, HC, level="特别重大", deaths=30),  # after A
+    ]
+    con = build(accidents=accidents)
+    expected = ("serious_accident", "2024-02-01", "2024-02-01", ["K2"])
+    assert warnings_of(con, E) == [(WD, "文登区", *expected), (None, "全市", *expected)]
+    # nothing else at A: K2 -> K3 is 29 + 31 + 30 = 90 days (no pair); June has no accident
+    # (no rise). At 01-31, K2 has not happened and K1 is last year's
+    assert warnings_of(con, "2024-01-31") == []
+
+
+QUARANTINE_COLUMNS = (
+    "dataset, record_key, file_name, sheet, row_no, column_name, raw_value, rule_id, severity, "
+    "message_zh, message_en, source, unit_code, unit, header, dataset_zh, rule_zh, severity_zh"
+)
+
+
+def quarantined(rule_id, severity, unit_code, unit, file_name, row_no, column, raw):
+    rule_zh = {"date_invalid": "日期无效", "district_unknown": "区县无法识别",
+               "blank_required": "必填为空", "deadline_missing": "缺整改期限"}[rule_id]  # fmt: skip
+    return (
+        "hazards", f"H{row_no}", file_name, "Sheet1", row_no, column, raw, rule_id, severity,
+        f"{rule_zh}：{raw}", f"{rule_id}: {raw}", "gx", unit_code, unit, column + "（表头）",
+        "隐患台账", rule_zh, {"error": "错误", "warning": "警告"}[severity],
+    )  # fmt: skip
+
+
+QUARANTINE = [
+    quarantined("date_invalid", "error", HC, "环翠区", "a.xlsx", 5, "found_date", "2024-13-01"),
+    quarantined("date_invalid", "error", HC, "环翠区", "a.xlsx", 3, "found_date", "2024-02-30"),
+    quarantined("deadline_missing", "warning", HC, "环翠区", "a.xlsx", 4, "deadline", ""),
+    quarantined("blank_required", "warning", HC, "环翠区", "a.xlsx", 3, "level", ""),
+    quarantined("date_invalid", "error", WD, "文登区", "b.csv", 2, "found_date", "昨天"),
+    quarantined("district_unknown", "error", None, None, "a.xlsx", 7, "district", "某某区"),
+]
+
+
+@pytest.fixture(scope="module")
+def quarantine_store():
+    con = build()
+    create_tables(con)
+    marks = ", ".join("?" for _ in QUARANTINE_COLUMNS.split(","))
+    con.executemany(f"INSERT INTO quarantine ({QUARANTINE_COLUMNS}) VALUES ({marks})", QUARANTINE)
+    yield con
+    con.close()
+
+
+def test_unit_quality(quarantine_store):
+    rows = report(quarantine_store, "unit_quality")
+    assert list(rows[0]) == ["rule_id", "rule_zh", "severity", "rows"]
+    # errors first, then the most rows, then the rule id
+    assert [tuple(r.values()) for r in rows] == [
+        ("date_invalid", "日期无效", "error", 3),  # 环翠 2, 文登 1
+        ("district_unknown", "区县无法识别", "error", 1),  # no unit: only in the all-units view
+        ("blank_required", "必填为空", "warning", 1),
+        ("deadline_missing", "缺整改期限", "warning", 1),
+    ]
+    rows = report(quarantine_store, "unit_quality", district_codes=[HC])
+    assert [(r["rule_id"], r["rows"]) for r in rows] == [
+        ("date_invalid", 2),
+        ("blank_required", 1),
+        ("deadline_missing", 1),
+    ]
+    rows = report(quarantine_store, "unit_quality", district_codes=[WD, RC])
+    assert [(r["rule_id"], r["rows"]) for r in rows] == [("date_invalid", 1)]
+    assert report(quarantine_store, "unit_quality", district_codes=[RC]) == []
+
+
+def test_quarantine_list(quarantine_store):
+    rows = report(quarantine_store, "quarantine_list")
+    assert list(rows[0]) == [
+        "unit", "dataset_zh", "file_name", "sheet", "row_no", "header", "column_name",
+        "raw_value", "rule_zh", "severity_zh", "message_zh", "message_en",
+    ]  # fmt: skip
+    # by unit (binary order: 文 U+6587 before 环 U+73AF; no unit last), file, row, rule id
+    assert [(r["unit"], r["file_name"], r["row_no"], r["rule_zh"]) for r in rows] == [
+        ("文登区", "b.csv", 2, "日期无效"),
+        ("环翠区", "a.xlsx", 3, "必填为空"),  # blank_required before date_invalid
+        ("环翠区", "a.xlsx", 3, "日期无效"),
+        ("环翠区", "a.xlsx", 4, "缺整改期限"),
+        ("环翠区", "a.xlsx", 5, "日期无效"),
+        (None, "a.xlsx", 7, "区县无法识别"),
+    ]
+    first = rows[0]
+    assert (first["header"], first["column_name"], first["raw_value"]) == (
+        "found_date（表头）", "found_date", "昨天"
+    )  # fmt: skip
+    assert (first["severity_zh"], first["message_en"]) == ("错误", "date_invalid: 昨天")
 
 
 def test_report_queries_bind_only_what_they_use():

@@ -2016,11 +2016,6 @@ def test_data_freshness_stale_after_45_days(freshness_store):
     assert set(frame["district_code"].to_list()) == {None, WD}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="data_freshness.sql gives a month's training counts the month's last day as their "
-    "date, so an as-of date inside the month shows a latest record after A (days since < 0)",
-)
 def test_data_freshness_never_after_the_as_of_date(freshness_store):
     frame = engine.data_freshness(SETTINGS, D("2024-06-15"), district="环翠区", con=freshness_store)
     hc = {r["dataset"]: r for r in frame.iter_rows(named=True) if r["district_code"] == HC}

@@ -5,7 +5,7 @@ WITH latest AS (
     WHERE found_date <= $as_of GROUP BY ALL
     UNION ALL SELECT 'drills', district_code, max(drill_date) FROM curated_drills
     WHERE drill_date <= $as_of GROUP BY ALL
-    UNION ALL SELECT 'training_counts', district_code, max(last_day(month)) FROM curated_training_counts
+    UNION ALL SELECT 'training_counts', district_code, max(least(last_day(month), $as_of::DATE)) FROM curated_training_counts
     WHERE month <= $as_of GROUP BY ALL
     UNION ALL SELECT 'accidents', district_code, max(accident_date) FROM curated_accidents
     WHERE accident_date <= $as_of GROUP BY ALL

@@ -437,7 +437,14 @@ def pl_join_ids():
 
 
 def run_bulletins(
-    s: Settings, as_of=None, districts=None, jobs=None, lang=None, level=None, pdf=False
+    s: Settings,
+    as_of=None,
+    districts=None,
+    jobs=None,
+    lang=None,
+    level=None,
+    pdf=False,
+    force=False,
 ) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -461,13 +468,15 @@ def run_bulletins(
 
         def advance(result):
             mark = "[green]✓[/green]" if result.ok else "[red]✗[/red]"
+            if result.unchanged:
+                mark = "[dim]= unchanged, not redone[/dim]"
             progress.update(
                 task, advance=1, description=f"{mark} {result.job.name} ({result.seconds:.1f}s)"
             )
 
         try:
             result = run_all(
-                s, as_of, districts, jobs, lang, progress=advance, level=level, pdf=pdf
+                s, as_of, districts, jobs, lang, progress=advance, level=level, pdf=pdf, force=force
             )
         except EmptyStoreError as exc:
             progress.stop()
@@ -506,6 +515,9 @@ def bulletins(
         ),
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="also print each page to A4 PDF")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="redo bulletins whose inputs did not change")
+    ] = False,
 ):
     """Execute the notebooks with papermill into offline HTML bulletins and an index page."""
     if lang not in (None, "zh", "en"):
@@ -520,7 +532,7 @@ def bulletins(
     if level is not None and level not in s.registry.levels():
         err.print(f"[red]--level {level}: the registry has levels {s.registry.levels()}[/red]")
         raise typer.Exit(2)
-    raise typer.Exit(run_bulletins(s, parse_date(as_of), district, jobs, lang, level, pdf))
+    raise typer.Exit(run_bulletins(s, parse_date(as_of), district, jobs, lang, level, pdf, force))
 
 
 @app.command()
@@ -535,6 +547,9 @@ def run(
     as_of: AsOf = None,
     lang: Annotated[str | None, typer.Option(help="zh | en")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="also print each page to A4 PDF")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="redo bulletins whose inputs did not change")
+    ] = False,
 ):
     """The one scheduled command: sample data if the raw folder is empty, then ingest,
     validate, bulletins and the follow-up workbook. It does everything it can and exits 1
@@ -554,7 +569,7 @@ def run(
     code = print_ingest(run_ingest(None, s))
     refresh(s)
     day = parse_date(as_of)
-    code = max(code, run_bulletins(s, day, jobs=jobs, lang=lang, pdf=pdf))
+    code = max(code, run_bulletins(s, day, jobs=jobs, lang=lang, pdf=pdf, force=force))
     try:
         console.print(f"workbook: {export_workbook(s, day, lang=lang)}")
     except Exception as exc:  # noqa: BLE001 - the run goes on, and says it failed

@@ -43,6 +43,73 @@ class JobResult:
     error: str = ""
     seconds: float = 0.0
     size: int = 0
+    unchanged: bool = False  # inputs as at the last run and files present: not redone
+
+
+def _digest(*parts) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else str(part).encode())
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def inputs_fingerprint(settings: Settings, as_of, lang: str, pdf: bool, store_version: str) -> str:
+    """What every page of a run depends on: the store's version, the as-of date, the targets,
+    the registry, the settings, the notebooks, the package version, the language, PDFs."""
+    import importlib.metadata
+
+    try:
+        version = importlib.metadata.version("safetystats")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    files = [settings.targets, settings.districts, DISTRICT_NOTEBOOK, CITY_NOTEBOOK]
+    return _digest(
+        store_version,
+        as_of,
+        lang,
+        pdf,
+        version,
+        settings_toml(settings),
+        *(f.read_bytes() for f in files),
+    )
+
+
+class Fingerprints:
+    """The inputs each page of a run folder was made from (``.fingerprints.json``)."""
+
+    def __init__(self, folder: Path, inputs: str):
+        import json
+
+        self.path = folder / ".fingerprints.json"
+        self.inputs = inputs
+        try:
+            self.known = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.known = {}
+
+    def _print(self, job: Job) -> str:
+        return _digest(self.inputs, job.name, sorted(job.parameters.items()), job.title)
+
+    def unchanged(self, job: Job, pdf: bool) -> bool:
+        folder = self.path.parent
+        present = (folder / f"{job.name}.html").exists() and (
+            not pdf or (folder / f"{job.name}.pdf").exists()
+        )
+        return present and self.known.get(job.name) == self._print(job)
+
+    def record(self, result: JobResult) -> None:
+        if result.ok:
+            self.known[result.job.name] = self._print(result.job)
+        else:
+            self.known.pop(result.job.name, None)
+
+    def save(self) -> None:
+        import json
+
+        atomic.write_text(self.path, json.dumps(self.known, ensure_ascii=False, indent=0))
 
 
 class EmptyStoreError(RuntimeError):
@@ -209,20 +276,42 @@ def _index_link(run: BulletinRun, results: dict, stem: str, name: str, lab: dict
     )
 
 
+def _index_head(attainment: pl.DataFrame, lab: dict) -> tuple[list[str], str]:
+    """(target ids in order, header cells): each target's name, its threshold beneath, and its
+    year when targets of several years are shown (DATA_SPEC 8.4)."""
+    targets = attainment.unique("target_id", keep="first", maintain_order=True)
+    years = {d.year for d in targets["deadline"].to_list()}
+    cells = []
+    for t in targets.iter_rows(named=True):
+        year = f"（{t['deadline'].year}）" if len(years) > 1 else ""
+        threshold = figure(t["threshold"], t["kind"], 0)
+        cells.append(
+            f'<th class="target">{esc(t["name"])}{esc(year)}'
+            f'<div class="small">{esc(lab["threshold"])} {esc(threshold)}</div></th>'
+        )
+    return targets["target_id"].to_list(), "".join(cells)
+
+
 def write_index(
-    run: BulletinRun, attainment: pl.DataFrame, settings: Settings, lang: str, is_sample: bool
+    run: BulletinRun,
+    attainment: pl.DataFrame,
+    settings: Settings,
+    lang: str,
+    is_sample: bool,
+    flags: dict | None = None,
 ) -> Path:
-    """Traffic lights of the total and the units of the run, grouped under their parents."""
+    """Traffic lights of the total and the units of the run, grouped under their parents, with
+    thresholds under the targets, a legend, and ⚠ for stale data and accident warnings."""
     lab = labels_for(settings, lang)
     registry = settings.registry
     stems = unit_stems(registry.districts)
     results = {r.job.name: r for r in run.results}
-    targets = list(dict.fromkeys(attainment["name"].to_list()))
-    head = "".join(f"<th>{esc(t)}</th>" for t in targets)
+    targets, head = _index_head(attainment, lab)
+    flags = flags or {}
     body, parent_shown = [], None
     for code in dict.fromkeys(attainment["district_code"].to_list()):
         rows = attainment.filter(pl.col("district_code").eq_missing(code))
-        part = {r["name"]: r for r in rows.iter_rows(named=True)}
+        part = {r["target_id"]: r for r in rows.iter_rows(named=True)}
         first = next(iter(part.values()))
         if first["scope"] == "total":
             stem = CITY_NAME
@@ -236,6 +325,9 @@ def write_index(
                 )
                 parent_shown = parent
         link = _index_link(run, results, stem, first["district"], lab)
+        marks = "".join(
+            f' <span class="flag" title="{esc(text)}">⚠</span>' for text in flags.get(code, [])
+        )
         cells = "".join(
             f'<td style="background:{STATUS_COLOURS[part[t]["status"]]};color:#fff;text-align:center" '
             f'data-status="{part[t]["status"]}" title="{esc(lab[part[t]["status"]])}">{figure(part[t]["value"], part[t]["kind"])}</td>'
@@ -243,7 +335,7 @@ def write_index(
             else "<td></td>"
             for t in targets
         )
-        body.append(f"<tr><td>{link}</td>{cells}</tr>")
+        body.append(f'<tr><td class="unit">{link}{marks}</td>{cells}</tr>')
     legend = " ".join(
         f'<span class="pill" style="background:{c}">{esc(lab[s])}</span>'
         for s, c in STATUS_COLOURS.items()
@@ -252,18 +344,48 @@ def write_index(
         f"<li>{esc(r.job.name)}: {esc(r.error.splitlines()[0] if r.error else '')}</li>"
         for r in run.failed
     )
+    unchanged = sum(r.unchanged for r in run.results)
+    notes = [lab["index_unchanged"].format(n=unchanged)] if unchanged else []
+    notes += [lab["index_skipped"].format(units="、".join(run.skipped))] if run.skipped else []
     page = (
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-        f"<title>{esc(lab['index_title'])}</title><style>{PAGE_CSS}</style>"
+        f"<title>{esc(lab['index_title'])}</title><style>{PAGE_CSS}{INDEX_CSS}</style>"
         f"{running_header(lab['index_title'] + ' · ' + str(run.as_of))}</head><body>"
         + (f'<div class="banner">⚠ {esc(lab["sample_banner"])}</div>' if is_sample else "")
         + f'<h1>{esc(lab["index_title"])}</h1><p class="meta">{esc(lab["as_of"])} <b>{run.as_of}</b> · {legend}'
+        f" · ⚠ {esc(lab['index_flag'])}"
         f' · <a href="validation.html">{esc(lab["validation_report"])}</a></p>'
-        f'<table class="t"><tr><th>{esc(lab["unit"])}</th>{head}</tr>{"".join(body)}</table>'
+        f'<table class="t index"><tr><th>{esc(lab["unit"])}</th>{head}</tr>{"".join(body)}</table>'
+        + "".join(f'<p class="small">{esc(n)}</p>' for n in notes)
         + (f"<h2>{esc(lab['failed'])}</h2><ul>{failures}</ul>" if failures else "")
         + "</body></html>"
     )
     return atomic.write_text(run.index, page)
+
+
+# the index stays readable with 12 targets and 100 units: no one-character-wide columns
+INDEX_CSS = (
+    "table.index th.target{min-width:5.5em;max-width:9em;font-size:12px;vertical-align:bottom}"
+    "table.index td.unit{white-space:nowrap}table.index td{min-width:4em}"
+    ".flag{color:#9a6700;font-weight:bold}tr.group th{background:#eaeef2;text-align:left}"
+)
+
+
+def index_flags(settings: Settings, as_of, units: list, lang: str, con) -> dict:
+    """Per unit code (None: the total), what earns it a ⚠: stale ledgers, accident warnings."""
+    from safetystats.metrics import engine
+    from safetystats.metrics.warnings import accident_warnings
+
+    lab = labels_for(settings, lang)
+    codes = [u.code for u in units]
+    flags: dict = {}
+    fresh = engine.data_freshness(settings, as_of, codes, lang, con).filter(pl.col("stale"))
+    for r in fresh.iter_rows(named=True):
+        text = lab["stale"].format(dataset=lab["datasets"][r["dataset"]], date=r["latest"])
+        flags.setdefault(r["district_code"], []).append(text)
+    for r in accident_warnings(settings, as_of, codes, lang, con).iter_rows(named=True):
+        flags.setdefault(r["district_code"], []).append(lab["warning_rules"][r["rule"]])
+    return flags
 
 
 def bulletins(
@@ -276,13 +398,14 @@ def bulletins(
     city: bool = True,
     level: int | None = None,
     pdf: bool = False,
+    force: bool = False,
 ) -> BulletinRun:
     """Execute the bulletins of the units named (any level) or of every unit of one registry
     level (default: the level below the top), and the overview (the total's page)."""
     lang = lang or settings.lang
     # the readers' lock for the whole run: a writer waits until every bulletin is written
     with store.shared_lock(settings.db):
-        return _bulletins(settings, as_of, districts, jobs, lang, progress, city, level, pdf)
+        return _bulletins(settings, as_of, districts, jobs, lang, progress, city, level, pdf, force)
 
 
 def chosen_units(settings: Settings, districts: list[str] | None, level: int | None) -> list:
@@ -295,7 +418,9 @@ def chosen_units(settings: Settings, districts: list[str] | None, level: int | N
     return registry.units_at(level or default_level(registry))
 
 
-def _bulletins(settings, as_of, districts, jobs, lang, progress, city, level, pdf) -> BulletinRun:
+def _bulletins(
+    settings, as_of, districts, jobs, lang, progress, city, level, pdf, force
+) -> BulletinRun:
     from safetystats.metrics import engine as metrics
     from safetystats.metrics.engine import open_store
 
@@ -311,6 +436,8 @@ def _bulletins(settings, as_of, districts, jobs, lang, progress, city, level, pd
         # the index lists the units of the run under their parents, and the total
         table = metrics.attainment(settings, as_of, [u.code for u in chosen], lang, con)
         is_sample = bool(metrics.query(con, "report/provenance", settings)["is_sample"].any())
+        store_version = store.state(con).get("curated_change", "")
+        flags = index_flags(settings, as_of, chosen, lang, con)
     # Chinese bulletins in reports/<as-of>/, English ones beside them in reports/<as-of>-en/
     out_dir = settings.reports / (as_of.isoformat() + ("" if lang == "zh" else f"-{lang}"))
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -325,21 +452,34 @@ def _bulletins(settings, as_of, districts, jobs, lang, progress, city, level, pd
     report = settings.reports / "validation.html"
     if report.exists():
         atomic.write_bytes(out_dir / "validation.html", report.read_bytes())
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(job_list)))
+    # nothing redone when nothing changed: a page whose inputs are as at its last run stays
+    prints = Fingerprints(out_dir, inputs_fingerprint(settings, as_of, lang, pdf, store_version))
+    todo = []
+    for job in job_list:
+        if not force and prints.unchanged(job, pdf):
+            result = JobResult(job, True, html=out_dir / f"{job.name}.html", unchanged=True)
+            run.results.append(result)
+            if progress:
+                progress(result)
+        else:
+            todo.append(job)
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     import multiprocessing
 
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context("spawn")
     ) as pool:
-        futures = [pool.submit(_run_job, job, out_dir, lang, pdf) for job in job_list]
+        futures = [pool.submit(_run_job, job, out_dir, lang, pdf) for job in todo]
         for future in as_completed(futures):
             result = future.result()
             run.results.append(result)
+            prints.record(result)
             if progress:
                 progress(result)
+    prints.save()
     order = {j.name: i for i, j in enumerate(job_list)}
     run.results.sort(key=lambda r: order[r.job.name])
-    write_index(run, table, settings, lang, is_sample)
+    write_index(run, table, settings, lang, is_sample, flags)
     if pdf:
         from safetystats.report.pdf import print_pdf
 

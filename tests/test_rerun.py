@@ -1,0 +1,52 @@
+"""Nothing redone when nothing changed: a page whose inputs are as at its last run is kept."""
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from safetystats.config import load_settings
+from safetystats.ingest import ingest
+from safetystats.paths import PACKAGED_CONFIG
+from safetystats.pipeline import refresh
+from safetystats.report import runner
+from safetystats.sample import write_sample
+
+pytestmark = pytest.mark.slow  # papermill
+
+
+def test_a_second_run_redoes_nothing_and_a_change_redoes_the_pages(tmp_path):
+    targets = tmp_path / "targets.toml"
+    shutil.copy(PACKAGED_CONFIG / "targets.toml", targets)
+    s = load_settings(
+        raw=tmp_path / "raw", db=tmp_path / "s.duckdb", reports=tmp_path / "r", targets=targets
+    )
+    write_sample(s.raw, s, seed=3, scale_name="small")
+    ingest(None, s)
+    refresh(s)
+    first = runner.bulletins(s, districts=["环翠区"], jobs=1)
+    assert not first.failed and not any(r.unchanged for r in first.results)
+    page = first.folder / "环翠区.html"
+    written = page.stat().st_mtime_ns
+
+    again = runner.bulletins(s, districts=["环翠区"], jobs=1)
+    assert [r.unchanged for r in again.results] == [True, True]  # the overview and 环翠区
+    assert page.stat().st_mtime_ns == written  # not written again
+    assert "沿用上次生成的页面" in again.index.read_text(encoding="utf-8")  # and the index says so
+
+    forced = runner.bulletins(s, districts=["环翠区"], jobs=1, force=True)
+    assert not any(r.unchanged for r in forced.results)
+
+    targets.write_text(
+        targets.read_text(encoding="utf-8").replace("“四不”演练占比", "“四不”演练比例"),
+        encoding="utf-8",
+    )  # a changed targets file
+    changed = runner.bulletins(s, districts=["环翠区"], jobs=1)
+    assert not any(r.unchanged for r in changed.results)
+    assert "“四不”演练比例" in page.read_text(encoding="utf-8")
+
+    # a new as-of date is another run folder: nothing there to keep
+    fingerprint = runner.inputs_fingerprint
+    assert fingerprint(s, dt.date(2024, 11, 30), "zh", False, "v") != fingerprint(
+        s, dt.date(2024, 12, 31), "zh", False, "v"
+    )

@@ -146,3 +146,30 @@ def test_the_notebook_config_carries_the_extensions(tmp_path):
     reread = load_settings(again)
     assert reread.extensions == s.extensions
     assert (reread.db, reread.raw, reread.districts) == (s.db, s.raw, s.districts)
+
+
+def test_a_column_every_row_of_some_files_shares_is_given_by_file(tmp_path):
+    """[[datasets.<name>.files]]: a 双随机 sheet without a 检查类型 column is all 执法检查."""
+    s = load_settings(
+        config(
+            tmp_path,
+            '[[datasets.inspections.files]]\nmatch = "inspections/双随机*"\nset = { kind = "执法" }\n'
+            '[[datasets.drills.files]]\nmatch = "drills/nothing*"\nset = { drill_type = "疏散" }\n',
+        )
+    )
+    write_rows(
+        s.raw / "inspections" / "双随机抽查_2024.csv",
+        [["统一社会信用代码", "检查日期", "检查单位"], ["E1", "2024-03-01", "市应急局"]],
+    )
+    results = ingest(None, s)
+    assert [r.status for r in results] == ["ingested"], results[0].message
+    # the value went through the same normalisation as a cell: 执法 -> 执法检查
+    import duckdb
+
+    con = duckdb.connect(str(s.db), read_only=True)
+    assert con.execute("SELECT kind, department FROM inspections").fetchall() == [
+        ("执法检查", "市应急局")
+    ]
+    con.close()
+    # a pattern that matches no file is listed as a note
+    assert any("drills/nothing*" in note for note in results.notes)

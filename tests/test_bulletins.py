@@ -246,6 +246,23 @@ def test_english_bulletin(built):
         and "Unannounced" in page
         and "SAMPLE DATA" in page
     )
+    # every label in English: headings, table headers, card names, chart legends and
+    # categories (drill types, training categories) — only unit names stay as written
+    import json
+
+    units = {d.name for d in settings.registry.districts} | {"全市"}
+    labels = re.findall(r"<(?:h1|h2|h3|th)[^>]*>(.*?)</(?:h1|h2|h3|th)>", page, flags=re.S)
+    labels += re.findall(r'<div class="name">(.*?)</div>', page)
+    for spec in re.findall(r"Plotly\.newPlot\(\s*\"[^\"]+\",\s*(\[.*?\]),\s*\{", page, flags=re.S):
+        for trace in json.loads(spec):
+            labels.append(str(trace.get("name", "")))
+            labels += [str(x) for x in trace.get("x", []) if isinstance(x, str)]
+    cjk = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+    for label in labels:
+        text = re.sub(r"<[^>]+>", "", label)
+        for unit in units:
+            text = text.replace(unit, "")
+        assert not cjk.search(text), label
 
 
 def test_percentages_are_truncated_never_rounded_up_to_a_target():

@@ -120,14 +120,14 @@ class _Page:
         quarantined, warnings = (int(by[s]["rows"].sum() or 0) for s in ("error", "warning"))
         state = "quarantined" if quarantined else "warnings" if warnings else "passed"
         colour = {"passed": "met", "warnings": "on_track", "quarantined": "behind"}[state]
-        rules = "、".join(
+        rules = lab["list_sep"].join(
             f"{r['rule_zh'] if self.lang == 'zh' else r['rule_id']} {r['rows']}"
             for r in self.quality.head(5).iter_rows(named=True)
         )
         out = (
             f"{esc(lab['data_status'])}: {pill(colour, lab['status_' + state])} · "
             f"{esc(lab['quarantined_rows'])} <b>{quarantined}</b> · {esc(lab['warnings'])} <b>{warnings}</b>"
-            + (f' <span class="small">（{esc(rules)}）</span>' if rules else "")
+            + (f' <span class="small">{esc(lab["paren"].format(rules))}</span>' if rules else "")
             + f' · <a href="validation.html">{esc(lab["validation_report"])}</a>'
         )
         for r in self.freshness.filter(pl.col("stale")).iter_rows(named=True):
@@ -135,7 +135,7 @@ class _Page:
         for r in self.accident_warnings.iter_rows(named=True):
             out += (
                 f'<br><span class="warning">⚠ {esc(lab["warning_rules"][r["rule"]])}'
-                f"（{esc('、'.join(r['accident_ids']))}）</span>"
+                f"{esc(lab['paren'].format(lab['list_sep'].join(r['accident_ids'])))}</span>"
             )
         return out
 
@@ -235,9 +235,15 @@ class _Page:
                 "definition_zh" if self.lang == "zh" else "definition_en"
             ]
             items.append(
-                f"<li><b>{esc(t.name(self.lang))}</b>（{esc(lab['threshold'])} {figure(float(t.threshold), 'count' if t.is_count else 'share', 0)}，"
-                f"{t.window_start} – {t.deadline}）<br>{esc(lab['definition'])}：{esc(definition)}"
-                f"<br>{esc(lab['source'])}：{esc(t.source)}</li>"
+                f"<li><b>{esc(t.name(self.lang))}</b>"
+                + esc(
+                    lab["paren"].format(
+                        f"{lab['threshold']} {figure(float(t.threshold), 'count' if t.is_count else 'share', 0)}"
+                        f"{lab['comma']}{t.window_start} – {t.deadline}"
+                    )
+                )
+                + f"<br>{esc(lab['definition'])}{lab['colon']}{esc(definition)}"
+                f"<br>{esc(lab['source'])}{lab['colon']}{esc(t.source)}</li>"
             )
         files = [
             [r["file_name"], r["dataset"], r["sha256"][:16] + "…", r["rows_stored"]]
@@ -455,7 +461,7 @@ class DistrictBulletin(_Page):
             else f"<p>{esc(lab['none'])}</p>"
         )
         return Html(
-            f"<h3>{esc(lab['missing_evacuation'])}（{self.missing.height}）</h3>{body}{more}"
+            f"<h3>{esc(lab['missing_evacuation'] + lab['paren'].format(self.missing.height))}</h3>{body}{more}"
         )
 
     def training_chart(self) -> PlotlyFigure:

@@ -128,6 +128,13 @@ def ageing_chart(ageing: pl.DataFrame, labels: dict, title: str) -> go.Figure:
     return _finish(fig, title, 320)
 
 
+def translated(values: list, labels: dict) -> list:
+    """Controlled-vocabulary values (drill types, categories, industries) in the page's
+    language: labels.toml [en.vocab]; names of units and enterprises are never translated."""
+    words = labels.get("vocab", {})
+    return [words.get(v, v) for v in values]
+
+
 def drills_chart(drills: pl.DataFrame, labels: dict, title: str) -> go.Figure:
     types = sorted(set(drills["drill_type"].to_list()))
     fig = go.Figure()
@@ -138,7 +145,12 @@ def drills_chart(drills: pl.DataFrame, labels: dict, title: str) -> go.Figure:
         part = dict(
             drills.filter(pl.col("unannounced") == flag).select("drill_type", "drills").iter_rows()
         )
-        fig.add_bar(x=types, y=[part.get(t, 0) for t in types], name=name, marker_color=colour)
+        fig.add_bar(
+            x=translated(types, labels),
+            y=[part.get(t, 0) for t in types],
+            name=name,
+            marker_color=colour,
+        )
     fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.2))
     return _finish(fig, title, 320)
 
@@ -150,10 +162,13 @@ def training_chart(training: pl.DataFrame, labels: dict, title: str) -> go.Figur
     ]
     fig = go.Figure()
     fig.add_bar(
-        x=training["category"].to_list(),
+        x=translated(training["category"].to_list(), labels),
         y=rates,
         marker_color="#0969da",
-        text=[f"{r:.0f}%" for r in rates],
+        text=[
+            pct(c / t if t else None)
+            for c, t in zip(training["trained"], training["task"], strict=True)
+        ],
         textposition="outside",
         customdata=list(
             zip(training["trained"].to_list(), training["task"].to_list(), strict=True)

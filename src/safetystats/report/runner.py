@@ -283,7 +283,7 @@ def _index_head(attainment: pl.DataFrame, lab: dict) -> tuple[list[str], str]:
     years = {d.year for d in targets["deadline"].to_list()}
     cells = []
     for t in targets.iter_rows(named=True):
-        year = f"（{t['deadline'].year}）" if len(years) > 1 else ""
+        year = lab["paren"].format(t["deadline"].year) if len(years) > 1 else ""
         threshold = figure(t["threshold"], t["kind"], 0)
         cells.append(
             f'<th class="target">{esc(t["name"])}{esc(year)}'
@@ -346,7 +346,8 @@ def write_index(
     )
     unchanged = sum(r.unchanged for r in run.results)
     notes = [lab["index_unchanged"].format(n=unchanged)] if unchanged else []
-    notes += [lab["index_skipped"].format(units="、".join(run.skipped))] if run.skipped else []
+    skipped = lab["list_sep"].join(run.skipped)
+    notes += [lab["index_skipped"].format(units=skipped)] if run.skipped else []
     page = (
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
         f"<title>{esc(lab['index_title'])}</title><style>{PAGE_CSS}{INDEX_CSS}</style>"

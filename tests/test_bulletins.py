@@ -196,10 +196,10 @@ def test_notebook_parameters_match_the_cli():
     cli_options = {p.name for p in command.params}
     district = set(pm.inspect_notebook(str(NOTEBOOKS_DIR / "district_bulletin.ipynb")))
     city = set(pm.inspect_notebook(str(NOTEBOOKS_DIR / "city_overview.ipynb")))
-    # --config is the global option; --jobs, --level (which units) and --pdf are the runner's own
+    # --config is the global option; --jobs, --level (which units), --pdf and --force are the runner's own
     assert district == {"district", "as_of", "lang"} | {"config"}
     assert city == {"as_of", "lang", "config"}
-    assert {"district", "as_of", "lang", "jobs", "level", "pdf"} == cli_options
+    assert {"district", "as_of", "lang", "jobs", "level", "pdf", "force"} == cli_options
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb")))

@@ -187,7 +187,9 @@ def test_the_wheel_stands_alone_outside_the_repository(tmp_path):
     index = work / "reports" / "2024-12-31" / "index.html"
     assert index.exists() and str(index) in first  # it ends with the index path
     pages = {p.name for p in index.parent.glob("*.html")}
-    assert "city_overview.html" in pages and len(pages) == 1 + 1 + 7, pages
+    # index, overview, 7 districts and the run's copy of the validation report
+    assert "city_overview.html" in pages and len(pages) == 1 + 1 + 7 + 1, pages
+    assert list(index.parent.glob("跟踪督办清单_*.xlsx"))  # the follow-up workbook
     assert (work / "data" / "curated" / "safetystats.duckdb").exists()
     summary = json.loads((work / "reports" / "validation_summary.json").read_text("utf-8"))
     assert {d["dataset"] for d in summary["datasets"]} == {

@@ -66,7 +66,7 @@ def render_report(quarantine: pl.DataFrame, result, settings: Settings) -> str:
     rules = settings.rules
     parts = [
         f"<h1>数据校验报告 Validation report</h1><p class='small'>校验时间 {html.escape(result.validated_at)} · "
-        f"规则见 DATA_SPEC 第4节 · 隔离明细：quarantine.csv</p>"
+        f"错误：该行被隔离，不计入任何指标；警告：该行保留并列出 · 隔离明细：quarantine.csv（可用 Excel/WPS 打开）</p>"
     ]
     overview = [
         [
@@ -107,12 +107,17 @@ def render_report(quarantine: pl.DataFrame, result, settings: Settings) -> str:
         exp = [e for e in result.expectations if e["dataset"] == d.dataset]
         q = quarantine.filter(pl.col("dataset") == d.dataset)
         counted = {(e["rule_id"], e["column"]) for e in exp}
+        def explain(rule: str) -> str:  # the rule in words, its placeholders named
+            text = rules[rule]["zh"].replace("{value}", "…").replace("{detail}", "…")
+            return text.replace("{column}", "该列").replace("{detail_en}", "…")
+
+        severity_zh = {"error": "错误", "warning": "警告"}
         rows = [
             [
-                e["rule_id"],
-                rules[e["rule_id"]]["severity"],
+                rules[e["rule_id"]]["title"],
+                severity_zh[rules[e["rule_id"]]["severity"]],
                 e["column"],
-                e["expectation"],
+                explain(e["rule_id"]),
                 e["checked"],
                 e["failed"],
             ]
@@ -122,10 +127,10 @@ def render_report(quarantine: pl.DataFrame, result, settings: Settings) -> str:
             if source != "gx" and (rule, column) not in counted:
                 rows.append(
                     [
-                        rule,
-                        rules[rule]["severity"],
+                        rules[rule]["title"],
+                        severity_zh[rules[rule]["severity"]],
                         column,
-                        "sql check" if source == "sql" else "ingest",
+                        explain(rule),
                         d.rows_checked if source == "sql" else d.rows_checked + d.rows_held,
                         part.height,
                     ]
@@ -134,21 +139,21 @@ def render_report(quarantine: pl.DataFrame, result, settings: Settings) -> str:
         parts.append(
             _table(
                 rows,
-                ["规则 rule", "级别", "列", "检查 check", "检查行数", "不通过"],
-                ["fail" if r[5] and r[1] == "error" else "warn" if r[5] else "" for r in rows],
+                ["规则", "级别", "列", "规则说明", "检查行数", "不通过"],
+                ["fail" if r[5] and r[1] == "错误" else "warn" if r[5] else "" for r in rows],
             )
         )
         for (rule,), part in sorted(q.group_by("rule_id"), key=lambda x: x[0][0]):
             first = part.head(FIRST_ROWS)
             parts.append(
-                f"<h3>{html.escape(rules[rule]['title'])} <span class='small'>{html.escape(rule)}</span>: {part.height} 行</h3>"
+                f"<h3>{html.escape(rules[rule]['title'])}：{part.height} 行</h3>"
             )
             parts.append(
                 _table(
                     first.select(
-                        "file_name", "sheet", "row_no", "column_name", "raw_value", "message_zh"
+                        "unit", "file_name", "sheet", "row_no", "header", "raw_value", "message_zh"
                     ).rows(),
-                    ["文件", "工作表", "行号", "列", "原始值", "说明"],
+                    ["单位", "文件", "工作表", "行号", "表头", "原始值", "说明"],
                 )
             )
     body = "".join(parts)

@@ -579,3 +579,35 @@ def test_old_mac_line_endings(settings):
     )
     r = one(ingest(None, settings))
     assert (r.status, r.rows_read, r.rows_stored) == ("ingested", 2, 2)
+
+
+def test_a_wide_training_summary_is_unpivoted(settings):
+    """One column per category (主要负责人（人.次）...) beside the enterprise and the month."""
+    write_rows(
+        settings.raw / "training_counts" / "wide.csv",
+        [
+            ["培训情况汇总（按企业）"],
+            [
+                "统一社会信用代码",
+                "统计月份",
+                "主要负责人（人.次）",
+                "安全生产管理人员（人.次）",
+                "全员",
+            ],
+            ["E1", "2024-03", "2", "5", ""],  # a blank cell is no row
+            ["E2", "2024-03", "1", "十", "30"],  # 十 is not a number: that one cell's row held
+        ],
+    )
+    r = one(ingest(None, settings))
+    assert r.status == "ingested", r.message
+    rows = query(
+        settings,
+        "SELECT enterprise_id, category, trained, trained__raw, _row FROM training_counts ORDER BY 1, 2",
+    )
+    assert rows == [
+        ("E1", "主要负责人", 2, None, 3),
+        ("E1", "安全生产管理人员", 5, None, 3),
+        ("E2", "主要负责人", 1, None, 4),
+        ("E2", "全员", 30, None, 4),
+        ("E2", "安全生产管理人员", None, "十", 4),  # kept raw: validate quarantines it at row 4
+    ]

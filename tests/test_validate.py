@@ -131,7 +131,12 @@ def test_report_page_has_no_external_reference(broken):
     settings, _ = broken
     page = (settings.reports / "validation.html").read_text(encoding="utf-8")
     assert "http://" not in page and "https://" not in page and "<script" not in page
-    assert "隐患台账" in page and "隐患等级无法识别" in page and "expect_column" not in page and "特大" in page
+    assert (
+        "隐患台账" in page
+        and "隐患等级无法识别" in page
+        and "expect_column" not in page
+        and "特大" in page
+    )
     summary = json.loads((settings.reports / "validation_summary.json").read_text(encoding="utf-8"))
     assert {d["dataset"] for d in summary["datasets"]} >= {"hazards", "drills"}
 

@@ -323,11 +323,15 @@ def prepare(
 
     body = table.frame.slice(header_idx + 1)
     first_data_row = table.first_row + header_idx + 1
+    rows = (
+        pl.Series("_row", table.row_numbers[header_idx + 1 :], dtype=pl.Int64)
+        if table.row_numbers
+        else pl.int_range(first_data_row, first_data_row + body.height, dtype=pl.Int64, eager=True)
+    )
     text = body.select(
         [_clean(pl.col(f"c{i}")).alias(name) for i, name in mapped.items()]
         + [pl.lit(V.clean_text(v)).alias(k) for k, v in fixed.items()]
-        + [pl.int_range(first_data_row, first_data_row + body.height, dtype=pl.Int64).alias("_row")]
-    )
+    ).with_columns(rows.alias("_row"))
     prepared = Prepared(
         spec.name,
         table,
@@ -505,6 +509,42 @@ def count_persons(prep: Prepared, spec: DatasetSpec, into: DatasetSpec) -> Prepa
     return result
 
 
+def unpivot_wide(table: RawTable, settings: Settings) -> RawTable | None:
+    """A wide training summary (one column per category, e.g. 主要负责人（人.次）, beside the
+    enterprise and the month) as a long table (培训类别, 培训人数), each row keeping its
+    spreadsheet row number (DATA_SPEC 3.1); None for a table that is not one."""
+    from safetystats.ingest.spec import vocabulary
+
+    lookup = V.make_lookup(vocabulary(settings, "training_categories"))
+    rows = [[_cell(c) for c in r] for r in table.frame.head(HEADER_SCAN_ROWS).rows()]
+    for idx, row in enumerate(rows):
+        categories = {
+            j: lookup(V.normalize_header(c))
+            for j, c in enumerate(row)
+            if c and lookup(V.normalize_header(c)) is not V.INVALID
+        }
+        if len(categories) < 2:
+            continue
+        keep = [j for j, c in enumerate(row) if j not in categories]
+        header = [row[j] for j in keep] + ["培训类别", "培训人数"]
+        out, numbers = [header], [table.first_row + idx]
+        body = table.frame.slice(idx + 1).rows()
+        for k, cells in enumerate(body, start=idx + 1):
+            for j, category in categories.items():
+                value = cells[j] if j < len(cells) else None
+                if value is None or not str(value).strip():
+                    continue
+                out.append([cells[i] for i in keep] + [category, value])
+                numbers.append(table.first_row + k)
+        width = len(header)
+        frame = pl.DataFrame(
+            {f"c{i}": [r[i] for r in out] for i in range(width)},
+            schema={f"c{i}": pl.String for i in range(width)},
+        )
+        return RawTable(table.path, table.sheet, frame, 1, table.encoding, numbers)
+    return None
+
+
 def stage_table(
     table: RawTable,
     specs: dict[str, DatasetSpec],
@@ -513,7 +553,10 @@ def stage_table(
     fixed: dict[str, str] | None = None,
 ) -> Prepared:
     """One table as it would be stored: prepared, damaged codes and unkeyable rows held,
-    a per-person list counted into its dataset. Raises TableError for a table that fails."""
+    a per-person list counted into its dataset, a wide summary unpivoted first. Raises
+    TableError for a table that fails."""
+    if dataset in (None, "training_counts"):
+        table = unpivot_wide(table, settings) or table
     prep = prepare(table, specs, settings, dataset, fixed)
     spec = specs[prep.dataset]
     hold_damaged_codes(prep, spec)

@@ -45,7 +45,8 @@ class ReadError(Exception):
 class RawTable:
     """All cells of one sheet (or CSV file, or HTML table) as text, column names c0, c1, ...
 
-    ``first_row`` is the spreadsheet row number (1-based) of the frame's row 0.
+    ``first_row`` is the spreadsheet row number (1-based) of the frame's row 0; a table made
+    from another (an unpivoted summary) gives each frame row's own number in ``row_numbers``.
     """
 
     path: Path
@@ -53,6 +54,7 @@ class RawTable:
     frame: pl.DataFrame
     first_row: int = 1
     encoding: str | None = None
+    row_numbers: list[int] | None = None
 
     @property
     def label(self) -> str:

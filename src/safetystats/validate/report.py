@@ -107,6 +107,7 @@ def render_report(quarantine: pl.DataFrame, result, settings: Settings) -> str:
         exp = [e for e in result.expectations if e["dataset"] == d.dataset]
         q = quarantine.filter(pl.col("dataset") == d.dataset)
         counted = {(e["rule_id"], e["column"]) for e in exp}
+
         def explain(rule: str) -> str:  # the rule in words, its placeholders named
             text = rules[rule]["zh"].replace("{value}", "…").replace("{detail}", "…")
             return text.replace("{column}", "该列").replace("{detail_en}", "…")
@@ -145,9 +146,7 @@ def render_report(quarantine: pl.DataFrame, result, settings: Settings) -> str:
         )
         for (rule,), part in sorted(q.group_by("rule_id"), key=lambda x: x[0][0]):
             first = part.head(FIRST_ROWS)
-            parts.append(
-                f"<h3>{html.escape(rules[rule]['title'])}：{part.height} 行</h3>"
-            )
+            parts.append(f"<h3>{html.escape(rules[rule]['title'])}：{part.height} 行</h3>")
             parts.append(
                 _table(
                     first.select(

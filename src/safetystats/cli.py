@@ -279,6 +279,13 @@ def parse_date(value: str | None):
     return parsed
 
 
+def pl_records():
+    """The number of records behind an attainment frame: denominators, and counts."""
+    import polars as pl
+
+    return pl.coalesce(pl.col("denominator"), pl.col("numerator")).fill_null(0).sum()
+
+
 def attainment_json(frame) -> str:
     import json
 
@@ -321,6 +328,11 @@ def attainment(
     except ConfigError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
+    # nothing to report (an empty store, no record in any window): said, and exit 1
+    records = frame.select(pl_records()).item() if frame.height else 0
+    nothing = records == 0
+    if nothing:
+        err.print("[yellow]nothing to report: no record in the window of any target[/yellow]")
     if format == "json":
         text = attainment_json(frame)
     elif format == "csv":
@@ -346,7 +358,7 @@ def attainment(
             err.print("[red]--output needs --format csv or json[/red]")
             raise typer.Exit(2)
         console.print(table)
-        return
+        raise typer.Exit(1 if nothing else 0)
     if output:
         atomic.write_text(output, text + ("" if text.endswith("\n") else "\n"), bom=format == "csv")
         console.print(f"wrote {output}")
@@ -354,6 +366,7 @@ def attainment(
         sys.stdout.write("\ufeff" + text)
     else:
         sys.stdout.write(text + "\n")
+    raise typer.Exit(1 if nothing else 0)
 
 
 @app.command()

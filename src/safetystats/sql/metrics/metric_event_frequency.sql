@@ -25,13 +25,7 @@ periods AS (  -- each kind of period overlapping [W, E], clipped to [W, E]
     ) s
     WHERE d.eval_date >= $window_start
 ),
-events AS (
-    SELECT enterprise_id, drill_date AS event_date FROM curated_drills
-    WHERE $dataset = 'drills' AND in_scope($types, drill_type) AND (NOT $evaluated_only OR evaluated)
-    UNION ALL
-    SELECT enterprise_id, inspection_date FROM curated_inspections
-    WHERE $dataset = 'inspections' AND in_scope($types, kind)
-),
+events AS (SELECT * FROM qualifying_events($dataset, $types, $evaluated_only)),
 counted AS (
     SELECT p.eval_date, f.enterprise_id, f.district_code, f.required, p.p_from,
            count(ev.enterprise_id) AS events

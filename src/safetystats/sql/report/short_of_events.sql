@@ -19,13 +19,7 @@ periods AS (
                                       $as_of::TIMESTAMP, period_length(k.per))) AS start
     ) s
 ),
-events AS (
-    SELECT enterprise_id, drill_date AS event_date FROM curated_drills
-    WHERE $dataset = 'drills' AND in_scope($types, drill_type) AND (NOT $evaluated_only OR evaluated)
-    UNION ALL
-    SELECT enterprise_id, inspection_date FROM curated_inspections
-    WHERE $dataset = 'inspections' AND in_scope($types, kind)
-),
+events AS (SELECT * FROM qualifying_events($dataset, $types, $evaluated_only)),
 counted AS (
     SELECT f.enterprise_id, f.enterprise_name, f.industry, f.high_risk, f.district_code, f.required,
            p.p_from, p.p_to, count(ev.enterprise_id) AS events

@@ -1,0 +1,10 @@
+-- The events an event_frequency target counts (DATA_SPEC 6.1), as a table macro over the
+-- curated tables (so it is made with the marts, after them): drills of the types asked
+-- (evaluated ones only when asked) or inspections of the kinds asked; NULL types: all.
+CREATE OR REPLACE MACRO qualifying_events(event_dataset, event_types, only_evaluated) AS TABLE
+    SELECT enterprise_id, drill_date AS event_date FROM curated_drills
+    WHERE event_dataset = 'drills' AND in_scope(event_types, drill_type)
+      AND (NOT only_evaluated OR evaluated)
+    UNION ALL
+    SELECT enterprise_id, inspection_date FROM curated_inspections
+    WHERE event_dataset = 'inspections' AND in_scope(event_types, kind);

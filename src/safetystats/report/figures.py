@@ -36,7 +36,10 @@ def targets_chart(rows: pl.DataFrame, labels: dict, title: str) -> go.Figure:
         name=labels["value"],
         marker_color=[STATUS_COLOURS[s] for s in rows["status"].to_list()],
         text=[pct(v) for v in rows["value"].to_list()],
-        textposition="outside",
+        # inside the bar, so the threshold marker never strikes through the label
+        textposition="inside",
+        insidetextanchor="start",
+        textfont=dict(color="#ffffff"),
         hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
     )
     fig.add_scatter(
@@ -118,13 +121,19 @@ def ageing_chart(ageing: pl.DataFrame, labels: dict, title: str) -> go.Figure:
         part = dict(
             ageing.filter(pl.col("level") == level).select("age_bucket", "hazards").iter_rows()
         )
+        counts = [part.get(i + 1, 0) for i in range(len(buckets))]
         fig.add_bar(
             x=buckets,
-            y=[part.get(i + 1, 0) for i in range(len(buckets))],
+            y=counts,
             name=labels[level],
             marker_color=colour,
+            text=[c or "" for c in counts],  # a few major hazards beside many general: numbers
+            textposition="outside",
         )
-    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.2))
+    # side by side, so a handful of major hazards is not a sliver on top of the general ones
+    fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.2))
+    top = int(ageing["hazards"].max() or 0) if ageing.height else 0
+    fig.update_yaxes(rangemode="tozero", range=[0, max(1, top) * 1.2])  # empty: 0..1, not -1..1
     return _finish(fig, title, 320)
 
 

@@ -291,16 +291,10 @@ class DistrictBulletin(_Page):
         s, code, as_of = self.settings, self.district.code, self.as_of
         codes = sorted(engine.unit_place(s, self.district).codes)  # the unit and its descendants
         children = [c.code for c in s.registry.children(code)]
-        self.children = (
-            engine.attainment(s, as_of, children, self.lang, con).filter(
-                pl.col("scope") == "district"
-            )
-            if children
-            else None
-        )
-        self.rows = engine.attainment(s, as_of, [code], self.lang, con).filter(
-            pl.col("scope") == "district"
-        )
+        # the unit and its children from one pass over the metrics
+        both = engine.attainment(s, as_of, [code, *children], self.lang, con)
+        self.rows = both.filter(pl.col("district_code") == code)
+        self.children = both.filter(pl.col("district_code").is_in(children)) if children else None
         self.series = engine.monthly_series(s, as_of, [code], self.lang, con).filter(
             pl.col("scope") == "district"
         )

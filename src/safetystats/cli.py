@@ -38,6 +38,7 @@ Units = Annotated[
 
 class State:
     config: Path | None = None
+    index: Path | None = None  # the index page of the last bulletins run
 
 
 def settings(**overrides) -> Settings:
@@ -508,6 +509,7 @@ def run_bulletins(
             + "、".join(result.skipped)
         )
     console.print(f"index: {result.index}")
+    State.index = result.index
     return 1 if result.failed or result.skipped else 0
 
 
@@ -588,6 +590,8 @@ def run(
     except Exception as exc:  # noqa: BLE001 - the run goes on, and says it failed
         err.print(f"[red]export failed:[/red] {type(exc).__name__}: {exc}")
         code = 1
+    if State.index:  # the run ends with the page to open
+        console.print(f"index: {State.index}")
     raise typer.Exit(code)
 
 

@@ -16,14 +16,12 @@ import json
 import polars as pl
 
 from safetystats.config import Settings, labels_for, load_settings
-from safetystats.ingest.spec import load_specs
 from safetystats.metrics import engine
 from safetystats.metrics.targets import load_targets, metric_definitions
 from safetystats.metrics.warnings import accident_warnings
 from safetystats.numbers import figure
 from safetystats.report import figures, plotlyjs
 from safetystats.report.html import Html, esc, pct, pill, status_grid, table
-from safetystats.validate.quarantine import summarize
 
 MISSING_LIST_ROWS = 30
 OPEN_HAZARD_ROWS = 40
@@ -77,7 +75,6 @@ class _Page:
         with engine.open_store(settings) as con:
             self.as_of = figures.as_date(as_of) if as_of else engine.latest_event_date(con)
             self._load(con)
-            self.validation = summarize(con, load_specs(settings))
             self.files = engine.query(con, "report/provenance", settings)
             codes = self._codes()
             # the page's own unit: its data quality, freshness and accident warnings

@@ -71,8 +71,35 @@ def _guide(fig: go.Figure, x, y, colour: str, dash: str, name: str, row: int, co
     )
 
 
+TREND_Y_RANGE = [-8, 108]  # a little below 0%: the 0% label stands clear of the date labels
+MONTH_STEPS = (1, 2, 3, 6, 12)  # months between labelled ticks, the fewest that fit
+MAX_MONTH_LABELS = 4  # a panel is about 310 px wide on A4: four "2024-03" labels fit
+
+
+def _month_end(day: dt.date) -> dt.date:
+    first_of_next = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return first_of_next - dt.timedelta(days=1)
+
+
+def month_ticks(start: dt.date, end: dt.date) -> tuple[list[dt.date], list[str], list[dt.date]]:
+    """Ticks of a monthly series' date axis, at the month ends themselves: a value as of
+    2024-03-31 sits on the tick labelled 2024-03 (plotly's own monthly ticks are at the 1st,
+    which puts it on 2024-04). Returns (labelled ticks, their labels, every month end): the
+    labels every 1, 2, 3, 6 or 12 months, counted back from the last month so it is labelled."""
+    months, day = [], _month_end(start)
+    while day <= _month_end(end):
+        months.append(day)
+        day = _month_end(day + dt.timedelta(days=1))
+    step = next((s for s in MONTH_STEPS if len(months) <= s * MAX_MONTH_LABELS), MONTH_STEPS[-1])
+    labelled = months[::-1][::step][::-1]
+    return labelled, [d.strftime("%Y-%m") for d in labelled], months
+
+
 def trend_chart(series: pl.DataFrame, rows: pl.DataFrame, labels: dict, title: str) -> go.Figure:
-    """Small multiples: each target's monthly value, its threshold, and the projection to the deadline."""
+    """Small multiples: each target's monthly value, its threshold, and the projection to the deadline.
+
+    The values are as of each month end and at E: each sits at its own date, the month ends on
+    the ticks of their months, E (maybe mid-month) between them; the hover gives the date."""
     targets = rows["target_id"].to_list()
     cols = 2
     n_rows = (len(targets) + cols - 1) // cols
@@ -108,8 +135,31 @@ def trend_chart(series: pl.DataFrame, rows: pl.DataFrame, labels: dict, title: s
             x = [info["eval_date"], info["deadline"]]
             y = [info["value"] * 100, info["projected"] * 100]
             _guide(fig, x, y, "#0969da", "dot", labels["projected"], r, c)
-        fig.update_yaxes(range=[0, 105], ticksuffix="%", row=r, col=c)
-        fig.update_xaxes(tickformat="%Y-%m", row=r, col=c)
+        first = min([as_date(d) for d in dates] + [as_date(info["window_start"])])
+        last = max([as_date(d) for d in dates] + [as_date(info["deadline"])])
+        ticks, text, months = month_ticks(first, last)
+        # room either side, so the first and last labels stay inside the panel
+        pad = dt.timedelta(days=max(6, round((last - first).days * 0.04)))
+        fig.update_yaxes(
+            range=TREND_Y_RANGE,
+            tickvals=[0, 50, 100],
+            ticktext=["0%", "50%", "100%"],
+            row=r,
+            col=c,
+        )
+        fig.update_xaxes(
+            type="date",
+            range=[first - pad, last + pad],
+            tickmode="array",
+            tickvals=ticks,
+            ticktext=text,
+            ticks="outside",
+            ticklen=5,
+            # every month end marked, the labelled ones longer
+            minor=dict(tickmode="array", tickvals=months, ticks="outside", ticklen=3),
+            row=r,
+            col=c,
+        )
     fig.update_annotations(font_size=13)
     return _finish(fig, title, 60 + 230 * n_rows)
 

@@ -136,3 +136,169 @@ def test_street_sample_runs_end_to_end(tmp_path):
     assert len(communities) == 12
     assert {r.job.name for r in run.results} == {"city_overview"} | communities
     assert all(r.html.exists() for r in run.results) and run.index.exists()
+
+
+# --- volumes: --factor, other seeds, a monthly update (issue 13) --------------------------
+
+TABLES = (
+    "enterprises",
+    "hazards",
+    "drills",
+    "training_plan",
+    "training_counts",
+    "video_sites",
+    "accidents",
+    "inspections",
+    "rosters",
+)
+
+
+def counts(settings) -> dict[str, int]:
+    con = duckdb.connect(str(settings.db), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+    finally:
+        con.close()
+
+
+def stored_rows(settings) -> dict[str, int]:
+    con = duckdb.connect(str(settings.db), read_only=True)
+    try:
+        return dict(
+            con.execute("SELECT dataset, sum(rows_stored) FROM ingest_files GROUP BY 1").fetchall()
+        )
+    finally:
+        con.close()
+
+
+def ingest_all(settings) -> dict[str, int]:
+    results = ingest(None, settings)
+    assert [r.path.name for r in results if r.status != "ingested"] == []
+    return counts(settings)
+
+
+def test_factor_writes_n_times_the_rows_with_distinct_ids(tmp_path):
+    one = scale_settings(tmp_path / "x1", "small")
+    two = scale_settings(tmp_path / "x2", "small")
+    write_sample(one.raw, one, seed=4, scale_name="small")
+    files = write_sample(two.raw, two, seed=4, scale_name="small", factor=2)
+    assert len(files) == len(write_sample(tmp_path / "again", one, seed=4, scale_name="small"))
+    single, double = ingest_all(one), ingest_all(two)
+    scale = SCALES["small"]
+    # twice the volumes, the deliberately bad rows (some stored with a warning) once
+    assert double["enterprises"] - single["enterprises"] == scale.enterprises
+    assert double["hazards"] - single["hazards"] == 2 * scale.hazards_per_year  # 2023 and 2024
+    assert double["video_sites"] - single["video_sites"] == scale.sites
+    planted = 8  # accidents placed to trip the early warnings, whatever the volume
+    assert double["accidents"] - planted == 2 * (single["accidents"] - planted)
+    for table in set(TABLES) - {"accidents"}:  # drawn per enterprise: about twice (140 firms)
+        assert 1.7 * single[table] <= double[table] <= 2.3 * single[table], table
+    # every stored row is its own record, nothing upserted onto another (but the sample's own
+    # update of some 2024 hazards, which re-states them)
+    restated = query_one(two, "SELECT count(*) FROM hazards_history")
+    assert stored_rows(two) == {t: double[t] + (restated if t == "hazards" else 0) for t in TABLES}
+
+
+def test_samples_of_other_seeds_hold_distinct_records(tmp_path):
+    """Two seeds' samples in one store add up (each ingested from its own raw folder: a
+    roster's name comes from rosters/<name>/ right under the raw folder)."""
+    settings = scale_settings(tmp_path, "small")
+    for seed in (1, 2):
+        write_sample(tmp_path / f"seed{seed}", settings, seed=seed, scale_name="small")
+        results = ingest(None, load_settings(raw=tmp_path / f"seed{seed}", db=settings.db))
+        assert {r.status for r in results} <= {"ingested", "unchanged"}  # the same bad rows
+    both = counts(settings)
+    alone = scale_settings(tmp_path / "alone", "small")
+    write_sample(alone.raw, alone, seed=1, scale_name="small")
+    one = ingest_all(alone)
+    for table in ("enterprises", "hazards", "video_sites"):
+        assert both[table] > 1.9 * one[table], table
+    assert stored_rows(settings)["drills"] == both["drills"] > 1.8 * one["drills"]
+
+
+def test_a_monthly_update_adds_its_rows_to_the_sample(tmp_path):
+    from typer.testing import CliRunner
+
+    from safetystats.cli import app
+    from safetystats.sample import parse_month, update_rows, write_update
+
+    settings = scale_settings(tmp_path, "small")
+    base = write_sample(settings.raw, settings, seed=6, scale_name="small")
+    before = ingest_all(settings)
+    history = query_one(settings, "SELECT count(*) FROM hazards_history")
+    month = parse_month("2025-01")
+    files = write_update(settings.raw, settings, month, seed=6, scale_name="small")
+    assert all(p.name.startswith("样例数据") and "2025-01" in p.name for p in files)
+    assert not {p.name for p in files} & {p.name for p in base}  # new files, none replaced
+    assert {p.parent.name for p in files} >= {
+        "enterprises",
+        "hazards",
+        "drills",
+        "training_counts",
+        "video_sites",
+        "accidents",
+        "inspections",
+    }
+    config = tmp_path / "safetystats.toml"
+    config.write_text(
+        f'[paths]\nraw = "{settings.raw.as_posix()}"\ndb = "{settings.db.as_posix()}"\n'
+        f'reports = "{settings.reports.as_posix()}"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["--config", str(config), "ingest"])
+    assert result.exit_code == 0, result.output
+    after = counts(settings)
+    rows = update_rows("small")
+    added = {t: after[t] - before[t] for t in TABLES}
+    assert added == {
+        "enterprises": rows["enterprises"],
+        "hazards": rows["hazards"],
+        "drills": rows["drills"],
+        "training_plan": 0,
+        "training_counts": rows["training_counts"],
+        "video_sites": rows["video_sites"],
+        "accidents": rows["accidents"],
+        "inspections": rows["inspections"],
+        "rosters": 0,
+    }
+    # the rectifications re-state open hazards of the sample: the old rows go to the history
+    assert (
+        query_one(settings, "SELECT count(*) FROM hazards_history") == history + rows["rectified"]
+    )
+    assert (
+        query_one(
+            settings,
+            "SELECT count(*) FROM hazards WHERE rectified_date BETWEEN '2025-01-01' AND '2025-01-31'"
+            " AND hazard_id NOT LIKE 'YH202501%'",
+        )
+        == rows["rectified"]
+    )
+    held = "SELECT count(*) FROM held_rows JOIN ingest_files USING (file_id) WHERE file_name LIKE ?"
+    assert query_one(settings, held, ["%2025-01%"]) == 0
+    found = "SELECT {} FROM hazards WHERE hazard_id LIKE 'YH202501%'"
+    assert str(query_one(settings, found.format("min(found_date)"))) >= "2025-01-01"
+    assert str(query_one(settings, found.format("max(found_date)"))) <= "2025-01-31"
+
+
+def query_one(settings, sql: str, params=None):
+    con = duckdb.connect(str(settings.db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("2024-12", "must come after"), ("2025-13", "YYYY-MM"), ("Jan 2025", "YYYY-MM")],
+)
+def test_an_update_month_comes_after_the_sample(text, message):
+    import datetime as dt
+
+    from safetystats.sample import parse_month
+
+    assert parse_month("2025-01", today=dt.date(2025, 1, 1)) == dt.date(2025, 1, 1)
+    with pytest.raises(ConfigError, match=message):
+        parse_month(text)
+    with pytest.raises(ConfigError, match="has not begun"):
+        parse_month("2025-02", today=dt.date(2025, 1, 31))

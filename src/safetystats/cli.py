@@ -64,20 +64,48 @@ def sample(
         Path | None, typer.Option(help="folder to write (default: the raw folder)")
     ] = None,
     seed: Annotated[
-        int, typer.Option(help="random seed; the same seed writes the same files")
+        int,
+        typer.Option(
+            help="random seed; the same seed writes the same files, another seed other records"
+        ),
     ] = 2024,
     scale: Annotated[str, typer.Option(help="small | city | province | street")] = "city",
+    factor: Annotated[
+        int,
+        typer.Option(
+            min=1, help="N × the volumes of the scale in one sample (same registry, unique ids)"
+        ),
+    ] = 1,
+    update_month: Annotated[
+        str | None,
+        typer.Option(
+            "--update-month",
+            help="YYYY-MM (2025-01 or later): write only that month's new ledgers for the "
+            "sample of the same --seed, --scale and --factor, in new files beside it",
+        ),
+    ] = None,
 ):
     """Write realistic, messy sample ledgers (file names start with 样例数据)."""
-    from safetystats.sample import SCALES, write_sample
+    from safetystats.sample import SCALES, parse_month, write_sample, write_update
 
     if scale not in SCALES:
         err.print(f"[red]--scale must be one of {', '.join(SCALES)}[/red]")
         raise typer.Exit(2)
     s = settings()
     target = out or s.raw
-    files = write_sample(target, s, seed, scale)
-    console.print(f"wrote {len(files)} sample files ({scale}, seed {seed}) to {target}")
+    try:
+        if update_month is None:
+            files = write_sample(target, s, seed, scale, factor)
+            what = "sample files"
+        else:
+            month = parse_month(update_month)
+            files = write_update(target, s, month, seed, scale, factor)
+            what = f"update files for {month:%Y-%m}"
+    except ConfigError as exc:
+        err.print(f"[red]configuration error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    times = f", {factor}×" if factor > 1 else ""
+    console.print(f"wrote {len(files)} {what} ({scale}{times}, seed {seed}) to {target}")
 
 
 @app.command()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +37,38 @@ START, END = dt.date(2023, 1, 1), dt.date(2024, 12, 31)
 ELEVATOR_ROSTER = "电梯应急处置平台"
 TRACTOR_ROSTER = "变型拖拉机复查"
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+ID_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # the credit code's characters (no I, O, S, V, Z)
+
+
+def base31(number: int, width: int) -> str:
+    """``number`` in the credit code's 31 characters, ``width`` of them (zero-padded)."""
+    if not 0 <= number < 31**width:
+        raise ValueError(f"{number} does not fit {width} characters")
+    chars = []
+    for _ in range(width):
+        number, digit = divmod(number, 31)
+        chars.append(ID_CHARS[digit])
+    return "".join(reversed(chars))
+
+
+TAG_LETTERS = "ABCDFGHJKLMNPQRTUWXY"  # the code's letters but E: no id reads as 1E5
+
+
+def seed_tag(seed: int) -> str:
+    """Three characters that every id of a sample carries, drawn from its seed, so that samples
+    written with different seeds hold different records (seeds equal modulo 19,220 share
+    ids). The first is a letter and never E, so no id is all digits or looks like the
+    scientific notation that Excel makes of long numbers (`normalize.damaged_code`)."""
+    seed %= len(TAG_LETTERS) * 31**2
+    return TAG_LETTERS[seed % len(TAG_LETTERS)] + base31(seed // len(TAG_LETTERS), 2)
+
+
+def enterprise_code(county6: str, tag: str, number: int) -> str:
+    """A sample credit code: 91, the county's 6 digits, the seed's tag, the enterprise's number
+    (6 characters, base 31: up to 887 million per sample) and the check character."""
+    return credit_code(f"91{county6}{tag}{base31(number, 6)}")
 
 
 def credit_code(first17: str) -> str:
@@ -78,6 +110,25 @@ SCALES = {
     ),
 }
 DEFAULT_REGISTRY = PACKAGED_CONFIG / "districts.csv"
+
+
+def scaled(scale: Scale, factor: int = 1) -> Scale:
+    """``factor`` × the volumes of ``scale`` (enterprises, hazards, drills, sites, and with the
+    enterprises everything drawn per enterprise: training, inspections, accidents, rosters):
+    one sample, the same registry and the same shape of data."""
+    if not isinstance(factor, int) or factor < 1:
+        raise ConfigError(
+            f"样例倍数须为正整数 / the sample factor must be an integer ≥ 1, not {factor!r}"
+        )
+    if factor == 1:
+        return scale
+    return replace(
+        scale,
+        enterprises=scale.enterprises * factor,
+        hazards_per_year=scale.hazards_per_year * factor,
+        drills=scale.drills * factor,
+        sites=scale.sites * factor,
+    )
 
 
 def registry_for_scale(scale_name: str) -> Path | None:
@@ -374,6 +425,8 @@ class Spellings:
 class SampleCity:
     def __init__(self, settings: Settings, seed: int, scale: Scale):
         self.settings = settings
+        self.seed = seed
+        self.tag = seed_tag(seed)
         self.rng = np.random.default_rng(seed)
         # the datasets added later draw from their own stream: the older files stay as they were
         self.rng_more = np.random.default_rng([seed, 1])
@@ -395,14 +448,14 @@ class SampleCity:
         ind = rng.choice(len(industries), n, p=w / w.sum())
         # a credit code holds the county's 6 digits (a 街道 or 社区 code is longer)
         codes = np.array([d.code[:6] for d in self.districts])[d_idx]
-        ids = [credit_code(f"91{c}MA{i:07d}") for i, c in enumerate(codes)]
+        ids = [enterprise_code(c, self.tag, i) for i, c in enumerate(codes)]
         high_risk = set(self.settings.vocab["high_risk_industries"])
         status = rng.choice(["在营", "停产", "关闭", ""], n, p=[0.90, 0.04, 0.02, 0.04])
         return pl.DataFrame(
             {
                 "enterprise_id": ids,
                 "enterprise_name": [
-                    f"{self.area.short}{NAME_HEADS[i % 20]}{NAME_TAILS[industries[k]]}有限公司{i:05d}"
+                    f"{self.area.short}{NAME_HEADS[i % 20]}{NAME_TAILS[industries[k]]}有限公司{self.tag}{i:05d}"
                     for i, k in enumerate(ind)
                 ],
                 "d_idx": d_idx,
@@ -414,12 +467,27 @@ class SampleCity:
         )
 
     # --- hazards ------------------------------------------------------------------------
-    def hazards(self, ent: pl.DataFrame, year: int) -> pl.DataFrame:
-        rng, n = self.rng, self.scale.hazards_per_year
+    def hazards(
+        self,
+        ent: pl.DataFrame,
+        year: int,
+        *,
+        rng=None,
+        n: int | None = None,
+        first: dt.date | None = None,
+        last: dt.date | None = None,
+        ids: list[str] | None = None,
+    ) -> pl.DataFrame:
+        """The hazards found in ``year`` (or from ``first`` to ``last``, a monthly update's),
+        as they stand at the end of the sample (``last``): nothing rectified or closed later."""
+        rng = self.rng if rng is None else rng
+        n = self.scale.hazards_per_year if n is None else n
+        first, found_last = first or dt.date(year, 1, 1), last or dt.date(year, 12, 31)
+        horizon = np.datetime64(last or END)
         e = rng.integers(0, ent.height, n)
         d_idx = ent["d_idx"].to_numpy()[e]
         dil = self.diligence[d_idx]
-        found = _days(rng, dt.date(year, 1, 1), dt.date(year, 12, 31), n)
+        found = _days(rng, first, found_last, n)
         major = rng.random(n) < 0.04
         deadline = found + rng.integers(15, 120, n).astype("timedelta64[D]")
         p_fix = np.where(major, 0.80 + 0.22 * dil, 0.90 + 0.1 * dil)
@@ -432,11 +500,11 @@ class SampleCity:
         )
         rect = np.minimum(rect, deadline + np.timedelta64(90, "D"))
         # the most diligent districts close every major hazard before the year ends
-        rect = np.where(major & (dil > 0.8), np.minimum(rect, np.datetime64(END)), rect)
-        fixed &= rect <= np.datetime64(END)
+        rect = np.where(major & (dil > 0.8), np.minimum(rect, horizon), rect)
+        fixed &= rect <= horizon
         closed_ok = fixed & (rng.random(n) < 0.8)
         closed = rect + rng.integers(0, 20, n).astype("timedelta64[D]")
-        closed_ok &= closed <= np.datetime64(END)
+        closed_ok &= closed <= horizon
         status = np.where(
             closed_ok,
             "已销号",
@@ -449,7 +517,7 @@ class SampleCity:
         prefix = "YH" if year == 2024 else "HZ"
         return pl.DataFrame(
             {
-                "hazard_id": [f"{prefix}{year}{i:07d}" for i in range(n)],
+                "hazard_id": ids or [f"{prefix}{year}{self.tag}{i:07d}" for i in range(n)],
                 "enterprise_id": ent["enterprise_id"].to_numpy()[e],
                 "district": [self.districts[i].name for i in d_idx],
                 "level": np.where(
@@ -524,7 +592,7 @@ class SampleCity:
         order = np.argsort(dates, kind="stable")
         return pl.DataFrame(
             {
-                "drill_id": [f"YL{i:07d}" for i in range(n)],
+                "drill_id": [f"YL{self.tag}{i:07d}" for i in range(n)],
                 "enterprise_id": active["enterprise_id"].to_numpy()[ent_idx],
                 "district": [self.districts[i].name for i in d_idx],
                 "drill_date": _dates(dates),
@@ -603,7 +671,7 @@ class SampleCity:
         has_date = rng.random(n) < 0.85
         return pl.DataFrame(
             {
-                "site_id": [f"GHQ{i:05d}" for i in range(n)],
+                "site_id": [f"GHQ{self.tag}{i:05d}" for i in range(n)],
                 "enterprise_id": self._operators(ent, d_idx),
                 "district": [self.districts[i].name for i in d_idx],
                 "site_name": [
@@ -706,10 +774,11 @@ class SampleCity:
             },
             strict=False,
         ).sort("when", maintain_order=True)
-        return frame.with_columns(  # numbered within each year: SG20240001 …
+        return frame.with_columns(  # numbered within each year: SG2024<tag>0001 …
             (
                 pl.lit("SG")
                 + pl.col("when").dt.year().cast(pl.String)
+                + pl.lit(self.tag)
                 + (pl.int_range(pl.len()).over(pl.col("when").dt.year()) + 1)
                 .cast(pl.String)
                 .str.zfill(4)
@@ -769,7 +838,7 @@ class SampleCity:
             }
         )[order]
         return frame.with_columns(
-            pl.Series("inspection_id", [f"JC2024{i + 1:07d}" for i in range(total)])
+            pl.Series("inspection_id", [f"JC2024{self.tag}{i + 1:07d}" for i in range(total)])
         )
 
     def _department(self, leaf: int, kind: str) -> str:
@@ -803,7 +872,7 @@ class SampleCity:
         codes = np.array([d.code[:6] for d in self.districts])[d_idx]
         return pl.DataFrame(
             {
-                "object_id": [f"311{c}{k:06d}" for k, c in enumerate(codes)],
+                "object_id": [f"311{c}{self.tag}{k:06d}" for k, c in enumerate(codes)],
                 "object_name": rng.choice(
                     ["曳引驱动乘客电梯", "曳引驱动载货电梯", "自动扶梯", "杂物电梯"],
                     n,
@@ -831,7 +900,7 @@ class SampleCity:
         return pl.DataFrame(
             {
                 "object_id": [
-                    f"BX{self.districts[i].code[:6]}{k:05d}" for k, i in enumerate(d_idx)
+                    f"BX{self.districts[i].code[:6]}{self.tag}{k:05d}" for k, i in enumerate(d_idx)
                 ],
                 "object_name": [f"变型拖拉机（车主：{o}某某）" for o in owners],
                 "d_idx": d_idx,
@@ -855,10 +924,10 @@ def _traditional(text: str) -> str:
     return OpenCC("s2t").convert(text)
 
 
-def _title(area: Area, label: str) -> list[str]:
+def _title(area: Area, label: str, filed: dt.date = dt.date(2025, 1, 10)) -> list[str]:
     return [
         f"{area.name}{label}{TITLE_NOTE}",
-        f"填报单位：{area.office}（样例）    填报日期：2025年1月10日",
+        f"填报单位：{area.office}（样例）    填报日期：{filed.year}年{filed.month}月{filed.day}日",
     ]
 
 
@@ -1050,7 +1119,9 @@ def _bad_rows(columns: list[str], dataset: str, scale: Scale, city: SampleCity) 
                 return leaves[k].code[:6]
             return table[k, NAME if m.group(1) == "D" else ALIAS]
 
-        return _TOKEN.sub(unit, text)
+        # their keys carry the seed's tag too: another seed's sample holds other records
+        text = re.sub(r"^(BAD|WARN)-", rf"\1-{city.tag}-", _TOKEN.sub(unit, text))
+        return text.replace("BAD000", f"BAD{city.tag}")
 
     return [[fill(r.get(c)) for c in columns] for r in BAD.get(dataset, [])]
 
@@ -1068,24 +1139,8 @@ def _with_bad(frame: pl.DataFrame, dataset: str, scale: Scale, city: SampleCity)
     return pl.concat([text, bad])
 
 
-def write_sample(
-    out: Path, settings: Settings, seed: int = 2024, scale_name: str = "city"
-) -> list[Path]:
-    """Write the sample ledgers under ``out``; returns the files written. The settings'
-    registry must be the one the scale is written for (`registry_for_scale`)."""
-    check_registry(settings, scale_name)
-    scale = SCALES[scale_name]
-    city = SampleCity(settings, seed, scale)
-    rng = city.rng
-    written: list[Path] = []
-
-    def path(dataset: str, name: str) -> Path:
-        p = out / dataset / f"{MARK}_{name}"
-        written.append(p)
-        return p
-
-    ent = city.enterprises()
-    ent_out = pl.DataFrame(
+def _enterprise_out(ent: pl.DataFrame, city: SampleCity, rng) -> pl.DataFrame:
+    return pl.DataFrame(
         {
             "*统一社会信用代码": ent["enterprise_id"],
             "*企业名称": ent["enterprise_name"],
@@ -1099,6 +1154,116 @@ def write_sample(
             "经营状态": ent["status"],
         }
     )
+
+
+def _hazard_out(hz: pl.DataFrame, city: SampleCity, rng) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "隐患编号": hz["hazard_id"],
+            "统一社会信用代码": hz["enterprise_id"],
+            "所属区市": _spellings(hz, city, rng),
+            "隐患等级": hz["level"],
+            "隐患描述": hz["description"],
+            "发现方式": hz["source"],
+            "发现日期": hz["found_date"],
+            "整改期限": hz["deadline"],
+            "整改完成日期": hz["rectified_date"],
+            "销号日期": hz["closed_date"],
+            "整改状态": hz["status"],
+            "挂牌督办": hz["supervision"],
+            "整改责任人": hz["responsible_person"],
+            "整改措施": hz["measures"],
+            "整改资金（万元）": hz["funds"],
+            "是否制定应急预案": hz["contingency_plan"],
+        }
+    )
+
+
+def _hazard_ledgers(city: SampleCity, ent: pl.DataFrame, rng):
+    """(year, hazards, ledger) of 2023 and 2024, one at a time; 2023's ledger was typed by
+    hand: text dates in mixed styles."""
+    for year in (2023, 2024):
+        hz = city.hazards(ent, year)
+        hz_out = _hazard_out(hz, city, rng)
+        if year == 2023:
+            hz_out = hz_out.with_columns(
+                [
+                    pl.Series(c, _fmt_dates(hz_out[c], rng))
+                    for c in ("发现日期", "整改期限", "整改完成日期", "销号日期")
+                ]
+            )
+        yield year, hz, hz_out
+
+
+def _rectified_later(hz: pl.DataFrame, hz_out: pl.DataFrame, seed: int) -> pl.DataFrame:
+    """A later update of the 2024 ledger: some open major hazards reported rectified."""
+    update = hz_out.filter(pl.Series(hz["major"].to_numpy()) & pl.col("整改完成日期").is_null())
+    return update.sample(fraction=0.5, seed=seed).with_columns(
+        (pl.col("发现日期").cast(pl.Date) + pl.duration(days=30))
+        .clip(upper_bound=END)
+        .alias("整改完成日期"),
+        pl.lit("已整改").alias("整改状态"),
+    )
+
+
+DRILL_FLAGS = {"不提前通知": "f1", "不设定脚本": "f2", "不预设场景": "f3", "不预设地点": "f4"}
+
+
+def _drill_out(four: pl.DataFrame, city: SampleCity, rng) -> pl.DataFrame:
+    """Drills in the ledger with the four flags."""
+    return pl.DataFrame(
+        {
+            "演练编号": four["drill_id"],
+            "统一社会信用代码": four["enterprise_id"],
+            "所属区市": _spellings(four, city, rng),
+            "演练日期": four["drill_date"],
+            "演练类型": four["drill_type"],
+            **{k: _bool_text(four[v].to_numpy(), "√", "×") for k, v in DRILL_FLAGS.items()},
+            "参演人数": four["participants"],
+            "是否评估": _bool_text(four["evaluated"].to_numpy()),
+        }
+    )
+
+
+def _traditional_drill_out(single: pl.DataFrame, city: SampleCity, rng) -> pl.DataFrame:
+    """Drills in a ledger kept in traditional characters, one 四不 column for the four flags."""
+    single_un = single["f1"] & single["f2"] & single["f3"] & single["f4"]
+    return pl.DataFrame(
+        {
+            "演練編號": single["drill_id"],
+            "統一社會信用代碼": single["enterprise_id"],
+            "所屬區市": _spellings(single, city, rng, traditional=True),
+            "演練日期": _fmt_dates(single["drill_date"], rng, ("%Y年%-m月%-d日",)),
+            "演練類型": single["drill_type"],
+            "是否四不演練": _bool_text(single_un.to_numpy()),
+            "參演人數": single["participants"],
+        }
+    )
+
+
+def write_sample(
+    out: Path,
+    settings: Settings,
+    seed: int = 2024,
+    scale_name: str = "city",
+    factor: int = 1,
+) -> list[Path]:
+    """Write the sample ledgers under ``out``; returns the files written. The settings'
+    registry must be the one the scale is written for (`registry_for_scale`); ``factor``
+    multiplies its volumes (`scaled`)."""
+    check_registry(settings, scale_name)
+    scale = scaled(SCALES[scale_name], factor)
+    city = SampleCity(settings, seed, scale)
+    rng = city.rng
+    written: list[Path] = []
+
+    def path(dataset: str, name: str) -> Path:
+        p = out / dataset / f"{MARK}_{name}"
+        written.append(p)
+        return p
+
+    ent = city.enterprises()
+    ent_out = _enterprise_out(ent, city, rng)
     write_xlsx(
         path("enterprises", "企业名录.xlsx"),
         {"企业名录": ent_out},
@@ -1107,35 +1272,9 @@ def write_sample(
         extra={"企业名录": _bad_rows(ent_out.columns, "enterprises", scale, city)},
     )
 
-    for year in (2023, 2024):
-        hz = city.hazards(ent, year)
-        hz_out = pl.DataFrame(
-            {
-                "隐患编号": hz["hazard_id"],
-                "统一社会信用代码": hz["enterprise_id"],
-                "所属区市": _spellings(hz, city, rng),
-                "隐患等级": hz["level"],
-                "隐患描述": hz["description"],
-                "发现方式": hz["source"],
-                "发现日期": hz["found_date"],
-                "整改期限": hz["deadline"],
-                "整改完成日期": hz["rectified_date"],
-                "销号日期": hz["closed_date"],
-                "整改状态": hz["status"],
-                "挂牌督办": hz["supervision"],
-                "整改责任人": hz["responsible_person"],
-                "整改措施": hz["measures"],
-                "整改资金（万元）": hz["funds"],
-                "是否制定应急预案": hz["contingency_plan"],
-            }
-        )
-        if year == 2023:  # typed by hand into a GB18030 CSV: text dates in mixed styles
-            hz_out = hz_out.with_columns(
-                [
-                    pl.Series(c, _fmt_dates(hz_out[c], rng))
-                    for c in ("发现日期", "整改期限", "整改完成日期", "销号日期")
-                ]
-            )
+    for ledger in _hazard_ledgers(city, ent, rng):
+        year, _, hz_out = ledger
+        if year == 2023:
             write_csv(
                 path("hazards", "隐患台账_2023.csv"),
                 _with_bad(hz_out, "hazards", scale, city),
@@ -1157,14 +1296,7 @@ def write_sample(
                 _title(city.area, "2024年隐患排查治理台账"),
                 FOOTERS,
             )
-    # a later update: some open major hazards of 2024 reported rectified
-    update = hz_out.filter(pl.Series(hz["major"].to_numpy()) & pl.col("整改完成日期").is_null())
-    update = update.sample(fraction=0.5, seed=seed).with_columns(
-        (pl.col("发现日期").cast(pl.Date) + pl.duration(days=30))
-        .clip(upper_bound=END)
-        .alias("整改完成日期"),
-        pl.lit("已整改").alias("整改状态"),
-    )
+    update = _rectified_later(*ledger[1:], seed)
     if update.height:  # a small area may have no open major hazard to update
         write_xlsx(
             path("hazards", "隐患台账_2024_更新.xlsx"),
@@ -1175,33 +1307,8 @@ def write_sample(
 
     dr = city.drills(ent)
     half = dr.height // 2
-    four = dr[:half]
-    flags = {"不提前通知": "f1", "不设定脚本": "f2", "不预设场景": "f3", "不预设地点": "f4"}
-    four_out = pl.DataFrame(
-        {
-            "演练编号": four["drill_id"],
-            "统一社会信用代码": four["enterprise_id"],
-            "所属区市": _spellings(four, city, rng),
-            "演练日期": four["drill_date"],
-            "演练类型": four["drill_type"],
-            **{k: _bool_text(four[v].to_numpy(), "√", "×") for k, v in flags.items()},
-            "参演人数": four["participants"],
-            "是否评估": _bool_text(four["evaluated"].to_numpy()),
-        }
-    )
-    single = dr[half:]
-    single_un = single["f1"] & single["f2"] & single["f3"] & single["f4"]
-    single_out = pl.DataFrame(
-        {
-            "演練編號": single["drill_id"],
-            "統一社會信用代碼": single["enterprise_id"],
-            "所屬區市": _spellings(single, city, rng, traditional=True),
-            "演練日期": _fmt_dates(single["drill_date"], rng, ("%Y年%-m月%-d日",)),
-            "演練類型": single["drill_type"],
-            "是否四不演練": _bool_text(single_un.to_numpy()),
-            "參演人數": single["participants"],
-        }
-    )
+    four_out = _drill_out(dr[:half], city, rng)
+    single_out = _traditional_drill_out(dr[half:], city, rng)
     if scale.large_as_csv:
         write_csv(
             path("drills", "应急演练_四项标志.csv"),

@@ -14,16 +14,26 @@ def _tmp(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp")
 
 
+CSV_CHUNK_ROWS = 100_000  # rows encoded at a time: a large ledger never sits whole in memory
+
+
 def write_csv(
     path: Path, frame: pl.DataFrame, titles=(), footers=(), encoding="utf-8", bom=False
 ) -> None:
-    body = frame.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d")).write_csv()
-    width = frame.width
-    pad = "," * (width - 1)
-    text = "".join(f"{t}{pad}\n" for t in titles) + body + "".join(f"{f}{pad}\n" for f in footers)
-    data = text.encode(encoding)
+    pad = "," * (frame.width - 1)
+    frame = frame.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d"))
     tmp = _tmp(path)
-    tmp.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    with tmp.open("wb") as out:
+        out.write(
+            (b"\xef\xbb\xbf" if bom else b"")
+            + "".join(f"{t}{pad}\n" for t in titles).encode(encoding)
+        )
+        if frame.height == 0:
+            out.write(frame.write_csv().encode(encoding))
+        for start in range(0, frame.height, CSV_CHUNK_ROWS):
+            chunk = frame.slice(start, CSV_CHUNK_ROWS)
+            out.write(chunk.write_csv(include_header=start == 0).encode(encoding))
+        out.write("".join(f"{f}{pad}\n" for f in footers).encode(encoding))
     tmp.replace(path)
 
 

@@ -1,10 +1,13 @@
 """Print and PDF (DATA_SPEC 8.2) and the follow-up workbook (8.3), opened for real: the PDFs
 rasterised with pdftoppm, the workbook read back and converted by LibreOffice."""
 
+import re
 import shutil
 import subprocess
+import time
 
 import pytest
+from browser import OUTPUT
 from python_calamine import CalamineWorkbook
 
 from safetystats.config import load_settings
@@ -29,7 +32,7 @@ def store(tmp_path_factory):
     write_sample(s.raw, s, seed=11, scale_name="small")
     ingest(None, s)
     refresh(s)
-    run = runner.bulletins(s, districts=["环翠区"], jobs=1, pdf=True, city=False)
+    run = runner.bulletins(s, districts=["环翠区"], jobs=1, pdf=True, city=True)
     assert not run.failed, [r.error for r in run.failed]
     return s, run
 
@@ -39,6 +42,12 @@ def _page_size(pdf) -> tuple[int, int]:
     line = next(x for x in info.stdout.splitlines() if x.startswith("Page size:"))
     width, _, height = line.split(":")[1].split()[:3]
     return round(float(width)), round(float(height))
+
+
+def _is_a4(pdf) -> bool:
+    """A4 to a point: a page without an @page size is printed 595.92 pt wide (whole pixels)."""
+    width, height = _page_size(pdf)
+    return abs(width - A4[0]) <= 1 and height == A4[1]
 
 
 def _rasterise(pdf, out_dir, dpi=60) -> list:
@@ -105,15 +114,7 @@ def test_bulletin_and_index_print_to_a4_with_status_colours(store, tmp_path):
     # the index's red (behind) cells keep their colour on paper
     pages = _rasterise(pdfs["index"], tmp_path)
     assert any(_has_colour(p, RED) for p in pages)
-    shots = tmp_path.parent / "output"
-    shots.mkdir(exist_ok=True)
-    for kind in ("index", "环翠区"):
-        shutil.copy(
-            _rasterise(
-                pdfs[kind], tmp_path / kind if (tmp_path / kind).mkdir() is None else tmp_path
-            )[0],
-            shots / f"print_{kind}_page1.png",
-        )
+    # the first page of each kind: test_print_screenshots_of_each_kind_of_page
 
 
 def test_a_page_prints_without_the_plotly_toolbar_and_with_page_numbers(store):
@@ -182,3 +183,143 @@ def test_libreoffice_opens_the_workbook(store, tmp_path):
     assert done.returncode == 0, done.stderr
     csv = (tmp_path / "csv" / "book.csv").read_text(encoding="utf-8", errors="replace")
     assert csv.splitlines()[0].startswith("单位,")
+
+
+# Each figure's container carries two invisible words, one at its top and one at its bottom,
+# placed absolutely (the layout does not move) and numbered by a CSS counter.
+FIGURE_MARKS = """<style>body{counter-reset:figure}
+.output_subarea:has(.plotly-graph-div){position:relative;counter-increment:figure}
+.output_subarea:has(.plotly-graph-div)::before,
+.output_subarea:has(.plotly-graph-div)::after{position:absolute;right:0;font-size:6px;color:#fff}
+.output_subarea:has(.plotly-graph-div)::before{content:"FIGTOP" counter(figure) "x";top:0}
+.output_subarea:has(.plotly-graph-div)::after{content:"FIGEND" counter(figure) "x";bottom:0}
+</style>"""
+PAGES = {  # each kind of page: its file in the run folder
+    "index": "index.html",
+    "district_bulletin": "环翠区.html",
+    "city_overview": "city_overview.html",
+    "validation_report": "validation.html",
+}
+
+
+def _marks_by_page(pdf) -> dict[str, list[int]]:
+    """Page numbers (1-based) on which each FIGTOPn / FIGENDn word was printed."""
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    found: dict[str, list[int]] = {}
+    for number, page in enumerate(bbox.split("<page ")[1:], start=1):
+        for mark in re.findall(r"(FIG(?:TOP|END)\d+)x", page):
+            found.setdefault(mark, []).append(number)
+    return found
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_no_figure_crosses_a_page_break_when_printed(store, tmp_path, kind):
+    """Chromium's own print layout decides this, so it is read from the PDF Chromium prints:
+    a screen layout with print media emulated is one long page, where no page break pushes
+    anything down, so boxes measured there say little about where the breaks fall. A copy of
+    the page gets two invisible words in each figure's output container, at its top and at its
+    bottom (absolutely placed: the layout does not change); the copy is printed by
+    ``print_pdf`` as ``--pdf`` prints, and ``pdftotext -bbox`` says on which page each word
+    landed. A figure is whole on one page when its two words share a page."""
+    _, run = store
+    page = run.folder / PAGES[kind]
+    copy = tmp_path / page.name  # beside nothing it links to: it is only printed
+    copy.write_text(
+        page.read_text(encoding="utf-8").replace("</head>", FIGURE_MARKS + "</head>", 1),
+        encoding="utf-8",
+    )
+    marks = _marks_by_page(print_pdf(copy, tmp_path / f"{kind}.pdf"))
+    html = page.read_text(encoding="utf-8")
+    figures = html.count('class="plotly-graph-div"')
+    assert figures == {"index": 0, "validation_report": 0}.get(kind, figures)
+    if kind in ("district_bulletin", "city_overview"):
+        assert figures >= 2
+    for n in range(1, figures + 1):
+        top, end = marks.get(f"FIGTOP{n}"), marks.get(f"FIGEND{n}")
+        assert top and end and len(top) == len(end) == 1, (kind, n, marks)
+        assert top == end, f"{kind}: figure {n} starts on page {top[0]} and ends on {end[0]}"
+
+
+def test_print_screenshots_of_each_kind_of_page(store, tmp_path):
+    """Each kind of page as the printer sees it: print media emulated (CDP) at the width of
+    A4's printable area, and the first page of its PDF rasterised, under tests/output/."""
+    from browser import chromium, screenshot
+
+    _, run = store
+    driver = chromium(tmp_path)
+    try:
+        driver.set_window_size(720, 1600)  # about A4's printable width (710 px) and a scrollbar
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        for kind, name in PAGES.items():
+            driver.get((run.folder / name).as_uri())
+            assert driver.execute_script("return matchMedia('print').matches")
+            # the plotly toolbar is hidden by the print style
+            for bar in driver.find_elements("css selector", ".modebar-container"):
+                assert not bar.is_displayed()
+            assert screenshot(driver, f"print_media_{kind}.png").stat().st_size > 10_000
+    finally:
+        driver.quit()
+    for kind, name in PAGES.items():
+        pdf = run.folder / name.replace(".html", ".pdf")
+        if not pdf.exists():  # the validation report is not printed by --pdf
+            pdf = print_pdf(run.folder / name, tmp_path / f"{kind}.pdf")
+        (tmp_path / kind).mkdir()
+        first = _rasterise(pdf, tmp_path / kind)[0]
+        shutil.copy(first, OUTPUT / f"print_{kind}_page1.png")
+
+
+def test_print_pdf_keeps_one_browser_for_the_pages_of_a_process(tmp_path):
+    from safetystats.report import pdf
+
+    pages = []
+    for i in range(3):
+        pages.append(tmp_path / f"{i}.html")
+        pages[-1].write_text(f"<p>page {i}</p>", encoding="utf-8")
+    pdf.print_pdf(pages[0])
+    first = pdf._shared
+    assert first is not None and not first.closed
+    started = time.perf_counter()
+    for page in pages[1:]:
+        out = pdf.print_pdf(page)
+        assert _is_a4(out)  # no @page in the page: A4 all the same
+        assert (
+            f"page {page.stem}"
+            in subprocess.run(
+                ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+            ).stdout
+        )
+    assert pdf._shared is first  # no new browser
+    assert not list(tmp_path.glob(".*.tmp"))  # written through a temporary file
+    print(f"two pages on a running browser: {time.perf_counter() - started:.2f} s")
+
+
+def test_print_pdf_falls_back_to_a_one_shot_chromium(tmp_path, monkeypatch):
+    from safetystats.report import pdf
+
+    def cannot_start(binary):
+        raise OSError("no pipes today")
+
+    monkeypatch.setattr(pdf, "_shared", None)
+    monkeypatch.setattr(pdf, "_cannot_start", False)
+    monkeypatch.setattr(pdf, "_Chromium", cannot_start)
+    page = tmp_path / "x.html"
+    # the one-shot command prints US Letter unless the page asks for A4, as the bulletins do
+    page.write_text("<style>@page{size:A4}</style><p>fallback</p>", encoding="utf-8")
+    assert _is_a4(pdf.print_pdf(page))
+    assert pdf._cannot_start and pdf._shared is None
+
+
+def test_a_page_that_never_loads_times_out_with_the_message(tmp_path):
+    from safetystats.report import pdf
+
+    page = tmp_path / "stuck.html"
+    page.write_text("<script>while (true) {}</script>", encoding="utf-8")
+    with pytest.raises(pdf.PdfError, match="did not finish printing in 3 s"):
+        pdf.print_pdf(page, timeout=3)
+    assert not (tmp_path / "stuck.pdf").exists() and not list(tmp_path.glob(".*.tmp"))
+    # the next page gets a fresh browser
+    ok = tmp_path / "ok.html"
+    ok.write_text("<p>ok</p>", encoding="utf-8")
+    assert _is_a4(pdf.print_pdf(ok))

@@ -1,5 +1,6 @@
 """Bulletins: papermill runs with a real kernel, offline HTML, opened in headless Chromium."""
 
+import datetime as dt
 import json
 import re
 from html.parser import HTMLParser
@@ -196,9 +197,10 @@ def test_notebook_parameters_match_the_cli():
     cli_options = {p.name for p in command.params}
     district = set(pm.inspect_notebook(str(NOTEBOOKS_DIR / "district_bulletin.ipynb")))
     city = set(pm.inspect_notebook(str(NOTEBOOKS_DIR / "city_overview.ipynb")))
-    # --config is the global option; --jobs, --level (which units), --pdf and --force are the runner's own
-    assert district == {"district", "as_of", "lang"} | {"config"}
-    assert city == {"as_of", "lang", "config"}
+    # --config is the global option; --jobs, --level (which units), --pdf and --force are the
+    # runner's own; run_figures is the runner's folder of figures computed once per run
+    assert district == {"district", "as_of", "lang"} | {"config", "run_figures"}
+    assert city == {"as_of", "lang", "config", "run_figures"}
     assert {"district", "as_of", "lang", "jobs", "level", "pdf", "force"} == cli_options
 
 
@@ -270,3 +272,26 @@ def test_percentages_are_truncated_never_rounded_up_to_a_target():
 
     assert pct(0.9996) == "99.9%"  # rounding would print a 100% that is not met
     assert (pct(0.438221), pct(1.0), pct(0.4, 0), pct(None)) == ("43.8%", "100.0%", "40%", "—")
+
+
+def test_a_page_from_the_runs_figures_equals_a_page_computing_its_own(built, tmp_path):
+    """`bulletins` computes the figures of every unit once (report/precomputed.py) and each
+    page reads its rows; a notebook opened by hand computes its own. Both show the same."""
+    from safetystats.metrics.engine import open_store
+    from safetystats.report.bulletin import CityOverview, DistrictBulletin
+    from safetystats.report.precomputed import RunFigures
+
+    s, as_of = built[0], dt.date(2024, 12, 31)
+    with open_store(s) as con:
+        RunFigures.compute(s, as_of, "zh", con).save(tmp_path / "figures")
+    shared = [
+        DistrictBulletin(s, "环翠区", as_of, "zh", str(tmp_path / "figures")),
+        CityOverview(s, as_of, "zh", {}, str(tmp_path / "figures")),
+    ]
+    own = [DistrictBulletin(s, "环翠区", as_of, "zh"), CityOverview(s, as_of, "zh", {})]
+    for a, b in zip(shared, own, strict=True):
+        for name in ("rows", "series", "hazards", "freshness", "accident_warnings", "files"):
+            assert getattr(a, name).equals(getattr(b, name)), name
+        for name in ("rows", "series", "hazards", "files"):
+            assert getattr(a, name).height, name  # something was compared
+    assert shared[0].children is None and own[0].children is None  # a district has no children

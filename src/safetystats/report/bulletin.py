@@ -18,10 +18,10 @@ import polars as pl
 from safetystats.config import Settings, labels_for, load_settings
 from safetystats.metrics import engine
 from safetystats.metrics.targets import load_targets, metric_definitions
-from safetystats.metrics.warnings import accident_warnings
 from safetystats.numbers import figure
 from safetystats.report import figures, plotlyjs
 from safetystats.report.html import Html, esc, pct, pill, status_grid, table
+from safetystats.report.precomputed import RunFigures
 
 MISSING_LIST_ROWS = 30
 OPEN_HAZARD_ROWS = 40
@@ -65,7 +65,14 @@ class PlotlyFigure:
 class _Page:
     """Data shared by the cells of one notebook."""
 
-    def __init__(self, settings: Settings, as_of, lang: str | None, parameters: dict):
+    def __init__(
+        self,
+        settings: Settings,
+        as_of,
+        lang: str | None,
+        parameters: dict,
+        run_figures: str | None = None,
+    ):
         self.settings = settings
         self.lang = lang or settings.lang
         self.labels = labels_for(settings, self.lang)
@@ -74,23 +81,29 @@ class _Page:
         self.generated = dt.datetime.now().replace(microsecond=0)
         with engine.open_store(settings) as con:
             self.as_of = figures.as_date(as_of) if as_of else engine.latest_event_date(con)
+            # the run's figures (computed once by `bulletins`), else this page's own
+            if run_figures:
+                self.run = RunFigures.load(run_figures)
+            else:
+                self.run = RunFigures.compute(settings, self.as_of, self.lang, con, self._units())
+            self.files = self.run.frames["provenance"]
             self._load(con)
-            self.files = engine.query(con, "report/provenance", settings)
-            codes = self._codes()
             # the page's own unit: its data quality, freshness and accident warnings
-            self.quality = engine.query(con, "report/unit_quality", settings, district_codes=codes)
-            names = None if codes is None else [self._code]
-            self.freshness = engine.data_freshness(settings, self.as_of, names, self.lang, con)
-            self.freshness = self.freshness.filter(pl.col("district_code").eq_missing(self._code))
-            self.accident_warnings = accident_warnings(
-                settings, self.as_of, names, self.lang, con
-            ).filter(pl.col("district_code").eq_missing(self._code))
+            self.quality = engine.query(
+                con, "report/unit_quality", settings, district_codes=self._codes()
+            )
+        self.freshness = self.run.of("freshness", [self._code])
+        self.accident_warnings = self.run.of("accident_warnings", [self._code])
 
     _code: str | None = None  # the unit of the page (None: the total)
 
     def _codes(self) -> list[str] | None:
         """The unit and its descendants (None for the total's page)."""
         return None
+
+    def _units(self) -> list[str]:
+        """The units whose figures the page shows (the total's are always computed)."""
+        return []
 
     def _load(self, con) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -270,34 +283,43 @@ class DistrictBulletin(_Page):
         as_of: str | None = None,
         config: str | None = None,
         lang: str | None = None,
+        run_figures: str | None = None,
     ):
         settings = load_settings(config or None)
-        return cls(settings, district, as_of, lang)
+        return cls(settings, district, as_of, lang, run_figures)
 
-    def __init__(self, settings: Settings, district: str, as_of, lang: str | None):
+    def __init__(
+        self,
+        settings: Settings,
+        district: str,
+        as_of,
+        lang: str | None,
+        run_figures: str | None = None,
+    ):
         self.district = engine.resolve_districts(settings, [district])[0]
         self._code = self.district.code
+        self._children = [c.code for c in settings.registry.children(self._code)]
         super().__init__(
-            settings, as_of, lang, {"district": district, "as_of": as_of, "lang": lang}
+            settings,
+            as_of,
+            lang,
+            {"district": district, "as_of": as_of, "lang": lang},
+            run_figures,
         )
 
     def _codes(self) -> list[str]:
         return sorted(engine.unit_place(self.settings, self.district).codes)
 
+    def _units(self) -> list[str]:
+        return [self._code, *self._children]
+
     def _load(self, con) -> None:
-        s, code, as_of = self.settings, self.district.code, self.as_of
-        codes = sorted(engine.unit_place(s, self.district).codes)  # the unit and its descendants
-        children = [c.code for c in s.registry.children(code)]
-        # the unit and its children from one pass over the metrics
-        both = engine.attainment(s, as_of, [code, *children], self.lang, con)
-        self.rows = both.filter(pl.col("district_code") == code)
-        self.children = both.filter(pl.col("district_code").is_in(children)) if children else None
-        self.series = engine.monthly_series(s, as_of, [code], self.lang, con).filter(
-            pl.col("scope") == "district"
-        )
-        self.hazards = engine.hazard_figures(s, as_of, [code], self.lang, con).filter(
-            pl.col("scope") == "district"
-        )
+        s, code, as_of, run = self.settings, self._code, self.as_of, self.run
+        codes = self._codes()  # the unit and its descendants
+        self.rows = run.of("attainment", [code])
+        self.children = run.of("attainment", self._children) if self._children else None
+        self.series = run.of("series", [code])
+        self.hazards = run.of("hazards", [code])
         self.open_major = engine.query(
             con, "report/open_major_hazards", s, as_of=as_of, district_codes=codes
         )
@@ -465,19 +487,25 @@ class CityOverview(_Page):
     """The whole city: a district x target heatmap, a league table, the city totals and trends."""
 
     @classmethod
-    def load(cls, as_of: str | None = None, config: str | None = None, lang: str | None = None):
+    def load(
+        cls,
+        as_of: str | None = None,
+        config: str | None = None,
+        lang: str | None = None,
+        run_figures: str | None = None,
+    ):
         settings = load_settings(config or None)
-        return cls(settings, as_of, lang, {"as_of": as_of, "lang": lang})
+        return cls(settings, as_of, lang, {"as_of": as_of, "lang": lang}, run_figures)
+
+    def _units(self) -> list[str]:
+        return [u.code for u in self.settings.registry.top_units()]
 
     def _load(self, con) -> None:
-        s = self.settings
         # the total and the units directly under it (the level below the top)
-        top = [u.code for u in s.registry.top_units()]
-        self.rows = engine.attainment(s, self.as_of, top, self.lang, con)
-        self.series = engine.monthly_series(s, self.as_of, None, self.lang, con).filter(
-            pl.col("scope") == "total"
-        )
-        self.hazards = engine.hazard_figures(s, self.as_of, None, self.lang, con)
+        codes = [*self._units(), None]
+        self.rows = self.run.of("attainment", codes)
+        self.series = self.run.of("series", [None])
+        self.hazards = self.run.of("hazards", codes)
 
     def header(self) -> Html:
         lab = self.labels

@@ -19,6 +19,7 @@ from safetystats.config import Settings, labels_for, settings_toml
 from safetystats.numbers import figure
 from safetystats.paths import NOTEBOOKS_DIR
 from safetystats.report.html import PAGE_CSS, PRINT_SCRIPT, STATUS_COLOURS, esc, running_header
+from safetystats.report.precomputed import RunFigures
 
 DISTRICT_NOTEBOOK = NOTEBOOKS_DIR / "district_bulletin.ipynb"
 CITY_NOTEBOOK = NOTEBOOKS_DIR / "city_overview.ipynb"
@@ -166,8 +167,11 @@ def export_html(nb, title: str, lang: str, header: str = "") -> str:
     return page
 
 
-def _run_job(job: Job, out_dir: Path, lang: str, pdf: bool = False) -> JobResult:
-    """Run in a worker process: execute, export, write atomically."""
+def _run_job(
+    job: Job, out_dir: Path, lang: str, pdf: bool = False, run_figures: Path | None = None
+) -> JobResult:
+    """Run in a worker process: execute, export, write atomically. ``run_figures``: the
+    folder of the figures computed once for the run (report/precomputed.py)."""
     import nbformat
     import papermill as pm
 
@@ -180,7 +184,7 @@ def _run_job(job: Job, out_dir: Path, lang: str, pdf: bool = False) -> JobResult
         nb = pm.execute_notebook(
             str(job.notebook),
             None,
-            parameters=job.parameters,
+            parameters={**job.parameters, "run_figures": str(run_figures or "")},
             engine_name=engine.ENGINE_NAME,
             kernel_name="python3",
             progress_bar=False,
@@ -372,19 +376,15 @@ INDEX_CSS = (
 )
 
 
-def index_flags(settings: Settings, as_of, units: list, lang: str, con) -> dict:
+def index_flags(run_figures, codes: list, settings: Settings, lang: str) -> dict:
     """Per unit code (None: the total), what earns it a ⚠: stale ledgers, accident warnings."""
-    from safetystats.metrics import engine
-    from safetystats.metrics.warnings import accident_warnings
-
     lab = labels_for(settings, lang)
-    codes = [u.code for u in units]
     flags: dict = {}
-    fresh = engine.data_freshness(settings, as_of, codes, lang, con).filter(pl.col("stale"))
+    fresh = run_figures.of("freshness", codes).filter(pl.col("stale"))
     for r in fresh.iter_rows(named=True):
         text = lab["stale"].format(dataset=lab["datasets"][r["dataset"]], date=r["latest"])
         flags.setdefault(r["district_code"], []).append(text)
-    for r in accident_warnings(settings, as_of, codes, lang, con).iter_rows(named=True):
+    for r in run_figures.of("accident_warnings", codes).iter_rows(named=True):
         flags.setdefault(r["district_code"], []).append(lab["warning_rules"][r["rule"]])
     return flags
 
@@ -434,11 +434,14 @@ def _bulletins(
             )
         as_of = as_of or latest
         chosen = chosen_units(settings, districts, level)
-        # the index lists the units of the run under their parents, and the total
-        table = metrics.attainment(settings, as_of, [u.code for u in chosen], lang, con)
-        is_sample = bool(metrics.query(con, "report/provenance", settings)["is_sample"].any())
+        # the figures of every unit, computed once: the index and every page read them
+        run_figures = RunFigures.compute(settings, as_of, lang, con)
         store_version = store.state(con).get("curated_change", "")
-        flags = index_flags(settings, as_of, chosen, lang, con)
+    # the index lists the units of the run under their parents, and the total
+    codes = [*(u.code for u in chosen), None]
+    table = run_figures.of("attainment", codes)
+    is_sample = bool(run_figures.frames["provenance"]["is_sample"].any())
+    flags = index_flags(run_figures, codes, settings, lang)
     # Chinese bulletins in reports/<as-of>/, English ones beside them in reports/<as-of>-en/
     out_dir = settings.reports / (as_of.isoformat() + ("" if lang == "zh" else f"-{lang}"))
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -466,17 +469,24 @@ def _bulletins(
             todo.append(job)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     import multiprocessing
+    import shutil
+    import tempfile
 
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("spawn")
-    ) as pool:
-        futures = [pool.submit(_run_job, job, out_dir, lang, pdf) for job in todo]
-        for future in as_completed(futures):
-            result = future.result()
-            run.results.append(result)
-            prints.record(result)
-            if progress:
-                progress(result)
+    folder = Path(tempfile.mkdtemp(prefix=".figures-", dir=out_dir))
+    try:
+        run_figures.save(folder)
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+        ) as pool:
+            futures = [pool.submit(_run_job, job, out_dir, lang, pdf, folder) for job in todo]
+            for future in as_completed(futures):
+                result = future.result()
+                run.results.append(result)
+                prints.record(result)
+                if progress:
+                    progress(result)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     prints.save()
     order = {j.name: i for i, j in enumerate(job_list)}
     run.results.sort(key=lambda r: order[r.job.name])

@@ -1,0 +1,76 @@
+"""The figures every page of a bulletin run needs, computed once over the store.
+
+A page's attainment (its unit and children), monthly series, hazard figures, data freshness,
+accident warnings and the store's provenance each take one pass over the whole store, the
+same pass whichever unit is asked for (0.3–1 s each at province scale). ``bulletins``
+computes them once for every unit, writes them as Parquet into a folder of the run, and
+hands each notebook that folder (its ``figures`` parameter); a notebook opened by hand
+computes them for its own units. Either way a page shows the rows of the same functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from safetystats.config import Settings
+from safetystats.metrics import engine
+from safetystats.metrics.warnings import accident_warnings
+
+# name -> how to compute it for the units asked (None: every unit) and the total
+_COMPUTE = {
+    "attainment": engine.attainment,
+    "series": engine.monthly_series,
+    "hazards": engine.hazard_figures,
+    "freshness": engine.data_freshness,
+    "accident_warnings": accident_warnings,
+}
+
+
+@dataclass
+class RunFigures:
+    """Frames keyed by name; each has the column ``district_code`` (None: the total)."""
+
+    as_of: dt.date
+    frames: dict[str, pl.DataFrame]
+
+    @classmethod
+    def compute(
+        cls, settings: Settings, as_of: dt.date, lang: str, con, units: list[str] | None = None
+    ) -> RunFigures:
+        """The figures of ``units`` (codes; None: every unit of the registry) and the total."""
+        frames = {name: f(settings, as_of, units, lang, con) for name, f in _COMPUTE.items()}
+        frames["provenance"] = engine.query(con, "report/provenance", settings)
+        return cls(as_of, frames)
+
+    def save(self, folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, frame in self.frames.items():
+            frame.write_parquet(folder / f"{name}.parquet")
+        (folder / "as_of.txt").write_text(self.as_of.isoformat(), encoding="utf-8")
+        return folder
+
+    @classmethod
+    def load(cls, folder: Path | str) -> RunFigures:
+        folder = Path(folder)
+        as_of = dt.date.fromisoformat((folder / "as_of.txt").read_text(encoding="utf-8"))
+        names = [*_COMPUTE, "provenance"]
+        return cls(as_of, {n: pl.read_parquet(folder / f"{n}.parquet") for n in names})
+
+    def of(self, name: str, codes: list[str | None]) -> pl.DataFrame:
+        """The rows of ``name`` for the unit codes given (None: the total), in their order."""
+        frame = self.frames[name]
+        if "district_code" not in frame.columns:  # nothing to show (no target in force)
+            return frame
+        order = pl.DataFrame(
+            {"district_code": codes, "_order": range(len(codes))},
+            schema={"district_code": pl.String, "_order": pl.Int64},
+        )
+        return (
+            frame.join(order, on="district_code", how="inner", nulls_equal=True)
+            .sort("_order", maintain_order=True)
+            .drop("_order")
+        )

@@ -56,3 +56,22 @@ def screenshot(driver, name: str) -> Path:
     path = OUTPUT / name
     driver.save_screenshot(str(path))
     return path
+
+
+def full_page_screenshot(driver, name: str) -> Path:
+    """The whole page, not only the window (DevTools ``captureBeyondViewport``)."""
+    import base64
+
+    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1},
+        },
+    )
+    OUTPUT.mkdir(exist_ok=True)
+    path = OUTPUT / name
+    path.write_bytes(base64.b64decode(shot["data"]))
+    return path

@@ -245,12 +245,12 @@ def test_no_figure_crosses_a_page_break_when_printed(store, tmp_path, kind):
 def test_print_screenshots_of_each_kind_of_page(store, tmp_path):
     """Each kind of page as the printer sees it: print media emulated (CDP) at the width of
     A4's printable area, and the first page of its PDF rasterised, under tests/output/."""
-    from browser import chromium, screenshot
+    from browser import chromium, full_page_screenshot
 
     _, run = store
     driver = chromium(tmp_path)
     try:
-        driver.set_window_size(720, 1600)  # about A4's printable width (710 px) and a scrollbar
+        driver.set_window_size(725, 1600)  # A4's printable width (710 px) and a scrollbar
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
         for kind, name in PAGES.items():
             driver.get((run.folder / name).as_uri())
@@ -258,7 +258,8 @@ def test_print_screenshots_of_each_kind_of_page(store, tmp_path):
             # the plotly toolbar is hidden by the print style
             for bar in driver.find_elements("css selector", ".modebar-container"):
                 assert not bar.is_displayed()
-            assert screenshot(driver, f"print_media_{kind}.png").stat().st_size > 10_000
+            shot = full_page_screenshot(driver, f"print_media_{kind}.png")
+            assert shot.stat().st_size > 10_000
     finally:
         driver.quit()
     for kind, name in PAGES.items():

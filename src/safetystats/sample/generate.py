@@ -28,7 +28,7 @@ from safetystats.registry import (
     national_divisions,
     stem,
 )
-from safetystats.sample.writers import write_csv, write_xls, write_xlsx
+from safetystats.sample.writers import CsvLedger, write_csv, write_xls, write_xlsx
 
 MARK = "样例数据"
 TITLE_NOTE = "（样例数据，非真实台账）"
@@ -477,9 +477,11 @@ class SampleCity:
         first: dt.date | None = None,
         last: dt.date | None = None,
         ids: list[str] | None = None,
+        number_from: int = 0,
     ) -> pl.DataFrame:
         """The hazards found in ``year`` (or from ``first`` to ``last``, a monthly update's),
-        as they stand at the end of the sample (``last``): nothing rectified or closed later."""
+        as they stand at the end of the sample (``last``): nothing rectified or closed later.
+        Numbered from ``number_from`` (a year written in parts) unless ``ids`` are given."""
         rng = self.rng if rng is None else rng
         n = self.scale.hazards_per_year if n is None else n
         first, found_last = first or dt.date(year, 1, 1), last or dt.date(year, 12, 31)
@@ -517,7 +519,10 @@ class SampleCity:
         prefix = "YH" if year == 2024 else "HZ"
         return pl.DataFrame(
             {
-                "hazard_id": ids or [f"{prefix}{year}{self.tag}{i:07d}" for i in range(n)],
+                "hazard_id": ids
+                or [
+                    f"{prefix}{year}{self.tag}{i:07d}" for i in range(number_from, number_from + n)
+                ],
                 "enterprise_id": ent["enterprise_id"].to_numpy()[e],
                 "district": [self.districts[i].name for i in d_idx],
                 "level": np.where(
@@ -1179,20 +1184,31 @@ def _hazard_out(hz: pl.DataFrame, city: SampleCity, rng) -> pl.DataFrame:
     )
 
 
-def _hazard_ledgers(city: SampleCity, ent: pl.DataFrame, rng):
-    """(year, hazards, ledger) of 2023 and 2024, one at a time; 2023's ledger was typed by
-    hand: text dates in mixed styles."""
+def hazard_part_rows(scale_name: str) -> int | None:
+    """Rows of hazards drawn and written at a time: the 1× volume of a scale whose ledgers are
+    CSV (so that N× the province holds one part in memory), else a whole year at once."""
+    scale = SCALES[scale_name]
+    return scale.hazards_per_year if scale.large_as_csv else None
+
+
+def _hazard_ledgers(city: SampleCity, ent: pl.DataFrame, rng, part_rows: int | None = None):
+    """(year, hazards, ledger, last part?) of 2023 and 2024, a part (``part_rows``) at a time;
+    2023's ledger was typed by hand: text dates in mixed styles."""
+    n = city.scale.hazards_per_year
+    step = part_rows or n
     for year in (2023, 2024):
-        hz = city.hazards(ent, year)
-        hz_out = _hazard_out(hz, city, rng)
-        if year == 2023:
-            hz_out = hz_out.with_columns(
-                [
-                    pl.Series(c, _fmt_dates(hz_out[c], rng))
-                    for c in ("发现日期", "整改期限", "整改完成日期", "销号日期")
-                ]
-            )
-        yield year, hz, hz_out
+        for start in range(0, n, step):
+            hz = city.hazards(ent, year, n=min(step, n - start), number_from=start)
+            hz_out = _hazard_out(hz, city, rng)
+            if year == 2023:
+                hz_out = hz_out.with_columns(
+                    [
+                        pl.Series(c, _fmt_dates(hz_out[c], rng))
+                        for c in ("发现日期", "整改期限", "整改完成日期", "销号日期")
+                    ]
+                )
+            yield year, hz, hz_out, start + step >= n
+            del hz, hz_out  # one part in memory at a time
 
 
 def _rectified_later(hz: pl.DataFrame, hz_out: pl.DataFrame, seed: int) -> pl.DataFrame:
@@ -1272,23 +1288,28 @@ def write_sample(
         extra={"企业名录": _bad_rows(ent_out.columns, "enterprises", scale, city)},
     )
 
-    for ledger in _hazard_ledgers(city, ent, rng):
-        year, _, hz_out = ledger
-        if year == 2023:
-            write_csv(
-                path("hazards", "隐患台账_2023.csv"),
-                _with_bad(hz_out, "hazards", scale, city),
-                _title(city.area, "2023年隐患排查治理台账"),
-                FOOTERS[:1],
-                encoding="gb18030",
-            )
-        elif scale.large_as_csv:
-            write_csv(
-                path("hazards", "隐患台账_2024.csv"),
-                hz_out,
-                _title(city.area, "2024年隐患排查治理台账"),
-                FOOTERS,
-            )
+    ledgers = {
+        2023: CsvLedger(
+            path("hazards", "隐患台账_2023.csv"),
+            _title(city.area, "2023年隐患排查治理台账"),
+            FOOTERS[:1],
+            encoding="gb18030",
+        )
+    }
+    if scale.large_as_csv:
+        ledgers[2024] = CsvLedger(
+            path("hazards", "隐患台账_2024.csv"),
+            _title(city.area, "2024年隐患排查治理台账"),
+            FOOTERS,
+        )
+    updates = []
+    for year, hz, hz_out, last in _hazard_ledgers(city, ent, rng, hazard_part_rows(scale_name)):
+        if year == 2023 and last:
+            hz_out = _with_bad(hz_out, "hazards", scale, city)
+        if year in ledgers:
+            ledgers[year].write(hz_out)
+            if last:
+                ledgers[year].close()
         else:
             write_xlsx(
                 path("hazards", "隐患台账_2024.xlsx"),
@@ -1296,7 +1317,10 @@ def write_sample(
                 _title(city.area, "2024年隐患排查治理台账"),
                 FOOTERS,
             )
-    update = _rectified_later(*ledger[1:], seed)
+        if year == 2024:
+            updates.append(_rectified_later(hz, hz_out, seed))
+        del hz, hz_out  # one part in memory at a time
+    update = pl.concat(updates)
     if update.height:  # a small area may have no open major hazard to update
         write_xlsx(
             path("hazards", "隐患台账_2024_更新.xlsx"),
@@ -1305,6 +1329,7 @@ def write_sample(
             FOOTERS,
         )
 
+    del update
     dr = city.drills(ent)
     half = dr.height // 2
     four_out = _drill_out(dr[:half], city, rng)
@@ -1332,6 +1357,7 @@ def write_sample(
         bom=True,
     )
 
+    del dr, four_out, single_out
     plan, counts = city.training(ent)
     plan_out = plan.select(
         pl.col("enterprise_id").alias("统一社会信用代码"),
@@ -1370,6 +1396,7 @@ def write_sample(
         FOOTERS,
     )
 
+    del plan, plan_out, counts, counts_out, month_text
     vs = city.video_sites(ent)
     vs_out = vs.rename(
         {

@@ -52,6 +52,7 @@ from safetystats.sample.generate import (
     _traditional_drill_out,
     check_registry,
     enterprise_code,
+    hazard_part_rows,
     scaled,
 )
 from safetystats.sample.writers import write_csv, write_xlsx
@@ -105,18 +106,19 @@ def parse_month(text: str, today: dt.date | None = None) -> dt.date:
     return month
 
 
-def _base(city: SampleCity, seed: int):
+def _base(city: SampleCity, seed: int, scale_name: str):
     """The sample's enterprises, its hazards still open at its end (after its own update
     file) and its training plan, drawn exactly as `write_sample` draws them."""
     rng = city.rng
     ent = city.enterprises()
     _enterprise_out(ent, city, rng)
-    open_parts, ledger = [], None
-    for ledger in _hazard_ledgers(city, ent, rng):
-        open_parts.append(ledger[1].filter(pl.col("rectified_date").is_null()))
-    later = _rectified_later(ledger[1], ledger[2], seed)["隐患编号"]
-    open_hz = pl.concat(open_parts).filter(~pl.col("hazard_id").is_in(later.implode()))
-    del ledger
+    open_parts, later = [], []
+    for year, hz, hz_out, _ in _hazard_ledgers(city, ent, rng, hazard_part_rows(scale_name)):
+        open_parts.append(hz.filter(pl.col("rectified_date").is_null()))
+        if year == 2024:
+            later.append(_rectified_later(hz, hz_out, seed)["隐患编号"])
+        del hz, hz_out
+    open_hz = pl.concat(open_parts).filter(~pl.col("hazard_id").is_in(pl.concat(later).implode()))
     dr = city.drills(ent)
     half = dr.height // 2
     _drill_out(dr[:half], city, rng)
@@ -311,7 +313,7 @@ def write_update(
     check_registry(settings, scale_name)
     scale = scaled(SCALES[scale_name], factor)
     city = SampleCity(settings, seed, scale)
-    ent, open_hz, plan = _base(city, seed)
+    ent, open_hz, plan = _base(city, seed, scale_name)
     rows = update_rows(scale_name, factor)
     rng = np.random.default_rng([seed, 2, month.year, month.month])  # the month's own draws
     first, last = month, _month_end(month.year, month.month)

@@ -17,24 +17,41 @@ def _tmp(path: Path) -> Path:
 CSV_CHUNK_ROWS = 100_000  # rows encoded at a time: a large ledger never sits whole in memory
 
 
+class CsvLedger:
+    """A CSV ledger written a frame at a time: the title rows, the header once, the rows of
+    each frame, the footer rows at `close`; whole or not at all (a temporary file renamed)."""
+
+    def __init__(self, path: Path, titles=(), footers=(), encoding="utf-8", bom=False):
+        self.path, self.titles, self.footers = path, titles, footers
+        self.encoding, self.bom = encoding, bom
+        self.tmp = _tmp(path)
+        self.out = self.tmp.open("wb")
+        self.pad: str | None = None  # commas after a title or footer: known with the header
+
+    def write(self, frame: pl.DataFrame) -> None:
+        frame = frame.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d"))
+        if self.pad is None:
+            self.pad = "," * (frame.width - 1)
+            titles = "".join(f"{t}{self.pad}\n" for t in self.titles)
+            self.out.write((b"\xef\xbb\xbf" if self.bom else b"") + titles.encode(self.encoding))
+            self.out.write(frame.head(0).write_csv().encode(self.encoding))
+        for start in range(0, frame.height, CSV_CHUNK_ROWS):
+            chunk = frame.slice(start, CSV_CHUNK_ROWS)
+            self.out.write(chunk.write_csv(include_header=False).encode(self.encoding))
+
+    def close(self) -> None:
+        footers = "".join(f"{f}{self.pad or ''}\n" for f in self.footers)
+        self.out.write(footers.encode(self.encoding))
+        self.out.close()
+        self.tmp.replace(self.path)
+
+
 def write_csv(
     path: Path, frame: pl.DataFrame, titles=(), footers=(), encoding="utf-8", bom=False
 ) -> None:
-    pad = "," * (frame.width - 1)
-    frame = frame.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d"))
-    tmp = _tmp(path)
-    with tmp.open("wb") as out:
-        out.write(
-            (b"\xef\xbb\xbf" if bom else b"")
-            + "".join(f"{t}{pad}\n" for t in titles).encode(encoding)
-        )
-        if frame.height == 0:
-            out.write(frame.write_csv().encode(encoding))
-        for start in range(0, frame.height, CSV_CHUNK_ROWS):
-            chunk = frame.slice(start, CSV_CHUNK_ROWS)
-            out.write(chunk.write_csv(include_header=start == 0).encode(encoding))
-        out.write("".join(f"{f}{pad}\n" for f in footers).encode(encoding))
-    tmp.replace(path)
+    ledger = CsvLedger(path, titles, footers, encoding, bom)
+    ledger.write(frame)
+    ledger.close()
 
 
 def _cells(frame: pl.DataFrame, titles=(), footers=(), extra=()):
@@ -48,6 +65,24 @@ def _cells(frame: pl.DataFrame, titles=(), footers=(), extra=()):
             if value is None or (isinstance(value, float) and value != value):
                 continue
             yield r, c, value, r < headings
+
+
+XLSX_MAX_ROWS = 1_048_576  # a worksheet's rows (Excel 2007 and later)
+XLS_MAX_ROWS = 65_536  # a worksheet's rows in the old .xls format
+
+
+def _split(sheets: dict[str, pl.DataFrame], max_rows: int, other_rows: int):
+    """Sheets too long for the format continued on sheets named 名称(2), 名称(3) … as people
+    do, each with the title, the header and the footer rows (``other_rows`` in all)."""
+    room = max_rows - other_rows
+    out = {}
+    for name, frame in sheets.items():
+        if frame.height <= room:
+            out[name] = frame
+            continue
+        for k, start in enumerate(range(0, frame.height, room)):
+            out[name if k == 0 else f"{name}({k + 1})"[:31]] = frame.slice(start, room)
+    return out
 
 
 def _as_datetime(value: dt.date) -> dt.datetime:
@@ -66,12 +101,15 @@ def write_xlsx(
     import xlsxwriter
 
     tmp = _tmp(path)
+    extra = extra or {}
+    longest = max((len(rows) for rows in extra.values()), default=0)
+    sheets = _split(sheets, XLSX_MAX_ROWS, len(titles) + 1 + longest + len(footers))
     wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False})
     date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
     bold = wb.add_format({"bold": True})
     for name, frame in sheets.items():
         ws = wb.add_worksheet(name)
-        for r, c, value, heading in _cells(frame, titles, footers, (extra or {}).get(name, [])):
+        for r, c, value, heading in _cells(frame, titles, footers, extra.get(name, [])):
             if heading:
                 ws.write_string(r, c, str(value), bold)
             elif isinstance(value, dt.date):
@@ -90,12 +128,14 @@ def write_xls(path: Path, frame: pl.DataFrame, sheet: str, titles=(), footers=()
 
     tmp = _tmp(path)
     wb = xlwt.Workbook(encoding="utf-8")
-    ws = wb.add_sheet(sheet)
     date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
-    for r, c, value, _ in _cells(frame, titles, footers):
-        if isinstance(value, dt.date):
-            ws.write(r, c, _as_datetime(value), date_style)
-        else:
-            ws.write(r, c, value)
+    other_rows = len(titles) + 1 + len(footers)
+    for name, part in _split({sheet: frame}, XLS_MAX_ROWS, other_rows).items():
+        ws = wb.add_sheet(name)
+        for r, c, value, _ in _cells(part, titles, footers):
+            if isinstance(value, dt.date):
+                ws.write(r, c, _as_datetime(value), date_style)
+            else:
+                ws.write(r, c, value)
     wb.save(str(tmp))
     tmp.replace(path)

@@ -241,11 +241,20 @@ def print_validation(result, out: Console | None = None) -> None:
 
 
 @app.command()
-def validate():
+def validate(
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="run the expectation suites over every row, not only the rows of the files "
+            "ingested since the last validation",
+        ),
+    ] = False,
+):
     """Run the expectation suites, rebuild the quarantine, write reports/quarantine.csv and the report page."""
     s = settings()
     require_store(s)
-    refresh(s, force=True)
+    refresh(s, force=True, full=full)
 
 
 JSON_FIELDS = [  # DATA_SPEC 7
@@ -276,13 +285,15 @@ def require_store(s: Settings) -> None:
         raise typer.Exit(2)
 
 
-def refresh(s: Settings, force: bool = False, out: Console | None = None) -> None:
+def refresh(
+    s: Settings, force: bool = False, out: Console | None = None, full: bool = False
+) -> None:
     """Validate and curate first when the store changed (always with ``force``); the summary
     goes to ``out`` (stderr for commands whose stdout is data)."""
     from safetystats.pipeline import refresh as run_refresh
 
     out = out or console
-    result = run_refresh(s, force=force)
+    result = run_refresh(s, force=force, full=full)
     if result is not None:
         print_validation(result, out)
         out.print(

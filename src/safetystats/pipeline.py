@@ -12,15 +12,16 @@ from safetystats import store
 from safetystats.config import Settings
 
 
-def refresh(settings: Settings, force: bool = False):
+def refresh(settings: Settings, force: bool = False, full: bool = False):
     """Validate and curate the store when it changed (always with ``force``). Returns the
-    ValidationResult, or None when the store was already current."""
+    ValidationResult, or None when the store was already current. The suites run over the
+    rows ingested since the last validation (every row with ``full``)."""
     from safetystats.curate import curate
     from safetystats.validate import validate
 
     with store.writer(settings.db) as con:
         if not force and store.is_curated(con):
             return None
-        result = validate(con, settings)
+        result = validate(con, settings, full=full)
         curate(con, settings)
         return result

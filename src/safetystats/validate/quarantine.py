@@ -220,8 +220,9 @@ def _cross_dataset_rows(con, settings: Settings, earlier: list[pl.DataFrame]) ->
     return pl.concat([first, _run_checks(con, list(LAST), settings)], how="diagonal_relaxed")
 
 
-def _frame(con, spec: DatasetSpec, settings: Settings) -> pl.DataFrame:
-    """The columns the dataset's suite reads, with the bookkeeping that locates each row."""
+def _frame(con, spec: DatasetSpec, settings: Settings, since: int | None) -> pl.DataFrame:
+    """The columns the dataset's suite reads, with the bookkeeping that locates each row: the
+    rows of the files ingested after file ``since`` (every row when None)."""
     checks = settings.datasets.get("checks", {}).get(spec.name, [])
     stored = [n for n, _ in spec.stored_columns()] + [INGESTED_ON]
     columns = [c for c in columns_used(expectation_specs(spec, checks), stored) if c != ROW_ID]
@@ -231,7 +232,8 @@ def _frame(con, spec: DatasetSpec, settings: Settings) -> pl.DataFrame:
     frame = store.fetch_frame(
         con,
         f"SELECT {select}, t._key, t._file_id, f.file_name AS _file_name, t._sheet, t._row "
-        f'FROM "{spec.name}" t JOIN ingest_files f ON f.file_id = t._file_id',
+        f'FROM "{spec.name}" t JOIN ingest_files f ON f.file_id = t._file_id'
+        + ("" if since is None else f" WHERE t._file_id > {int(since)}"),
     )
     return frame.with_columns(pl.int_range(0, frame.height, dtype=pl.Int64).alias(ROW_ID))
 
@@ -284,9 +286,11 @@ def _as_quarantine(frame: pl.DataFrame, value: pl.Expr, source: str) -> pl.DataF
     for extra in ("detail", "detail_en"):
         if extra not in frame.columns:
             frame = frame.with_columns(pl.lit(None, pl.String).alias(extra))
-    if "held_district" not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, pl.String).alias("held_district"))
+    for extra in ("held_district", "expectation"):
+        if extra not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, pl.String).alias(extra))
     return frame.select(
+        "expectation",
         "detail",
         "detail_en",
         "held_district",
@@ -354,28 +358,33 @@ def empty_summary(spec: DatasetSpec, settings: Settings) -> list[dict]:
     ]
 
 
-def _gx_rows(con, specs: dict[str, DatasetSpec], settings: Settings):
-    """Run each dataset's suite; (failing rows in the quarantine's shape, expectation summary)."""
+def _gx_rows(con, specs: dict[str, DatasetSpec], settings: Settings, since: int | None):
+    """Run each dataset's suite over the rows of the files after ``since`` (every row when
+    None): the failing rows in the quarantine's shape (with their expectation)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from safetystats.validate.gx_run import validate_frames
     from safetystats.validate.suites import context
 
-    parts, summary = [], []
+    parts = []
+    sizes = {
+        n: store.scalar(con, "SELECT count(*) FROM revalidated WHERE dataset = ?", [n])
+        for n in specs
+    }
+    if not any(sizes.values()):  # nothing new to run the suites over: GX is not even imported
+        return parts
     # importing GX and opening its context takes seconds: do it while the first frame loads
     with ThreadPoolExecutor(max_workers=1) as loader:
         gx_context = loader.submit(context, settings)
-        sizes = {n: store.scalar(con, f'SELECT count(*) FROM "{n}"') for n in specs}
         # one dataset at a time, the largest first (its loading overlaps the GX import)
         for name, spec in sorted(specs.items(), key=lambda item: -sizes[item[0]]):
-            if not sizes[name]:  # no row can fail: the suite's expectations, each on 0 rows
-                summary += empty_summary(spec, settings)
+            if not sizes[name]:  # no row can fail
                 continue
             started = time.perf_counter()
-            frame = _frame(con, spec, settings)
+            frame = _frame(con, spec, settings, since)
             gx_frame = _gx_frame(frame)
             fetched = time.perf_counter()
-            failures, expectations = validate_frames({name: gx_frame}, gx_context.result())
+            failures, _ = validate_frames({name: gx_frame}, gx_context.result())
             log.info(
                 "validate %s: %d rows, fetch %.2fs, gx %.2fs",
                 name,
@@ -383,27 +392,94 @@ def _gx_rows(con, specs: dict[str, DatasetSpec], settings: Settings):
                 fetched - started,
                 time.perf_counter() - fetched,
             )
-            summary += expectations
             if failures.height:
                 parts.append(_value_text(frame, failures))
             del frame, gx_frame
-    return parts, summary
+    return parts
 
 
-def validate(con, settings: Settings) -> ValidationResult:
+def _gx_fingerprint(settings: Settings) -> str:
+    """What a row's result under the suites depends on besides the row: the shipped suites,
+    the settings (columns, values, checks, rules) and this version's curation."""
+    import hashlib
+
+    from safetystats.config import settings_toml
+    from safetystats.paths import EXPECTATIONS_DIR
+
+    h = hashlib.sha256(settings_toml(settings).encode())
+    for path in sorted(EXPECTATIONS_DIR.glob("*.json")):
+        h.update(path.name.encode() + path.read_bytes())
+    h.update(store.CURATION_VERSION.encode())
+    return h.hexdigest()
+
+
+def _gx_since(con, settings: Settings, full: bool) -> int | None:
+    """The last file whose rows the kept suite results cover (None: run over every row)."""
+    s = store.state(con)
+    if full or s.get("gx_fingerprint") != _gx_fingerprint(settings) or "gx_file_id" not in s:
+        return None
+    return int(s["gx_file_id"])
+
+
+def _all_gx_failures(con, new: list[pl.DataFrame]) -> pl.DataFrame:
+    """The kept failures of the rows not run again, and the new ones."""
+    kept = store.fetch_frame(con, load_sql("checks/_gx_kept"))
+    return pl.concat(
+        [kept, *(n.cast({"file_id": pl.Int64, "row_no": pl.Int64}) for n in new)],
+        how="diagonal_relaxed",
+    )
+
+
+def _save_gx_failures(con, failures: pl.DataFrame, settings: Settings) -> None:
+    """Replace the kept failures (inside the caller's transaction)."""
+    con.execute("DELETE FROM gx_failures")
+    con.register("gx_new", failures.to_arrow())
+    try:
+        con.execute("INSERT INTO gx_failures BY NAME SELECT * FROM gx_new")
+    finally:
+        con.unregister("gx_new")
+    last = store.scalar(con, "SELECT coalesce(max(file_id), 0) FROM ingest_files")
+    store.set_state(con, gx_fingerprint=_gx_fingerprint(settings), gx_file_id=str(last))
+
+
+def _gx_summary(con, specs: dict[str, DatasetSpec], settings: Settings) -> list[dict]:
+    """Per expectation of each suite: rows checked (the dataset's rows) and rows failed."""
+    failed = {
+        tuple(r[:4]): r[4]
+        for r in con.execute(
+            "SELECT dataset, rule_id, column_name, expectation, count(*) FROM gx_failures "
+            "GROUP BY ALL"
+        ).fetchall()
+    }
+    out = []
+    for name, spec in specs.items():
+        rows = store.scalar(con, f'SELECT count(*) FROM "{name}"')
+        for e in empty_summary(spec, settings):
+            key = (name, e["rule_id"], e["column"], e["expectation"])
+            out.append({**e, "checked": rows, "failed": failed.get(key, 0)})
+    return out
+
+
+def validate(con, settings: Settings, full: bool = False) -> ValidationResult:
     """Rebuild the quarantine of the whole store (one transaction) and write
-    reports/quarantine.csv and the validation report. Needs a writer's connection."""
+    reports/quarantine.csv and the validation report. Needs a writer's connection.
+
+    The suites run over the rows of the files ingested since the last validation (every row
+    with ``full``, or when the suites or settings changed); the results of the other rows are
+    kept from the validations before. The cross-dataset checks run over the whole store."""
     specs = load_specs(settings)
     # load inputs
     staging.ensure_tables(con, specs)
     create_tables(con)
     _district_map(con, settings, specs)
     _spec_views(con, specs)
+    since = _gx_since(con, settings, full)
+    con.execute(load_sql("checks/_revalidated"), {"since": since})
     # process
-    gx_parts, expectation_summary = _gx_rows(con, specs, settings)
+    gx_failures = _all_gx_failures(con, _gx_rows(con, specs, settings, since))
     started = time.perf_counter()
     held = store.fetch_frame(con, load_sql("checks/_held"))
-    all_rows = [held, *gx_parts, _cross_dataset_rows(con, settings, gx_parts)]
+    all_rows = [held, gx_failures, _cross_dataset_rows(con, settings, [gx_failures])]
     quarantine = pl.concat(
         [r.cast({"file_id": pl.Int64, "row_no": pl.Int64}) for r in all_rows],
         how="diagonal_relaxed",
@@ -417,6 +493,8 @@ def validate(con, settings: Settings) -> ValidationResult:
     # save outputs
     now = datetime.now().isoformat(timespec="seconds")
     con.execute("BEGIN TRANSACTION")
+    _save_gx_failures(con, gx_failures, settings)
+    expectation_summary = _gx_summary(con, specs, settings)
     con.execute("DELETE FROM quarantine")
     con.execute(load_sql("checks/_record_units"))
     con.register("q_new", quarantine.to_arrow())

@@ -1,0 +1,93 @@
+"""Incremental validation: the suites run over the rows of the files ingested since the last
+validation, the other rows keep their results. A store filled in two halves, validated after
+each, must equal the same store filled in one go and validated in full."""
+
+import datetime as dt
+
+import pytest
+
+from safetystats import store
+from safetystats.cli import attainment_json
+from safetystats.config import load_settings
+from safetystats.ingest import ingest
+from safetystats.ingest.pipeline import discover
+from safetystats.metrics import engine
+from safetystats.pipeline import refresh
+from safetystats.sample import write_sample
+
+pytestmark = pytest.mark.slow  # GX
+
+AS_OF = dt.date(2024, 12, 31)
+
+
+def _tables(s) -> dict:
+    """Every table of the store that validation and curation write, as sorted rows."""
+    with store.reader(s.db) as con:
+        names = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE table_name = 'quarantine' "
+                "OR table_name LIKE 'curated_%' OR table_name LIKE 'mart_%' "
+                "OR table_name = 'gx_failures' ORDER BY 1"
+            ).fetchall()
+        ]
+        return {n: sorted(map(repr, con.execute(f'SELECT * FROM "{n}"').fetchall())) for n in names}
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("raw")
+    write_sample(folder, load_settings(raw=folder), seed=7, scale_name="small")
+    return folder
+
+
+def test_two_halves_validated_incrementally_equal_one_full_validation(raw, tmp_path):
+    files, _ = discover([raw])
+    # the second half holds the update of 2024's hazards (rows of the first half replaced),
+    # inspections, rosters, training and video sites
+    cut = next(i for i, f in enumerate(files) if "更新" in f.name)
+    first, second = files[:cut], files[cut:]
+    assert first and second
+
+    halves = load_settings(raw=raw, db=tmp_path / "halves.duckdb", reports=tmp_path / "r1")
+    ingest(first, halves)
+    refresh(halves)
+    ingest(second, halves)
+    incremental = refresh(halves)
+
+    whole = load_settings(raw=raw, db=tmp_path / "whole.duckdb", reports=tmp_path / "r2")
+    ingest(files, whole)
+    full = refresh(whole, full=True)
+
+    a, b = _tables(halves), _tables(whole)
+    assert a.keys() == b.keys() and "quarantine" in a and "curated_hazards" in a
+    for name in a:
+        assert a[name] == b[name], name
+    assert a["quarantine"] and a["gx_failures"]  # something was compared
+    assert incremental.expectations == full.expectations
+    assert [d.__dict__ for d in incremental.datasets] == [d.__dict__ for d in full.datasets]
+    assert attainment_json(engine.attainment(halves, AS_OF)) == attainment_json(
+        engine.attainment(whole, AS_OF)
+    )
+
+
+def test_the_suites_run_only_over_new_rows_and_full_runs_them_all(raw, tmp_path):
+    """Kept results are used: a failure recorded for an old row stays until a full pass."""
+    s = load_settings(raw=raw, db=tmp_path / "s.duckdb", reports=tmp_path / "r")
+    ingest(None, s)
+    refresh(s)
+    with store.writer(s.db) as con:  # a result the suites would not give, on an old row
+        key = con.execute("SELECT _key FROM hazards LIMIT 1").fetchall()[0][0]
+        con.execute(
+            "INSERT INTO gx_failures (dataset, record_key, rule_id, column_name, expectation) "
+            "VALUES ('hazards', ?, 'negative_value', 'hazard_id', 'marker')",
+            [key],
+        )
+    refresh(s, force=True)  # nothing new: the suites are not run again, the result is kept
+    with store.reader(s.db) as con:
+        assert store.scalar(con, "SELECT count(*) FROM gx_failures WHERE expectation = 'marker'")
+    refresh(s, force=True, full=True)  # every row again
+    with store.reader(s.db) as con:
+        assert not store.scalar(
+            con, "SELECT count(*) FROM gx_failures WHERE expectation = 'marker'"
+        )

@@ -184,8 +184,12 @@ class _Chromium:
     def wait_for(self, method: str, session: str, deadline: float) -> dict:
         while True:
             for i, event in enumerate(self.events):
-                if event["method"] == method and event.get("sessionId") == session:
+                if event.get("sessionId") != session:
+                    continue
+                if event["method"] == method:
                     return self.events.pop(i)
+                if event["method"] == "Inspector.targetCrashed":
+                    raise _Gone("the page's renderer crashed")
             self.events.append(self._read(deadline))
 
     def print(self, url: str, timeout: float) -> bytes:
@@ -200,6 +204,7 @@ class _Chromium:
                 "Target.attachToTarget", {"targetId": target, "flatten": True}, deadline=deadline
             )["sessionId"]
             self.send("Page.enable", session=session, deadline=deadline)
+            self.send("Inspector.enable", session=session, deadline=deadline)
             loaded = self.send("Page.navigate", {"url": url}, session, deadline)
             if loaded.get("errorText"):
                 raise _Gone(f"{url}: {loaded['errorText']}")
@@ -227,7 +232,7 @@ class _Chromium:
             )
             return base64.b64decode(printed["data"])
         finally:
-            self.events = [e for e in self.events if e.get("sessionId") is None]
+            self.events = []  # nothing after this page waits for its events
             try:
                 self.send("Target.closeTarget", {"targetId": target}, deadline=deadline + 5)
             except (TimeoutError, _Gone, OSError):

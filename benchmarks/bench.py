@@ -316,54 +316,124 @@ def bench_bulletins(
     )
 
 
-def scale_factor_check(results: dict, factor: int) -> None:
-    """6. N x province: each copy a sample with its own seed in a subfolder of raw/. Skipped when
-    the generator's ids do not depend on the seed (copies would overwrite each other's rows)."""
-    import inspect
+def _write_sample(config: Path, raw: Path, *args: str) -> dict:
+    """Write a sample into ``raw`` (whole or not at all: into a side folder, then renamed);
+    its wall time and peak RSS."""
+    partial = raw.with_name(raw.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    wall, peak, _ = run_measured(cli(config, "sample", *args, "--out", str(partial)))
+    partial.rename(raw)
+    files = [f for f in raw.rglob("*") if f.is_file()]
+    return {"seconds": wall, "peak_gb": peak, "mb": sum(f.stat().st_size for f in files) / 1e6}
 
-    from safetystats.sample import generate
 
-    text = inspect.getsource(generate)
-    collide = [
-        pattern
-        for pattern in ('f"{prefix}{year}{i:07d}"', 'f"YL{i:07d}"', 'f"91{c}MA{i:07d}"')
-        if pattern in text
-    ]
-    if collide:
-        results["scale_factor"] = {
-            "factor": factor,
-            "skipped": "ids are numbered from 0 in every sample, whatever the seed "
-            "(src/safetystats/sample/generate.py builds them as " + ", ".join(collide) + "): "
-            "copies written with different seeds share hazard, drill and enterprise ids, so "
-            "ingest would upsert them onto each other instead of holding N x the rows",
-        }
-        print(f"scale factor {factor}: skipped, {results['scale_factor']['skipped']}", flush=True)
-        return
-    base = results.get("province_pipeline")
-    folder = OUT / f"province_x{factor}"
-    config = write_config(folder, SHANDONG)
-    for i in range(factor):
-        sub = folder / "raw" / f"part{i}"
-        if not sub.exists():
-            subprocess.run(
-                cli(
-                    config,
-                    "sample",
-                    "--scale",
-                    "province",
-                    "--seed",
-                    str(2024 + i),
-                    "--out",
-                    str(sub),
-                ),
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-    bench_province(results, f"province_x{factor}")
-    x = results[f"province_x{factor}_pipeline"]
+def scale_factor_check(results: dict, factor: int, scale: str = "province") -> None:
+    """6. N x province from empty: one sample written with `sample --factor N` (N x the
+    enterprises, hazards, drills, ... with their own ids; the same registry and shape)."""
+    base = results.get(f"{scale}_pipeline")
+    name = f"{scale}_x{factor}"
+    config = write_config(OUT / name, SHANDONG if scale == "province" else None)
+    raw = OUT / name / "raw"
+    if not raw.exists():
+        print(f"  writing {factor} x the {scale} sample to {raw} ...", flush=True)
+        args = ("--scale", scale, "--factor", str(factor), "--seed", "2024")
+        results[f"{name}_sample"] = _write_sample(config, raw, *args)
+    bench_province(results, name)  # the sample is there: only ingest + validate + attainment
+    x = results[f"{name}_pipeline"]
     x["factor"] = factor
     x["vs_1x"] = x["seconds"] / base["seconds"] if base else None
+    x["sample"] = results.get(f"{name}_sample")
     results["scale_factor"] = x
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """``target`` holds the files of ``source`` at the same relative paths: hard links (raw
+    files are never modified), copies where links cannot be made."""
+    for f in sorted(p for p in source.rglob("*") if p.is_file()):
+        dest = target / f.relative_to(source)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(f, dest)
+        except OSError:
+            shutil.copy2(f, dest)
+
+
+def bench_monthly_update(
+    results: dict, config: Path, scale: str = "province", seed: int = 2024, month: str = "2025-01"
+) -> None:
+    """7. A month's update (`sample --update-month`, about 20k new rows at province scale) on a
+    copy of a validated store (``config``'s, written from `sample --scale scale --seed seed`):
+    ingest + validate + attainment of the update, against a full re-validation of the same
+    store (`validate --full`), measured in the same run."""
+    import duckdb
+
+    from safetystats.config import load_settings
+    from safetystats.sample.generate import seed_tag
+
+    source = load_settings(config)
+    con = duckdb.connect(str(source.db), read_only=True)
+    try:  # the update names the enterprises of the sample the current generator writes
+        current = con.execute(
+            "SELECT count(*) FROM enterprises WHERE enterprise_id[9:11] = ?", [seed_tag(seed)]
+        ).fetchone()[0]
+    finally:
+        con.close()
+    if not current:
+        raise RuntimeError(
+            f"{source.db} was not written by the current sample generator (seed {seed}): its "
+            f"enterprise ids lack the seed's tag {seed_tag(seed)!r}; delete "
+            f"{source.raw} and rerun the province benchmark"
+        )
+    folder = OUT / f"{config.parent.name}_update"
+    shutil.rmtree(folder, ignore_errors=True)
+    update_config = write_config(folder, source.districts)
+    shutil.copy2(source.db, folder / "store.duckdb")
+    _link_tree(source.raw, folder / "raw")
+    update_dir = folder / "update"
+    sample = _write_sample(
+        update_config,
+        update_dir,
+        *("--scale", scale, "--seed", str(seed), "--update-month", month),
+    )
+    _link_tree(update_dir, folder / "raw")
+    before = stored_rows(update_config)
+    key = f"{scale}_update"
+    ingest = _measured(results, f"{key}_ingest", cli(update_config, "ingest"))
+    ingest["rows"] = stored_rows(update_config) - before
+    validate = _measured(results, f"{key}_validate", cli(update_config, "validate"))
+    output = str(folder / "att.csv")
+    att = _measured(
+        results,
+        f"{key}_attainment",
+        cli(update_config, "attainment", "--format", "csv", "--output", output),
+    )
+    try:
+        full = _measured(results, f"{key}_validate_full", cli(update_config, "validate", "--full"))
+        full["how"] = "validate --full"
+    except RuntimeError as error:  # --full not there yet: today's validate is a full pass
+        if "--full" not in str(error):
+            raise
+        full = _measured(results, f"{key}_validate_full", cli(update_config, "validate"))
+        full["how"] = "validate (no --full yet: every validate is a full pass)"
+    total = ingest["seconds"] + validate["seconds"] + att["seconds"]
+    results["monthly_update"] = {
+        "scale": scale,
+        "month": month,
+        "rows": ingest["rows"],
+        "seconds": total,
+        "peak_gb": max(ingest["peak_gb"], validate["peak_gb"], att["peak_gb"]),
+        "full_seconds": full["seconds"],
+        "full_how": full["how"],
+        "speedup": full["seconds"] / total,
+        "sample": sample,
+    }
+    print(
+        f"monthly update {month} ({scale}): {ingest['rows']:,} rows; ingest "
+        f"{ingest['seconds']:.1f} s + validate {validate['seconds']:.1f} s + attainment "
+        f"{att['seconds']:.1f} s = {total:.1f} s; full re-validation ({full['how'][:40]}) "
+        f"{full['seconds']:.1f} s -> {full['seconds'] / total:.1f}x",
+        flush=True,
+    )
 
 
 def machine() -> str:
@@ -551,6 +621,32 @@ def write_results(results: dict, started: str, host: str, args) -> None:
             s["vs_1x"] is not None and s["vs_1x"] <= 1.1 * s["factor"],
         )
         add("6. … peak RSS", f"**{s['peak_gb']:.2f} GB**", "", "≤ 6 GB", s["peak_gb"] <= 6)
+        if s.get("sample"):
+            w = s["sample"]
+            add(
+                f"6. … writing the {s['factor']}× sample (`sample --factor {s['factor']}`)",
+                f"{w['seconds']:.0f} s, {w['mb']:,.0f} MB of files, peak {w['peak_gb']:.2f} GB",
+            )
+    u = r.get("monthly_update")
+    if u:
+        k = f"{u['scale']}_update"
+        i, v, a = r[f"{k}_ingest"], r[f"{k}_validate"], r[f"{k}_attainment"]
+        add(
+            f"7. monthly update ({u['rows']:,} new rows, {u['month']}, {u['scale']} store): "
+            "ingest + validate + attainment",
+            f"ingest {i['seconds']:.1f} s + validate {v['seconds']:.1f} s + attainment "
+            f"{a['seconds']:.1f} s = **{u['seconds']:.1f} s** (peak {u['peak_gb']:.2f} GB)",
+            f"written by `sample --update-month` in {u['sample']['seconds']:.0f} s",
+            "≤ 5 s",
+            u["seconds"] <= 5,
+        )
+        add(
+            "7. … vs a full re-validation of the same store",
+            f"**{u['speedup']:.1f}×** faster",
+            f"`{u['full_how']}`: {u['full_seconds']:.1f} s",
+            "≥ 6×",
+            u["speedup"] >= 6,
+        )
     notes += [f"A measurement failed: {f}" for f in r.get("_failures", [])]
     if notes:
         lines += ["", "## Notes", ""] + [f"- {n}" for n in notes]
@@ -599,6 +695,8 @@ def main() -> None:
                 stage("bulletins", bench_bulletins, results, province, 2, 10, args.skip_pdf)
         xlsx = next((OUT / "province" / "raw" / "enterprises").glob("*.xlsx"))
         stage("xlsx", bench_xlsx, results, xlsx)
+        if province:
+            stage("monthly update", bench_monthly_update, results, province)
         if args.scale_factor > 1:
             stage("scale factor", scale_factor_check, results, args.scale_factor)
 

@@ -149,3 +149,25 @@ def test_hazard_figures_roll_up_once(store):
     }
     assert f["370203"]["open_all"] == 3  # H1, H2 and the general H4
     assert f[None]["open_all"] == 3
+
+
+def test_a_run_takes_one_level_or_all(store):
+    import click
+    import typer
+
+    from safetystats.cli import parse_level
+    from safetystats.report.runner import chosen_units
+
+    s = store
+
+    def names(level):
+        return [u.name for u in chosen_units(s, None, level)]
+
+    assert names(None) == ["市南区", "市北区"]  # the level below the top
+    assert names(3) == ["辽宁路街道", "延安路街道"]
+    assert names("all") == ["青岛市", "市南区", "市北区", "辽宁路街道", "延安路街道"]
+    assert parse_level("all", s) == "all" and parse_level("3", s) == 3
+    for wrong in ("4", "two"):
+        with pytest.raises((typer.Exit, click.exceptions.Exit)) as raised:
+            parse_level(wrong, s)
+        assert raised.value.exit_code == 2

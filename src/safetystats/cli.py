@@ -563,9 +563,10 @@ def bulletins(
         str | None, typer.Option(help="zh | en; default: report.lang of the config")
     ] = None,
     level: Annotated[
-        int | None,
+        str | None,
         typer.Option(
-            help="bulletins for every unit of this registry level; default: below the top"
+            help="bulletins for every unit of this registry level (1, 2, …) or of all levels "
+            "(all); default: the level below the top"
         ),
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="also print each page to A4 PDF")] = False,
@@ -583,10 +584,21 @@ def bulletins(
     s = settings()
     require_store(s)
     refresh(s)
-    if level is not None and level not in s.registry.levels():
-        err.print(f"[red]--level {level}: the registry has levels {s.registry.levels()}[/red]")
+    chosen = parse_level(level, s)
+    raise typer.Exit(run_bulletins(s, parse_date(as_of), district, jobs, lang, chosen, pdf, force))
+
+
+def parse_level(level: str | None, s: Settings) -> int | str | None:
+    """--level: a level of the registry, or all (exit 2 otherwise)."""
+    from safetystats.report.runner import ALL_LEVELS
+
+    if level is None or level == ALL_LEVELS:
+        return level
+    levels = s.registry.levels()
+    if not level.isdigit() or int(level) not in levels:
+        err.print(f"[red]--level {level}: the registry has levels {levels} (or all)[/red]")
         raise typer.Exit(2)
-    raise typer.Exit(run_bulletins(s, parse_date(as_of), district, jobs, lang, level, pdf, force))
+    return int(level)
 
 
 @app.command()

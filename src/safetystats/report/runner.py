@@ -409,13 +409,21 @@ def bulletins(
         return _bulletins(settings, as_of, districts, jobs, lang, progress, city, level, pdf, force)
 
 
-def chosen_units(settings: Settings, districts: list[str] | None, level: int | None) -> list:
-    """The units of a run: those named, else every unit of ``level`` (default: below the top)."""
+ALL_LEVELS = "all"
+
+
+def chosen_units(
+    settings: Settings, districts: list[str] | None, level: int | str | None
+) -> list:
+    """The units of a run: those named, else every unit of ``level`` (default: below the top;
+    ``"all"``: every unit of the registry)."""
     from safetystats.metrics.engine import resolve_districts
 
     if districts:
         return resolve_districts(settings, districts)
     registry = settings.registry
+    if level == ALL_LEVELS:
+        return list(registry.districts)
     return registry.units_at(level or default_level(registry))
 
 

@@ -220,21 +220,32 @@ def _cross_dataset_rows(con, settings: Settings, earlier: list[pl.DataFrame]) ->
     return pl.concat([first, _run_checks(con, list(LAST), settings)], how="diagonal_relaxed")
 
 
-def _frame(con, spec: DatasetSpec, settings: Settings, since: int | None) -> pl.DataFrame:
+def _frame(
+    con, spec: DatasetSpec, settings: Settings, since: int | None, keys: pl.Series | None = None
+) -> pl.DataFrame:
     """The columns the dataset's suite reads, with the bookkeeping that locates each row: the
-    rows of the files ingested after file ``since`` (every row when None)."""
+    rows of the files ingested after file ``since`` (every row when None), only those of
+    ``keys`` when given."""
     checks = settings.datasets.get("checks", {}).get(spec.name, [])
     stored = [n for n, _ in spec.stored_columns()] + [INGESTED_ON]
     columns = [c for c in columns_used(expectation_specs(spec, checks), stored) if c != ROW_ID]
     select = ", ".join(
         f'f.ingested_on AS "{c}"' if c == INGESTED_ON else f't."{c}"' for c in columns
     )
-    frame = store.fetch_frame(
-        con,
-        f"SELECT {select}, t._key, t._file_id, f.file_name AS _file_name, t._sheet, t._row "
-        f'FROM "{spec.name}" t JOIN ingest_files f ON f.file_id = t._file_id'
-        + ("" if since is None else f" WHERE t._file_id > {int(since)}"),
-    )
+    where = [] if since is None else [f"t._file_id > {int(since)}"]
+    if keys is not None:
+        con.register("wanted_keys", pl.DataFrame({"_key": keys}).to_arrow())
+        where.append("t._key IN (SELECT _key FROM wanted_keys)")
+    try:
+        frame = store.fetch_frame(
+            con,
+            f"SELECT {select}, t._key, t._file_id, f.file_name AS _file_name, t._sheet, t._row "
+            f'FROM "{spec.name}" t JOIN ingest_files f ON f.file_id = t._file_id'
+            + (" WHERE " + " AND ".join(where) if where else ""),
+        )
+    finally:
+        if keys is not None:
+            con.unregister("wanted_keys")
     return frame.with_columns(pl.int_range(0, frame.height, dtype=pl.Int64).alias(ROW_ID))
 
 
@@ -358,6 +369,64 @@ def empty_summary(spec: DatasetSpec, settings: Settings) -> list[dict]:
     ]
 
 
+def _suite_rows(
+    con, specs: dict[str, DatasetSpec], settings: Settings, since: int | None
+) -> list[pl.DataFrame]:
+    """Each dataset's suite over the rows of the files after ``since`` (every row when None):
+    as SQL in the store where every expectation compiles (validate/suite_sql.py), else by GX."""
+    from safetystats.validate.suite_sql import compile_suite
+
+    parts, by_gx = [], {}
+    for name, spec in specs.items():
+        types = dict(
+            con.execute(
+                "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?", [name]
+            ).fetchall()
+        )
+        compiled = compile_suite(name, spec, settings, types)
+        if compiled is None:
+            by_gx[name] = spec
+            continue
+        started = time.perf_counter()
+        part = _sql_suite_rows(con, spec, settings, compiled, since)
+        log.info("validate %s: suite as SQL %.2fs", name, time.perf_counter() - started)
+        if part is not None:
+            parts.append(part)
+    return parts + (_gx_rows(con, by_gx, settings, since) if by_gx else [])
+
+
+def _sql_suite_rows(con, spec: DatasetSpec, settings: Settings, compiled, since: int | None):
+    """The failing rows of one dataset's compiled suite in the quarantine's shape (None: none)."""
+    from safetystats.validate.suite_sql import failing_rows_sql
+
+    keys = store.fetch_frame(con, failing_rows_sql(spec.name, compiled, since))
+    if not keys.height:
+        return None
+    frame = _frame(con, spec, settings, since, keys["_key"].unique())
+    meta = pl.DataFrame(
+        {
+            "expectation_no": range(len(compiled)),
+            "rule_id": [c.rule_id for c in compiled],
+            "column_name": [c.column.removesuffix("__raw") for c in compiled],
+            "expectation": [c.expectation for c in compiled],
+        },
+        schema_overrides={"expectation_no": keys.schema["expectation_no"]},
+    )
+    failures = (
+        keys.join(meta, on="expectation_no")
+        .join(frame.select("_key", ROW_ID), on="_key")
+        .select(
+            pl.lit(spec.name).alias("dataset"),
+            pl.col(ROW_ID).alias("rid"),
+            "rule_id",
+            "column_name",
+            pl.lit(None, pl.String).alias("raw_value"),
+            "expectation",
+        )
+    )
+    return _value_text(frame, failures)
+
+
 def _gx_rows(con, specs: dict[str, DatasetSpec], settings: Settings, since: int | None):
     """Run each dataset's suite over the rows of the files after ``since`` (every row when
     None): the failing rows in the quarantine's shape (with their expectation)."""
@@ -476,7 +545,7 @@ def validate(con, settings: Settings, full: bool = False) -> ValidationResult:
     since = _gx_since(con, settings, full)
     con.execute(load_sql("checks/_revalidated"), {"since": since})
     # process
-    gx_failures = _all_gx_failures(con, _gx_rows(con, specs, settings, since))
+    gx_failures = _all_gx_failures(con, _suite_rows(con, specs, settings, since))
     started = time.perf_counter()
     held = store.fetch_frame(con, load_sql("checks/_held"))
     all_rows = [held, gx_failures, _cross_dataset_rows(con, settings, [gx_failures])]
@@ -487,7 +556,7 @@ def validate(con, settings: Settings, full: bool = False) -> ValidationResult:
     quarantine = (
         _messages(quarantine, settings, specs)
         .select(QUARANTINE_COLUMNS + ["held_district"])
-        .sort("dataset", "file_name", "sheet", "row_no", "rule_id", nulls_last=True)
+        .sort("dataset", "file_name", "sheet", "row_no", "rule_id", "column_name", nulls_last=True)
     )
     log.info("validate cross-dataset checks and quarantine: %.2fs", time.perf_counter() - started)
     # save outputs

@@ -302,3 +302,18 @@ def test_an_update_month_comes_after_the_sample(text, message):
         parse_month(text)
     with pytest.raises(ConfigError, match="has not begun"):
         parse_month("2025-02", today=dt.date(2025, 1, 31))
+
+
+@pytest.mark.parametrize(
+    "args", [["--factor", "0"], ["--update-month", "2024-12"], ["--update-month", "2025/01"]]
+)
+def test_sample_refuses_a_bad_factor_or_month_as_a_usage_error(tmp_path, args):
+    from typer.testing import CliRunner
+
+    from safetystats.cli import app
+
+    config = tmp_path / "safetystats.toml"
+    config.write_text('[paths]\nraw = "raw"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["--config", str(config), "sample", "--scale", "small", *args])
+    assert result.exit_code == 2, result.output
+    assert not (tmp_path / "raw").exists()

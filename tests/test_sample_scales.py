@@ -273,6 +273,12 @@ def test_a_monthly_update_adds_its_rows_to_the_sample(tmp_path):
         )
         == rows["rectified"]
     )
+    # ... hazards that were open in the sample, drawn again exactly as the sample drew them
+    reopened = """SELECT count(*) FROM hazards h JOIN hazards_history o USING (hazard_id)
+        WHERE h.rectified_date >= '2025-01-01' AND o.rectified_date IS NULL
+          AND o.enterprise_id = h.enterprise_id AND o.found_date = h.found_date
+          AND o.description = h.description"""
+    assert query_one(settings, reopened) == rows["rectified"]
     held = "SELECT count(*) FROM held_rows JOIN ingest_files USING (file_id) WHERE file_name LIKE ?"
     assert query_one(settings, held, ["%2025-01%"]) == 0
     found = "SELECT {} FROM hazards WHERE hazard_id LIKE 'YH202501%'"

@@ -17,10 +17,11 @@ import duckdb
 
 from safetystats import store
 from safetystats.config import load_settings, sql_parameters
+from safetystats.curate import _curated_sql
 from safetystats.ingest.spec import SQL_TYPES, load_specs
 from safetystats.metrics import engine
 from safetystats.metrics.targets import SCOPE_ATTRIBUTES, Target, metric_definitions, parse_targets
-from safetystats.sql import bind, exists, load_sql, names_in
+from safetystats.sql import bind, load_sql, names_in
 
 SETTINGS = load_settings()
 SPECS = load_specs(SETTINGS)
@@ -92,9 +93,7 @@ def curate_in_memory(con, rows_by_dataset: dict[str, list[dict]]) -> None:
     }
     for dataset in DATASETS:
         load_valid(con, dataset, rows_by_dataset.get(dataset, []), registry)
-        own = f"curated/curated_{dataset}"
-        text = load_sql(own if exists(own) else "curated/curated_default").format(dataset=dataset)
-        run(con, text, CURATE_VALUES)
+        run(con, _curated_sql(dataset), CURATE_VALUES)
     build_marts(con)
 
 

@@ -5,15 +5,18 @@ each, must equal the same store filled in one go and validated in full."""
 import datetime as dt
 
 import pytest
+from conftest import query, write_rows
 
 from safetystats import store
 from safetystats.cli import attainment_json
 from safetystats.config import load_settings
+from safetystats.curate import curate
 from safetystats.ingest import ingest
 from safetystats.ingest.pipeline import discover
 from safetystats.metrics import engine
 from safetystats.pipeline import refresh
 from safetystats.sample import write_sample
+from safetystats.validate import validate
 
 pytestmark = pytest.mark.slow  # GX
 
@@ -53,10 +56,28 @@ def test_two_halves_validated_incrementally_equal_one_full_validation(raw, tmp_p
     ingest(first, halves)
     refresh(halves)
     ingest(second, halves)
-    incremental = refresh(halves)
+    refresh(halves)
+    # then a register correction: the busiest enterprises move to another district and
+    # industry, one loses its credit code's place (blank name: an error), one is renamed
+    busiest = query(
+        halves,
+        "SELECT h.enterprise_id, e.enterprise_name FROM hazards h JOIN enterprises e "
+        "USING (enterprise_id) GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 4",
+    )
+    correction = write_rows(
+        tmp_path / "更正" / "企业名录更正.csv",
+        [["统一社会信用代码", "企业名称", "所属区市", "行业领域", "从业人员数", "经营状态"]]
+        + [[code, name, "文登区", "危险化学品", "80", "在营"] for code, name in busiest[:2]]
+        + [[busiest[2][0], "", "文登区", "工贸", "10", "在营"]]
+        + [[busiest[3][0], busiest[3][1] + "（更名）", "荣成市", "工贸", "10", "在营"]],
+    )
+    assert ingest([correction], halves)[0].status == "ingested"
+    with store.writer(halves.db) as con:  # what refresh does, to see that it was incremental
+        incremental = validate(con, halves)
+        assert curate(con, halves).since is not None
 
     whole = load_settings(raw=raw, db=tmp_path / "whole.duckdb", reports=tmp_path / "r2")
-    ingest(files, whole)
+    ingest([*files, correction], whole)
     full = refresh(whole, full=True)
 
     a, b = _tables(halves), _tables(whole)
@@ -83,11 +104,15 @@ def test_the_suites_run_only_over_new_rows_and_full_runs_them_all(raw, tmp_path)
             "VALUES ('hazards', ?, 'negative_value', 'hazard_id', 'marker')",
             [key],
         )
+    curated = "SELECT count(*) FROM curated_hazards WHERE _key = ?"
     refresh(s, force=True)  # nothing new: the suites are not run again, the result is kept
     with store.reader(s.db) as con:
         assert store.scalar(con, "SELECT count(*) FROM gx_failures WHERE expectation = 'marker'")
+        # and the row, now in error, left the curated table (quarantine_changed)
+        assert not store.scalar(con, curated, [key])
     refresh(s, force=True, full=True)  # every row again
     with store.reader(s.db) as con:
         assert not store.scalar(
             con, "SELECT count(*) FROM gx_failures WHERE expectation = 'marker'"
         )
+        assert store.scalar(con, curated, [key])

@@ -15,7 +15,8 @@ from safetystats.config import Settings
 def refresh(settings: Settings, force: bool = False, full: bool = False):
     """Validate and curate the store when it changed (always with ``force``). Returns the
     ValidationResult, or None when the store was already current. The suites run over the
-    rows ingested since the last validation (every row with ``full``)."""
+    rows ingested since the last validation and curation rebuilds the rows that changed
+    (every row with ``full``)."""
     from safetystats.curate import curate
     from safetystats.validate import validate
 
@@ -23,5 +24,5 @@ def refresh(settings: Settings, force: bool = False, full: bool = False):
         if not force and store.is_curated(con):
             return None
         result = validate(con, settings, full=full)
-        curate(con, settings)
+        curate(con, settings, full=full)
         return result

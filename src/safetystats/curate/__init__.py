@@ -30,9 +30,11 @@ class ColumnTestError(RuntimeError):
 class CurationResult:
     tables: dict[str, int] = field(default_factory=dict)  # table -> rows
     seconds: float = 0.0
+    since: int | None = None  # rows of files after this one rebuilt; None: every table
 
 
-def _valid_view(con, spec: DatasetSpec) -> None:
+def _valid_view(con, spec: DatasetSpec, only: str = "") -> None:
+    """The temp view valid_<dataset>; ``only``: a condition on its rows ``t`` (incremental)."""
     cols = {c.name for c in spec.columns}
 
     def column(name: str) -> str:
@@ -50,13 +52,86 @@ def _valid_view(con, spec: DatasetSpec) -> None:
             enterprise=column("enterprise_id"),
             enterprise_name=column("enterprise_name"),
             district=column("district"),
+            only=only,
         )
     )
 
 
-def _curated_sql(name: str) -> str:
+def _curated_select(name: str) -> str:
+    """The SELECT of a curated table (sql/curated/curated_<name>.sql, else the default)."""
     own = f"curated/curated_{name}"
     return sql.load_sql(own if sql.exists(own) else "curated/curated_default").format(dataset=name)
+
+
+def _curated_sql(name: str) -> str:
+    """The statement that builds curated_<name> from every valid row."""
+    return f'CREATE OR REPLACE TABLE "curated_{name}" AS\n{_curated_select(name)}'
+
+
+def _fingerprint(settings: Settings) -> str:
+    """What curated rows depend on besides the store: settings, registry, this version."""
+    import hashlib
+
+    from safetystats.config import settings_toml
+
+    h = hashlib.sha256(settings_toml(settings).encode() + store.CURATION_VERSION.encode())
+    h.update(settings.districts.read_bytes() if settings.districts.exists() else b"")
+    return h.hexdigest()
+
+
+def _since(con, settings: Settings) -> int | None:
+    """The last file the curated tables cover when only the rows that changed since need
+    rebuilding; None when every table is rebuilt (first curation, new settings or version,
+    or a quarantine that validate could not compare with the curated one)."""
+    s = store.state(con)
+    known = store.scalar(
+        con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'quarantine_changed'"
+    )
+    if (
+        not known
+        or "curated_file_id" not in s
+        or s.get("curation_version") != store.CURATION_VERSION
+        or s.get("curation_fingerprint") != _fingerprint(settings)
+    ):
+        return None
+    return int(s["curated_file_id"])
+
+
+def _changed_keys(con, spec: DatasetSpec, since: int) -> None:
+    """Temp table curate_keys: the rows of a dataset whose curated row may differ from the one
+    kept: rows of files after ``since``, rows whose errors changed, rows whose enterprise (by
+    credit code or by name) changed in the register."""
+    cols = {c.name for c in spec.columns}
+
+    def column(name: str) -> str:
+        return f't."{name}"' if name in cols else "NULL::VARCHAR"
+
+    text = sql.load_sql("curated/_changed_keys").format(
+        dataset=spec.name,
+        enterprise=column("enterprise_id"),
+        enterprise_name=column("enterprise_name"),
+    )
+    con.execute(text, {"since": since})
+
+
+def _curate_table(con, spec: DatasetSpec, values: dict, since: int | None) -> None:
+    """curated_<dataset>: rebuilt (``since`` None) or its changed rows replaced."""
+    name = spec.name
+    if since is None or name == FIRST:
+        if name == FIRST and since is not None:  # to compare with the rebuilt register
+            con.execute(sql.load_sql("curated/_register_before"))
+        _valid_view(con, spec)
+        text = _curated_sql(name)
+        con.execute(text, sql.bind(text, values))
+        if name == FIRST and since is not None:
+            con.execute(sql.load_sql("curated/_register_changes"), {"since": since})
+            con.execute(sql.load_sql("curated/_changed_names"))
+        return
+    _changed_keys(con, spec, since)
+    _valid_view(con, spec, only="AND t._key IN (SELECT _key FROM curate_keys)")
+    con.execute(f'DELETE FROM "curated_{name}" WHERE _key IN (SELECT _key FROM curate_keys)')
+    text = f'INSERT INTO "curated_{name}" BY NAME\n{_curated_select(name)}'
+    con.execute(text, sql.bind(text, values))
 
 
 def column_tests(con, layer: str) -> list[str]:
@@ -91,19 +166,21 @@ def column_tests(con, layer: str) -> list[str]:
     return failures
 
 
-def curate(con, settings: Settings) -> CurationResult:
+def curate(con, settings: Settings, full: bool = False) -> CurationResult:
     """Build the curated tables and marts in one transaction, check their column tests, and
-    mark the store current. Needs a writer's connection and a validated store."""
+    mark the store current. Needs a writer's connection and a validated store.
+
+    After a validation on the same connection, only the rows that changed since the last
+    curation are rebuilt (see ``_changed_keys``); every row with ``full``. Marts are rebuilt."""
     started = time.perf_counter()
     specs = load_specs(settings)
     values = sql_parameters(settings)
     con.execute("BEGIN TRANSACTION")
     try:
         store.ensure_bookkeeping(con)
+        since = None if full else _since(con, settings)
         for name in sorted(specs, key=lambda n: n != FIRST):
-            _valid_view(con, specs[name])
-            text = _curated_sql(name)
-            con.execute(text, sql.bind(text, values))
+            _curate_table(con, specs[name], values, since)
         for name in sql.names_in("marts"):
             text = sql.load_sql(name)
             con.execute(text, sql.bind(text, values))
@@ -115,6 +192,11 @@ def curate(con, settings: Settings) -> CurationResult:
             con,
             curated_change=s.get("validated_change", ""),
             curation_version=store.CURATION_VERSION,
+            curation_fingerprint=_fingerprint(settings),
+            curated_file_id=str(
+                store.scalar(con, "SELECT coalesce(max(file_id), 0) FROM ingest_files")
+            ),
+            quarantine_curated="1",
         )
         con.execute("COMMIT")
     except BaseException:
@@ -123,4 +205,8 @@ def curate(con, settings: Settings) -> CurationResult:
     tables = {
         f"curated_{n}": store.scalar(con, f'SELECT count(*) FROM "curated_{n}"') for n in specs
     }
-    return CurationResult(tables, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    log.info(
+        "curate: %s in %.2fs", "every row" if since is None else f"since file {since}", seconds
+    )
+    return CurationResult(tables, seconds, since)

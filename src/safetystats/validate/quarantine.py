@@ -99,12 +99,21 @@ def _district_map(con, settings: Settings, specs: dict[str, DatasetSpec]) -> Non
         rows.append(
             (value, unit and unit.code, unit and unit.name, found.message_zh, found.message_en)
         )
-    if rows:
-        con.executemany("INSERT INTO district_map VALUES (?, ?, ?, ?, ?)", rows)
-    con.executemany(
-        "INSERT INTO districts VALUES (?, ?, ?, ?, ?)",
-        [(d.code, d.name, d.parent, d.level, i) for i, d in enumerate(registry.districts)],
-    )
+    _insert(con, "district_map", rows, ["value", "code", "name", "detail_zh", "detail_en"])
+    units = [(d.code, d.name, d.parent, d.level, i) for i, d in enumerate(registry.districts)]
+    _insert(con, "districts", units, ["code", "name", "parent", "level", "ordinal"])
+
+
+def _insert(con, table: str, rows: list[tuple], columns: list[str]) -> None:
+    """Insert rows in one statement (executemany is a statement per row)."""
+    if not rows:
+        return
+    frame = pl.DataFrame(rows, schema=columns, orient="row", infer_schema_length=None)
+    con.register("new_rows", frame.to_arrow())
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM new_rows")
+    finally:
+        con.unregister("new_rows")
 
 
 def _spec_views(con, specs: dict[str, DatasetSpec]) -> None:
@@ -564,13 +573,23 @@ def validate(con, settings: Settings, full: bool = False) -> ValidationResult:
     con.execute("BEGIN TRANSACTION")
     _save_gx_failures(con, gx_failures, settings)
     expectation_summary = _gx_summary(con, specs, settings)
+    # the errors the curated tables were built from, to tell curate which rows changed
+    compare = store.state(con).get("quarantine_curated") == "1"
+    con.execute(load_sql("checks/_errors_before" if compare else "checks/_no_errors_before"))
     con.execute("DELETE FROM quarantine")
     con.execute(load_sql("checks/_record_units"))
     con.register("q_new", quarantine.to_arrow())
     con.execute(load_sql("checks/_quarantine_fill"))
     con.unregister("q_new")
     quarantine = store.fetch_frame(con, load_sql("checks/_quarantine_sorted"))
-    store.set_state(con, validated_at=now, validated_change=store.state(con).get("changed_at", ""))
+    if compare:
+        con.execute(load_sql("checks/_quarantine_changed"))
+    store.set_state(
+        con,
+        validated_at=now,
+        validated_change=store.state(con).get("changed_at", ""),
+        quarantine_curated="0",
+    )
     con.execute("COMMIT")
     result = ValidationResult(summarize(con, specs), expectation_summary, now)
     from safetystats.validate.report import write_outputs

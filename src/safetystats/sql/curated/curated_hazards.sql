@@ -1,9 +1,8 @@
 -- Valid hazards with their enterprise's name and industry from the register, and 五落实 as a column.
-CREATE OR REPLACE TABLE curated_hazards AS
 SELECT v.* EXCLUDE (enterprise_name),
        coalesce(e.enterprise_name, v.enterprise_name) AS enterprise_name,
        e.industry,
        five_point_complete(v.responsible_person, v.measures, v.funds, v.deadline, v.contingency_plan)
            AS five_point_complete
 FROM valid_hazards v
-LEFT JOIN curated_enterprises e ON e.enterprise_id = v.enterprise_id;
+LEFT JOIN curated_enterprises e ON e.enterprise_id = v.enterprise_id

@@ -1,7 +1,8 @@
 -- The rows of "{dataset}" that no error quarantined, with their enterprise (the credit code,
 -- else the register's for the enterprise's name) and their unit (the record's own district,
 -- else the register's for its enterprise). A temp view that curated_<dataset>.sql builds on.
--- {enterprise}/{enterprise_name}/{district}: the column, or NULL when the dataset has none.
+-- {enterprise}/{enterprise_name}/{district}: the column, or NULL when the dataset has none;
+-- {only}: empty, or a condition that keeps the rows an incremental curation rebuilds.
 CREATE OR REPLACE TEMP VIEW "valid_{dataset}" AS
 SELECT t.* EXCLUDE ({excluded}) {enterprise_out},
        coalesce(own.code, reg.code) AS district_code
@@ -11,4 +12,5 @@ LEFT JOIN district_map own ON own.value = {district}
 LEFT JOIN enterprises e ON e.enterprise_id = coalesce({enterprise}, n.enterprise_id)
 LEFT JOIN district_map reg ON reg.value = e.district
 WHERE NOT EXISTS (SELECT 1 FROM quarantine q
-                  WHERE q.dataset = '{dataset}' AND q.severity = 'error' AND q.record_key = t._key);
+                  WHERE q.dataset = '{dataset}' AND q.severity = 'error' AND q.record_key = t._key)
+{only};

@@ -117,8 +117,9 @@ def _insert(con, table: str, rows: list[tuple], columns: list[str]) -> None:
 
 
 def _spec_views(con, specs: dict[str, DatasetSpec]) -> None:
-    """Tables and views the checks read: enterprise_names, `records` (every dataset but the
-    register, enterprises resolved by code or name), `located` (every dataset), `registered`."""
+    """Tables and views the checks read: enterprise_names, the table `records` (every dataset
+    but the register, enterprises resolved by code or name), the views `located` (every
+    dataset) and `registered`."""
     con.execute(load_sql("checks/_fill_enterprise_names"))
     records, located = [], []
     for name, spec in specs.items():
@@ -144,22 +145,22 @@ def _spec_views(con, specs: dict[str, DatasetSpec]) -> None:
                 ).lower(),
             )
         )
-    con.execute("CREATE OR REPLACE TEMP VIEW records AS " + " UNION ALL ".join(records))
+    # a table, not a view: every check reads it, and the quarantine's units come from it
+    con.execute("CREATE OR REPLACE TEMP TABLE records AS " + " UNION ALL ".join(records))
     con.execute("CREATE OR REPLACE TEMP VIEW located AS " + " UNION ALL ".join(located))
     con.execute(load_sql("checks/_registered"))
 
 
 def _bad_check_codes(con) -> None:
-    """Temp table bad_check_codes: 18-character credit codes with a wrong check character."""
-    codes = con.execute(
-        "SELECT DISTINCT enterprise_id FROM (SELECT enterprise_id FROM records UNION ALL "
-        "SELECT enterprise_id FROM enterprises) WHERE length(enterprise_id) = 18"
-    ).fetchall()
-    bad = [(c, e) for (c,) in codes if (e := V.credit_code_check(c)) is not None]
-    frame = pl.DataFrame(
-        bad, schema={"enterprise_id": pl.String, "expected": pl.String}, orient="row"
+    """Temp table bad_check_codes: 18-character credit codes with a wrong check character (the
+    codes not seen before are checked and kept in credit_codes_checked)."""
+    new = [c for (c,) in con.execute(load_sql("checks/_unchecked_codes")).fetchall()]
+    checked = [(c, V.credit_code_check(c)) for c in new]
+    _insert(con, "credit_codes_checked", checked, ["enterprise_id", "expected"])
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE bad_check_codes AS "
+        "SELECT enterprise_id, expected FROM credit_codes_checked WHERE expected IS NOT NULL"
     )
-    _temp_table(con, "bad_check_codes", frame, "SELECT * FROM frame")
 
 
 def _register_errors(con, failed: pl.DataFrame, settings: Settings) -> None:
@@ -577,8 +578,8 @@ def validate(con, settings: Settings, full: bool = False) -> ValidationResult:
     compare = store.state(con).get("quarantine_curated") == "1"
     con.execute(load_sql("checks/_errors_before" if compare else "checks/_no_errors_before"))
     con.execute("DELETE FROM quarantine")
-    con.execute(load_sql("checks/_record_units"))
     con.register("q_new", quarantine.to_arrow())
+    con.execute(load_sql("checks/_record_units"))
     con.execute(load_sql("checks/_quarantine_fill"))
     con.unregister("q_new")
     quarantine = store.fetch_frame(con, load_sql("checks/_quarantine_sorted"))

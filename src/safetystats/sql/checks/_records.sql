@@ -1,4 +1,4 @@
--- One dataset's part of the temp view `records` that the cross-dataset checks read: every
+-- One dataset's part of the temp table `records` that the cross-dataset checks read: every
 -- stored row with its enterprise (the credit code, else the register's for its name) and
 -- district ({enterprise}/{enterprise_name}/{district}: the column or NULL).
 SELECT '{dataset}' AS dataset, t._key,

@@ -321,6 +321,19 @@ def test_codes_not_damaged(text):
     assert V.damaged_code(text) is False
 
 
+def test_the_column_form_of_damaged_code_agrees_with_it():
+    import polars as pl
+
+    texts = [
+        "9.13702E+17", " 9.13702e17 ", "+1E5", "9.E17", "913702020000000000", "9137020200000000",
+        "1001000000000000000", "91370200MA3C4XXXXG", "913702020000000011", "913702020000000",
+        "1001", "E1001", "", None, "１２３４５６７８９０１２３４５０", "913702020000000000 ",
+    ]  # fmt: skip
+    frame = pl.DataFrame({"code": texts}, schema={"code": pl.String})
+    got = frame.select(V.damaged_code_expr(pl.col("code")).fill_null(False))["code"].to_list()
+    assert got == [V.damaged_code(t) for t in texts]
+
+
 # Valid codes: 91350100M000100Y43 is the valid example of hutool's CreditCodeUtilTest and of
 # several public validators; 91110108551385082Q and 91440300708461136T are listed as
 # registered enterprises' codes in public validator tests; all three pass the GB 32100-2015

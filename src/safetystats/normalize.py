@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
+import polars as pl
 from opencc import OpenCC
 
 from safetystats.errors import ConfigError
@@ -255,6 +256,12 @@ def parse_int(text: str):
 # --- codes: keys and 统一社会信用代码 ------------------------------------------------------
 
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:\.\d*)?[eE][+-]?\d+$")
+
+
+def damaged_code_expr(column: pl.Expr) -> pl.Expr:
+    """``damaged_code`` over a column of text: true where the code is damaged."""
+    text = column.str.strip_chars()
+    return text.str.contains(_SCIENTIFIC.pattern) | text.str.contains(r"^[0-9]{15}0+$")
 
 
 def damaged_code(text: str | None) -> bool:

@@ -577,11 +577,9 @@ def hold_damaged_codes(prep: Prepared, spec: DatasetSpec) -> None:
     for col in spec.columns:
         if col.type != "id" or col.name not in prep.staged.columns:
             continue
-        values = prep.staged[col.name].drop_nulls().unique().to_list()
-        damaged = [v for v in values if V.damaged_code(v)]
-        if not damaged:
+        mask = V.damaged_code_expr(pl.col(col.name)).fill_null(False)
+        if not prep.staged.select(mask.any()).item():
             continue
-        mask = pl.col(col.name).is_in(damaged).fill_null(False)
         for row in prep.staged.filter(mask).iter_rows(named=True):
             prep.held.append(_held(prep, row, "damaged_code", col.name, row[col.name]))
         prep.staged = prep.staged.filter(~mask)
@@ -624,10 +622,10 @@ def resolve_duplicates(preps: list[Prepared], spec: DatasetSpec) -> pl.DataFrame
     repeats keep one row; a key repeated with different content holds every such row."""
     frame = pl.concat([p.staged for p in preps], how="vertical_relaxed")
     content = [c for c in frame.columns if not c.startswith("_")]
-    counts = frame.group_by("_key").agg(
-        pl.len().alias("_n"), pl.struct(content).n_unique().alias("_variants")
-    )
-    frame = frame.join(counts, on="_key", how="left")
+    # the variants of the repeated keys only (most keys are not repeated)
+    repeated = frame.filter(pl.len().over("_key") > 1)
+    counts = repeated.group_by("_key").agg(pl.struct(content).n_unique().alias("_variants"))
+    frame = frame.join(counts, on="_key", how="left").with_columns(pl.col("_variants").fill_null(1))
     conflicts = frame.filter(pl.col("_variants") > 1)
     for row in conflicts.iter_rows(named=True):
         prep = next(p for p in preps if (p.table.sheet or "") == row["_sheet"])
@@ -640,4 +638,4 @@ def resolve_duplicates(preps: list[Prepared], spec: DatasetSpec) -> pl.DataFrame
             keep.filter(pl.col("_sheet") == sheet).height
             - first.filter(pl.col("_sheet") == sheet).height
         )
-    return first.drop("_n", "_variants")
+    return first.drop("_variants")

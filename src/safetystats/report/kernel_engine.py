@@ -1,8 +1,8 @@
 """A papermill engine that keeps its kernel warm between notebooks.
 
 Starting a kernel and importing pandas, DuckDB and plotly costs ~2.5 s per notebook; a
-worker that runs many bulletins starts one kernel, and before each notebook clears the
-user namespace (``%reset -f``) while the imported modules stay loaded. Registered as the
+worker that runs many bulletins starts one kernel and one client, and before each notebook
+clears the user namespace (``%reset -f``) while the imported modules stay loaded. Registered as the
 papermill engine ``safetystats_warm`` (also through the ``papermill.engine`` entry point).
 """
 
@@ -31,6 +31,9 @@ class _ResettingClient(PapermillNotebookClient):
 
 class WarmKernelEngine(NBClientEngine):
     _managers: dict[str, AsyncKernelManager] = {}
+    # one client per kernel, its channels kept open: a new client waits for its IOPub
+    # subscription to connect (0.2 s and more a notebook)
+    _clients: dict[str, object] = {}
     last_notebook = None  # the notebook most recently executed (kept for diagnosis when it fails)
 
     @classmethod
@@ -46,7 +49,25 @@ class WarmKernelEngine(NBClientEngine):
         return km
 
     @classmethod
+    def client(cls, kernel_name: str):
+        km = cls.kernel(kernel_name)
+        kc = cls._clients.get(kernel_name)
+        if kc is None or getattr(kc, "parent", None) is not km:
+            kc = km.client()
+            kc.start_channels()
+            run_sync(kc.wait_for_ready)(timeout=60)
+            kc.allow_stdin = False
+            cls._clients[kernel_name] = kc
+        return km, kc
+
+    @classmethod
     def shutdown(cls) -> None:
+        for kc in cls._clients.values():
+            try:
+                kc.stop_channels()
+            except Exception:  # the channels may already be closed
+                pass
+        cls._clients.clear()
         for km in cls._managers.values():
             try:
                 run_sync(km.shutdown_kernel)(now=True)
@@ -78,12 +99,16 @@ class WarmKernelEngine(NBClientEngine):
             stderr_file=stderr_file,
         )
         cls.last_notebook = nb_man.nb
-        client = _ResettingClient(nb_man, km=cls.kernel(kernel_name), **final)
+        km, kc = cls.client(kernel_name)
+        client = _ResettingClient(nb_man, km=km, **final)
+        client.kc = kc  # (the constructor would not keep it)
         try:
             return client.execute()
-        finally:
-            if client.kc is not None:
-                client.kc.stop_channels()
+        except BaseException:
+            # a failed or interrupted notebook may leave replies behind: a new client next time
+            cls._clients.pop(kernel_name, None)
+            kc.stop_channels()
+            raise
 
 
 papermill_engines.register(ENGINE_NAME, WarmKernelEngine)

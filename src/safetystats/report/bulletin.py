@@ -320,9 +320,7 @@ class DistrictBulletin(_Page):
         self.children = run.of("attainment", self._children) if self._children else None
         self.series = run.of("series", [code])
         self.hazards = run.of("hazards", [code])
-        self.open_major = engine.query(
-            con, "report/open_major_hazards", s, as_of=as_of, district_codes=codes
-        )
+        self.open_major = run.frames["open_major"].filter(pl.col("district_code").is_in(codes))
         self.ageing = engine.query(
             con, "report/hazard_ageing", s, as_of=as_of, district_codes=codes
         )

@@ -56,9 +56,10 @@ def targets_chart(rows: pl.DataFrame, labels: dict, title: str) -> go.Figure:
     return _finish(fig, title, 80 + 48 * len(names))
 
 
-def _guide(fig: go.Figure, x, y, colour: str, dash: str, name: str, row: int, col: int) -> None:
+def _guide(x, y, colour: str, dash: str, name: str, axes: dict) -> dict:
     """A reference line in one panel: the threshold (dashed) or the projection (dotted)."""
-    fig.add_scatter(
+    return dict(
+        type="scatter",
         x=x,
         y=y,
         mode="lines",
@@ -66,8 +67,7 @@ def _guide(fig: go.Figure, x, y, colour: str, dash: str, name: str, row: int, co
         name=name,
         line=dict(color=colour, dash=dash),
         hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}%<extra></extra>",
-        row=row,
-        col=col,
+        **axes,
     )
 
 
@@ -99,33 +99,39 @@ def trend_chart(series: pl.DataFrame, rows: pl.DataFrame, labels: dict, title: s
     """Small multiples: each target's monthly value, its threshold, and the projection to the deadline.
 
     The values are as of each month end and at E: each sits at its own date, the month ends on
-    the ticks of their months, E (maybe mid-month) between them; the hover gives the date."""
+    the ticks of their months, E (maybe mid-month) between them; the hover gives the date.
+    Traces and axes are added at once, by their axis names (plotly validates every
+    row/col update on its own: three times slower)."""
     targets = rows["target_id"].to_list()
     cols = 2
     n_rows = (len(targets) + cols - 1) // cols
     fig = make_subplots(
         rows=n_rows, cols=cols, subplot_titles=rows["name"].to_list(), vertical_spacing=0.12
     )
+    traces, axes = [], {}
     for i, target in enumerate(targets):
-        r, c = i // cols + 1, i % cols + 1
+        k = "" if i == 0 else str(i + 1)  # subplots are numbered row by row
+        on = {"xaxis": f"x{k}", "yaxis": f"y{k}"}
         part = series.filter(pl.col("target_id") == target).sort("date")
         info = rows.filter(pl.col("target_id") == target).to_dicts()[0]
         dates = part["date"].to_list()
         values = [None if v is None else v * 100 for v in part["value"].to_list()]
-        fig.add_scatter(
-            x=dates,
-            y=values,
-            mode="lines+markers",
-            line=dict(color="#0969da"),
-            showlegend=False,
-            name=info["name"],
-            hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}%<extra></extra>",
-            row=r,
-            col=c,
+        traces.append(
+            dict(
+                type="scatter",
+                x=dates,
+                y=values,
+                mode="lines+markers",
+                line=dict(color="#0969da"),
+                showlegend=False,
+                name=info["name"],
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}%<extra></extra>",
+                **on,
+            )
         )
         ends = [info["window_start"], info["deadline"]]
-        _guide(
-            fig, ends, [info["threshold"] * 100] * 2, "#cf222e", "dash", labels["threshold"], r, c
+        traces.append(
+            _guide(ends, [info["threshold"] * 100] * 2, "#cf222e", "dash", labels["threshold"], on)
         )
         if (
             info["projected"] is not None
@@ -134,20 +140,16 @@ def trend_chart(series: pl.DataFrame, rows: pl.DataFrame, labels: dict, title: s
         ):
             x = [info["eval_date"], info["deadline"]]
             y = [info["value"] * 100, info["projected"] * 100]
-            _guide(fig, x, y, "#0969da", "dot", labels["projected"], r, c)
+            traces.append(_guide(x, y, "#0969da", "dot", labels["projected"], on))
         first = min([as_date(d) for d in dates] + [as_date(info["window_start"])])
         last = max([as_date(d) for d in dates] + [as_date(info["deadline"])])
         ticks, text, months = month_ticks(first, last)
         # room either side, so the first and last labels stay inside the panel
         pad = dt.timedelta(days=max(6, round((last - first).days * 0.04)))
-        fig.update_yaxes(
-            range=TREND_Y_RANGE,
-            tickvals=[0, 50, 100],
-            ticktext=["0%", "50%", "100%"],
-            row=r,
-            col=c,
+        axes[f"yaxis{k}"] = dict(
+            range=TREND_Y_RANGE, tickvals=[0, 50, 100], ticktext=["0%", "50%", "100%"]
         )
-        fig.update_xaxes(
+        axes[f"xaxis{k}"] = dict(
             type="date",
             range=[first - pad, last + pad],
             tickmode="array",
@@ -157,9 +159,9 @@ def trend_chart(series: pl.DataFrame, rows: pl.DataFrame, labels: dict, title: s
             ticklen=5,
             # every month end marked, the labelled ones longer
             minor=dict(tickmode="array", tickvals=months, ticks="outside", ticklen=3),
-            row=r,
-            col=c,
         )
+    fig.add_traces(traces)
+    fig.update_layout(axes)
     fig.update_annotations(font_size=13)
     return _finish(fig, title, 60 + 230 * n_rows)
 

@@ -1,8 +1,8 @@
 """The figures every page of a bulletin run needs, computed once over the store.
 
 A page's attainment (its unit and children), monthly series, hazard figures, data freshness,
-accident warnings and the store's provenance each take one pass over the whole store, the
-same pass whichever unit is asked for (0.3–1 s each at province scale). ``bulletins``
+accident warnings, open major hazards and the store's provenance each take one pass over the
+whole store, the same pass whichever unit is asked for (0.1–1 s each at province scale). ``bulletins``
 computes them once for every unit, writes them as Parquet into a folder of the run, and
 hands each notebook that folder (its ``figures`` parameter); a notebook opened by hand
 computes them for its own units. Either way a page shows the rows of the same functions.
@@ -44,6 +44,14 @@ class RunFigures:
         """The figures of ``units`` (codes; None: every unit of the registry) and the total."""
         frames = {name: f(settings, as_of, units, lang, con) for name, f in _COMPUTE.items()}
         frames["provenance"] = engine.query(con, "report/provenance", settings)
+        # the open major hazards of the units and their descendants, each with its unit
+        codes = None
+        if units is not None:
+            places = engine.places(settings, units, lang)
+            codes = sorted(set().union(*(p.codes for p in places if p.codes is not None)))
+        frames["open_major"] = engine.query(
+            con, "report/open_major_hazards", settings, as_of=as_of, district_codes=codes
+        )
         return cls(as_of, frames)
 
     def save(self, folder: Path) -> Path:
@@ -57,7 +65,7 @@ class RunFigures:
     def load(cls, folder: Path | str) -> RunFigures:
         folder = Path(folder)
         as_of = dt.date.fromisoformat((folder / "as_of.txt").read_text(encoding="utf-8"))
-        names = [*_COMPUTE, "provenance"]
+        names = [*_COMPUTE, "provenance", "open_major"]
         return cls(as_of, {n: pl.read_parquet(folder / f"{n}.parquet") for n in names})
 
     def of(self, name: str, codes: list[str | None]) -> pl.DataFrame:

@@ -296,3 +296,29 @@ def test_a_page_from_the_runs_figures_equals_a_page_computing_its_own(built, tmp
         for name in ("rows", "series", "hazards", "files"):
             assert getattr(a, name).height, name  # something was compared
     assert shared[0].children is None and own[0].children is None  # a district has no children
+
+
+def test_the_warm_kernel_starts_each_notebook_with_a_clean_namespace(tmp_path):
+    """Notebooks share a kernel (report/kernel_engine.py): the names of one are gone in the next."""
+    from safetystats.report import kernel_engine
+
+    def notebook(name, *sources):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+        nb.metadata["kernelspec"] = {"name": "python3", "language": "python"}
+        path = tmp_path / name
+        nbformat.write(nb, path)
+        return str(path)
+
+    def run(path):
+        return pm.execute_notebook(
+            path, None, engine_name=kernel_engine.ENGINE_NAME, kernel_name="python3",
+            progress_bar=False,
+        )  # fmt: skip
+
+    run(notebook("first.ipynb", "leftover = 41", "leftover + 1"))
+    second = run(notebook("second.ipynb", "sorted(n for n in dir() if not n.startswith('_'))"))
+    names = eval(second.cells[0].outputs[0]["data"]["text/plain"])
+    assert "leftover" not in names and "In" in names and "Out" in names
+    assert second.cells[0].outputs[0]["execution_count"] >= 1
+    with pytest.raises(pm.PapermillExecutionError, match="NameError"):
+        run(notebook("third.ipynb", "leftover"))

@@ -4,6 +4,7 @@ to self-contained offline HTML, and write an index page with a traffic-light tab
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import time
@@ -143,8 +144,9 @@ class BulletinRun:
         return [r for r in self.results if not r.ok]
 
 
-def export_html(nb, title: str, lang: str, header: str = "") -> str:
-    """The executed notebook as one offline page: outputs only, our stylesheet, no CDN."""
+@functools.cache
+def _exporter():
+    """One exporter per process: its templates are compiled once, not for every page."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -155,7 +157,12 @@ def export_html(nb, title: str, lang: str, header: str = "") -> str:
     )
     exporter.require_js_url = ""
     exporter.mathjax_url = ""
-    body, _ = exporter.from_notebook_node(nb)
+    return exporter
+
+
+def export_html(nb, title: str, lang: str, header: str = "") -> str:
+    """The executed notebook as one offline page: outputs only, our stylesheet, no CDN."""
+    body, _ = _exporter().from_notebook_node(nb)
     page = (
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(title)}</title>'
@@ -412,9 +419,7 @@ def bulletins(
 ALL_LEVELS = "all"
 
 
-def chosen_units(
-    settings: Settings, districts: list[str] | None, level: int | str | None
-) -> list:
+def chosen_units(settings: Settings, districts: list[str] | None, level: int | str | None) -> list:
     """The units of a run: those named, else every unit of ``level`` (default: below the top;
     ``"all"``: every unit of the registry)."""
     from safetystats.metrics.engine import resolve_districts

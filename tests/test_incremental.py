@@ -17,6 +17,7 @@ from safetystats.metrics import engine
 from safetystats.pipeline import refresh
 from safetystats.sample import write_sample
 from safetystats.validate import validate
+from safetystats.validate.quarantine import _gx_since
 
 pytestmark = pytest.mark.slow  # GX
 
@@ -116,3 +117,18 @@ def test_the_suites_run_only_over_new_rows_and_full_runs_them_all(raw, tmp_path)
             con, "SELECT count(*) FROM gx_failures WHERE expectation = 'marker'"
         )
         assert store.scalar(con, curated, [key])
+
+
+def test_a_store_moved_to_another_folder_stays_incremental(raw, tmp_path):
+    import shutil
+
+    s = load_settings(raw=raw, db=tmp_path / "a" / "s.duckdb", reports=tmp_path / "a" / "r")
+    ingest(None, s)
+    refresh(s)
+    (tmp_path / "b").mkdir()
+    shutil.copy(s.db, tmp_path / "b" / "s.duckdb")
+    moved = load_settings(raw=raw, db=tmp_path / "b" / "s.duckdb", reports=tmp_path / "b" / "r")
+    with store.writer(moved.db) as con:  # the paths are not what the rules read
+        assert _gx_since(con, moved, full=False) is not None  # the suites' results are kept
+        validate(con, moved)
+        assert curate(con, moved).since is not None  # and only changed rows are curated

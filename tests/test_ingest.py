@@ -8,6 +8,7 @@ import pytest
 from conftest import query, write_rows
 
 from safetystats import normalize as V
+from safetystats.config import load_settings
 from safetystats.ingest import ingest
 from safetystats.ingest.pipeline import ingest_file
 from safetystats.ingest.prepare import prepare
@@ -611,3 +612,18 @@ def test_a_wide_training_summary_is_unpivoted(settings):
         ("E2", "全员", 30, None, 4),
         ("E2", "安全生产管理人员", None, "十", 4),  # kept raw: validate quarantines it at row 4
     ]
+
+
+def test_a_roster_is_named_by_its_rosters_folder_at_any_depth(tmp_path):
+    from safetystats.ingest.pipeline import file_values
+
+    s = load_settings(raw=tmp_path / "raw")
+    where = {
+        s.raw / "rosters" / "电梯应急处置平台" / "a.csv": "电梯应急处置平台",
+        s.raw / "2025-01" / "rosters" / "变型拖拉机复查" / "sub" / "b.csv": "变型拖拉机复查",
+        tmp_path / "elsewhere" / "rosters" / "燃气用户" / "c.csv": "燃气用户",
+    }
+    for path, name in where.items():
+        assert file_values(path, s).get("roster") == name, path
+    assert "roster" not in file_values(s.raw / "rosters" / "d.csv", s)  # no folder: no name
+    assert "roster" not in file_values(s.raw / "hazards" / "e.csv", s)

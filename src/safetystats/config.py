@@ -156,8 +156,9 @@ def _toml_table(name: str, table: dict) -> list[str]:
     return out
 
 
-def settings_toml(settings: Settings) -> str:
-    """The settings as a safetystats.toml with absolute paths (what a notebook run is given)."""
+def settings_toml(settings: Settings, paths: bool = True) -> str:
+    """The settings as a safetystats.toml with absolute paths (what a notebook run is given);
+    without ``paths``: what the rules read (a store moved elsewhere is validated the same)."""
     data = {
         "paths": {
             "raw": str(settings.raw),
@@ -172,6 +173,9 @@ def settings_toml(settings: Settings) -> str:
         "report": {"lang": settings.lang},
         **settings.extensions,
     }
+    if not paths:
+        del data["paths"]
+        data["registry"] = settings.registry_options
     return "\n".join(_toml_table("", data)) + "\n"
 
 

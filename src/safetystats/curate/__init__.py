@@ -74,7 +74,9 @@ def _fingerprint(settings: Settings) -> str:
 
     from safetystats.config import settings_toml
 
-    h = hashlib.sha256(settings_toml(settings).encode() + store.CURATION_VERSION.encode())
+    h = hashlib.sha256(
+        settings_toml(settings, paths=False).encode() + store.CURATION_VERSION.encode()
+    )
     h.update(settings.districts.read_bytes() if settings.districts.exists() else b"")
     return h.hexdigest()
 

@@ -78,12 +78,15 @@ def file_values(path: Path, settings: Settings) -> dict[str, str]:
 
     try:
         relative = path.resolve().relative_to(settings.raw.resolve()).as_posix()
+        parts = relative.split("/")
     except ValueError:
-        relative = path.name
+        relative, parts = path.name, list(path.resolve().parts)
     values: dict[str, str] = {}
-    parts = relative.split("/")
-    if len(parts) >= 3 and parts[0] == ROSTERS:  # rosters/<name>/...: the roster's name
-        values["roster"] = parts[1]
+    # rosters/<name>/...: the roster's name (the innermost rosters/ folder, at any depth, so
+    # that raw/2025-01/rosters/<name>/ or a folder outside raw/ names it too)
+    found = [i for i in range(len(parts) - 2) if parts[i] == ROSTERS]
+    if found:
+        values["roster"] = parts[found[-1] + 1]
     for body in settings.extensions.get("datasets", {}).values():
         for entry in body.get("files", []):
             if fnmatch(relative, entry.get("match", "")):

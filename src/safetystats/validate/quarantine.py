@@ -485,7 +485,7 @@ def _gx_fingerprint(settings: Settings) -> str:
     from safetystats.config import settings_toml
     from safetystats.paths import EXPECTATIONS_DIR
 
-    h = hashlib.sha256(settings_toml(settings).encode())
+    h = hashlib.sha256(settings_toml(settings, paths=False).encode())
     for path in sorted(EXPECTATIONS_DIR.glob("*.json")):
         h.update(path.name.encode() + path.read_bytes())
     h.update(store.CURATION_VERSION.encode())

@@ -249,16 +249,19 @@ def _cold_bulletin(args: tuple[str, str, str, str]) -> float:
 
 
 def bench_bulletins(
-    results: dict, config: Path, level: int = 2, slice_n: int = 10, skip_pdf: bool = False
+    results: dict, config: Path, level: str = "all", slice_n: int = 10, skip_pdf: bool = False
 ) -> None:
-    """4. every unit of a registry level + overview, 2 jobs, without and with PDFs; the same
+    """4. every unit of the registry (``level`` all) or of one level + overview, 2 jobs, without
+    and with PDFs; the same
     work with a fresh kernel per notebook on a slice."""
     import duckdb
 
     from safetystats.config import load_settings
 
     settings = load_settings(config)
-    units = settings.registry.units_at(level)
+    from safetystats.report.runner import chosen_units
+
+    units = chosen_units(settings, None, level if level == "all" else int(level))
     shutil.rmtree(config.parent / "reports", ignore_errors=True)
     html = _measured(
         results, "bulletins_html", cli(config, "bulletins", "--level", str(level), "--jobs", "2")
@@ -569,7 +572,8 @@ def write_results(results: dict, started: str, host: str, args) -> None:
     if "bulletins_html" in r:
         x = r["bulletins_html"]
         add(
-            f"4. bulletins: {x['units']} units of level 2 + overview, `--jobs 2`, HTML",
+            f"4. bulletins: {x['units']} units (every level of the registry) + overview, "
+            "`--jobs 2`, HTML",
             f"**{x['seconds']:.1f} s** ({x['pages']} pages, {x['per_page_s']:.2f} s each; "
             f"largest {x['max_mb']:.2f} MB; peak {x['peak_gb']:.2f} GB)",
             "",
@@ -695,7 +699,7 @@ def main() -> None:
         if province:
             stage("attainment", bench_attainment, results, province)
             if not args.skip_bulletins:
-                stage("bulletins", bench_bulletins, results, province, 2, 10, args.skip_pdf)
+                stage("bulletins", bench_bulletins, results, province, "all", 10, args.skip_pdf)
         xlsx = next((OUT / "province" / "raw" / "enterprises").glob("*.xlsx"))
         stage("xlsx", bench_xlsx, results, xlsx)
         if province:

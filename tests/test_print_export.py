@@ -145,7 +145,7 @@ def test_print_pdf_names_a_missing_browser(tmp_path, monkeypatch):
 
 def test_the_workbook_read_back_equals_the_store(store, tmp_path):
     settings, run = store
-    path = export(settings, run.as_of)
+    path, _ = export(settings, run.as_of)
     assert path.parent == run.folder and path.name == f"跟踪督办清单_{run.as_of}.xlsx"
     book = CalamineWorkbook.from_path(str(path))
     names = book.sheet_names
@@ -173,7 +173,7 @@ def test_the_workbook_read_back_equals_the_store(store, tmp_path):
 
 def test_libreoffice_opens_the_workbook(store, tmp_path):
     settings, run = store
-    path = export(settings, run.as_of, tmp_path / "book.xlsx")
+    path, _ = export(settings, run.as_of, tmp_path / "book.xlsx")
     done = subprocess.run(
         ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
          "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76",  # 76: UTF-8

@@ -10,6 +10,7 @@ from safetystats.ingest import ingest
 from safetystats.paths import PACKAGED_CONFIG
 from safetystats.pipeline import refresh
 from safetystats.report import runner
+from safetystats.report.workbook import export
 from safetystats.sample import write_sample
 
 pytestmark = pytest.mark.slow  # papermill
@@ -34,6 +35,13 @@ def test_a_second_run_redoes_nothing_and_a_change_redoes_the_pages(tmp_path):
     assert page.stat().st_mtime_ns == written  # not written again
     assert "沿用上次生成的页面" in again.index.read_text(encoding="utf-8")  # and the index says so
 
+    # the follow-up workbook too: kept when its inputs did not change
+    book, written = export(s, first.as_of, force=False)
+    assert written and book.exists()
+    kept = book.stat().st_mtime_ns
+    assert export(s, first.as_of, force=False) == (book, False)
+    assert book.stat().st_mtime_ns == kept
+
     forced = runner.bulletins(s, districts=["环翠区"], jobs=1, force=True, city=False)
     assert not any(r.unchanged for r in forced.results)
 
@@ -43,6 +51,7 @@ def test_a_second_run_redoes_nothing_and_a_change_redoes_the_pages(tmp_path):
     )  # a changed targets file
     changed = runner.bulletins(s, districts=["环翠区"], jobs=1, city=False)
     assert not any(r.unchanged for r in changed.results)
+    assert export(s, first.as_of, force=False) == (book, True)  # and the workbook is redone
     assert "“四不”演练比例" in page.read_text(encoding="utf-8")
 
     # a new as-of date is another run folder: nothing there to keep

@@ -425,10 +425,12 @@ def export(
     console.print(f"workbook: {path}")
 
 
-def export_workbook(s: Settings, as_of=None, output=None, lang=None) -> Path:
+def export_workbook(s: Settings, as_of=None, output=None, lang=None, force=True) -> str:
+    """The workbook's path, and "(unchanged, not redone)" when its inputs did not change."""
     from safetystats.report.workbook import export as write_export
 
-    return write_export(s, as_of, output, lang)
+    path, written = write_export(s, as_of, output, lang, force)
+    return str(path) if written else f"{path} (unchanged, not redone / 未变化，沿用)"
 
 
 @app.command()
@@ -637,7 +639,7 @@ def run(
     day = parse_date(as_of)
     code = max(code, run_bulletins(s, day, jobs=jobs, lang=lang, pdf=pdf, force=force))
     try:
-        console.print(f"workbook: {export_workbook(s, day, lang=lang)}")
+        console.print(f"workbook: {export_workbook(s, day, lang=lang, force=force)}")
     except Exception as exc:  # noqa: BLE001 - the run goes on, and says it failed
         err.print(f"[red]export failed:[/red] {type(exc).__name__}: {exc}")
         code = 1

@@ -135,12 +135,31 @@ def _width(text: str) -> int:
 
 
 def export(
-    settings: Settings, as_of: dt.date | None = None, output: Path | None = None, lang=None
-) -> Path:
-    """Write the workbook (default: beside the bulletins of the as-of date) atomically."""
+    settings: Settings,
+    as_of: dt.date | None = None,
+    output: Path | None = None,
+    lang=None,
+    force: bool = True,
+) -> tuple[Path, bool]:
+    """Write the workbook (default: beside the bulletins of the as-of date) atomically:
+    (its path, whether it was written). Without ``force`` a workbook whose inputs (store
+    version, as-of date, settings, version, language) are those it was made from is kept."""
+    from safetystats import store
+    from safetystats.report.runner import inputs_fingerprint
+
     lang = lang or settings.lang
-    as_of, frames = sheets(settings, as_of, lang)
+    with engine.open_store(settings) as con:
+        as_of = as_of or engine.latest_event_date(con) or dt.date.today()
+        version = store.state(con).get("curated_change", "")
     folder = settings.reports / (as_of.isoformat() + ("" if lang == "zh" else f"-{lang}"))
     target = output or folder / workbook_name(as_of, lang)
+    made_from = target.with_name(f".{target.name}.inputs")
+    inputs = inputs_fingerprint(settings, as_of, lang, False, version)
+    if not force and target.exists() and made_from.exists():
+        if made_from.read_text(encoding="utf-8") == inputs:
+            return target, False
+    as_of, frames = sheets(settings, as_of, lang)
     headers = labels_for(settings, lang)["workbook"]["columns"]
-    return atomic.write_bytes(target, render(frames, headers))
+    written = atomic.write_bytes(target, render(frames, headers))
+    atomic.write_text(made_from, inputs)
+    return written, True

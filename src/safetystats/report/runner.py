@@ -108,10 +108,60 @@ class Fingerprints:
         else:
             self.known.pop(result.job.name, None)
 
+    def _index_print(self, units: list, city: bool) -> str:
+        return _digest(self.inputs, [u.code for u in units], city)
+
+    def record_index(
+        self, units: list, city: bool, skipped: list[str], table: pl.DataFrame, flags: dict, sample
+    ) -> None:
+        """The units of the run, those without records (no page), and what the index shows,
+        for a next run that has nothing else to do."""
+        table.write_parquet(self.path.parent / INDEX_TABLE)
+        self.known[INDEX_KEY] = {
+            "print": self._index_print(units, city),
+            "skipped": skipped,
+            "flags": [[code, texts] for code, texts in flags.items()],
+            "is_sample": bool(sample),
+        }
+
+    def skipped_as_before(self, units: list, city: bool) -> list[str] | None:
+        """The units skipped by a run of the same inputs and units (None: no such run)."""
+        known = self.known.get(INDEX_KEY)
+        if not isinstance(known, dict) or not (self.path.parent / INDEX_TABLE).exists():
+            return None
+        return known["skipped"] if known.get("print") == self._index_print(units, city) else None
+
     def save(self) -> None:
         import json
 
         atomic.write_text(self.path, json.dumps(self.known, ensure_ascii=False, indent=0))
+
+
+INDEX_KEY = "_index"  # in .fingerprints.json: the run's units and skipped units (not a page)
+INDEX_TABLE = ".index.parquet"  # the index's traffic lights, to write it again unchanged
+
+
+def _unchanged_run(settings, as_of, chosen, lang, city, pdf, prints) -> BulletinRun | None:
+    """The run as it stands when the last run had the same inputs and units and every page is
+    present and unchanged; None when anything must be done."""
+    skipped = prints.skipped_as_before(chosen, city)
+    if skipped is None:
+        return None
+    folder = prints.path.parent
+    units = [u for u in chosen if u.code not in set(skipped)]
+    job_list = plan_jobs(settings, as_of, units, lang, folder / ".run-config.toml", city)
+    if not all(prints.unchanged(job, pdf) for job in job_list):
+        return None
+    run = BulletinRun(as_of, folder, folder / "index.html")
+    run.skipped = [u.name for u in settings.registry.districts if u.code in set(skipped)]
+    run.results = [
+        JobResult(job, True, html=folder / f"{job.name}.html", unchanged=True) for job in job_list
+    ]
+    known = prints.known[INDEX_KEY]
+    flags = {code: texts for code, texts in known["flags"]}
+    table = pl.read_parquet(folder / INDEX_TABLE)
+    write_index(run, table, settings, lang, known["is_sample"], flags)  # it says: all kept
+    return run
 
 
 class EmptyStoreError(RuntimeError):
@@ -447,21 +497,34 @@ def _bulletins(
             )
         as_of = as_of or latest
         chosen = chosen_units(settings, districts, level)
+        store_version = store.state(con).get("curated_change", "")
+        # Chinese bulletins in reports/<as-of>/, English ones beside them in reports/<as-of>-en/
+        out_dir = settings.reports / (as_of.isoformat() + ("" if lang == "zh" else f"-{lang}"))
+        # nothing redone when nothing changed: a page whose inputs are as at its last run stays
+        inputs = inputs_fingerprint(settings, as_of, lang, pdf, store_version)
+        prints = Fingerprints(out_dir, inputs)
+        kept = None if force else _unchanged_run(settings, as_of, chosen, lang, city, pdf, prints)
+        if kept is not None:  # every page and the index as at the last run: nothing to compute
+            for result in kept.results:
+                if progress:
+                    progress(result)
+            if pdf:
+                from safetystats.report.pdf import print_pdf
+
+                print_pdf(kept.index)
+            return kept
         # the figures of every unit, computed once: the index and every page read them
         run_figures = RunFigures.compute(settings, as_of, lang, con)
-        store_version = store.state(con).get("curated_change", "")
     # the index lists the units of the run under their parents, and the total
     codes = [*(u.code for u in chosen), None]
     table = run_figures.of("attainment", codes)
     is_sample = bool(run_figures.frames["provenance"]["is_sample"].any())
     flags = index_flags(run_figures, codes, settings, lang)
-    # Chinese bulletins in reports/<as-of>/, English ones beside them in reports/<as-of>-en/
-    out_dir = settings.reports / (as_of.isoformat() + ("" if lang == "zh" else f"-{lang}"))
     out_dir.mkdir(parents=True, exist_ok=True)
     config_path = atomic.write_text(out_dir / ".run-config.toml", settings_toml(settings))
     # a unit with no record in the window of any target in force gets no bulletin (8.1)
     empty = without_records(table, chosen)
-    chosen = [u for u in chosen if u.code not in empty]
+    planned, chosen = chosen, [u for u in chosen if u.code not in empty]
     job_list = plan_jobs(settings, as_of, chosen, lang, config_path, city)
     run = BulletinRun(as_of, out_dir, out_dir / "index.html")
     run.skipped = [u.name for u in settings.registry.districts if u.code in empty]
@@ -469,8 +532,6 @@ def _bulletins(
     report = settings.reports / "validation.html"
     if report.exists():
         atomic.write_bytes(out_dir / "validation.html", report.read_bytes())
-    # nothing redone when nothing changed: a page whose inputs are as at its last run stays
-    prints = Fingerprints(out_dir, inputs_fingerprint(settings, as_of, lang, pdf, store_version))
     todo = []
     for job in job_list:
         if not force and prints.unchanged(job, pdf):
@@ -500,6 +561,8 @@ def _bulletins(
                     progress(result)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    skipped_codes = [u.code for u in settings.registry.districts if u.code in empty]
+    prints.record_index(planned, city, skipped_codes, table, flags, is_sample)
     prints.save()
     order = {j.name: i for i, j in enumerate(job_list)}
     run.results.sort(key=lambda r: order[r.job.name])

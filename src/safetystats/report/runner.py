@@ -485,6 +485,34 @@ def chosen_units(settings: Settings, districts: list[str] | None, level: int | s
 def _bulletins(
     settings, as_of, districts, jobs, lang, progress, city, level, pdf, force
 ) -> BulletinRun:
+    from contextlib import ExitStack
+
+    with ExitStack() as stack:
+        return _bulletins_with(
+            stack, settings, as_of, districts, jobs, lang, progress, city, level, pdf, force
+        )
+
+
+def _warm_up() -> None:
+    """In a worker, while the run's figures are computed: start its kernel and import there
+    what a page needs."""
+    from jupyter_core.utils import run_sync
+
+    from safetystats.report import kernel_engine
+
+    _, kc = kernel_engine.WarmKernelEngine.client("python3")
+    run_sync(kc.execute_interactive)(
+        "import safetystats.report.bulletin", silent=True, store_history=False, timeout=120
+    )
+
+
+def _bulletins_with(
+    stack, settings, as_of, districts, jobs, lang, progress, city, level, pdf, force
+) -> BulletinRun:
+    import multiprocessing
+    import shutil
+    import tempfile
+
     from safetystats.metrics import engine as metrics
     from safetystats.metrics.engine import open_store
 
@@ -513,6 +541,15 @@ def _bulletins(
 
                 print_pdf(kept.index)
             return kept
+        # the workers start their kernels while the figures are computed
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(chosen) + city))
+        pool = stack.enter_context(
+            ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+            )
+        )
+        for _ in range(workers):
+            pool.submit(_warm_up)
         # the figures of every unit, computed once: the index and every page read them
         run_figures = RunFigures.compute(settings, as_of, lang, con)
     # the index lists the units of the run under their parents, and the total
@@ -541,24 +578,17 @@ def _bulletins(
                 progress(result)
         else:
             todo.append(job)
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-    import multiprocessing
-    import shutil
-    import tempfile
-
     folder = Path(tempfile.mkdtemp(prefix=".figures-", dir=out_dir))
     try:
         run_figures.save(folder)
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn")
-        ) as pool:
-            futures = [pool.submit(_run_job, job, out_dir, lang, pdf, folder) for job in todo]
-            for future in as_completed(futures):
-                result = future.result()
-                run.results.append(result)
-                prints.record(result)
-                if progress:
-                    progress(result)
+        futures = [pool.submit(_run_job, job, out_dir, lang, pdf, folder) for job in todo]
+        for future in as_completed(futures):
+            result = future.result()
+            run.results.append(result)
+            prints.record(result)
+            if progress:
+                progress(result)
+        pool.shutdown()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     skipped_codes = [u.code for u in settings.registry.districts if u.code in empty]

@@ -336,12 +336,7 @@ class DistrictBulletin(_Page):
             window_start=self.window_start,
         )
         # enterprises short of the events of the first event_frequency target (evacuation drills)
-        frequency = [t for t in targets if t.metric == "event_frequency"]
-        self.missing = (
-            engine.short_of_events(con, s, frequency[0], as_of, codes)
-            if frequency
-            else pl.DataFrame(schema={"enterprise_name": pl.String, "industry": pl.String})
-        )
+        self.missing = run.frames["missing"].filter(pl.col("district_code").is_in(codes))
         self.training = engine.query(
             con, "report/training_by_category", s, as_of=as_of, district_codes=codes
         )

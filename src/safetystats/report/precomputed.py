@@ -1,7 +1,8 @@
 """The figures every page of a bulletin run needs, computed once over the store.
 
 A page's attainment (its unit and children), monthly series, hazard figures, data freshness,
-accident warnings, open major hazards and the store's provenance each take one pass over the
+accident warnings, open major hazards, the enterprises short of evacuation drills and the
+store's provenance each take one pass over the
 whole store, the same pass whichever unit is asked for (0.1–1 s each at province scale). ``bulletins``
 computes them once for every unit, writes them as Parquet into a folder of the run, and
 hands each notebook that folder (its ``figures`` parameter); a notebook opened by hand
@@ -30,6 +31,19 @@ _COMPUTE = {
 }
 
 
+def missing_events(con, settings: Settings, as_of: dt.date, codes: list[str] | None):
+    """Enterprises short of the events of the first event_frequency target (evacuation
+    drills), with their unit (district_code); none when there is no such target."""
+    from safetystats.metrics.targets import load_targets
+
+    frequency = [t for t in load_targets(settings.targets) if t.metric == "event_frequency"]
+    if not frequency:
+        return pl.DataFrame(
+            schema={"enterprise_name": pl.String, "industry": pl.String, "district_code": pl.String}
+        )
+    return engine.short_of_events(con, settings, frequency[0], as_of, codes)
+
+
 @dataclass
 class RunFigures:
     """Frames keyed by name; each has the column ``district_code`` (None: the total)."""
@@ -52,6 +66,7 @@ class RunFigures:
         frames["open_major"] = engine.query(
             con, "report/open_major_hazards", settings, as_of=as_of, district_codes=codes
         )
+        frames["missing"] = missing_events(con, settings, as_of, codes)
         return cls(as_of, frames)
 
     def save(self, folder: Path) -> Path:
@@ -65,7 +80,7 @@ class RunFigures:
     def load(cls, folder: Path | str) -> RunFigures:
         folder = Path(folder)
         as_of = dt.date.fromisoformat((folder / "as_of.txt").read_text(encoding="utf-8"))
-        names = [*_COMPUTE, "provenance", "open_major"]
+        names = [*_COMPUTE, "provenance", "open_major", "missing"]
         return cls(as_of, {n: pl.read_parquet(folder / f"{n}.parquet") for n in names})
 
     def of(self, name: str, codes: list[str | None]) -> pl.DataFrame:

@@ -136,6 +136,16 @@ def reader(db: Path, require_curated: bool = True):
             con.close()
 
 
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, frame):
+    """A polars frame readable by SQL as ``name`` for the block."""
+    con.register(name, frame.to_arrow())
+    try:
+        yield
+    finally:
+        con.unregister(name)
+
+
 def ensure_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
     """The store's own tables and the rule macros (idempotent)."""
     execute_folder(con, "bookkeeping")

@@ -10,6 +10,7 @@ import polars as pl
 
 from safetystats.ingest.spec import SQL_TYPES, DatasetSpec
 from safetystats.sql import load_sql
+from safetystats.store import registered
 
 BOOKKEEPING = [
     ("_key", "VARCHAR"),
@@ -64,14 +65,11 @@ def upsert(
     """Later ingestion wins; replaced rows move to the history table with their file.
     ``staged`` carries each row's ``_key`` (prepare.record_key)."""
     frame = staged.with_columns(pl.lit(file_id, dtype=pl.Int64).alias("_file_id"))
-    con.register("staged_rows", frame.to_arrow())
-    try:
+    with registered(con, "staged_rows", frame):
         for step in ("upsert_history", "upsert_delete", "upsert_insert"):
             sql = load_sql(f"staging/{step}").format(dataset=spec.name)
             params = {"file_id": file_id, "now": now} if step == "upsert_history" else None
             con.execute(sql, params)
-    finally:
-        con.unregister("staged_rows")
 
 
 def insert_held(con: duckdb.DuckDBPyConnection, held: list[dict], file_id: int) -> None:
@@ -89,11 +87,8 @@ def insert_held(con: duckdb.DuckDBPyConnection, held: list[dict], file_id: int) 
             "record": pl.String,
         },
     )
-    con.register("held_frame", frame.to_arrow())
-    try:
+    with registered(con, "held_frame", frame):
         con.execute(load_sql("staging/insert_held"), {"file_id": file_id})
-    finally:
-        con.unregister("held_frame")
 
 
 def record_file(con: duckdb.DuckDBPyConnection, **values) -> None:
@@ -110,8 +105,5 @@ def record_headers(con: duckdb.DuckDBPyConnection, file_id: int, headers: list[t
         schema={"sheet": pl.String, "column_name": pl.String, "header": pl.String},
         orient="row",
     )
-    con.register("header_rows", frame.to_arrow())
-    try:
+    with registered(con, "header_rows", frame):
         con.execute(load_sql("staging/record_headers"), {"file_id": file_id})
-    finally:
-        con.unregister("header_rows")

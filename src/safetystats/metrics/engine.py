@@ -368,11 +368,8 @@ def unit_tree(con, settings: Settings):
         (u.code, a.code) for u in registry.districts for a in registry.ancestors(u.code)
     ]
     frame = pl.DataFrame(pairs, schema={"code": pl.String, "ancestor": pl.String}, orient="row")
-    con.register("unit_tree", frame.to_arrow())
-    try:
+    with store.registered(con, "unit_tree", frame):
         yield
-    finally:
-        con.unregister("unit_tree")
 
 
 def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:

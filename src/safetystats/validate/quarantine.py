@@ -109,11 +109,8 @@ def _insert(con, table: str, rows: list[tuple], columns: list[str]) -> None:
     if not rows:
         return
     frame = pl.DataFrame(rows, schema=columns, orient="row", infer_schema_length=None)
-    con.register("new_rows", frame.to_arrow())
-    try:
+    with store.registered(con, "new_rows", frame):
         con.execute(f"INSERT INTO {table} SELECT * FROM new_rows")
-    finally:
-        con.unregister("new_rows")
 
 
 def _spec_views(con, specs: dict[str, DatasetSpec]) -> None:
@@ -185,11 +182,8 @@ def _register_errors(con, failed: pl.DataFrame, settings: Settings) -> None:
 
 def _temp_table(con, name: str, frame: pl.DataFrame, select: str) -> None:
     """A temp table ``name`` from ``select`` over the polars ``frame`` (registered as frame)."""
-    con.register("frame", frame.to_arrow())
-    try:
+    with store.registered(con, "frame", frame):
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {select}")
-    finally:
-        con.unregister("frame")
 
 
 def _run_checks(con, names: list[str], settings: Settings) -> pl.DataFrame:
@@ -203,15 +197,12 @@ def _run_checks(con, names: list[str], settings: Settings) -> pl.DataFrame:
     for extra in ("detail", "detail_en"):
         if extra not in found.columns:
             found = found.with_columns(pl.lit(None, pl.String).alias(extra))
-    con.register("found_rows", found.to_arrow())
-    try:
+    with store.registered(con, "found_rows", found):
         rows = store.fetch_frame(
             con,
             "SELECT f.*, l._file_id, l._file_name, l._sheet, l._row FROM found_rows f "
             "LEFT JOIN located l ON l.dataset = f.dataset AND l._key = f._key",
         )
-    finally:
-        con.unregister("found_rows")
     return _as_quarantine(rows, pl.col("raw_value"), "sql")
 
 
@@ -244,18 +235,15 @@ def _frame(
     )
     where = [] if since is None else [f"t._file_id > {int(since)}"]
     if keys is not None:
-        con.register("wanted_keys", pl.DataFrame({"_key": keys}).to_arrow())
         where.append("t._key IN (SELECT _key FROM wanted_keys)")
-    try:
+    wanted = pl.DataFrame({"_key": keys if keys is not None else []}, schema={"_key": pl.String})
+    with store.registered(con, "wanted_keys", wanted):
         frame = store.fetch_frame(
             con,
             f"SELECT {select}, t._key, t._file_id, f.file_name AS _file_name, t._sheet, t._row "
             f'FROM "{spec.name}" t JOIN ingest_files f ON f.file_id = t._file_id'
             + (" WHERE " + " AND ".join(where) if where else ""),
         )
-    finally:
-        if keys is not None:
-            con.unregister("wanted_keys")
     return frame.with_columns(pl.int_range(0, frame.height, dtype=pl.Int64).alias(ROW_ID))
 
 
@@ -512,11 +500,8 @@ def _all_gx_failures(con, new: list[pl.DataFrame]) -> pl.DataFrame:
 def _save_gx_failures(con, failures: pl.DataFrame, settings: Settings) -> None:
     """Replace the kept failures (inside the caller's transaction)."""
     con.execute("DELETE FROM gx_failures")
-    con.register("gx_new", failures.to_arrow())
-    try:
+    with store.registered(con, "gx_new", failures):
         con.execute("INSERT INTO gx_failures BY NAME SELECT * FROM gx_new")
-    finally:
-        con.unregister("gx_new")
     last = store.scalar(con, "SELECT coalesce(max(file_id), 0) FROM ingest_files")
     store.set_state(con, gx_fingerprint=_gx_fingerprint(settings), gx_file_id=str(last))
 
@@ -578,10 +563,9 @@ def validate(con, settings: Settings, full: bool = False) -> ValidationResult:
     compare = store.state(con).get("quarantine_curated") == "1"
     con.execute(load_sql("checks/_errors_before" if compare else "checks/_no_errors_before"))
     con.execute("DELETE FROM quarantine")
-    con.register("q_new", quarantine.to_arrow())
-    con.execute(load_sql("checks/_record_units"))
-    con.execute(load_sql("checks/_quarantine_fill"))
-    con.unregister("q_new")
+    with store.registered(con, "q_new", quarantine):
+        con.execute(load_sql("checks/_record_units"))
+        con.execute(load_sql("checks/_quarantine_fill"))
     quarantine = store.fetch_frame(con, load_sql("checks/_quarantine_sorted"))
     if compare:
         con.execute(load_sql("checks/_quarantine_changed"))

@@ -136,6 +136,21 @@ def reader(db: Path, require_curated: bool = True):
             con.close()
 
 
+def rules_fingerprint(settings, *files: Path) -> str:
+    """A digest of what validation and curation read besides the store: the settings without
+    their paths (a store moved elsewhere is not new), this version's curation, and ``files``
+    (the suites, the registry)."""
+    import hashlib
+
+    from safetystats.config import settings_toml
+
+    h = hashlib.sha256(settings_toml(settings, paths=False).encode())
+    h.update(CURATION_VERSION.encode())
+    for path in files:
+        h.update(path.name.encode() + (path.read_bytes() if path.exists() else b""))
+    return h.hexdigest()
+
+
 @contextmanager
 def registered(con: duckdb.DuckDBPyConnection, name: str, frame):
     """A polars frame readable by SQL as ``name`` for the block."""

@@ -70,15 +70,7 @@ def _curated_sql(name: str) -> str:
 
 def _fingerprint(settings: Settings) -> str:
     """What curated rows depend on besides the store: settings, registry, this version."""
-    import hashlib
-
-    from safetystats.config import settings_toml
-
-    h = hashlib.sha256(
-        settings_toml(settings, paths=False).encode() + store.CURATION_VERSION.encode()
-    )
-    h.update(settings.districts.read_bytes() if settings.districts.exists() else b"")
-    return h.hexdigest()
+    return store.rules_fingerprint(settings, settings.districts)
 
 
 def _since(con, settings: Settings) -> int | None:

@@ -468,16 +468,9 @@ def _gx_rows(con, specs: dict[str, DatasetSpec], settings: Settings, since: int 
 def _gx_fingerprint(settings: Settings) -> str:
     """What a row's result under the suites depends on besides the row: the shipped suites,
     the settings (columns, values, checks, rules) and this version's curation."""
-    import hashlib
-
-    from safetystats.config import settings_toml
     from safetystats.paths import EXPECTATIONS_DIR
 
-    h = hashlib.sha256(settings_toml(settings, paths=False).encode())
-    for path in sorted(EXPECTATIONS_DIR.glob("*.json")):
-        h.update(path.name.encode() + path.read_bytes())
-    h.update(store.CURATION_VERSION.encode())
-    return h.hexdigest()
+    return store.rules_fingerprint(settings, *sorted(EXPECTATIONS_DIR.glob("*.json")))
 
 
 def _gx_since(con, settings: Settings, full: bool) -> int | None:

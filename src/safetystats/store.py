@@ -152,6 +152,23 @@ def rules_fingerprint(settings, *files: Path) -> str:
 
 
 @contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """One transaction for the block: committed when it ends, rolled back on any error (a
+    ROLLBACK that fails because a write error invalidated the database is left unsaid: nothing
+    was committed, and the error that caused it is the one raised)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        raise
+
+
+@contextmanager
 def registered(con: duckdb.DuckDBPyConnection, name: str, frame):
     """A polars frame readable by SQL as ``name`` for the block."""
     con.register(name, frame.to_arrow())

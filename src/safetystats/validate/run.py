@@ -58,10 +58,8 @@ def validate(con, settings: Settings, full: bool = False) -> ValidationResult:
     The suites run over the rows of the files ingested since the last validation (every row
     with ``full``, or when the suites or settings changed); the results of the other rows are
     kept from the validations before. The cross-dataset checks run over the whole store."""
-    with (
-        atomic.staged(),
-        store.transaction(con),
-    ):  # the report files replace the old ones after COMMIT
+    # the report files replace the old ones after COMMIT
+    with atomic.staged(), store.transaction(con):
         return _validate(con, settings, full)
 
 

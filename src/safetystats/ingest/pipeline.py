@@ -9,6 +9,7 @@ from pathlib import Path
 
 from safetystats import store
 from safetystats.config import Settings
+from safetystats.errors import disk_error
 from safetystats.ingest import staging
 from safetystats.ingest.entries import unreadable, walk
 from safetystats.ingest.prepare import (
@@ -20,6 +21,7 @@ from safetystats.ingest.prepare import (
 )
 from safetystats.ingest.read import SUPPORTED, UNSUPPORTED_SUFFIXES, ReadError, read_file
 from safetystats.ingest.spec import load_specs
+from safetystats.sql import load_sql
 
 SAMPLE_MARKERS = ("样例", "sample")
 
@@ -246,7 +248,10 @@ def ingest_file(
         store.mark_changed(con)
         con.execute("COMMIT")
     except Exception as exc:
-        con.execute("ROLLBACK")
+        store.rollback(con)
+        full = disk_error(exc)
+        if full is not None:  # the next files cannot land either: the run stops, said plainly
+            raise full from exc
         result.message = f"{path}: not stored, the store is unchanged ({type(exc).__name__}: {exc})"
         return result
     result.status = "ingested"
@@ -271,3 +276,33 @@ def ingest(paths: list[Path] | None, settings: Settings) -> IngestRun:
         for path in files:
             run.append(ingest_file(con, path, settings, specs))
     return run
+
+
+def recorded_paths(db: Path) -> list[Path]:
+    """The files a store recorded, in the order it ingested them (the last version of each
+    path), that still exist; none when the store cannot be read."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error:
+        return []
+    try:
+        rows = con.execute(load_sql("store/recorded_paths")).fetchall()
+    except duckdb.Error:
+        rows = []
+    finally:
+        con.close()
+    return [Path(p) for (p,) in rows if Path(p).is_file()]
+
+
+def rebuild(paths: list[Path] | None, settings: Settings) -> tuple[Path | None, IngestRun]:
+    """Set the store aside and build it again: the files the old store recorded that are not
+    among ``paths`` (default: the raw folder), in the order it read them, then ``paths``.
+    Returns where the old store went and the run."""
+    aside = store.set_aside(settings.db)
+    given = paths or [settings.raw]
+    found, _ = discover(given)
+    covered = {where(f) for f in found}
+    earlier = [p for p in (recorded_paths(aside) if aside else []) if where(p) not in covered]
+    return aside, ingest([*earlier, *given], settings)

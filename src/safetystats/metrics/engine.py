@@ -251,7 +251,11 @@ class Counts:
         self.no_ledger = "has_ledger" in frame.columns and not frame["has_ledger"].any()
         for r in frame.iter_rows(named=True):
             nd = (_exact(r["numerator"]), _exact(r["denominator"]))
-            period = (int(r["period_numerator"] or 0), int(r["period_denominator"] or 0)) if has_period else None
+            period = (
+                (int(r["period_numerator"] or 0), int(r["period_denominator"] or 0))
+                if has_period
+                else None
+            )
             if r["is_total"]:
                 self.total[r["eval_date"]] = nd
                 self.period_total[r["eval_date"]] = period
@@ -319,7 +323,9 @@ class Counts:
 
     def period_at(self, day: dt.date, place: Place) -> tuple[int, int] | None:
         """(firms whose running period already holds its events, firms with a running period)."""
-        if not any(v is not None for v in self.period_total.values()) or self.is_unknown(day, place):
+        if not any(v is not None for v in self.period_total.values()) or self.is_unknown(
+            day, place
+        ):
             return None
         return self._sum(self.period_own, day, place, self.period_total)
 

@@ -69,7 +69,9 @@ class Target:
             return ["evaluated"]
         if self.parameters.get("principal_led_only"):
             return ["principal_led"]
-        return list(self.parameters.get("flags") or metric_definitions()[self.metric].get("flags", []))
+        return list(
+            self.parameters.get("flags") or metric_definitions()[self.metric].get("flags", [])
+        )
 
     def missing_reason(self, lang: str) -> str | None:
         """Why the target is no_data where the ledgers leave its flags blank."""
@@ -91,7 +93,9 @@ class Target:
     def sql_values(self) -> dict:
         """The values the metric's SQL binds: scope lists (NULL = any) and parameters."""
         scope = {key: self.scope.get(key) for key in SCOPE_ATTRIBUTES}
-        return scope | self.parameters | {"window_start": self.window_start, "deadline": self.deadline}
+        return (
+            scope | self.parameters | {"window_start": self.window_start, "deadline": self.deadline}
+        )
 
 
 def _threshold(value, where: str, is_count: bool) -> Fraction:
@@ -162,7 +166,11 @@ def _parameters(entry: dict, definition: dict, where: str, base: Path) -> dict:
     for flag in values.get("flags") or []:
         datasets = flag_definitions().get(flag, {}).get("datasets", [])
         if values["dataset"] not in datasets:
-            known = [f for f, d in flag_definitions().items() if values["dataset"] in d.get("datasets", [])]
+            known = [
+                f
+                for f, d in flag_definitions().items()
+                if values["dataset"] in d.get("datasets", [])
+            ]
             raise ConfigError(
                 f"{where}: flag {flag!r} for dataset {values['dataset']} (known: {', '.join(known)})"
             )
@@ -225,7 +233,9 @@ def _quota(values: dict, where: str, base: Path) -> None:
         if not unit and not number:
             continue
         if not number.isdigit() or int(number) < 1:
-            raise ConfigError(f"{where}: {path.name} row {i}: quota {number!r} is not a whole number ≥ 1")
+            raise ConfigError(
+                f"{where}: {path.name} row {i}: quota {number!r} is not a whole number ≥ 1"
+            )
         out.append((unit, int(number)))
     if not out or "unit" not in (rows[0] if rows else {}):
         raise ConfigError(f"{where}: {path.name} needs the columns unit, quota and one row")

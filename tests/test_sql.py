@@ -1635,11 +1635,11 @@ def test_short_of_events_evacuation(evacuation_store):
         enterprise_id="E8", enterprise_name="辛烟花", industry="烟花爆竹", high_risk=True,
         district_code=RC, period_start=D(W), period_end=D(E), events=0, required=1,
     )  # fmt: skip
-    # E + 1: half-year 2 is [07-01, 07-01]: E3 has none; E8's half-year 1 still empty (its
-    # drill on 07-01 is in half-year 2); by period start, then events
+    # E + 1 (the period rule): half-year 1 has ended and is judged, half-year 2 is running and
+    # not listed (before: E3 listed for the one-day [07-01, 07-01]); E8's half-year 1 is empty;
+    # E2's year, running with none ended, is judged
     assert short(evacuation_store, AFTER_E, **EVACUATION) == [
         ("E8", W, E, 0, 1),
-        ("E3", AFTER_E, AFTER_E, 0, 1),
         ("E2", W, AFTER_E, 0, 1),
     ]
     # 12-31: E2 has its drill (August); E3 none in July-December
@@ -1672,10 +1672,10 @@ def test_short_of_events_orders_by_events_then_id(evacuation_store):
 
 
 def test_short_of_events_inspections(frequency_store):
-    # 04-30: E3 nothing in April (monthly), E6 nothing in Q2 [04-01, 04-30]; E2 has I02
+    # 04-30: E3 nothing in April (monthly, ended on 04-30); E6's Q2 [04-01, 04-30] is still
+    # running beside the ended Q1: not held against it (before the period rule it was listed)
     assert short(frequency_store, "2024-04-30", **PRINCIPAL) == [
         ("E3", "2024-04-01", "2024-04-30", 0, 1),
-        ("E6", "2024-04-01", "2024-04-30", 0, 1),
     ]
     # E, three a quarter for high-risk E3: Q2 [04-01, 06-30] holds 2 (I08, I09)
     values = PRINCIPAL | {"per_high_risk": "quarter", "required_high_risk": 3}

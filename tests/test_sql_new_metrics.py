@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import polars as pl
 import pytest
 import sqlkit
 from sqlkit import SETTINGS, D, build, counts, target
@@ -18,6 +19,8 @@ from sqlkit import SETTINGS, D, build, counts, target
 from safetystats.errors import ConfigError
 from safetystats.metrics import engine
 from safetystats.metrics.targets import metric_definitions, parse_targets
+from safetystats.paths import PACKAGED_CONFIG
+from safetystats.registry import DistrictRegistry
 
 HC, WD, RC = "371002", "371003", "371082"  # 环翠区, 文登区, 荣成市
 W, E, AFTER_E, YEAR_END = "2024-01-01", "2024-06-30", "2024-07-01", "2024-12-31"
@@ -558,3 +561,44 @@ def test_metric_query_columns_and_total_is_the_sum(request, metric):
         (total,) = rows.filter(rows["is_total"]).iter_rows(named=True)
         assert total["numerator"] == units["numerator"].sum(), (metric, day)
         assert total["denominator"] == units["denominator"].sum(), (metric, day)
+
+
+# ---------------------------------------------------------------------------------------------
+# Missing, not false, decided per unit of the level below the top and left out above it
+# ---------------------------------------------------------------------------------------------
+
+
+def test_unknown_units_are_left_out_of_every_figure_above_them():
+    """Counts over the Shandong registry (cities, then counties): the deciding level is 2."""
+    registry = DistrictRegistry.from_csv(PACKAGED_CONFIG / "registries" / "shandong.csv")
+    jinan, lixia, shizhong = "3701", "370102", "370103"
+    day = D(E)
+    frame = pl.DataFrame(
+        [
+            # 历下: 3 of 4 meet, 5 records looked at, none with the flag filled: unknown
+            (day, lixia, False, 3, 4, 5, 0),
+            # 市中: 1 of 2, 2 records, 1 filled: known
+            (day, shizhong, False, 1, 2, 2, 1),
+            # the total as SQL gives it: every row
+            (day, None, True, 4, 6, 7, 1),
+        ],
+        schema=["eval_date", "district_code", "is_total", "numerator", "denominator",
+                "considered", "filled"],
+        orient="row",
+    )  # fmt: skip
+    counts_ = engine.Counts(frame, registry, level=2)
+    place = {u.code: engine.Place("district", u.code, u.name, u.level, u.parent,
+                                  frozenset([u.code, *(d.code for d in registry.descendants(u.code))]))
+             for u in registry.districts}  # fmt: skip
+    total = engine.Place("total", None, "全省", 0, None, None)
+    assert counts_.at(day, place[lixia]) is None
+    assert counts_.at(day, place[shizhong]) == (1, 2)
+    # 济南 (level 1, above the deciding level): 历下 left out: 1/2, not 4/6 (nor 1/6)
+    assert counts_.at(day, place[jinan]) == (1, 2)
+    assert counts_.at(day, total) == (1, 2)  # 4/6 less 历下's 3/4
+    # deciding at level 1: 济南's subtree has 7 records, 1 filled: known, and 历下 (level 2,
+    # below it) is still unknown by its own records but counted in 济南's figures
+    counts_ = engine.Counts(frame, registry, level=1)
+    assert counts_.at(day, place[lixia]) is None
+    assert counts_.at(day, place[jinan]) == (4, 6)
+    assert counts_.at(day, total) == (4, 6)

@@ -11,7 +11,7 @@ from safetystats.paths import PACKAGED_CONFIG
 from safetystats.pipeline import refresh
 from safetystats.registry import DistrictRegistry
 from safetystats.sample import SCALES, registry_for_scale, write_sample
-from safetystats.sample.generate import Spellings, area_of, leaf_units
+from safetystats.sample.area import Spellings, area_of, leaf_units
 
 BAD_DISTRICTS = {("hazards", "火星区"), ("enterprises", "火星区")}  # the deliberate bad rows
 

@@ -28,33 +28,30 @@ import polars as pl
 
 from safetystats.config import Settings
 from safetystats.errors import ConfigError
-from safetystats.sample.generate import (
-    ACCIDENT_KINDS,
+from safetystats.sample.accidents import ACCIDENT_KINDS, _casualties
+from safetystats.sample.city import SampleCity
+from safetystats.sample.common import (
     END,
     FOOTERS,
-    INDUSTRY_WEIGHTS,
-    MARK,
-    NAME_HEADS,
-    NAME_TAILS,
-    SCALES,
-    SampleCity,
+    SampleFiles,
     _bool_text,
-    _casualties,
     _dates,
     _days,
-    _drill_out,
-    _enterprise_out,
-    _hazard_ledgers,
-    _hazard_out,
     _month_end,
-    _rectified_later,
     _title,
-    _traditional_drill_out,
-    check_registry,
     enterprise_code,
-    hazard_part_rows,
-    scaled,
 )
+from safetystats.sample.drills import _drill_out, _traditional_drill_out, drills
+from safetystats.sample.enterprises import (
+    INDUSTRY_WEIGHTS,
+    NAME_HEADS,
+    NAME_TAILS,
+    _enterprise_out,
+    enterprises,
+)
+from safetystats.sample.hazards import _hazard_ledgers, _hazard_out, _rectified_later, hazards
+from safetystats.sample.scales import SCALES, check_registry, hazard_part_rows, scaled
+from safetystats.sample.training import training
 from safetystats.sample.writers import write_csv, write_xlsx
 
 # rows of one month: (share of a scale volume, the volume, at least) per dataset
@@ -110,7 +107,7 @@ def _base(city: SampleCity, seed: int, scale_name: str):
     """The sample's enterprises, its hazards still open at its end (after its own update
     file) and its training plan, drawn exactly as `write_sample` draws them."""
     rng = city.rng
-    ent = city.enterprises()
+    ent = enterprises(city)
     _enterprise_out(ent, city, rng)
     open_parts, later = [], []
     for year, hz, hz_out, _ in _hazard_ledgers(city, ent, rng, hazard_part_rows(scale_name)):
@@ -119,11 +116,11 @@ def _base(city: SampleCity, seed: int, scale_name: str):
             later.append(_rectified_later(hz, hz_out, seed)["隐患编号"])
         del hz, hz_out
     open_hz = pl.concat(open_parts).filter(~pl.col("hazard_id").is_in(pl.concat(later).implode()))
-    dr = city.drills(ent)
+    dr = drills(city, ent)
     half = dr.height // 2
     _drill_out(dr[:half], city, rng)
     _traditional_drill_out(dr[half:], city, rng)
-    plan, _ = city.training(ent)
+    plan, _ = training(city, ent)
     return ent, open_hz, plan
 
 
@@ -319,12 +316,7 @@ def write_update(
     first, last = month, _month_end(month.year, month.month)
     ym, label = f"{month:%Y%m}", f"{month:%Y-%m}"
     filed = last + dt.timedelta(days=10)
-    written: list[Path] = []
-
-    def path(dataset: str, name: str) -> Path:
-        p = out / dataset / f"{MARK}_{name}"
-        written.append(p)
-        return p
+    path = SampleFiles(out)
 
     def title(what: str) -> list[str]:
         return _title(city.area, f"{month.year}年{month.month}月{what}", filed)
@@ -346,7 +338,8 @@ def write_update(
     everyone = pl.concat([ent.select(new.columns), new])
     active = everyone.filter(pl.col("status").is_in(["在营", ""]))
 
-    hz = city.hazards(
+    hz = hazards(
+        city,
         everyone,
         month.year,
         rng=rng,
@@ -398,4 +391,4 @@ def write_update(
         "检查记录（带队检查、执法检查、督导检查）",
         "检查记录",
     )
-    return written
+    return path.written

@@ -13,7 +13,6 @@ from fractions import Fraction
 
 import polars as pl
 import pytest
-import sqlkit
 from sqlkit import SETTINGS, D, build, counts, target
 
 from safetystats.errors import ConfigError
@@ -26,72 +25,7 @@ HC, WD, RC = "371002", "371003", "371082"  # 环翠区, 文登区, 荣成市
 W, E, AFTER_E, YEAR_END = "2024-01-01", "2024-06-30", "2024-07-01", "2024-12-31"
 UNITS = 7  # the units of the default registry
 
-# The canonical columns of the datasets of DATA_SPEC 2.12, 2.13 and the enforcement columns of
-# 2.10, for stores built before the settings carry them (sqlkit then adds them as tables).
-NEW_COLUMNS = {
-    "tasks": {
-        "task_id": "VARCHAR", "task": "VARCHAR", "project_name": "VARCHAR",
-        "district_code": "VARCHAR", "planned": "DOUBLE", "done": "DOUBLE", "measure": "VARCHAR",
-        "report_date": "DATE", "deadline": "DATE",
-    },
-    "activities": {
-        "activity_id": "VARCHAR", "district_code": "VARCHAR", "organiser": "VARCHAR",
-        "kind": "VARCHAR", "activity_date": "DATE", "principal_led": "BOOLEAN",
-        "participants": "BIGINT", "description": "VARCHAR",
-    },
-    "inspections": {
-        "unannounced": "BOOLEAN", "case_filed": "BOOLEAN", "penalty": "DOUBLE",
-        "suspension": "BOOLEAN", "off_site": "BOOLEAN",
-    },
-}  # fmt: skip
-
-
-def store(**rows_by_dataset):
-    """sqlkit.build, plus the columns and tables of NEW_COLUMNS the settings do not have yet."""
-    known = {k: v for k, v in rows_by_dataset.items() if k in sqlkit.DATASETS}
-    extra = {}
-    if "inspections" in known:
-        have = {name for name, _ in sqlkit.valid_columns("inspections")}
-        flags = set(NEW_COLUMNS["inspections"]) - have
-        extra["inspections"] = [{k: r.get(k) for k in flags} | {"id": r["inspection_id"]}
-                                for r in known["inspections"]]  # fmt: skip
-        known["inspections"] = [{k: v for k, v in r.items() if k not in flags}
-                                for r in known["inspections"]]  # fmt: skip
-    con = build(**known)
-    for name, columns in NEW_COLUMNS.items():
-        table = f"curated_{name}"
-        have = (
-            {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
-            if _exists(con, table)
-            else set()
-        )
-        if name == "inspections":
-            for column, sql_type in columns.items():
-                if column not in have:
-                    con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
-            for row in extra.get("inspections", []):
-                for column, value in row.items():
-                    if column != "id" and value is not None:
-                        con.execute(f"UPDATE {table} SET {column} = ? WHERE inspection_id = ?",
-                                    [value, row["id"]])  # fmt: skip
-        elif not have:
-            ddl = ", ".join(f"{c} {t}" for c, t in columns.items())
-            con.execute(f"CREATE TABLE {table} ({ddl})")
-            for row in rows_by_dataset.get(name, []):
-                names = list(row)
-                marks = ", ".join("?" for _ in names)
-                values = [D(v) if columns[c] == "DATE" and isinstance(v, str) else v
-                          for c, v in row.items()]  # fmt: skip
-                con.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})", values)
-    return con
-
-
-def _exists(con, table: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]
-        ).fetchone()[0]
-    )
+store = build  # tasks (2.12), activities (2.13) and inspections' enforcement columns (2.10)
 
 
 ENTERPRISES = [

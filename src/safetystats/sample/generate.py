@@ -15,6 +15,7 @@ from pathlib import Path
 
 from safetystats.config import Settings
 from safetystats.sample.accidents import write_accidents
+from safetystats.sample.checklist import write_checklist_rosters
 from safetystats.sample.city import SampleCity
 from safetystats.sample.common import SampleFiles
 from safetystats.sample.drills import write_drills
@@ -49,4 +50,6 @@ def write_sample(
     write_accidents(city, ent, path)
     write_inspections(city, ent, path)
     write_rosters(city, ent, path)
+    # the checklist's rosters: a stream of their own
+    write_checklist_rosters(city, ent, path)
     return path.written

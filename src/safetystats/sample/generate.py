@@ -15,6 +15,7 @@ from pathlib import Path
 
 from safetystats.config import Settings
 from safetystats.sample.accidents import write_accidents
+from safetystats.sample.activities import write_activities
 from safetystats.sample.checklist import write_checklist_rosters
 from safetystats.sample.city import SampleCity
 from safetystats.sample.common import SampleFiles
@@ -24,6 +25,7 @@ from safetystats.sample.hazards import write_hazards
 from safetystats.sample.inspections import write_inspections
 from safetystats.sample.rosters import write_rosters, write_video_sites
 from safetystats.sample.scales import SCALES, check_registry, hazard_part_rows, scaled
+from safetystats.sample.tasks import write_tasks
 from safetystats.sample.training import write_training
 
 
@@ -50,6 +52,8 @@ def write_sample(
     write_accidents(city, ent, path)
     write_inspections(city, ent, path)
     write_rosters(city, ent, path)
-    # the checklist's rosters: a stream of their own
+    # streams of their own
+    write_tasks(city, path)
+    write_activities(city, path)
     write_checklist_rosters(city, ent, path)
     return path.written

@@ -8,7 +8,16 @@ import numpy as np
 import polars as pl
 
 from safetystats.sample.city import SampleCity, _spellings
-from safetystats.sample.common import END, FOOTERS, _dates, _days, _fmt_dates, _month_end, _title
+from safetystats.sample.common import (
+    END,
+    FOOTERS,
+    _bool_text,
+    _dates,
+    _days,
+    _fmt_dates,
+    _month_end,
+    _title,
+)
 from safetystats.sample.writers import write_csv, write_xlsx
 
 
@@ -109,13 +118,69 @@ def write_inspections(city: SampleCity, ent: pl.DataFrame, path) -> None:
             "隐患数": other["hazards_found"],
         }
     )
+    _write_enforcement(city, other, other_out, path)
+
+
+def enforcement_columns(
+    kind: np.ndarray, found: np.ndarray, diligence: np.ndarray, rng: np.random.Generator
+) -> dict[str, list]:
+    """How each check was done and what came of it (DATA_SPEC 2.10), in the ledger's headers:
+    the diligent units' enforcement goes 四不两直/暗查暗访 more often; penalties in 万元."""
+    n = kind.size
+    enf = kind == "执法检查"
+    covert = rng.random(n) < np.where(enf, 0.15 + 0.45 * diligence, 0.2)
+    manner = np.where(
+        covert,
+        rng.choice(["四不两直", "暗查暗访"], n, p=[0.8, 0.2]),
+        rng.choice(["双随机", "常规检查"], n, p=[0.4, 0.6]),
+    )
+    case = enf & (rng.random(n) < np.where(found > 2, 0.35, 0.1))
+    penalty = np.where(case, np.round(rng.gamma(2.0, 1.5, n), 2), 0.0)
+    blank = ~case & (rng.random(n) < 0.5)  # no penalty: 0 or left blank
+    return {
+        "检查方式": manner.tolist(),
+        "发现重大隐患数": rng.binomial(found, 0.08).tolist(),
+        "是否立案": _bool_text(case),
+        "罚款金额（万元）": [None if b else float(v) for v, b in zip(penalty, blank, strict=True)],
+        "责令停产停业": _bool_text(case & (rng.random(n) < 0.15)),
+        "非现场执法": _bool_text(enf & (rng.random(n) < 0.06)),
+    }
+
+
+def _write_enforcement(city: SampleCity, other: pl.DataFrame, out: pl.DataFrame, path) -> None:
+    """The 执法/督导 checks with the enforcement columns, from their own stream; one unit's
+    ledger has none of those columns (an older form), another's gives penalties in 元."""
+    rng = np.random.default_rng([city.seed, 4])
+    d_idx = other["d_idx"].to_numpy()
+    columns = enforcement_columns(
+        other["kind"].to_numpy(), other["hazards_found"].to_numpy(), city.diligence[d_idx], rng
+    )
+    full = out.with_columns(pl.Series(k, v, strict=False) for k, v in columns.items())
+    order = rng.permutation(len(city.districts))
+    bare, yuan = int(order[0]), int(order[1 % order.size])
+    main = full.filter(~pl.Series(np.isin(d_idx, [bare, yuan])))
     title = _title(city.area, "2024年执法检查及督导检查记录")
     if city.scale.large_as_csv:
-        write_csv(path("inspections", "执法及督导检查记录_2024.csv"), other_out, title, FOOTERS)
+        write_csv(path("inspections", "执法及督导检查记录_2024.csv"), main, title, FOOTERS)
     else:
         write_xlsx(
-            path("inspections", "执法及督导检查记录_2024.xlsx"),
-            {"检查记录": other_out},
-            title,
+            path("inspections", "执法及督导检查记录_2024.xlsx"), {"检查记录": main}, title, FOOTERS
+        )
+    unit = city.districts[bare].name
+    write_csv(  # the older form: no enforcement columns at all
+        path("inspections", f"执法检查记录_{unit}_2024.csv"),
+        out.filter(pl.Series(d_idx == bare)),
+        _title(city.area, f"{unit}2024年执法检查记录"),
+        FOOTERS[:1],
+    )
+    if yuan != bare:
+        unit = city.districts[yuan].name
+        in_yuan = full.filter(pl.Series(d_idx == yuan)).with_columns(
+            (pl.col("罚款金额（万元）") * 10_000).round(0).cast(pl.Int64).alias("罚款金额（元）")
+        )
+        write_xlsx(
+            path("inspections", f"执法检查记录_{unit}_2024.xlsx"),
+            {"执法检查": in_yuan.drop("罚款金额（万元）")},
+            _title(city.area, f"{unit}2024年执法检查记录"),
             FOOTERS,
         )

@@ -29,6 +29,7 @@ import polars as pl
 from safetystats.config import Settings
 from safetystats.errors import ConfigError
 from safetystats.sample.accidents import ACCIDENT_KINDS, _casualties
+from safetystats.sample.activities import month_activities
 from safetystats.sample.city import SampleCity
 from safetystats.sample.common import (
     END,
@@ -50,7 +51,9 @@ from safetystats.sample.enterprises import (
     enterprises,
 )
 from safetystats.sample.hazards import _hazard_ledgers, _hazard_out, _rectified_later, hazards
+from safetystats.sample.inspections import enforcement_columns
 from safetystats.sample.scales import SCALES, check_registry, hazard_part_rows, scaled
+from safetystats.sample.tasks import month_reports
 from safetystats.sample.training import training
 from safetystats.sample.writers import write_csv, write_xlsx
 
@@ -290,7 +293,11 @@ def _inspections(city: SampleCity, active: pl.DataFrame, rng, n: int, first, las
             "检查单位": [city._department(i, k) for i, k in zip(d_idx, kind, strict=True)],
             "隐患数": rng.poisson(np.where(kind == "执法检查", 2.0, 0.8)),
         }
-    ).sort("检查时间", maintain_order=True)
+    )
+    more = np.random.default_rng([city.seed, 4, first.year, first.month])  # a stream of its own
+    columns = enforcement_columns(kind, frame["隐患数"].to_numpy(), city.diligence[d_idx], more)
+    frame = frame.with_columns(pl.Series(k, v, strict=False) for k, v in columns.items())
+    frame = frame.sort("检查时间", maintain_order=True)
     return frame.insert_column(
         0, pl.Series("检查编号", [f"JC{ym}{city.tag}{i + 1:06d}" for i in range(n)])
     )
@@ -390,5 +397,19 @@ def write_update(
         _inspections(city, active, rng, rows["inspections"], first, last, ym),
         "检查记录（带队检查、执法检查、督导检查）",
         "检查记录",
+    )
+    ledger(
+        "tasks",
+        f"八大行动重点工程进度_{label}",
+        month_reports(city, month),
+        "八大行动重点工程进度",
+        "工程进度",
+    )
+    ledger(
+        "activities",
+        f"会议及工作开展记录_{label}",
+        month_activities(city, month),
+        "会议及工作开展记录",
+        "会议",
     )
     return path.written

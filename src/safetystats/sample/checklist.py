@@ -63,7 +63,10 @@ def checklist_rosters(city: SampleCity, ent: pl.DataFrame) -> pl.DataFrame:
     enterprise_id (for a roster of firms), d_idx, done, done_date."""
     rng = np.random.default_rng([city.seed, 20])
     active = ent.filter(pl.col("status").is_in(["在营", ""]))
-    active_ids, active_names = active["enterprise_id"].to_list(), active["enterprise_name"].to_list()
+    active_ids, active_names = (
+        active["enterprise_id"].to_list(),
+        active["enterprise_name"].to_list(),
+    )
     pools = {i: np.flatnonzero(active["d_idx"].to_numpy() == i) for i in range(len(city.districts))}
     frames = []
     for k, (roster, stem, per_unit, share, last) in enumerate(CHECKLIST_ROSTERS):
@@ -74,9 +77,7 @@ def checklist_rosters(city: SampleCity, ent: pl.DataFrame) -> pl.DataFrame:
                 pools[i][rng.integers(0, len(pools[i]))] if len(pools[i]) else -1 for i in d_idx
             ]
             ids = [active_ids[r] if r >= 0 else None for r in rows]
-            names = [
-                active_names[r] if r >= 0 else f"企业{j}" for j, r in enumerate(rows)
-            ]
+            names = [active_names[r] if r >= 0 else f"企业{j}" for j, r in enumerate(rows)]
         else:
             ids = [None] * n
             names = [f"{stem}{j + 1:03d}" for j in range(n)]

@@ -90,8 +90,8 @@ def test_activity_frequency_period_rule_at_quarter_boundaries(activities_store):
     # (meeting, units, running period already held, units with a running period)
     assert totals == {
         # 03-30: no quarter has ended: the running Q1 must already hold a meeting: 文登 (A4)
-        # only; 环翠's A1 is the next day. Q1 runs for all 7 units, 1 has its meeting
-        "2024-03-30": (1, UNITS, 1, UNITS),
+        # only; 环翠's A1 is the next day. Q1 is judged, so no 本期已完成 figure beside it
+        "2024-03-30": (1, UNITS, 0, 0),
         # 03-31: Q1 ends and is judged: 环翠 (A1), 文登 (A4); nothing runs any more
         "2024-03-31": (2, UNITS, 0, 0),
         # 04-01: Q1 judged; Q2 runs (not held against anyone); 环翠's A2 already holds it
@@ -536,3 +536,89 @@ def test_unknown_units_are_left_out_of_every_figure_above_them():
     assert counts_.at(day, place[lixia]) is None
     assert counts_.at(day, place[jinan]) == (4, 6)
     assert counts_.at(day, total) == (4, 6)
+
+
+# ---------------------------------------------------------------------------------------------
+# event_frequency: the running period beside the target, and a blank 是否评估
+# ---------------------------------------------------------------------------------------------
+
+PRINCIPAL_CHECKS = [
+    inspection("P1", "E2", "2024-02-10", kind="负责人带队检查"),  # 环翠 E2: Q1, Q2, Q3's last day
+    inspection("P2", "E2", "2024-05-10", kind="负责人带队检查"),
+    inspection("P3", "E2", "2024-09-30", kind="负责人带队检查"),
+    inspection("P4", "E6", "2024-03-01", kind="负责人带队检查"),  # 荣成 E6: Q1, Q2, Q4's first day
+    inspection("P5", "E6", "2024-06-01", kind="负责人带队检查"),
+    inspection("P6", "E6", "2024-10-01", kind="负责人带队检查"),
+]
+QUARTERLY = dict(dataset="inspections", types=["负责人带队检查"], per="quarter")
+# not high-risk: E2 (工贸), E6 (矿山, given false); E1 and E3 are high-risk: left out by scope
+QUARTERLY_SCOPE = dict(high_risk=[False])
+
+
+def drill(drill_id, enterprise_id, day, evaluated):
+    return dict(drill_id=drill_id, enterprise_id=enterprise_id, drill_date=day,
+                drill_type="现场处置方案", evaluated=evaluated)  # fmt: skip
+
+
+EVALUATED = [
+    drill("F1", "E2", "2024-03-01", True),  # 环翠: evaluated in the first half
+    drill("F2", "E3", "2024-03-01", None),  # 文登: its only drills leave 是否评估 blank
+    drill("F3", "E3", "2024-05-01", None),
+    drill("F4", "E6", "2024-04-01", False),  # 荣成: evaluated false: a real no
+]
+ENTERPRISES_NOT_HIGH_RISK = [
+    e | {"high_risk": False} if e["enterprise_id"] == "E6" else e for e in ENTERPRISES
+]
+
+
+@pytest.fixture(scope="module")
+def frequency_store():
+    con = store(enterprises=ENTERPRISES_NOT_HIGH_RISK, inspections=PRINCIPAL_CHECKS,
+                drills=EVALUATED)  # fmt: skip
+    yield con
+    con.close()
+
+
+def test_event_frequency_running_period_beside_the_target(frequency_store):
+    tgt = target("event_frequency", W, deadline=YEAR_END, **QUARTERLY, **QUARTERLY_SCOPE)
+    days = [D("2024-09-29"), D("2024-09-30"), D("2024-10-01")]
+    counts_ = engine.target_counts(frequency_store, tgt, days, SETTINGS)
+    total = engine.total_place(SETTINGS, "zh")
+    # (meeting / firms, 本期已完成 x / y)
+    got = {d.isoformat(): (counts_.at(d, total), counts_.period_at(d, total)) for d in days}
+    assert got == {
+        # 09-29: Q1, Q2 judged: both meet; Q3 runs: neither has its check yet (P3 is on 09-30)
+        "2024-09-29": ((2, 2), (0, 2)),
+        # 09-30: Q3 ends and is judged: E2 (P3) meets, E6 not; nothing runs
+        "2024-09-30": ((1, 2), (0, 0)),
+        # 10-01: Q1-Q3 judged (E2 meets); Q4 runs: E6's P6 on its first day already holds it
+        "2024-10-01": ((1, 2), (1, 2)),
+    }
+    row = engine._rows_for(tgt, D("2024-09-30"), counts_, total, "zh")
+    assert (row["period_numerator"], row["period_denominator"]) == (None, None)
+    # at 10-01 with its projection date P = 10-01 − 90 days = 07-03 (periods overlapping
+    # [W, P]: Q1, Q2 judged, Q3 running: 2 of 2 meet), as attainment computes it
+    e, p = D("2024-10-01"), D("2024-07-03")
+    assert engine.projection_date(tgt, e) == p
+    counts_ = engine.target_counts(frequency_store, tgt, [e, p], SETTINGS)
+    assert counts_.at(p, total) == (2, 2)
+    row = engine._rows_for(tgt, e, counts_, total, "zh")
+    assert (row["value"], row["period_numerator"], row["period_denominator"]) == (0.5, 1, 2)
+    # numerator at D: 1 + (1 − 2)·91/90 = −1/90 → the share clips at 0: the pace of the
+    # counts (one firm lost in 90 days) says behind
+    assert (row["projected"], row["status"]) == (0.0, "behind")
+
+
+def test_event_frequency_blank_evaluated_is_no_data_for_the_unit(frequency_store):
+    tgt = target("event_frequency", W, deadline=YEAR_END, dataset="drills",
+                 types=["现场处置方案"], per="half_year", evaluated_only=True)  # fmt: skip
+    day = D(E)
+    counts_ = engine.target_counts(frequency_store, tgt, [day], SETTINGS)
+    where = {p.code: p for p in engine.places(SETTINGS, None)}
+    # 在营 firms: 环翠 E1, E2; 文登 E3; 荣成 E6. At 06-30 the first half is judged:
+    assert counts_.at(day, where[HC]) == (1, 2)  # E2 (F1 evaluated); E1 no drill: 0
+    assert counts_.at(day, where[RC]) == (0, 1)  # E6: evaluated false
+    assert counts_.at(day, where[WD]) is None  # E3's drills leave 是否评估 blank: unknown
+    assert counts_.at(day, where[None]) == (1, 3)  # 文登's firm left out (not 1/4)
+    row = engine._rows_for(tgt, day, counts_, where[WD], "zh")
+    assert (row["status"], row["reason"], row["value"]) == ("no_data", "台账未填写是否评估", None)

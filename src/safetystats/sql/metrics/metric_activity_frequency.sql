@@ -3,7 +3,7 @@
 -- (NULL = all), organised by one of $organisers (NULL = any), principal-led when
 -- $principal_led_only, held by the unit itself (district_code = the unit: a street's meeting is
 -- not its district's), per calendar period $per inside [W, D]. One row per subject unit:
--- numerator 1 when it meets, denominator 1; period_*: its running period; considered / filled:
+-- numerator 1 when it meets, denominator 1; period_*: its running period when another has ended; considered / filled:
 -- its activities in [W, E] and those with principal_led filled (missing, not false).
 WITH dates AS (SELECT unnest($eval_dates::DATE[]) AS eval_date),
 periods AS (SELECT * FROM target_periods([$per], $window_start, $deadline, (SELECT max(eval_date) FROM dates))),
@@ -30,7 +30,7 @@ met AS (
 meeting AS (
     SELECT d.eval_date, m.district_code,
            period_rule_met(m.p_end, m.met_on, d.eval_date) AS meets,
-           has_running_period(m.p_end, d.eval_date) AS running,
+           unjudged_running_period(m.p_end, d.eval_date) AS running,
            running_period_met(m.p_end, m.met_on, d.eval_date) AS running_met
     FROM dates d JOIN met m ON m.p_from <= d.eval_date
     WHERE d.eval_date >= $window_start

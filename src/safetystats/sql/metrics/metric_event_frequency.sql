@@ -4,8 +4,8 @@
 -- The period rule at E: the periods overlapping [W, E] that ended by E (a period ends at its
 -- calendar end, or at D when D comes first) are judged; the one still running is not held
 -- against a firm, unless no period has ended yet: then the running one must already hold the
--- events. period_numerator / period_denominator: firms with a running period at E and, of
--- them, those whose running period already holds its events ("本期已完成 x/y").
+-- events. period_numerator / period_denominator: firms with a running period at E that is not
+-- judged and, of them, those whose running period already holds its events ("本期已完成 x/y").
 -- Events: drills ($dataset = 'drills'; $types: drill types, NULL = all; $evaluated_only) or
 -- inspections ($dataset = 'inspections'; $types: inspection kinds). Scope: $industry, $hazchem,
 -- $high_risk (lists or NULL). Missing, not false: considered = the records the target looks at
@@ -39,7 +39,7 @@ met AS (  -- the day each firm's period got its required events (its k-th event)
 meeting AS (  -- at E: every ended period met; with none ended, the running one met by E
     SELECT d.eval_date, m.enterprise_id, m.district_code,
            period_rule_met(m.p_end, m.met_on, d.eval_date) AS meets,
-           has_running_period(m.p_end, d.eval_date) AS running,
+           unjudged_running_period(m.p_end, d.eval_date) AS running,
            running_period_met(m.p_end, m.met_on, d.eval_date) AS running_met
     FROM dates d JOIN met m ON m.p_from <= d.eval_date
     WHERE d.eval_date >= $window_start
@@ -51,6 +51,7 @@ considered AS (  -- the records the target looks at, per unit and date, and thos
     FROM dates d
     JOIN qualifying_events($dataset, $types, false) ev ON ev.event_date BETWEEN $window_start AND d.eval_date
     JOIN firms f ON f.enterprise_id = ev.enterprise_id
+    WHERE $evaluated_only  -- nothing to decide otherwise
     GROUP BY ALL
 ),
 counted AS (

@@ -277,3 +277,82 @@ def test_enforcement_statistics_without_an_inspection_ledger():
     rows = enforcement_statistics(SETTINGS, D(A), con=inspections_store([]))
     assert all(r[f] is None for r in rows for f in ENFORCEMENT)
     assert all(r["by_kind"] is None for r in rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# the commands, on a store filled by ingest
+# ---------------------------------------------------------------------------------------------
+
+
+def cli(config, *args):
+    from typer.testing import CliRunner
+
+    from safetystats.cli import app
+
+    return CliRunner().invoke(app, ["--config", str(config), *args])
+
+
+@pytest.fixture(scope="module")
+def accident_config(tmp_path_factory):
+    from conftest import write_rows
+
+    root = tmp_path_factory.mktemp("stats")
+    write_rows(
+        root / "raw" / "accidents" / "a.csv",
+        [
+            ["事故编号", "事故发生时间", "所属区市", "事故等级", "死亡人数", "受伤人数", "直接经济损失(万元)"],
+            ["A1", "2024-03-01", "环翠区", "一般", "1", "", "12.5"],
+            ["A2", "2024-06-10", "环翠区", "较大", "3", "2", "80"],
+            ["A3", "2023-06-15", "环翠区", "一般", "2", "", ""],
+            ["A4", "2023-05-01", "文登区", "一般", "0", "", ""],
+        ],
+    )  # fmt: skip
+    config = root / "safetystats.toml"
+    config.write_text('[paths]\nraw = "raw"\ndb = "s.duckdb"\nreports = "r"\n', encoding="utf-8")
+    assert cli(config, "ingest").exit_code == 0
+    return config
+
+
+@pytest.mark.slow  # ingest, GX, curation, the CLI
+def test_stats_accidents_command_json(accident_config):
+    import json
+
+    result = cli(accident_config, "stats", "accidents", "--as-of", "2024-06-30", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["as_of"] == "2024-06-30"
+    rows = by_unit(data["rows"])
+    # 环翠 ytd: A1 + A2 = 2, 4 deaths, 2 injuries, 92.5 万元; a year earlier A3 (2 deaths):
+    # accidents +100.0%, deaths +100.0%
+    hc = rows[(HC, "ytd")]
+    assert figures(hc, FOUR) == (2, 4, 2, 92.5, 1, 2, 0, 0)
+    assert hc["change"]["deaths"] == {"difference": 2, "percent": 100.0, "trend": "上升"}
+    assert [s["accident_id"] for s in hc["serious"]] == ["A2"]
+    # 环翠 month (2024-06): A2 against A3 (2023-06-15): 1 and 1 -> 持平
+    assert rows[(HC, "month")]["change"]["accidents"]["trend"] == "持平"
+    # 文登: 0 against 1 (A4 in 2023-05): −100.0%
+    assert rows[(WD, "ytd")]["change"]["accidents"]["percent"] == -100.0
+    # --district keeps the unit named and the total
+    named = cli(accident_config, "stats", "accidents", "--as-of", "2024-06-30",
+                "--district", "文登", "--format", "csv")  # fmt: skip
+    assert named.exit_code == 0, named.output
+    lines = named.stdout.lstrip("\ufeff").splitlines()
+    assert len(lines) == 1 + 4 and lines[0].startswith("district_code,district,level")
+    table = cli(accident_config, "stats", "accidents", "--as-of", "2024-06-30")
+    assert table.exit_code == 0 and "同比上升100.0%" in table.stdout
+
+
+@pytest.mark.slow
+def test_stats_without_the_ledger_says_so_and_exits_1(accident_config):
+    result = cli(accident_config, "stats", "enforcement", "--as-of", "2024-06-30", "--format", "json")
+    assert result.exit_code == 1
+    assert "检查记录" in result.stderr
+    import json
+
+    assert all(r["inspections"] is None for r in json.loads(result.stdout)["rows"])
+
+
+def test_stats_usage_errors_exit_2(accident_config):
+    assert cli(accident_config, "stats", "fires").exit_code == 2
+    assert cli(accident_config, "stats", "accidents", "--format", "xml").exit_code == 2
+    assert cli(accident_config, "stats", "accidents", "--as-of", "2999-01-01").exit_code == 2

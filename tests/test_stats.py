@@ -352,7 +352,49 @@ def test_stats_without_the_ledger_says_so_and_exits_1(accident_config):
     assert all(r["inspections"] is None for r in json.loads(result.stdout)["rows"])
 
 
+@pytest.mark.slow
 def test_stats_usage_errors_exit_2(accident_config):
     assert cli(accident_config, "stats", "fires").exit_code == 2
     assert cli(accident_config, "stats", "accidents", "--format", "xml").exit_code == 2
     assert cli(accident_config, "stats", "accidents", "--as-of", "2999-01-01").exit_code == 2
+
+
+@pytest.mark.slow
+def test_assess_command_json(accident_config):
+    import json
+
+    result = cli(accident_config, "assess", "--as-of", "2024-06-30", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    rows = {r["district"]: r for r in data["rows"]}
+    assert len(rows) == 7  # the 7 units of level 1, not the total
+    # only accidents are loaded: every share target is no_data (0 points); open_major_hazards
+    # (a count, 0 open <= 0) is met: 15 of 100 points -> 15.0 for every unit
+    hc = rows["环翠区"]
+    assert (hc["score"], hc["grade"], hc["vetoed"], hc["rank"]) == (15.0, "一票否决", True, 7)
+    assert hc["targets"]["open_major_hazards"] == 15.0 and hc["targets"]["video_coverage"] == 0
+    others = [r for name, r in rows.items() if name != "环翠区"]
+    assert {(r["score"], r["grade"], r["rank"]) for r in others} == {(15.0, "不合格", 1)}
+    compared = cli(accident_config, "assess", "--as-of", "2024-06-30", "--compare", "2024-03-31")
+    assert compared.exit_code == 0, compared.output
+    assert "上期数据按现有台账重算" in compared.stderr
+    data = json.loads(
+        cli(accident_config, "assess", "--as-of", "2024-06-30", "--compare", "2024-03-31",
+            "--format", "json").stdout
+    )  # fmt: skip
+    hc = next(r for r in data["rows"] if r["district"] == "环翠区")
+    # at 03-31 the 较大 accident (06-10) had not happened: 环翠 was tied first, not vetoed
+    assert (hc["prev_score"], hc["prev_grade"], hc["prev_rank"]) == (15.0, "不合格", 1)
+    assert hc["score_change"] == 0.0
+
+
+def test_a_broken_assessment_exits_2_naming_it(tmp_path):
+    targets = tmp_path / "targets.toml"
+    packaged = (SETTINGS.targets).read_text(encoding="utf-8")
+    targets.write_text(packaged.replace('veto_rules = ["serious_accident"]',
+                                        'veto_rules = ["fire"]'), encoding="utf-8")  # fmt: skip
+    config = tmp_path / "safetystats.toml"
+    config.write_text(f'[registry]\ntargets = "{targets}"\n', encoding="utf-8")
+    result = cli(config, "assess")
+    assert result.exit_code == 2
+    assert "unknown veto rule 'fire'" in result.stderr

@@ -557,7 +557,11 @@ def assess(
         err.print("[red]--format must be table, csv or json[/red]")
         raise typer.Exit(2)
     s = settings()
-    load_assessment(s)  # a broken [assessment] fails before any work
+    try:
+        load_assessment(s)  # a broken [assessment] fails before any work
+    except ConfigError as exc:
+        err.print(f"[red]configuration error:[/red] {exc}")
+        raise typer.Exit(2) from exc
     chosen = parse_level(level, s)
     require_store(s)
     refresh(s, out=err)

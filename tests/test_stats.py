@@ -187,18 +187,12 @@ def test_round_half_away_from_zero():
 # enforcement (6.8)
 # ---------------------------------------------------------------------------------------------
 
-INSPECTION_COLUMNS = {
-    "inspection_id": "VARCHAR", "enterprise_id": "VARCHAR", "enterprise_name": "VARCHAR",
-    "district_code": "VARCHAR", "inspection_date": "DATE", "kind": "VARCHAR",
-    "unannounced": "BOOLEAN", "case_filed": "BOOLEAN", "penalty": "DOUBLE",
-    "suspension": "BOOLEAN", "off_site": "BOOLEAN", "hazards_found": "BIGINT",
-    "major_hazards_found": "BIGINT",
-}  # fmt: skip
 ALL = dict(unannounced=False, case_filed=False, penalty=0.0, suspension=False, off_site=False,
            hazards_found=0, major_hazards_found=0)  # fmt: skip
 
 
 def inspection(inspection_id, enterprise_id, district_code, day, kind="执法检查", **columns):
+    # district_code: the unit the record resolved to (here its enterprise's)
     return dict(inspection_id=inspection_id, enterprise_id=enterprise_id,
                 district_code=district_code, inspection_date=day, kind=kind, **columns)  # fmt: skip
 
@@ -221,18 +215,9 @@ INSPECTIONS = [
 
 
 def inspections_store(rows: list[dict]):
-    """A store whose curated_inspections has the enforcement columns of DATA_SPEC 2.10."""
-    con = build(enterprises=ENTERPRISES)
-    ddl = ", ".join(f"{name} {kind}" for name, kind in INSPECTION_COLUMNS.items())
-    con.execute(f"CREATE OR REPLACE TABLE curated_inspections ({ddl})")
-    for row in rows:
-        names = list(row)
-        con.execute(
-            f"INSERT INTO curated_inspections ({', '.join(names)}) "
-            f"VALUES ({', '.join('?' for _ in names)})",
-            [D(v) if k == "inspection_date" else v for k, v in row.items()],
-        )
-    return con
+    """A store whose inspections (with the enforcement columns of DATA_SPEC 2.10) are curated
+    by the package's SQL."""
+    return build(enterprises=ENTERPRISES, inspections=rows)
 
 
 ENFORCEMENT = ["inspections", "enterprises_inspected", "enforcement", "unannounced_enforcement",
@@ -344,7 +329,9 @@ def test_stats_accidents_command_json(accident_config):
 
 @pytest.mark.slow
 def test_stats_without_the_ledger_says_so_and_exits_1(accident_config):
-    result = cli(accident_config, "stats", "enforcement", "--as-of", "2024-06-30", "--format", "json")
+    result = cli(
+        accident_config, "stats", "enforcement", "--as-of", "2024-06-30", "--format", "json"
+    )
     assert result.exit_code == 1
     assert "检查记录" in result.stderr
     import json
@@ -398,3 +385,57 @@ def test_a_broken_assessment_exits_2_naming_it(tmp_path):
     result = cli(config, "assess")
     assert result.exit_code == 2
     assert "unknown veto rule 'fire'" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def enforcement_config(tmp_path_factory):
+    from conftest import write_rows
+
+    root = tmp_path_factory.mktemp("enforcement")
+    # 环翠's ledger gives penalties in 元 (divided by 10,000) and the way of checking in 检查方式
+    write_rows(
+        root / "raw" / "inspections" / "环翠.csv",
+        [
+            ["检查编号", "企业编号", "所属区市", "检查日期", "检查方式", "是否立案", "罚款金额(元)",
+             "责令停产停业", "非现场执法", "发现隐患数", "发现重大隐患数"],
+            ["I1", "E1", "环翠区", "2024-06-03", "四不两直", "是", "25000", "否", "否", "3", "1"],
+            ["I2", "E2", "环翠区", "2024-06-20", "执法检查", "否", "", "是", "是", "2", "0"],
+            ["I3", "E2", "环翠区", "2023-06-05", "督导检查", "否", "5000", "否", "否", "1", "0"],
+        ],
+    )  # fmt: skip
+    # 文登's ledger has none of the enforcement columns
+    write_rows(
+        root / "raw" / "inspections" / "文登.csv",
+        [
+            ["检查编号", "企业编号", "所属区市", "检查日期", "检查类型", "发现隐患数"],
+            ["J1", "E3", "文登区", "2024-02-01", "执法检查", "4"],
+        ],
+    )  # fmt: skip
+    config = root / "safetystats.toml"
+    config.write_text('[paths]\nraw = "raw"\ndb = "s.duckdb"\nreports = "r"\n', encoding="utf-8")
+    assert cli(config, "ingest").exit_code == 0
+    return config
+
+
+@pytest.mark.slow  # ingest, GX, curation, the CLI
+def test_stats_enforcement_command_with_a_yuan_header(enforcement_config):
+    import json
+
+    result = cli(enforcement_config, "stats", "enforcement", "--as-of", "2024-06-30",
+                 "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = by_unit(json.loads(result.stdout)["rows"])
+    hc = rows[(HC, "ytd")]
+    # I1 (四不两直 -> 执法检查, unannounced; 立案; 25,000 元 = 2.5 万元) and I2 (执法检查, 停产,
+    # 非现场): 2 执法检查 of 2 enterprises, 1 unannounced (50%); hazards 3 + 2, major 1
+    assert tuple(hc[f] for f in ENFORCEMENT) == (2, 2, 2, 1, 1, 2.5, 1, 1, 5, 1)
+    assert hc["unannounced_share"] == 0.5
+    # a year earlier I3: 督导检查 with 5,000 元 = 0.5 万元 -> penalties +2.0 (+400.0%)
+    assert (hc["prev_inspections"], hc["prev_enforcement"], hc["prev_penalty"]) == (1, 0, 0.5)
+    assert hc["change"]["penalty"] == {"difference": 2.0, "percent": 400.0, "trend": "上升"}
+    # 文登's ledger has no enforcement column: "—" for them, its hazards found counted
+    wd = rows[(WD, "ytd")]
+    assert tuple(wd[f] for f in ENFORCEMENT) == (1, 1, 1, None, None, None, None, None, 4, None)
+    # the total has the columns through 环翠: 文登's inspection counts as not unannounced
+    total = rows[(None, "ytd")]
+    assert tuple(total[f] for f in ENFORCEMENT) == (3, 3, 3, 1, 1, 2.5, 1, 1, 9, 1)

@@ -277,13 +277,22 @@ def cli(config, *args):
     return CliRunner().invoke(app, ["--config", str(config), *args])
 
 
-@pytest.fixture(scope="module")
-def accident_config(tmp_path_factory):
+def ingested(root, files: dict[str, list[list]]):
+    """A config whose raw folder holds ``files`` (path under raw/ -> rows), ingested."""
     from conftest import write_rows
 
-    root = tmp_path_factory.mktemp("stats")
-    write_rows(
-        root / "raw" / "accidents" / "a.csv",
+    for path, rows in files.items():
+        write_rows(root / "raw" / path, rows)
+    config = root / "safetystats.toml"
+    config.write_text('[paths]\nraw = "raw"\ndb = "s.duckdb"\nreports = "r"\n', encoding="utf-8")
+    assert cli(config, "ingest").exit_code == 0
+    return config
+
+
+@pytest.fixture(scope="module")
+def accident_config(tmp_path_factory):
+    return ingested(tmp_path_factory.mktemp("stats"), {
+        "accidents/a.csv":
         [
             ["事故编号", "事故发生时间", "所属区市", "事故等级", "死亡人数", "受伤人数", "直接经济损失(万元)"],
             ["A1", "2024-03-01", "环翠区", "一般", "1", "", "12.5"],
@@ -291,11 +300,7 @@ def accident_config(tmp_path_factory):
             ["A3", "2023-06-15", "环翠区", "一般", "2", "", ""],
             ["A4", "2023-05-01", "文登区", "一般", "0", "", ""],
         ],
-    )  # fmt: skip
-    config = root / "safetystats.toml"
-    config.write_text('[paths]\nraw = "raw"\ndb = "s.duckdb"\nreports = "r"\n', encoding="utf-8")
-    assert cli(config, "ingest").exit_code == 0
-    return config
+    })  # fmt: skip
 
 
 @pytest.mark.slow  # ingest, GX, curation, the CLI
@@ -389,32 +394,21 @@ def test_a_broken_assessment_exits_2_naming_it(tmp_path):
 
 @pytest.fixture(scope="module")
 def enforcement_config(tmp_path_factory):
-    from conftest import write_rows
-
-    root = tmp_path_factory.mktemp("enforcement")
-    # 环翠's ledger gives penalties in 元 (divided by 10,000) and the way of checking in 检查方式
-    write_rows(
-        root / "raw" / "inspections" / "环翠.csv",
-        [
+    # 环翠's ledger gives penalties in 元 (divided by 10,000) and the way of checking in 检查方式;
+    # 文登's ledger has none of the enforcement columns
+    return ingested(tmp_path_factory.mktemp("enforcement"), {
+        "inspections/环翠.csv": [
             ["检查编号", "企业编号", "所属区市", "检查日期", "检查方式", "是否立案", "罚款金额(元)",
              "责令停产停业", "非现场执法", "发现隐患数", "发现重大隐患数"],
             ["I1", "E1", "环翠区", "2024-06-03", "四不两直", "是", "25000", "否", "否", "3", "1"],
             ["I2", "E2", "环翠区", "2024-06-20", "执法检查", "否", "", "是", "是", "2", "0"],
             ["I3", "E2", "环翠区", "2023-06-05", "督导检查", "否", "5000", "否", "否", "1", "0"],
         ],
-    )  # fmt: skip
-    # 文登's ledger has none of the enforcement columns
-    write_rows(
-        root / "raw" / "inspections" / "文登.csv",
-        [
+        "inspections/文登.csv": [
             ["检查编号", "企业编号", "所属区市", "检查日期", "检查类型", "发现隐患数"],
             ["J1", "E3", "文登区", "2024-02-01", "执法检查", "4"],
         ],
-    )  # fmt: skip
-    config = root / "safetystats.toml"
-    config.write_text('[paths]\nraw = "raw"\ndb = "s.duckdb"\nreports = "r"\n', encoding="utf-8")
-    assert cli(config, "ingest").exit_code == 0
-    return config
+    })  # fmt: skip
 
 
 @pytest.mark.slow  # ingest, GX, curation, the CLI

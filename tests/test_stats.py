@@ -258,6 +258,18 @@ def test_enforcement_statistics():
     assert tuple(total[f] for f in ENFORCEMENT) == (4, 3, 3, 1, 1, 2.5, 1, 1, 10, 1)
 
 
+def test_a_store_curated_before_the_enforcement_columns_existed_shows_dashes():
+    # an older store: curated_inspections without the columns of 2.10 (hazards_found only)
+    con = inspections_store(INSPECTIONS)
+    con.execute(
+        "CREATE OR REPLACE TABLE curated_inspections AS SELECT inspection_id, enterprise_id, "
+        "enterprise_name, inspection_date, kind, hazards_found, district_code "
+        "FROM curated_inspections"
+    )
+    hc = by_unit(enforcement_statistics(SETTINGS, D(A), con=con))[(HC, "ytd")]
+    assert tuple(hc[f] for f in ENFORCEMENT) == (3, 2, 2, None, None, None, None, None, 6, None)
+
+
 def test_enforcement_statistics_without_an_inspection_ledger():
     rows = enforcement_statistics(SETTINGS, D(A), con=inspections_store([]))
     assert all(r[f] is None for r in rows for f in ENFORCEMENT)

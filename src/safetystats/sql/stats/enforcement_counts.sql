@@ -9,7 +9,7 @@ WITH i AS (
     SELECT district_code, inspection_date, kind, coalesce(enterprise_id, enterprise_name) AS enterprise,
            kind = '执法检查' AS is_enforcement, unannounced, case_filed, penalty, suspension, off_site,
            hazards_found, major_hazards_found
-    FROM curated_inspections
+    FROM stat_inspections
     WHERE inspection_date BETWEEN $prev_ytd_start AND $as_of
 )
 SELECT u.ancestor AS district_code, u.ancestor IS NULL AS is_total, s.span, s.period,

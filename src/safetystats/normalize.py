@@ -216,6 +216,11 @@ _UNITS = tuple(
             "处",
             "项",
             "条",
+            # the measures of task progress (DATA_SPEC 2.12)
+            "座",
+            "公里",
+            "支",
+            "套",
         },
         key=len,
         reverse=True,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import polars as pl
 
 from safetystats.sample.bad_rows import _bad_rows
 from safetystats.sample.city import SampleCity, _spellings
-from safetystats.sample.common import FOOTERS, FULL_WIDTH, _bool_text, _title, enterprise_code
+from safetystats.sample.common import END, FOOTERS, FULL_WIDTH, _bool_text, _title, enterprise_code
 from safetystats.sample.writers import write_xlsx
 
 NAME_HEADS = [
@@ -121,3 +123,36 @@ def write_enterprises(city: SampleCity, path) -> pl.DataFrame:
         extra={"企业名录": _bad_rows(ent_out.columns, "enterprises", scale, city)},
     )
     return ent
+
+
+# new enterprises of an update are numbered from here, a million a month: never the sample's
+NEW_ENTERPRISE_NUMBERS = 500_000_000
+
+
+def month_enterprises(city: SampleCity, rng, n: int, month: dt.date) -> pl.DataFrame:
+    """Enterprises registered in the month, numbered where the sample never numbers."""
+    index = (month.year - END.year - 1) * 12 + month.month - 1
+    d_idx = rng.integers(0, len(city.districts), n)
+    industries = list(INDUSTRY_WEIGHTS)
+    w = np.array(list(INDUSTRY_WEIGHTS.values()), dtype=float)
+    ind = rng.choice(len(industries), n, p=w / w.sum())
+    high_risk = set(city.settings.vocab["high_risk_industries"])
+    first = NEW_ENTERPRISE_NUMBERS + index * 1_000_000
+    return pl.DataFrame(
+        {
+            "enterprise_id": [
+                enterprise_code(city.districts[d].code[:6], city.tag, first + i)
+                for i, d in enumerate(d_idx)
+            ],
+            "enterprise_name": [
+                f"{city.area.short}{NAME_HEADS[(i + 7) % 20]}{NAME_TAILS[industries[k]]}"
+                f"有限公司{city.tag}{month:%Y%m}{i:04d}"
+                for i, k in enumerate(ind)
+            ],
+            "d_idx": d_idx,
+            "industry": [industries[k] for k in ind],
+            "high_risk": [industries[k] in high_risk for k in ind],
+            "employees": np.maximum(3, rng.lognormal(3.2, 0.9, n)).astype(int),
+            "status": ["在营"] * n,
+        }
+    )

@@ -184,3 +184,27 @@ def _write_enforcement(city: SampleCity, other: pl.DataFrame, out: pl.DataFrame,
             _title(city.area, f"{unit}2024年执法检查记录"),
             FOOTERS,
         )
+
+
+def month_inspections(city: SampleCity, active: pl.DataFrame, rng, n: int, first, last, ym: str):
+    e = rng.integers(0, active.height, n)
+    d_idx = active["d_idx"].to_numpy()[e]
+    kind = rng.choice(["负责人带队检查", "执法检查", "督导检查"], n, p=[0.7, 0.2, 0.1])
+    frame = pl.DataFrame(
+        {
+            "被检查单位": active["enterprise_name"].to_numpy()[e],
+            "统一社会信用代码": active["enterprise_id"].to_numpy()[e],
+            "所属区市": city.spellings.pick(d_idx, rng),
+            "检查时间": _dates(_days(rng, first, last, n)),
+            "检查类型": kind,
+            "检查单位": [city._department(i, k) for i, k in zip(d_idx, kind, strict=True)],
+            "隐患数": rng.poisson(np.where(kind == "执法检查", 2.0, 0.8)),
+        }
+    )
+    more = np.random.default_rng([city.seed, 4, first.year, first.month])  # a stream of its own
+    columns = enforcement_columns(kind, frame["隐患数"].to_numpy(), city.diligence[d_idx], more)
+    frame = frame.with_columns(pl.Series(k, v, strict=False) for k, v in columns.items())
+    frame = frame.sort("检查时间", maintain_order=True)
+    return frame.insert_column(
+        0, pl.Series("检查编号", [f"JC{ym}{city.tag}{i + 1:06d}" for i in range(n)])
+    )

@@ -9,7 +9,7 @@ import polars as pl
 
 from safetystats.sample.city import SampleCity
 from safetystats.sample.common import END, FOOTERS, START, _dates, _datetime_text, _days, _title
-from safetystats.sample.enterprises import INDUSTRY_WEIGHTS
+from safetystats.sample.enterprises import INDUSTRIES
 from safetystats.sample.writers import write_xlsx
 
 ACCIDENT_KINDS = [
@@ -84,8 +84,7 @@ def accidents(city: SampleCity, ent: pl.DataFrame) -> pl.DataFrame:
     n = len(when)
     has_ent = e_rows >= 0
     safe = np.where(has_ent, e_rows, 0)
-    industries = list(INDUSTRY_WEIGHTS)
-    industry = np.where(has_ent, active["industry"].to_numpy()[safe], rng.choice(industries, n))
+    industry = np.where(has_ent, active["industry"].to_numpy()[safe], rng.choice(INDUSTRIES, n))
     names = np.where(has_ent, active["enterprise_name"].to_numpy()[safe], None)
     injuries = rng.integers(0, 6, n) + np.where(level == "较大", rng.integers(0, 8, n), 0)
     kinds = rng.choice(ACCIDENT_KINDS, n)

@@ -66,15 +66,19 @@ def drills(city: SampleCity, ent: pl.DataFrame) -> pl.DataFrame:
             "district": [city.districts[i].name for i in d_idx],
             "drill_date": _dates(dates),
             "drill_type": types,
-            "f1": flags[:, 0],
-            "f2": flags[:, 1],
-            "f3": flags[:, 2],
-            "f4": flags[:, 3],
-            "participants": rng.integers(8, 300, n),
-            "evaluated": rng.random(n) < 0.85,
+            **_flags_and_more(flags, rng, n),
             "d_idx": d_idx,
         }
     )[order]
+
+
+def _flags_and_more(flags: np.ndarray, rng, n: int) -> dict:
+    """The four 四不 flags (f1..f4), then participants and evaluation, drawn in this order."""
+    return {
+        **{f"f{k + 1}": flags[:, k] for k in range(4)},
+        "participants": rng.integers(8, 300, n),
+        "evaluated": rng.random(n) < 0.85,
+    }
 
 
 DRILL_FLAGS = {"不提前通知": "f1", "不设定脚本": "f2", "不预设场景": "f3", "不预设地点": "f4"}
@@ -158,12 +162,7 @@ def month_drills(city: SampleCity, active: pl.DataFrame, rng, n: int, first, las
                 n,
                 p=[0.4, 0.2, 0.2, 0.2],
             ),
-            "f1": flags[:, 0],
-            "f2": flags[:, 1],
-            "f3": flags[:, 2],
-            "f4": flags[:, 3],
-            "participants": rng.integers(8, 300, n),
-            "evaluated": rng.random(n) < 0.85,
+            **_flags_and_more(flags, rng, n),
             "d_idx": d_idx,
         }
     )

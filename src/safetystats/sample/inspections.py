@@ -160,12 +160,7 @@ def _write_enforcement(city: SampleCity, other: pl.DataFrame, out: pl.DataFrame,
     bare, yuan = int(order[0]), int(order[1 % order.size])
     main = full.filter(~pl.Series(np.isin(d_idx, [bare, yuan])))
     title = _title(city.area, "2024年执法检查及督导检查记录")
-    if city.scale.large_as_csv:
-        write_csv(path("inspections", "执法及督导检查记录_2024.csv"), main, title, FOOTERS)
-    else:
-        write_xlsx(
-            path("inspections", "执法及督导检查记录_2024.xlsx"), {"检查记录": main}, title, FOOTERS
-        )
+    path.ledger("inspections", "执法及督导检查记录_2024", main, "检查记录", title, FOOTERS)
     unit = city.districts[bare].name
     write_csv(  # the older form: no enforcement columns at all
         path("inspections", f"执法检查记录_{unit}_2024.csv"),

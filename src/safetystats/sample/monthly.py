@@ -136,17 +136,13 @@ def write_update(
     first, last = month, _month_end(month.year, month.month)
     ym, label = f"{month:%Y%m}", f"{month:%Y-%m}"
     filed = last + dt.timedelta(days=10)
-    path = SampleFiles(out)
+    path = SampleFiles(out, scale.large_as_csv)
 
     def title(what: str) -> list[str]:
         return _title(city.area, f"{month.year}年{month.month}月{what}", filed)
 
     def ledger(dataset: str, name: str, frame: pl.DataFrame, what: str, sheet: str) -> None:
-        """Large scales send CSV, the others workbooks (as the sample does)."""
-        if scale.large_as_csv:
-            write_csv(path(dataset, f"{name}.csv"), frame, title(what), FOOTERS)
-        else:
-            write_xlsx(path(dataset, f"{name}.xlsx"), {sheet: frame}, title(what), FOOTERS)
+        path.ledger(dataset, name, frame, sheet, title(what), FOOTERS)
 
     new = month_enterprises(city, rng, rows["enterprises"], month)
     write_xlsx(

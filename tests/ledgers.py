@@ -81,9 +81,24 @@ BAD_ROWS = {  # appended after the clean rows; BROKEN says where each lands
 # fmt: on
 
 
-def write_clean(raw, bad: bool = False):
+# the datasets of the release before tasks and activities (commit e6ac799)
+FIRST_RELEASE = (
+    "enterprises",
+    "hazards",
+    "drills",
+    "training_plan",
+    "training_counts",
+    "video_sites",
+    "inspections",
+    "accidents",
+    "rosters",
+)
+
+
+def write_clean(raw, bad: bool = False, only=tuple(FILES)):
     for dataset, (name, header, rows) in FILES.items():
-        write_rows(raw / dataset / name, [header, *rows, *(BAD_ROWS[dataset] if bad else [])])
+        if dataset in only:
+            write_rows(raw / dataset / name, [header, *rows, *(BAD_ROWS[dataset] if bad else [])])
 
 
 # a drill ledger that names enterprises instead of giving credit codes (DATA_SPEC 3.1)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
 import tarfile
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from clikit import REPO, env, run, said
 from ledgers import write_clean
 from test_rollback import snapshot
 
@@ -24,8 +24,6 @@ from safetystats.errors import StoreVersionError
 
 pytestmark = pytest.mark.slow  # stores built by two versions, the CLI in processes
 
-REPO = Path(__file__).resolve().parents[1]
-CLI = Path(sys.executable).parent / "safetystats"
 PREVIOUS = "e6ac799"  # the previous release: stores without a schema version
 BUILD = """
 import sys
@@ -54,10 +52,6 @@ def previous_src(tmp_path_factory) -> Path:
     return root / "src"
 
 
-def env(src: Path) -> dict[str, str]:
-    return {**os.environ, "GX_ANALYTICS_ENABLED": "false", "COLUMNS": "400", "PYTHONPATH": str(src)}
-
-
 def previous_store(previous_src: Path, root: Path) -> Path:
     """Clean ledgers ingested, validated and curated by the previous release's code."""
     write_clean(root / "raw")
@@ -75,18 +69,7 @@ def previous_store(previous_src: Path, root: Path) -> Path:
 def cli(root: Path, *args: str) -> subprocess.CompletedProcess:
     config = root / "safetystats.toml"
     config.write_text('[paths]\nraw = "raw"\ndb = "store.duckdb"\nreports = "reports"\n')
-    return subprocess.run(
-        [str(CLI), "--config", str(config), *args],
-        cwd=root,
-        env=env(REPO / "src"),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
-def said(done: subprocess.CompletedProcess) -> str:
-    return " ".join((done.stdout + done.stderr).split())
+    return run(config, *args)
 
 
 def attainment_json(root: Path) -> tuple[int, dict]:

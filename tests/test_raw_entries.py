@@ -139,3 +139,16 @@ def test_ingest_names_every_unreadable_entry_exits_1_and_ingests_the_rest(raw, t
         ]
     finally:
         con.close()
+
+
+def test_inspect_names_an_entry_it_cannot_read_and_never_opens_a_pipe(raw, tmp_path):
+    from safetystats.config import load_settings
+    from safetystats.ingest.inspect import inspect_files
+
+    make_entries(raw, tmp_path / "outside")
+    s = load_settings(raw=raw, db=tmp_path / "s.duckdb", reports=tmp_path / "r")
+    entries = [raw / "hazards" / "管道.csv", raw / "drills" / "dangling.csv", raw / "loop_a.csv"]
+    reports = inspect_files(entries + [raw / "enterprises" / "linked.csv"], s)
+    assert [r.loads for r in reports] == [False, False, False, True]
+    assert ["named pipe" in reports[0].error, "dangling link" in reports[1].error] == [True, True]
+    assert "link loop" in reports[2].error

@@ -99,6 +99,14 @@ def expectation_specs(spec: DatasetSpec, checks: list[dict]) -> list[tuple[str, 
                     meta,
                 )
             )
+        elif check["expect"] == "positive":
+            out.append(
+                (
+                    "ExpectColumnValuesToBeBetween",
+                    {"column": check["column"], "min_value": 0, "strict_min": True},
+                    meta,
+                )
+            )
         else:
             name = (
                 "ExpectColumnValuesToBeNull"

@@ -392,7 +392,7 @@ def prepare(
     ).with_columns(pl.lit(table.sheet or "", dtype=pl.String).alias("_sheet"))
     staged = staged.select([n for n, _ in spec.stored_columns()] + ["_sheet", "_row"])
     if spec.derive_key and (spec.derive_blank or not any(k in mapped.values() for k in spec.key)):
-        staged = derive_keys(staged, spec)
+        staged = derive_keys(staged, spec, settings.registry.resolve)
     prepared.staged = staged.with_columns(record_key(spec).alias("_key"))
     return prepared
 
@@ -445,15 +445,21 @@ def _field_text(spec: DatasetSpec, name: str) -> pl.Expr:
     return value.str.replace_all(r"\s+", "")
 
 
-def derive_keys(staged: pl.DataFrame, spec: DatasetSpec) -> pl.DataFrame:
-    """``auto:<12 hex>`` keys from the record's content, the same in next month's file."""
+def derive_keys(staged: pl.DataFrame, spec: DatasetSpec, resolve=None) -> pl.DataFrame:
+    """``auto:<12 hex>`` keys from the record's content, the same in next month's file. With
+    ``resolve`` (the registry's), a unit is hashed as the unit it names: a task reported by
+    经区 one month and by 威海经济技术开发区 the next keeps its key."""
     import hashlib
 
+    source = staged
+    if resolve and "district" in spec.derive_key:
+        units = {v: u.code if (u := resolve(v)) else v for v in staged["district"].drop_nulls()}
+        source = staged.with_columns(pl.col("district").replace(units))
     fields = pl.concat_str(
         [_field_text(spec, f).fill_null("") for f in spec.derive_key], separator="\x1f"
     )
     present = pl.any_horizontal([_field_text(spec, f).is_not_null() for f in spec.derive_key])
-    texts = staged.select(pl.when(present).then(fields).alias("t"))["t"]
+    texts = source.select(pl.when(present).then(fields).alias("t"))["t"]
     keys = pl.Series(
         spec.key[0],
         [None if t is None else "auto:" + hashlib.sha1(t.encode()).hexdigest()[:12] for t in texts],

@@ -83,6 +83,14 @@ def target_units(settings: Settings, target: Target) -> pl.DataFrame:
                 )
             resolved.append((found.unit.code, quota))
         rows = resolved
+        codes = {code for code, _ in rows}
+        for code, _ in rows:
+            inside = [a.name for a in registry.ancestors(code) if a.code in codes]
+            if inside:  # its events would count twice
+                raise ConfigError(
+                    f"target {target.id}: quotas: {registry.by_code[code].name} lies inside "
+                    f"{inside[0]}, which has a quota too (one level of units per file)"
+                )
     return pl.DataFrame(rows, schema={"code": pl.String, "quota": pl.Int64}, orient="row")
 
 
@@ -467,6 +475,11 @@ def decision_level(settings: Settings, target: Target) -> int:
     registry)."""
     levels = settings.registry.levels()
     wanted = target.parameters.get("level") or 0
+    if wanted and wanted not in levels:
+        raise ConfigError(
+            f"target {target.id}: level {wanted}: the registry has levels "
+            f"{', '.join(map(str, levels))} (1: the top units)"
+        )
     if wanted:
         return wanted
     return levels[1] if len(levels) > 1 else levels[0]

@@ -24,7 +24,7 @@ from safetystats.metrics import engine
 from safetystats.metrics.targets import load_targets, metric_definitions
 from safetystats.paths import PACKAGED_CONFIG
 from safetystats.sql import bind, execute_folder, load_sql, names_in
-from safetystats.validate.quarantine import create_tables
+from safetystats.validate.checks import create_tables
 
 HC, WD, RC = "371002", "371003", "371082"  # 环翠区, 文登区, 荣成市
 W, E = "2024-01-01", "2024-06-30"

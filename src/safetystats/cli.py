@@ -404,7 +404,7 @@ def attainment(
                 r["name"],
                 figure(r["value"], r["kind"]),
                 figure(r["threshold"], r["kind"]),
-                f"{r['numerator']}/{r['denominator']}",
+                "—" if r["numerator"] is None else f"{r['numerator']}/{r['denominator']}",
                 f"[{colour}]{label}[/{colour}]",
                 "—" if r["gap_count"] is None else str(r["gap_count"]),
                 figure(r["projected"], r["kind"]),

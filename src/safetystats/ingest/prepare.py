@@ -15,6 +15,7 @@ import polars as pl
 
 from safetystats import normalize as V
 from safetystats.config import Settings
+from safetystats.ingest import cells
 from safetystats.ingest.read import HEADER_SCAN_ROWS, RawTable
 from safetystats.ingest.spec import DatasetSpec, parser_for
 
@@ -331,7 +332,7 @@ def prepare(
     text = body.select(
         [_clean(pl.col(f"c{i}")).alias(name) for i, name in mapped.items()]
         + [pl.lit(V.clean_text(v)).alias(k) for k, v in fixed.items()]
-    ).with_columns(rows.alias("_row"))
+    ).with_columns(rows.alias("_row"), _row_cells(body).alias("_cells"))
     prepared = Prepared(
         spec.name,
         table,
@@ -355,10 +356,10 @@ def prepare(
     skip = footer_mask | empty
     prepared.skipped_footer = int(skip.sum())
     prepared.skipped_empty = int(empty.sum())
-    text = text.filter(~skip)
+    text = hold_unread_cells(prepared, text.filter(~skip), mapped)
 
     # typed values; the raw text of every unreadable cell is kept beside them
-    columns = {"_row": text["_row"]}
+    columns = {"_row": text["_row"], "_cells": text["_cells"]}
     for col in spec.columns:
         if col.name not in text.columns:
             continue
@@ -383,11 +384,49 @@ def prepare(
             if n not in staged.columns
         ]
     ).with_columns(pl.lit(table.sheet or "", dtype=pl.String).alias("_sheet"))
-    staged = staged.select([n for n, _ in spec.stored_columns()] + ["_sheet", "_row"])
+    staged = staged.select([n for n, _ in spec.stored_columns()] + ["_sheet", "_row", "_cells"])
     if spec.derive_key and not any(k in mapped.values() for k in spec.key):
         staged = derive_keys(staged, spec)
     prepared.staged = staged.with_columns(record_key(spec).alias("_key"))
     return prepared
+
+
+def _row_cells(body: pl.DataFrame) -> pl.Series:
+    """Per row: a hash of every cell as read, used or not (two rows with one derived key are
+    one record only when they agree in every cell, DATA_SPEC 3.1)."""
+    cells_text = pl.concat_str(
+        [pl.col(c).fill_null("\x00") for c in body.columns], separator="\x1f"
+    )
+    return body.select(cells_text.hash().alias("_cells"))["_cells"]
+
+
+def hold_unread_cells(prep: Prepared, text: pl.DataFrame, mapped: dict[int, str]) -> pl.DataFrame:
+    """Rows with an Excel error value (``#DIV/0!``, also as text in a CSV) or a formula without
+    a cached value in any column the dataset reads are held, never read as blank (DATA_SPEC
+    3). The value names the cell (``D7``) and what is in it."""
+    columns = [name for name in mapped.values() if name in text.columns]
+    if not columns:
+        return text
+    upper = [pl.col(c).str.to_uppercase() for c in columns]
+    bad = pl.any_horizontal(
+        [u.is_in(cells.EXCEL_ERRORS) | u.str.starts_with(cells.FORMULA_MARK) for u in upper]
+    ).fill_null(False)
+    if not text.select(bad.any()).item():
+        return text
+    letters = {name: cells.column_letters(i) for i, name in mapped.items()}
+    sheet = prep.table.sheet or ""
+    for row in text.filter(bad).iter_rows(named=True):
+        column = next(
+            c
+            for c in columns
+            if cells.error_text(row[c]) or (row[c] or "").startswith(cells.FORMULA_MARK)
+        )
+        value = row[column]
+        rule = "excel_error" if cells.error_text(value) else "formula_without_value"
+        shown = cells.error_text(value) or value.removeprefix(cells.FORMULA_MARK)
+        where = f"{letters[column]}{row['_row']}"
+        prep.held.append(_held(prep, row | {"_sheet": sheet}, rule, column, f"{where}: {shown}"))
+    return text.filter(~bad)
 
 
 def _field_text(spec: DatasetSpec, name: str) -> pl.Expr:
@@ -529,12 +568,12 @@ def unpivot_wide(table: RawTable, settings: Settings) -> RawTable | None:
         header = [row[j] for j in keep] + ["培训类别", "培训人数"]
         out, numbers = [header], [table.first_row + idx]
         body = table.frame.slice(idx + 1).rows()
-        for k, cells in enumerate(body, start=idx + 1):
+        for k, row_cells in enumerate(body, start=idx + 1):
             for j, category in categories.items():
-                value = cells[j] if j < len(cells) else None
+                value = row_cells[j] if j < len(row_cells) else None
                 if value is None or not str(value).strip():
                     continue
-                out.append([cells[i] for i in keep] + [category, value])
+                out.append([row_cells[i] for i in keep] + [category, value])
                 numbers.append(table.first_row + k)
         width = len(header)
         frame = pl.DataFrame(
@@ -619,17 +658,31 @@ def _held(prep: Prepared, row: dict, rule: str, column: str | None, value) -> di
 
 def resolve_duplicates(preps: list[Prepared], spec: DatasetSpec) -> pl.DataFrame:
     """Join the staged frames of one dataset from one file and settle repeated keys: identical
-    repeats keep one row; a key repeated with different content holds every such row."""
+    repeats keep one row; a key repeated with different content holds every such row. A derived
+    key (``auto:``) compares every cell as read, used or not (``duplicate_key_conflict``,
+    naming the rows); an id from the file compares the dataset's columns (``duplicate_conflict``)."""
     frame = pl.concat([p.staged for p in preps], how="vertical_relaxed")
+    if "_cells" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.UInt64).alias("_cells"))
     content = [c for c in frame.columns if not c.startswith("_")]
+    derived = pl.col("_key").str.starts_with("auto:")
     # the variants of the repeated keys only (most keys are not repeated)
     repeated = frame.filter(pl.len().over("_key") > 1)
-    counts = repeated.group_by("_key").agg(pl.struct(content).n_unique().alias("_variants"))
+    counts = repeated.group_by("_key").agg(
+        pl.when(derived.first())
+        .then(pl.col("_cells").n_unique())
+        .otherwise(pl.struct(content).n_unique())
+        .alias("_variants"),
+        pl.col("_row").sort().cast(pl.String).str.join(", ").alias("_rows"),
+    )
     frame = frame.join(counts, on="_key", how="left").with_columns(pl.col("_variants").fill_null(1))
     conflicts = frame.filter(pl.col("_variants") > 1)
     for row in conflicts.iter_rows(named=True):
         prep = next(p for p in preps if (p.table.sheet or "") == row["_sheet"])
-        prep.held.append(_held(prep, row, "duplicate_conflict", spec.key[0], row["_key"]))
+        if row["_key"].startswith("auto:"):
+            prep.held.append(_held(prep, row, "duplicate_key_conflict", spec.key[0], row["_rows"]))
+        else:
+            prep.held.append(_held(prep, row, "duplicate_conflict", spec.key[0], row["_key"]))
     keep = frame.filter(pl.col("_variants") == 1)
     first = keep.unique(subset="_key", keep="first", maintain_order=True)
     for prep in preps:
@@ -638,4 +691,4 @@ def resolve_duplicates(preps: list[Prepared], spec: DatasetSpec) -> pl.DataFrame
             keep.filter(pl.col("_sheet") == sheet).height
             - first.filter(pl.col("_sheet") == sheet).height
         )
-    return first.drop("_variants")
+    return first.drop("_variants", "_rows", "_cells")

@@ -22,6 +22,8 @@ from xml.etree import ElementTree
 import fastexcel
 import polars as pl
 
+from safetystats.ingest import cells
+
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
 SUPPORTED = EXCEL_SUFFIXES | CSV_SUFFIXES
@@ -412,8 +414,9 @@ def _read_workbook(path: Path, kind: str, by_name: bool, notes: list[str]) -> li
     zh, en = {"xlsx": ("工作簿", "workbook"), "xls": (".xls 工作簿", ".xls workbook")}.get(
         kind, ("工作簿", "workbook")
     )
+    source = path if by_name else path.read_bytes()
     try:
-        reader = fastexcel.read_excel(path if by_name else path.read_bytes())
+        reader = fastexcel.read_excel(source)
         tables = []
         for name in reader.sheet_names:
             sheet = reader.load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
@@ -426,11 +429,23 @@ def _read_workbook(path: Path, kind: str, by_name: bool, notes: list[str]) -> li
                 )
                 continue
             tables.append(RawTable(path, name, _rename(sheet.to_polars())))
-        return tables
     except Exception as exc:  # calamine reports broken or encrypted workbooks many ways
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise _not_readable(path, "encrypted") from exc
         raise _damaged(path, zh, en) from exc
+    return _with_marks(path, source, kind, tables)
+
+
+def _with_marks(path: Path, source, kind: str, tables: list[RawTable]) -> list[RawTable]:
+    """The tables with the cells calamine reads as blank written back: Excel error values
+    and formulas without a cached value (``cells``)."""
+    found = {"xlsx": cells.xlsx_marks, "xls": cells.xls_marks}.get(kind, lambda _: {})(path)
+    for table in tables:
+        marks = found.get(table.sheet or "")
+        if marks:
+            start = cells.sheet_start_column(source, table.sheet)
+            table.frame = cells.apply_marks(table.frame, marks, start)
+    return tables
 
 
 # --------------------------------------------------------------------------- text

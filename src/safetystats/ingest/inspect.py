@@ -15,19 +15,25 @@ from pathlib import Path
 import polars as pl
 
 from safetystats.config import Settings
+from safetystats.ingest import guess
 from safetystats.ingest.pipeline import dataset_from_folder, file_values
 from safetystats.ingest.prepare import (
     MissingColumnsError,
+    NoHeaderError,
     TableError,
+    _looks_like_data,
     _mapped,
     _score,
     find_header,
     stage_table,
+    user_section,
 )
-from safetystats.ingest.read import ReadError, read_file
+from safetystats.ingest.read import HEADER_SCAN_ROWS, ReadError, read_file
 from safetystats.ingest.spec import DatasetSpec, load_specs
+from safetystats.normalize import normalize_header
 
 SHOWN_VALUES = 10
+ROW_NUMBER = "(row number 行号: the key is derived)"
 
 
 @dataclass
@@ -45,6 +51,26 @@ class TableReport:
     skipped: int = 0
     error: str | None = None
     notes: list[str] = field(default_factory=list)
+    # no header row found: (spreadsheet row, [(cell, columns it could map to)]) per candidate
+    candidates: list[tuple[int, list[tuple[str, list[str]]]]] = field(default_factory=list)
+    section: str | None = None  # the dataset whose [datasets.X.*] the user writes
+
+    @property
+    def next_step(self) -> str:
+        """What to do next, in one line."""
+        if self.loads and not self.unknown:
+            return "下一步 next: safetystats ingest (or run) loads it"
+        if self.loads:
+            return (
+                "下一步 next: it loads; map the values not understood with --write-mapping "
+                "(paste the block into safetystats.toml), or they are quarantined/listed"
+            )
+        if self.missing or self.candidates or self.unknown:
+            return (
+                "下一步 next: safetystats inspect FILE --write-mapping mapping.toml, check each "
+                "line, paste it into safetystats.toml and run inspect again"
+            )
+        return "下一步 next: fix the file as the message says, then run inspect again"
 
     @property
     def loads(self) -> bool:
@@ -88,6 +114,31 @@ def _unknown_values(prep, spec: DatasetSpec, settings: Settings) -> dict[str, li
     return out
 
 
+def _shown(header: str, column: str | None) -> tuple[str, str | None]:
+    return header, column or (ROW_NUMBER if guess.is_row_number(header) else None)
+
+
+def _candidates(table, specs: dict[str, DatasetSpec], dataset: str | None) -> list:
+    """Rows of the first ones that could be a header (two or more text cells, no number or
+    date), each cell with the columns it could map to (by spelling, then by its words)."""
+    wanted = [s for n, s in specs.items() if n == dataset or s.into == dataset] if dataset else []
+    wanted = wanted or list(specs.values())
+    columns = list(dict.fromkeys(c.name for s in wanted for c in s.columns))
+    out = []
+    for idx, row in enumerate(table.frame.head(HEADER_SCAN_ROWS).rows()):
+        cells = [str(c).strip() for c in row if c is not None and str(c).strip()]
+        if len(cells) < 2 or _looks_like_data(cells):
+            continue
+        mapped = []
+        for cell in cells:
+            exact = [
+                s.header_map[k] for s in wanted if (k := normalize_header(cell)) in s.header_map
+            ]
+            mapped.append((cell, list(dict.fromkeys(exact + guess.could_be(cell, columns)))))
+        out.append((table.first_row + idx, mapped))
+    return out
+
+
 def inspect_table(table, specs, settings: Settings, dataset: str | None, fixed) -> TableReport:
     report = TableReport(table.path, table.sheet)
     try:
@@ -95,16 +146,25 @@ def inspect_table(table, specs, settings: Settings, dataset: str | None, fixed) 
         prep = stage_table(table, specs, settings, dataset, fixed)
     except MissingColumnsError as exc:
         report.dataset = exc.dataset
+        report.section = user_section(specs[exc.dataset])
         report.missing = exc.closest
-        report.headers = [(h, None) for h in exc.found]
+        report.headers = [_shown(h, exc.columns.get(h)) for h in exc.found]
+        return report
+    except NoHeaderError as exc:
+        report.error = str(exc)
+        report.dataset = dataset
+        report.candidates = _candidates(table, specs, dataset)
         return report
     except TableError as exc:
         report.error = str(exc)
         return report
     spec = specs[prep.dataset]
     report.dataset = prep.dataset
+    report.section = user_section(specs[prep.dataset])
     mapped = {h: c for c, h in prep.headers.items()}
-    report.headers = [(h, mapped.get(h)) for h in [*prep.headers.values(), *prep.ignored_headers]]
+    report.headers = [
+        _shown(h, mapped.get(h)) for h in [*prep.headers.values(), *prep.ignored_headers]
+    ]
     report.unknown = _unknown_values(prep, specs.get(prep.dataset, spec), settings)
     bad = pl.lit(False)
     for col in spec.columns:
@@ -154,24 +214,55 @@ def _vocabulary_of(column, settings: Settings) -> list[str]:
     return list(vocabulary(settings, name))
 
 
+def _header_lines(report: TableReport, spec: DatasetSpec) -> dict[str, str]:
+    """column -> the line of [datasets.X.headers] that maps it, a guess to confirm."""
+    out = {}
+    for column, guesses in report.missing.items():
+        target = spec.substitute(column) or column
+        out[target] = (
+            f"{target} = [{_quote(guesses[0])}]  # guess from {report.label}: confirm"
+            if guesses
+            else f"{target} = []  # {report.label}: no header means it; add the file's header"
+        )
+    return out
+
+
+def _candidate_lines(report: TableReport) -> list[str]:
+    """A table without a header row: every candidate row, each cell with what it could be."""
+    lines = [f"# {report.label}: no header row found; the rows that could be one:"]
+    for row, cells in report.candidates:
+        listed = "; ".join(f"{c} → {' / '.join(cols) if cols else '?'}" for c, cols in cells)
+        lines.append(f"#   row {row}: {listed}")
+    if not report.candidates:
+        lines.append("#   (none: no row of the first 15 has two or more text cells)")
+    section = report.dataset or "<dataset>"
+    lines.append(f"# uncomment and edit under [datasets.{section}.headers], one line a column:")
+    best = report.candidates[0][1] if report.candidates else []
+    for cell, cols in best:
+        if cols:
+            lines.append(f"# {cols[0]} = [{_quote(cell)}]")
+    return lines
+
+
 def mapping_toml(reports: list[TableReport], settings: Settings) -> str:
-    """The [datasets.*] block that would make the files load: missing columns mapped to their
-    closest header (a guess to confirm), and for values not understood, one empty list per
-    canonical value for the user to fill (values such as 1级 are never guessed)."""
+    """The [datasets.*] block that would make the files load: missing columns mapped to the
+    unused header that means them (a guess to confirm), for values not understood one empty
+    list per canonical value for the user to fill (values such as 1级 are never guessed), and
+    for a table without a header row, its candidate rows with what each cell could be."""
     specs = load_specs(settings, variants=True)
     headers: dict[str, dict[str, str]] = {}
     values: dict[tuple[str, str], list[str]] = {}
     notes: list[str] = []
     for report in reports:
+        if report.candidates or (report.error and report.dataset is None and not report.missing):
+            if report.candidates:
+                notes += _candidate_lines(report)
+            continue
         spec = specs.get(report.dataset or "")
         if spec is None:
             continue
-        for column, closest in report.missing.items():
-            headers.setdefault(spec.name, {})[column] = (
-                f"{column} = [{_quote(closest[0])}]  # guess from {report.label}: confirm"
-                if closest
-                else f"{column} = []  # {report.label}: no header looks like it; add the file's header"
-            )
+        section = user_section(spec)
+        headers.setdefault(section, {}).update(_header_lines(report, spec))
         for column, seen in report.unknown.items():
             listed = ", ".join(f"{v} ({n})" for v, n in seen)
             if column == "district":
@@ -181,17 +272,18 @@ def mapping_toml(reports: list[TableReport], settings: Settings) -> str:
             col = spec.column(column)
             if col.unknown == "warning" and column != "industry":
                 continue
-            values.setdefault((spec.name, column), []).append(
+            values.setdefault((section, column), []).append(
                 f"# {report.label}: values not understood: {listed}"
             )
     lines = [
         "# safetystats inspect --write-mapping: add to safetystats.toml after checking each line.",
-        "# 'guess' lines come from the closest header; empty lists are yours to fill.",
+        "# 'guess' lines come from the header's words; empty lists are yours to fill.",
         *notes,
         "",
     ]
     for dataset, columns in headers.items():
-        lines += [f"[datasets.{dataset}.headers]", *columns.values(), ""]
+        if columns:
+            lines += [f"[datasets.{dataset}.headers]", *columns.values(), ""]
     for (dataset, column), comments in values.items():
         lines += [*comments, f"[datasets.{dataset}.values.{column}]"]
         for canonical in _vocabulary_of(specs[dataset].column(column), settings):

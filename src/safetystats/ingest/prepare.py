@@ -15,7 +15,7 @@ import polars as pl
 
 from safetystats import normalize as V
 from safetystats.config import Settings
-from safetystats.ingest import cells
+from safetystats.ingest import cells, guess
 from safetystats.ingest.read import HEADER_SCAN_ROWS, RawTable
 from safetystats.ingest.spec import DatasetSpec, parser_for
 
@@ -52,9 +52,12 @@ class Prepared:
 class MissingColumnsError(TableError):
     """A recognised table lacks a required column (absent, not blank): nothing is stored."""
 
-    def __init__(self, message: str, dataset: str, missing: list[str], found: list[str], closest):
+    def __init__(
+        self, message: str, dataset: str, missing: list[str], found: list[str], closest, columns
+    ):
         super().__init__(message)
         self.dataset, self.missing, self.found, self.closest = dataset, missing, found, closest
+        self.columns: dict[str, str] = columns  # header as shown -> the column it maps to
 
 
 @dataclass
@@ -219,7 +222,8 @@ def _closest(wanted: list[str], found: list[str]) -> list[str]:
 
 def check_required(table: RawTable, spec: DatasetSpec, header: Header, names: set[str]) -> None:
     """A required column that the table lacks fails it, unless the key can be derived or the
-    column's stand-in (the enterprise's name) is there (DATA_SPEC 3.1)."""
+    column's stand-in (the enterprise's name) is there (DATA_SPEC 3.1). The message offers, for
+    each, the unused header that means it (``guess``), as the line to add."""
     missing = [
         c
         for c in spec.required
@@ -229,23 +233,41 @@ def check_required(table: RawTable, spec: DatasetSpec, header: Header, names: se
     ]
     if not missing:
         return
+    columns = {header.shown[i]: name for i, name in _mapped(spec, header.texts).items()}
     found = [s for s in header.shown if s]
-    wanted = [h for c in missing for h in (spec.column(c).headers or (c,))]
-    closest = _closest(wanted, found)
+    unused = [s for s in found if s not in columns]
+    targets = {c: spec.substitute(c) or c for c in missing}
+    guesses = {
+        c: guess.guess(t, unused) or _closest(list(spec.column(t).headers), unused)
+        for c, t in targets.items()
+    }
+    guessed = names | {targets[c] for c in missing if guesses[c]}
+    missing = [c for c in missing if not (c in spec.key and spec.can_derive(guessed))]
+    first = missing[0]
+    line = f'{targets[first]} = ["{guesses[first][0] if guesses[first] else "…"}"]'
     labels = "、".join(
         f"{spec.column(c).headers[0] if spec.column(c).headers else c}({c})" for c in missing
     )
     raise MissingColumnsError(
-        f"{table.label}: 缺少必填列 missing required column(s) {labels} for {spec.name}; "
+        f"{table.label}: 缺少必填列 missing required column(s) {labels} for {user_section(spec)}"
+        f"{' (' + spec.label_zh + ')' if spec.into else ''}; "
         f"headers found: {'、'.join(found) or '(none)'}"
-        + (f"; closest: {'、'.join(closest)}" if closest else "")
-        + f"; accepted spellings: {'、'.join(spec.column(missing[0]).headers[:8])}"
-        " — add the file's spelling under [datasets." + spec.name + ".headers] in safetystats.toml",
+        + (f"; closest: {'、'.join(guesses[first])}" if guesses[first] else "")
+        + f"; accepted spellings: {'、'.join(spec.column(targets[first]).headers[:8])}"
+        f" — add the file's header under [datasets.{user_section(spec)}.headers] in "
+        f"safetystats.toml: {line}",
         spec.name,
         missing,
         found,
-        {c: _closest(list(spec.column(c).headers or (c,)), found) for c in missing},
+        {c: guesses[c] for c in missing},
+        columns,
     )
+
+
+def user_section(spec: DatasetSpec) -> str:
+    """The dataset under which a user writes this table's spellings in safetystats.toml (a
+    per-trainee list: the dataset it is counted into)."""
+    return spec.into or spec.name
 
 
 def reject_aggregate_rows(table: RawTable, settings: Settings) -> None:
@@ -548,13 +570,12 @@ def count_persons(prep: Prepared, spec: DatasetSpec, into: DatasetSpec) -> Prepa
     return result
 
 
-def unpivot_wide(table: RawTable, settings: Settings) -> RawTable | None:
+def unpivot_wide(table: RawTable, settings: Settings, spec: DatasetSpec) -> RawTable | None:
     """A wide training summary (one column per category, e.g. 主要负责人（人.次）, beside the
     enterprise and the month) as a long table (培训类别, 培训人数), each row keeping its
-    spreadsheet row number (DATA_SPEC 3.1); None for a table that is not one."""
-    from safetystats.ingest.spec import vocabulary
-
-    lookup = V.make_lookup(vocabulary(settings, "training_categories"))
+    spreadsheet row number (DATA_SPEC 3.1); None for a table that is not one. The categories
+    are read with the user's spellings of ``spec``'s category column."""
+    lookup = parser_for(spec.column("category"), settings)
     rows = [[_cell(c) for c in r] for r in table.frame.head(HEADER_SCAN_ROWS).rows()]
     for idx, row in enumerate(rows):
         categories = {
@@ -595,7 +616,7 @@ def stage_table(
     a per-person list counted into its dataset, a wide summary unpivoted first. Raises
     TableError for a table that fails."""
     if dataset in (None, "training_counts"):
-        table = unpivot_wide(table, settings) or table
+        table = unpivot_wide(table, settings, specs["training_counts"]) or table
     prep = prepare(table, specs, settings, dataset, fixed)
     spec = specs[prep.dataset]
     hold_damaged_codes(prep, spec)

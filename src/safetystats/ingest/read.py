@@ -462,14 +462,64 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("gb18030"), "gb18030"
+        text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
+        name = _other_encoding(data)
+        looks = f"看起来是 {name} 编码" if name else f"第 {exc.start} 字节无法识别"
         raise _error(
             path,
-            f"文本编码既不是 UTF-8 也不是 GB18030/GBK（第 {exc.start} 字节）；请在 Excel 中另存为“CSV UTF-8”",
-            f"text encoding is neither UTF-8 nor GB18030/GBK (byte {exc.start}); "
-            "save it from Excel as 'CSV UTF-8' and drop it again",
+            f"文本编码既不是 UTF-8 也不是 GB18030/GBK（{looks}）；请另存为 UTF-8 或 GBK 编码的 CSV",
+            f"the text is neither UTF-8 nor GB18030/GBK ("
+            + (f"this file looks like {name}" if name else f"byte {exc.start}")
+            + "); save it as UTF-8 or GBK (Excel: 'CSV UTF-8') and drop it again",
         ) from exc
+    if _implausible_chinese(text) and (name := _other_encoding(data)):
+        raise _error(
+            path,
+            f"文本看起来是 {name} 编码，不是 UTF-8 或 GB18030/GBK；请另存为 UTF-8 或 GBK 编码的 CSV",
+            f"this file looks like {name}, not UTF-8 or GB18030/GBK; save it as UTF-8 or GBK "
+            "(Excel: 'CSV UTF-8') and drop it again",
+        )
+    return text, "gb18030"
+
+
+# encodings we name when a text is not UTF-8 or GB18030 (charset_normalizer's names)
+_OTHER_ENCODINGS = {
+    "big5": "Big5",
+    "cp950": "Big5",
+    "shift_jis": "Shift-JIS",
+    "cp932": "Shift-JIS",
+    "euc_jp": "EUC-JP",
+    "euc_kr": "EUC-KR",
+    "cp949": "EUC-KR",
+    "utf_16": "UTF-16",
+    "utf_16_le": "UTF-16",
+    "utf_16_be": "UTF-16",
+}
+
+
+def _implausible_chinese(text: str) -> bool:
+    """Text decoded as GB18030 that is mostly not the common characters GBK files hold (GB2312
+    or private-use ones): bytes of another double-byte encoding (Big5, Shift-JIS...)."""
+    sample = [c for c in text[:20000] if ord(c) > 0x2E7F]
+    if len(sample) < 4:
+        return False
+    common = 0
+    for c in sample:
+        try:
+            c.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common / len(sample) < 0.9
+
+
+def _other_encoding(data: bytes) -> str | None:
+    """The name of the encoding a text is most likely in, when it is one we name, else None."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:65536], cp_isolation=["gb18030", *_OTHER_ENCODINGS]).best()
+    return _OTHER_ENCODINGS.get(best.encoding) if best is not None else None
 
 
 def _decode_markup(data: bytes, path: Path) -> tuple[str, str]:

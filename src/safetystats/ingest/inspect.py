@@ -54,6 +54,7 @@ class TableReport:
     # no header row found: (spreadsheet row, [(cell, columns it could map to)]) per candidate
     candidates: list[tuple[int, list[tuple[str, list[str]]]]] = field(default_factory=list)
     section: str | None = None  # the dataset whose [datasets.X.*] the user writes
+    no_header: bool = False
 
     @property
     def next_step(self) -> str:
@@ -147,13 +148,15 @@ def inspect_table(table, specs, settings: Settings, dataset: str | None, fixed) 
     except MissingColumnsError as exc:
         report.dataset = exc.dataset
         report.section = user_section(specs[exc.dataset])
-        report.missing = exc.closest
+        spec = specs[exc.dataset]
+        report.missing = {spec.substitute(c) or c: g for c, g in exc.closest.items()}
         report.headers = [_shown(h, exc.columns.get(h)) for h in exc.found]
         return report
     except NoHeaderError as exc:
         report.error = str(exc)
         report.dataset = dataset
         report.candidates = _candidates(table, specs, dataset)
+        report.no_header = True
         return report
     except TableError as exc:
         report.error = str(exc)
@@ -214,17 +217,36 @@ def _vocabulary_of(column, settings: Settings) -> list[str]:
     return list(vocabulary(settings, name))
 
 
-def _header_lines(report: TableReport, spec: DatasetSpec) -> dict[str, str]:
-    """column -> the line of [datasets.X.headers] that maps it, a guess to confirm."""
-    out = {}
+Guesses = dict[str, dict[str, list[tuple[str | None, str]]]]  # section -> column -> (header, why)
+
+
+def _add_guesses(headers: Guesses, section: str, report: TableReport) -> None:
+    """The lines of [datasets.X.headers] a table needs: a missing column mapped to the unused
+    header that means it; for a table without a header row, each cell of the first candidate
+    row that means a column (one cell a column)."""
+    columns = headers.setdefault(section, {})
     for column, guesses in report.missing.items():
-        target = spec.substitute(column) or column
-        out[target] = (
-            f"{target} = [{_quote(guesses[0])}]  # guess from {report.label}: confirm"
-            if guesses
-            else f"{target} = []  # {report.label}: no header means it; add the file's header"
+        columns.setdefault(column, []).append((guesses[0] if guesses else None, report.label))
+    if report.candidates:
+        taken: set[str] = set()
+        for cell, could in report.candidates[0][1]:
+            column = next((c for c in could if c not in taken), None)
+            if column:
+                taken.add(column)
+                columns.setdefault(column, []).append((cell, report.label))
+
+
+def _header_block(section: str, columns: dict[str, list[tuple[str | None, str]]]) -> list[str]:
+    lines = [f"[datasets.{section}.headers]"]
+    for column, found in columns.items():
+        spellings = list(dict.fromkeys(h for h, _ in found if h))
+        where = ", ".join(dict.fromkeys(label for _, label in found))
+        lines.append(
+            f"{column} = [{', '.join(map(_quote, spellings))}]  # guess from {where}: confirm"
+            if spellings
+            else f"{column} = []  # {where}: no header means it; add the file's header"
         )
-    return out
+    return [*lines, ""]
 
 
 def _candidate_lines(report: TableReport) -> list[str]:
@@ -235,12 +257,8 @@ def _candidate_lines(report: TableReport) -> list[str]:
         lines.append(f"#   row {row}: {listed}")
     if not report.candidates:
         lines.append("#   (none: no row of the first 15 has two or more text cells)")
-    section = report.dataset or "<dataset>"
-    lines.append(f"# uncomment and edit under [datasets.{section}.headers], one line a column:")
-    best = report.candidates[0][1] if report.candidates else []
-    for cell, cols in best:
-        if cols:
-            lines.append(f"# {cols[0]} = [{_quote(cell)}]")
+    elif not report.dataset:
+        lines.append("#   put the file in a folder named after its dataset (e.g. hazards/)")
     return lines
 
 
@@ -250,19 +268,17 @@ def mapping_toml(reports: list[TableReport], settings: Settings) -> str:
     list per canonical value for the user to fill (values such as 1级 are never guessed), and
     for a table without a header row, its candidate rows with what each cell could be."""
     specs = load_specs(settings, variants=True)
-    headers: dict[str, dict[str, str]] = {}
+    headers: Guesses = {}
     values: dict[tuple[str, str], list[str]] = {}
     notes: list[str] = []
     for report in reports:
-        if report.candidates or (report.error and report.dataset is None and not report.missing):
-            if report.candidates:
-                notes += _candidate_lines(report)
-            continue
+        if report.no_header:
+            notes += _candidate_lines(report)
         spec = specs.get(report.dataset or "")
         if spec is None:
             continue
         section = user_section(spec)
-        headers.setdefault(section, {}).update(_header_lines(report, spec))
+        _add_guesses(headers, section, report)
         for column, seen in report.unknown.items():
             listed = ", ".join(f"{v} ({n})" for v, n in seen)
             if column == "district":
@@ -281,9 +297,9 @@ def mapping_toml(reports: list[TableReport], settings: Settings) -> str:
         *notes,
         "",
     ]
-    for dataset, columns in headers.items():
+    for section, columns in headers.items():
         if columns:
-            lines += [f"[datasets.{dataset}.headers]", *columns.values(), ""]
+            lines += _header_block(section, columns)
     for (dataset, column), comments in values.items():
         lines += [*comments, f"[datasets.{dataset}.values.{column}]"]
         for canonical in _vocabulary_of(specs[dataset].column(column), settings):

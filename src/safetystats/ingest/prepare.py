@@ -354,7 +354,7 @@ def prepare(
     text = body.select(
         [_clean(pl.col(f"c{i}")).alias(name) for i, name in mapped.items()]
         + [pl.lit(V.clean_text(v)).alias(k) for k, v in fixed.items()]
-    ).with_columns(rows.alias("_row"), _row_cells(body).alias("_cells"))
+    ).with_columns(rows.alias("_row"), _row_cells(body, header.shown).alias("_cells"))
     prepared = Prepared(
         spec.name,
         table,
@@ -413,13 +413,13 @@ def prepare(
     return prepared
 
 
-def _row_cells(body: pl.DataFrame) -> pl.Series:
-    """Per row: a hash of every cell as read, used or not (two rows with one derived key are
-    one record only when they agree in every cell, DATA_SPEC 3.1)."""
-    cells_text = pl.concat_str(
-        [pl.col(c).fill_null("\x00") for c in body.columns], separator="\x1f"
-    )
-    return body.select(cells_text.hash().alias("_cells"))["_cells"]
+def _row_cells(body: pl.DataFrame, shown: list[str]) -> pl.Series:
+    """Per row: a hash of every cell as read, used or not, but a row number (序号): two rows
+    with one derived key are one record only when they agree in all of them (DATA_SPEC 3.1)."""
+    numbers = {f"c{i}" for i, h in enumerate(shown) if guess.is_row_number(h)}
+    kept = [pl.col(c).fill_null("\x00") for c in body.columns if c not in numbers]
+    text = pl.concat_str(kept, separator="\x1f") if kept else pl.lit("")
+    return body.select(text.hash().alias("_cells"))["_cells"]
 
 
 def hold_unread_cells(prep: Prepared, text: pl.DataFrame, mapped: dict[int, str]) -> pl.DataFrame:

@@ -469,7 +469,7 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
         raise _error(
             path,
             f"文本编码既不是 UTF-8 也不是 GB18030/GBK（{looks}）；请另存为 UTF-8 或 GBK 编码的 CSV",
-            f"the text is neither UTF-8 nor GB18030/GBK ("
+            "the text is neither UTF-8 nor GB18030/GBK ("
             + (f"this file looks like {name}" if name else f"byte {exc.start}")
             + "); save it as UTF-8 or GBK (Excel: 'CSV UTF-8') and drop it again",
         ) from exc

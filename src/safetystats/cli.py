@@ -46,7 +46,7 @@ def settings(**overrides) -> Settings:
     try:
         return load_settings(State.config, **overrides)
     except ConfigError as exc:
-        err.print(f"[red]configuration error:[/red] {exc}")
+        err.print(f"[red]configuration error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
 
 
@@ -103,7 +103,7 @@ def sample(
             files = write_update(target, s, month, seed, scale, factor)
             what = f"update files for {month:%Y-%m}"
     except ConfigError as exc:
-        err.print(f"[red]configuration error:[/red] {exc}")
+        err.print(f"[red]configuration error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     times = f", {factor}×" if factor > 1 else ""
     console.print(f"wrote {len(files)} {what} ({scale}{times}, seed {seed}) to {target}")
@@ -660,7 +660,7 @@ def entry() -> None:
     try:
         app()
     except ConfigError as exc:
-        err.print(f"[red]configuration error:[/red] {exc}")
+        err.print(f"[red]configuration error:[/red] {escape(str(exc))}")
         sys.exit(2)
     except StoreNotReadyError as exc:
         err.print(f"[red]{exc}[/red]")

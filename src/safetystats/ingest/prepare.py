@@ -202,11 +202,13 @@ def find_header(table: RawTable, specs: dict[str, DatasetSpec], dataset: str | N
         )
         raise NoHeaderError(
             f"{table.label}: no header row for {dataset} in the first {HEADER_SCAN_ROWS} rows "
-            f"(expected columns such as {wanted})"
+            f"(expected columns such as {wanted}); `safetystats inspect FILE --write-mapping "
+            "mapping.toml` lists the rows that could be the header and what each cell could be"
         )
     raise NoHeaderError(
         f"{table.label}: no header row of any dataset in the first {HEADER_SCAN_ROWS} rows; "
-        "put the file in a folder named after its dataset"
+        "put the file in a folder named after its dataset (e.g. hazards/) and run "
+        "`safetystats inspect FILE --write-mapping mapping.toml`"
     )
 
 

@@ -26,9 +26,10 @@ Marks = dict[tuple[int, int], str]
 _CELL_ERROR = re.compile(
     rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<v>([^<]*)</v>'
 )
-_FORMULA_NO_VALUE = re.compile(
-    rb'<c r="([A-Z]{1,3})(\d+)"(?:[^>/]|/(?!>))*>(<f\b[^>]*?(?:/>|>([^<]*)</f>))(?:<v\s*/>|<v></v>)?</c>'
-)
+_FORMULA = re.compile(rb"<f\b")
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
+_FORMULA_TEXT = re.compile(rb"<f\b[^>]*?(?:/>|>([^<]*)</f>)")
+_HAS_VALUE = re.compile(rb"<v>[^<]|<is>")
 _SHEET = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
 _REL = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"')
 _REL_REVERSED = re.compile(rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"')
@@ -84,15 +85,29 @@ def xlsx_marks(path: Path) -> dict[str, Marks]:
                 if b't="e"' in data:
                     for col, row, value in _CELL_ERROR.findall(data):
                         marks[(int(row) - 1, column_index(col.decode()))] = _unescape(value)
-                if b"<f" in data:
-                    for col, row, _, formula in _FORMULA_NO_VALUE.findall(data):
-                        text = "=" + _unescape(formula) if formula else "="
-                        marks[(int(row) - 1, column_index(col.decode()))] = FORMULA_MARK + text
+                marks |= _formulas_without_value(data)
                 if marks:
                     out[sheet] = marks
     except (KeyError, zipfile.BadZipFile, OSError):
         return {}
     return out
+
+
+def _formulas_without_value(data: bytes) -> Marks:
+    """The formula cells of a sheet's XML with no cached value. Only the cells around each
+    ``<f`` are looked at: a sheet of plain values costs one search."""
+    marks: Marks = {}
+    for match in _FORMULA.finditer(data):
+        start = data.rfind(b"<c ", 0, match.start())
+        end = data.find(b"</c>", match.start())
+        cell = data[start:end]
+        ref = _CELL_REF.match(cell)
+        if ref is None or _HAS_VALUE.search(cell):
+            continue
+        formula = _FORMULA_TEXT.search(cell)
+        text = "=" + _unescape(formula.group(1)) if formula and formula.group(1) else "="
+        marks[(int(ref.group(2)) - 1, column_index(ref.group(1).decode()))] = FORMULA_MARK + text
+    return marks
 
 
 def xls_marks(path: Path) -> dict[str, Marks]:

@@ -316,3 +316,69 @@ def test_ids_are_one_after_nfkc_trimming_and_upper_casing(settings):
         ("YH-002", "91371002MA3C4B2X1D"),
     ]
     assert rows[0][2] is not None  # April's file replaced March's record of YH-001
+
+
+def test_a_formula_whose_result_is_empty_text_is_blank_not_an_error(settings):
+    """Excel saves ="" results as t="str" with an empty <v>: a computed blank, read as blank;
+    the same formula written by a program without a value is formula_without_value."""
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["隐患编号", "统一社会信用代码", "隐患等级", "发现日期", "整改完成日期"])
+    ws.append(["H1", "E1", "一般", "2024-03-01", '=IF(1,"","x")'])
+    ws.append(["H2", "E1", "一般", "2024-03-01", '=IF(1,"","x")'])
+    plain = settings.raw / "plain.xlsx"
+    wb.save(plain)
+    saved = settings.raw / "hazards" / "h.xlsx"
+    saved.parent.mkdir()
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(saved, "w") as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":  # row 2 as Excel saves it
+                data = data.replace(b'<c r="E2">', b'<c r="E2" t="str">')
+            out.writestr(item, data)
+    plain.unlink()
+    (result,) = ingest(None, settings)
+    balanced(result, stored=1, held=1)
+    assert [r[:3] for r in held(settings, "h.xlsx")] == [
+        (3, "formula_without_value", "rectified_date")
+    ]
+
+
+@pytest.mark.slow  # validate with GX
+def test_after_validate_the_quarantine_says_which_cell_and_the_clerks_rows_are_curated(tmp_path):
+    from safetystats.pipeline import refresh
+
+    raw_with(
+        tmp_path,
+        "hazards/隐患台账_公式.xlsx",
+        "hazards/隐患台账_科室.xlsx",
+        "inspections/领导带队检查.xlsx",
+    )
+    settings, _ = ingested(tmp_path)
+    refresh(settings)
+    messages = dict(
+        query(
+            settings,
+            "SELECT row_no, message_en FROM quarantine WHERE file_name = ? AND severity = 'error'",
+            ["隐患台账_公式.xlsx"],
+        )
+    )
+    assert "cell E3: #VALUE! is an Excel error value" in messages[3]
+    assert "cell E4: =TODAY() is a formula without a computed value" in messages[4]
+    assert "open and save the file in Excel or WPS" in messages[4]
+    conflict = query(
+        settings,
+        "SELECT DISTINCT message_en FROM quarantine WHERE rule_id = 'duplicate_key_conflict'",
+    )
+    assert conflict and conflict[0][0].startswith("rows 3, 4 give the same derived key")
+    # the clerk's six hazards reach the curated table, found in the register by name
+    assert query(
+        settings,
+        "SELECT count(*), count(*) FILTER (level = 'major') FROM curated_hazards c "
+        "JOIN ingest_files f ON f.file_id = c._file_id WHERE f.file_name = ?",
+        ["隐患台账_科室.xlsx"],
+    ) == [(6, 2)]

@@ -382,3 +382,21 @@ def test_after_validate_the_quarantine_says_which_cell_and_the_clerks_rows_are_c
         "JOIN ingest_files f ON f.file_id = c._file_id WHERE f.file_name = ?",
         ["隐患台账_科室.xlsx"],
     ) == [(6, 2)]
+
+
+def test_inspect_lists_a_trainees_positions_and_the_filled_block_counts_them(tmp_path):
+    raw = raw_with(tmp_path, "training_counts/培训人员名单_职位.xlsx", register=False)
+    ledger, mapping = raw / "training_counts" / "培训人员名单_职位.xlsx", tmp_path / "m.toml"
+    first = inspect(config(tmp_path), ledger, "--write-mapping", mapping)
+    assert first.exit_code == 1
+    assert "category: values not understood: 安全员 (4), 总经理 (3)" in first.stdout
+    block = tomllib.loads(mapping.read_text("utf-8"))
+    assert block["datasets"]["training_counts"]["values"]["category"]["主要负责人"] == []
+    filled = (
+        mapping.read_text("utf-8")
+        .replace('"主要负责人" = []', '"主要负责人" = ["总经理"]')
+        .replace('"安全生产管理人员" = []', '"安全生产管理人员" = ["安全科长", "安全员"]')
+    )
+    again = inspect(config(tmp_path, filled), ledger)
+    assert again.exit_code == 0, again.stdout
+    assert "rows read 15: would store 9, quarantine 6" in again.stdout  # 9 of 15

@@ -9,6 +9,7 @@ would make the files load, its guesses marked for the user to confirm.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,7 +54,7 @@ class TableReport:
     notes: list[str] = field(default_factory=list)
     # no header row found: (spreadsheet row, [(cell, columns it could map to)]) per candidate
     candidates: list[tuple[int, list[tuple[str, list[str]]]]] = field(default_factory=list)
-    section: str | None = None  # the dataset whose [datasets.X.*] the user writes
+    spec: str | None = None  # the spec read (dataset is where the user writes its spellings)
     no_header: bool = False
 
     @property
@@ -99,13 +100,17 @@ def _ranking(table, specs: dict[str, DatasetSpec], dataset: str | None) -> tuple
 
 
 def _unknown_values(prep, spec: DatasetSpec, settings: Settings) -> dict[str, list]:
-    out = {}
+    """Per column, the values not understood with their counts: in the rows that would be
+    stored, and in those held already (a trainee whose 职位 is no category)."""
+    seen: dict[str, Counter] = {}
     for col in spec.columns:
         raw = col.raw_name
         if col.keeps_raw and raw in prep.staged.columns:
-            counts = prep.staged[raw].drop_nulls().value_counts(sort=True)
-            if counts.height:
-                out[col.name] = [tuple(r) for r in counts.head(SHOWN_VALUES).rows()]
+            seen[col.name] = Counter(dict(prep.staged[raw].drop_nulls().value_counts().rows()))
+    for row in prep.held:
+        if row["rule"].startswith("invalid_") and row["value"] is not None:
+            seen.setdefault(row["column"], Counter())[row["value"]] += 1
+    out = {c: counts.most_common(SHOWN_VALUES) for c, counts in seen.items() if counts}
     if "district" in prep.staged.columns:
         registry = settings.registry
         values = prep.staged["district"].drop_nulls().value_counts(sort=True)
@@ -146,15 +151,14 @@ def inspect_table(table, specs, settings: Settings, dataset: str | None, fixed) 
         report.dataset, report.runner_up = _ranking(table, specs, dataset)
         prep = stage_table(table, specs, settings, dataset, fixed)
     except MissingColumnsError as exc:
-        report.dataset = exc.dataset
-        report.section = user_section(specs[exc.dataset])
         spec = specs[exc.dataset]
+        report.spec, report.dataset = spec.name, user_section(spec)
         report.missing = {spec.substitute(c) or c: g for c, g in exc.closest.items()}
         report.headers = [_shown(h, exc.columns.get(h)) for h in exc.found]
         return report
     except NoHeaderError as exc:
         report.error = str(exc)
-        report.dataset = dataset
+        report.spec = report.dataset = dataset
         report.candidates = _candidates(table, specs, dataset)
         report.no_header = True
         return report
@@ -162,8 +166,7 @@ def inspect_table(table, specs, settings: Settings, dataset: str | None, fixed) 
         report.error = str(exc)
         return report
     spec = specs[prep.dataset]
-    report.dataset = prep.dataset
-    report.section = user_section(specs[prep.dataset])
+    report.spec, report.dataset = prep.dataset, user_section(spec)
     mapped = {h: c for c, h in prep.headers.items()}
     report.headers = [
         _shown(h, mapped.get(h)) for h in [*prep.headers.values(), *prep.ignored_headers]
@@ -176,7 +179,7 @@ def inspect_table(table, specs, settings: Settings, dataset: str | None, fixed) 
     unreadable = prep.staged.filter(bad).height
     report.rows_read = prep.rows_read
     report.quarantined = len(prep.held) + unreadable
-    report.stored = prep.staged.height - unreadable
+    report.stored = (prep.persons or prep.staged.height) - unreadable
     report.skipped = prep.skipped_footer + prep.skipped_duplicate
     if prep.persons:
         report.notes.append(f"{prep.persons} trainees counted into {prep.staged.height} rows")
@@ -270,11 +273,12 @@ def mapping_toml(reports: list[TableReport], settings: Settings) -> str:
     specs = load_specs(settings, variants=True)
     headers: Guesses = {}
     values: dict[tuple[str, str], list[str]] = {}
+    vocabularies: dict[tuple[str, str], list[str]] = {}
     notes: list[str] = []
     for report in reports:
         if report.no_header:
             notes += _candidate_lines(report)
-        spec = specs.get(report.dataset or "")
+        spec = specs.get(report.spec or "")
         if spec is None:
             continue
         section = user_section(spec)
@@ -285,9 +289,10 @@ def mapping_toml(reports: list[TableReport], settings: Settings) -> str:
                 notes.append(f"# {report.label}: districts the registry does not know: {listed}")
                 notes.append("#   add them as aliases of their units in the registry CSV")
                 continue
-            col = spec.column(column)
-            if col.unknown == "warning" and column != "industry":
+            col = next((c for c in spec.columns if c.name == column), None)
+            if col is None or (col.unknown == "warning" and column != "industry"):
                 continue
+            vocabularies[(section, column)] = _vocabulary_of(col, settings)
             values.setdefault((section, column), []).append(
                 f"# {report.label}: values not understood: {listed}"
             )
@@ -302,7 +307,7 @@ def mapping_toml(reports: list[TableReport], settings: Settings) -> str:
             lines += _header_block(section, columns)
     for (dataset, column), comments in values.items():
         lines += [*comments, f"[datasets.{dataset}.values.{column}]"]
-        for canonical in _vocabulary_of(specs[dataset].column(column), settings):
+        for canonical in vocabularies[(dataset, column)]:
             lines.append(f"{canonical if canonical.isascii() else _quote(canonical)} = []")
         lines.append("")
     return "\n".join(lines) + "\n"

@@ -400,3 +400,21 @@ def test_inspect_lists_a_trainees_positions_and_the_filled_block_counts_them(tmp
     again = inspect(config(tmp_path, filled), ledger)
     assert again.exit_code == 0, again.stdout
     assert "rows read 15: would store 9, quarantine 6" in again.stdout  # 9 of 15
+
+
+@pytest.mark.parametrize(
+    "block, names",
+    [
+        ('major = ["1级"]\nserious = ["2级"]', "'serious' is not a value of level"),
+        ('major = ["1级"]\ngeneral = ["1级"]', "'1级' would mean both 'major' and 'general'"),
+    ],
+)
+def test_a_pasted_values_block_that_cannot_load_names_its_section(tmp_path, block, names):
+    from safetystats.config import ConfigError
+    from safetystats.ingest.spec import load_specs
+
+    settings = load_settings(config(tmp_path, "[datasets.hazards.values.level]\n" + block))
+    with pytest.raises(ConfigError) as caught:
+        load_specs(settings)
+    assert str(caught.value).startswith("[datasets.hazards.values.level]: ")
+    assert names in str(caught.value) and "change that line" in str(caught.value)

@@ -142,6 +142,33 @@ def _check_user_datasets(user: dict, specs: dict[str, DatasetSpec]) -> None:
                     )
 
 
+def _check_user_values(settings: Settings, user: dict, specs: dict[str, DatasetSpec]) -> None:
+    """Every ``[datasets.X.values.col]`` names values of the column's vocabulary and makes no
+    spelling ambiguous; a ConfigError names the section, so the user knows the line to change."""
+    for name, body in user.items():
+        columns = {c.name: c for s in specs.values() if name in (s.name, s.into) for c in s.columns}
+        for column, given in body.get("values", {}).items():
+            section = f"[datasets.{name}.values.{column}]"
+            col = columns[column]
+            if col.type not in ("bool", "category", "industry") and not col.type.startswith(
+                "enum:"
+            ):
+                raise ConfigError(
+                    f"{section}: {column} is a {col.type} column and takes no value spellings; "
+                    "remove this section from safetystats.toml"
+                )
+            spellings = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in given.items()}
+            try:
+                parser_for(
+                    Column(col.name, col.type, False, (), extra_values=tuple(spellings.items())),
+                    settings,
+                )
+            except ConfigError as exc:
+                raise ConfigError(
+                    f"{section}: {exc}; change that line of safetystats.toml"
+                ) from exc
+
+
 def _user_spellings(user: dict, name: str, body: dict) -> dict:
     """The user's ``headers`` and ``values`` for a dataset. A table counted into another
     (a per-trainee list) takes those written for the dataset it is counted into, where the user
@@ -221,6 +248,7 @@ def load_specs(settings: Settings, variants: bool = False) -> dict[str, DatasetS
             body.get("into"),
         )
     _check_user_datasets(user, specs)
+    _check_user_values(settings, user, specs)
     for spec in specs.values():
         spec.header_map  # noqa: B018 - a spelling of two columns fails here, at load time
     return specs if variants else {n: s for n, s in specs.items() if not s.into}

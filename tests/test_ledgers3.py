@@ -418,3 +418,25 @@ def test_a_pasted_values_block_that_cannot_load_names_its_section(tmp_path, bloc
         load_specs(settings)
     assert str(caught.value).startswith("[datasets.hazards.values.level]: ")
     assert names in str(caught.value) and "change that line" in str(caught.value)
+
+
+def test_a_conflict_across_two_sheets_names_each_row_with_its_sheet(settings):
+    """Monthly sheets of one workbook: the same derived key on two sheets with different
+    cells is one conflict, both rows held, each named sheet!row."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    header = ["统一社会信用代码", "检查日期", "检查类型", "问题描述"]
+    march = wb.active
+    march.title = "3月"
+    for row in (header, ["E1", "2024-03-05", "领导带队检查", "防火堤破损"]):
+        march.append(row)
+    april = wb.create_sheet("4月")
+    for row in (header, ["E1", "2024-03-05", "领导带队检查", "静电接地缺失"]):
+        april.append(row)
+    path = settings.raw / "inspections" / "检查.xlsx"
+    path.parent.mkdir()
+    wb.save(path)
+    (result,) = ingest(None, settings)
+    balanced(result, stored=0, held=2)
+    assert {r[3] for r in held(settings, "检查.xlsx")} == {"3月!2, 4月!2"}

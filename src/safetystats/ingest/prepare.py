@@ -744,7 +744,12 @@ def resolve_duplicates(preps: list[Prepared], spec: DatasetSpec) -> pl.DataFrame
         .then(pl.col("_cells").n_unique())
         .otherwise(pl.struct(content).n_unique())
         .alias("_variants"),
-        pl.col("_row").sort().cast(pl.String).str.join(", ").alias("_rows"),
+        pl.when(pl.col("_sheet").n_unique() > 1)  # rows of several sheets: sheet!row
+        .then(pl.concat_str(pl.col("_sheet"), pl.lit("!"), pl.col("_row")))
+        .otherwise(pl.col("_row").cast(pl.String))
+        .sort_by(pl.col("_sheet"), pl.col("_row"))
+        .str.join(", ")
+        .alias("_rows"),
     )
     frame = frame.join(counts, on="_key", how="left").with_columns(pl.col("_variants").fill_null(1))
     conflicts = frame.filter(pl.col("_variants") > 1)

@@ -439,7 +439,8 @@ def _read_workbook(path: Path, kind: str, by_name: bool, notes: list[str]) -> li
 def _with_marks(path: Path, source, kind: str, tables: list[RawTable]) -> list[RawTable]:
     """The tables with the cells calamine reads as blank written back: Excel error values
     and formulas without a cached value (``cells``)."""
-    found = {"xlsx": cells.xlsx_marks, "xls": cells.xls_marks}.get(kind, lambda _: {})(path)
+    readers = {"xlsx": cells.xlsx_marks, "xls": cells.xls_marks, "ods": cells.ods_marks}
+    found = readers.get(kind, lambda _: {})(path)
     for table in tables:
         marks = found.get(table.sheet or "")
         if marks:

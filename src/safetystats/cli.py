@@ -590,6 +590,27 @@ def bulletins(
     raise typer.Exit(run_bulletins(s, parse_date(as_of), district, jobs, lang, chosen, pdf, force))
 
 
+@app.command()
+def template(
+    dataset: Annotated[str, typer.Argument(help="the dataset: hazards, drills, … (DATA_SPEC 2)")],
+    district: Annotated[
+        str | None, typer.Option(help="the unit: its name filled in, its enterprises offered")
+    ] = None,
+    period: Annotated[str | None, typer.Option(help="the month it reports, YYYY-MM")] = None,
+    output: Annotated[Path | None, typer.Option(help="the .xlsx to write")] = None,
+):
+    """A blank ledger (填报模板) for units to fill: headers, drop-downs, an example row."""
+    from safetystats.followup.template import write_template
+
+    s = settings()
+    try:
+        path = write_template(s, dataset, district, period, output)
+    except ConfigError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    console.print(f"template: {path}")
+
+
 def parse_level(level: str | None, s: Settings) -> int | str | None:
     """--level: a level of the registry, or all (exit 2 otherwise)."""
     from safetystats.report.runner import ALL_LEVELS

@@ -17,6 +17,7 @@ from safetystats.ingest.prepare import (
     resolve_duplicates,
     stage_table,
 )
+from safetystats.ingest import marker
 from safetystats.ingest.read import SUPPORTED, UNSUPPORTED_SUFFIXES, ReadError, read_file
 from safetystats.ingest.spec import load_specs
 
@@ -150,6 +151,10 @@ def ingest_file(
     try:
         tables, notes = read_file(path)
         result.warnings += notes
+        facts = next((t.marker for t in tables if t.marker), None)
+        if facts is not None and facts.get("kind") == "template":  # its dataset is never guessed
+            dataset = facts.get("dataset") or dataset
+            result.warnings += [n for t in tables if (n := marker.drop_example(t, facts))]
         preps: list[Prepared] = []
         skipped: list[str] = []
         for table in tables:

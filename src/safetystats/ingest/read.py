@@ -20,6 +20,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import fastexcel
+
+from safetystats.ingest import marker
 import polars as pl
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -55,6 +57,7 @@ class RawTable:
     first_row: int = 1
     encoding: str | None = None
     row_numbers: list[int] | None = None
+    marker: dict | None = None  # the facts of our hidden marker sheet (a template or package)
 
     @property
     def label(self) -> str:
@@ -414,11 +417,15 @@ def _read_workbook(path: Path, kind: str, by_name: bool, notes: list[str]) -> li
     )
     try:
         reader = fastexcel.read_excel(path if by_name else path.read_bytes())
-        tables = []
+        tables, facts, hidden = [], None, []
         for name in reader.sheet_names:
             sheet = reader.load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
             visible = str(getattr(sheet, "visible", "visible")).lower()
+            if name == marker.SHEET:
+                facts = marker.read(sheet.to_polars())
+                continue
             if visible != "visible":
+                hidden.append(name)
                 very = visible.replace("_", "") == "veryhidden"
                 notes.append(
                     f'{path}: {"深度" if very else ""}隐藏工作表 "{name}" 已跳过 / '
@@ -426,6 +433,10 @@ def _read_workbook(path: Path, kind: str, by_name: bool, notes: list[str]) -> li
                 )
                 continue
             tables.append(RawTable(path, name, _rename(sheet.to_polars())))
+        if facts is not None:  # ours: its helper sheets (lists) are not worth a note
+            notes[:] = [n for n in notes if not any(f'"{h}"' in n for h in hidden if h.startswith("_"))]
+            for table in tables:
+                table.marker = facts
         return tables
     except Exception as exc:  # calamine reports broken or encrypted workbooks many ways
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():

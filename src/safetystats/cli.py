@@ -590,6 +590,34 @@ def bulletins(
     raise typer.Exit(run_bulletins(s, parse_date(as_of), district, jobs, lang, chosen, pdf, force))
 
 
+@app.command()
+def notice(
+    as_of: AsOf = None,
+    compare: Annotated[
+        str | None,
+        typer.Option(help="compare with this date (default: the latest earlier run's as-of)"),
+    ] = None,
+    lang: Annotated[str | None, typer.Option(help="zh | en")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="also a PDF made by LibreOffice")] = False,
+    output: Annotated[Path | None, typer.Option(help="the .docx to write")] = None,
+):
+    """The 通报: a GB/T 9704 document from the figures, with the change since last time."""
+    from safetystats.report.notice import NoticeError, make_notice
+
+    s = settings()
+    require_store(s)
+    refresh(s, out=err)
+    try:
+        written = make_notice(
+            s, parse_date(as_of), parse_date(compare) if compare else "auto", lang, pdf, output
+        )
+    except NoticeError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    for path in written:
+        console.print(f"notice: {path}")
+
+
 def parse_level(level: str | None, s: Settings) -> int | str | None:
     """--level: a level of the registry, or all (exit 2 otherwise)."""
     from safetystats.report.runner import ALL_LEVELS

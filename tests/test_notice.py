@@ -258,3 +258,118 @@ def test_the_english_brief(project):
     body = " ".join(p.text for p in d.paragraphs)
     assert "1. Overview" in body and "targets" in body and "(sample data)" in body
     assert "还差" not in body and "目标" not in body
+
+
+def _sentence(body: str, start: str) -> str:
+    return next(s for s in re.split(r"(?<=。)", body) if start in s)
+
+
+def _change(cur: int, prev: int) -> str:
+    """同比 as 6.7 words it, worked out here from the two counts."""
+    if prev == 0:
+        return "持平" if cur == 0 else "新增"
+    pct = (cur - prev) * 1000 / prev  # tenths of a percent
+    tenths = math.floor(abs(pct) + 0.5)  # half away from zero
+    return "持平" if tenths == 0 else ("上升" if pct > 0 else "下降") + f"{tenths / 10:.1f}%"
+
+
+def test_accidents_enforcement_and_ranking_are_the_figures_of_stats_and_assess(project):
+    body = "\n".join(p.text for p in _document(project).paragraphs)
+    accidents = _json(project, "stats", "accidents", "--as-of", AS_OF)["rows"]
+    ytd = next(r for r in accidents if r["district_code"] is None and r["span"] == "ytd")
+    said = _sentence(body, "共发生生产安全事故")
+    n, deaths = re.search(r"事故(\d+)起、死亡(\d+)人", said).groups()
+    assert (int(n), int(deaths)) == (ytd["accidents"], ytd["deaths"])
+    changes = [
+        _change(ytd["accidents"], ytd["prev_accidents"]),
+        _change(ytd["deaths"], ytd["prev_deaths"]),
+    ]
+    expected = f"均{changes[0]}" if changes[0] == changes[1] else f"分别{changes[0]}、{changes[1]}"
+    assert said.endswith(f"同比{expected}。"), said
+    enforcement = _json(project, "stats", "enforcement", "--as-of", AS_OF)["rows"]
+    e = next(r for r in enforcement if r["district_code"] is None and r["span"] == "ytd")
+    said = _sentence(body, "共开展各类安全检查")
+    inspections, enterprises = re.search(r"检查(\d+)次，检查企业(\d+)家", said).groups()
+    assert (int(inspections), int(enterprises)) == (e["inspections"], e["enterprises_inspected"])
+    if e["enforcement"] is not None:
+        assert int(re.search(r"其中执法检查(\d+)次", body)[1]) == e["enforcement"]
+    if e["cases_filed"] is not None:
+        assert int(re.search(r"立案(\d+)起", body)[1]) == e["cases_filed"]
+    scores = _json(project, "assess", "--as-of", AS_OF)["rows"]
+    ranking = _sentence(body, "按考核得分排名")
+    listed = re.findall(r"([^：、]+?)（([\d.]+)分，([^）]+)）", ranking.split("：", 1)[1])
+    by_name = {r["district"]: r for r in scores}
+    assert [u for u, _, _ in listed] == sorted(
+        by_name, key=lambda u: (by_name[u]["vetoed"], by_name[u]["rank"])
+    )
+    for unit, score, grade in listed:
+        assert float(score) == by_name[unit]["score"] and grade == by_name[unit]["grade"]
+
+
+def test_compared_with_the_last_run_and_recomputed_when_its_figures_are_gone(project, tmp_path):
+    cli(project, "bulletins", "--as-of", EARLIER)
+    assert (project / "reports" / EARLIER / "figures.json").is_file()
+    cli(project, "notice", "--as-of", AS_OF)  # --compare defaults to the last earlier run
+    now = {
+        r["target_id"]: r
+        for r in _json(project, "attainment", "--as-of", AS_OF)["rows"]
+        if r["scope"] == "total"
+    }
+    then = {
+        r["target_id"]: r
+        for r in _json(project, "attainment", "--as-of", EARLIER)["rows"]
+        if r["scope"] == "total"
+    }
+    table = cli(project, "attainment", "--as-of", AS_OF, "--format", "csv").stdout.lstrip("\ufeff")
+    named = {r["target_id"]: r["name"] for r in csv.DictReader(io.StringIO(table))}
+    said = _sentence("\n".join(p.text for p in _document(project).paragraphs), "与9月30日相比")
+    assert "重算" not in said
+    share = next(
+        t for t in now if now[t]["denominator"] is not None and then[t]["value"] != now[t]["value"]
+    )
+    delta = round(_pct(now[share]["value"]) - _pct(then[share]["value"]), 1)
+    word = "提高" if delta > 0 else "下降"
+    assert f"{named[share]}{word}{abs(delta):.1f}个百分点" in said
+    # a ledger that arrives late changes the figures at B; without B's saved figures they are
+    # recomputed from today's store, and the document says so
+    (project / "reports" / EARLIER / "figures.json").unlink()
+    late = project / "raw" / "drills" / "补报演练.csv"
+    late.write_text(
+        "演练编号,统一社会信用代码,演练日期,演练类型,不提前通知,不设定脚本,不预设场景,不预设地点\n"
+        + "".join(
+            f"BB-{i},{_an_enterprise(project)},2024-08-0{i},综合应急预案,是,是,是,是\n"
+            for i in range(1, 10)
+        ),
+        encoding="utf-8",
+    )
+    cli(project, "ingest")
+    recomputed = _json(project, "attainment", "--as-of", EARLIER)["rows"]
+    b = next(
+        r
+        for r in recomputed
+        if r["scope"] == "total" and r["target_id"] == "unannounced_drill_share"
+    )
+    assert b["numerator"] == then["unannounced_drill_share"]["numerator"] + 9
+    cli(project, "notice", "--as-of", AS_OF, "--compare", EARLIER)
+    said = _sentence("\n".join(p.text for p in _document(project).paragraphs), "与9月30日相比")
+    assert "上期数据按现有台账重算" in said
+    a = next(
+        r
+        for r in _json(project, "attainment", "--as-of", AS_OF)["rows"]
+        if r["scope"] == "total" and r["target_id"] == "unannounced_drill_share"
+    )
+    delta = round(_pct(a["value"]) - _pct(b["value"]), 1)
+    word = "提高" if delta > 0 else "下降"
+    assert f"{named['unannounced_drill_share']}{word}{abs(delta):.1f}个百分点" in said or delta == 0
+
+
+def _an_enterprise(project) -> str:
+    import duckdb
+
+    con = duckdb.connect(str(project / "store.duckdb"), read_only=True)
+    try:
+        return con.execute(
+            "SELECT min(enterprise_id) FROM curated_enterprises WHERE status = '在营'"
+        ).fetchone()[0]
+    finally:
+        con.close()

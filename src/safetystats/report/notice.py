@@ -252,11 +252,16 @@ def previous_figures(settings: Settings, con, compare: dt.date, lang: str) -> Pr
     from the current store (and the notice says so)."""
     from safetystats.metrics import engine
 
+    from safetystats.metrics.assessment import assess, load_assessment
+    from safetystats.metrics.warnings import accident_warnings
+
     saved = saved_figures(settings.reports, compare)
     if saved and saved.get("attainment"):
-        return Previous(compare, saved["attainment"], saved.get("assess"), recomputed=False)
+        return Previous(compare, saved["attainment"], saved.get("scores") or None, recomputed=False)
     frame = engine.attainment(settings, compare, None, lang, con)
-    return Previous(compare, _rows(frame), None, recomputed=True)
+    warnings = accident_warnings(settings, compare, None, lang, con)
+    scores = assess(frame, warnings, load_assessment(settings), compare)
+    return Previous(compare, _rows(frame), _rows(scores.drop("targets")), recomputed=True)
 
 
 def make_notice(
@@ -272,7 +277,10 @@ def make_notice(
     """Compute the figures once, write the 通报 (and its PDF); returns the files written.
     ``compare``: a date, None for no comparison, "auto" for the latest earlier run's."""
     from safetystats.metrics import engine
+    from safetystats.metrics.assessment import assess, load_assessment
     from safetystats.report.precomputed import RunFigures
+    from safetystats.stats.accidents import accident_statistics
+    from safetystats.stats.enforcement import enforcement_statistics
 
     lang = lang or settings.lang
     with engine.open_store(settings) as con:
@@ -288,6 +296,16 @@ def make_notice(
             raise NoticeError(f"no target is in force or final at {as_of}: nothing to report")
         previous = previous_figures(settings, con, compare, lang) if compare else None
         sample = bool(run.frames["provenance"]["is_sample"].any())
-    figures = figures_for(settings, run, as_of, lang, level, previous, charts=charts, sample=sample)
+        statistics = {
+            "accidents": accident_statistics(settings, as_of, None, lang, con),
+            "enforcement": enforcement_statistics(settings, as_of, None, lang, con),
+        }
+    scores = assess(
+        run.frames["attainment"], run.frames["accident_warnings"], load_assessment(settings), as_of
+    )
+    figures = figures_for(
+        settings, run, as_of, lang, level, previous, statistics, _rows(scores.drop("targets")),
+        charts=charts, sample=sample,
+    )  # fmt: skip
     path = write_notice(settings, figures, lang, output)
     return [path, to_pdf(path)] if pdf else [path]

@@ -356,7 +356,7 @@ def accidents_section(f: NoticeFigures, text: _Text) -> list[Block]:
             serious = [
                 text(
                     "serious_item",
-                    date=text.month_day(_day(s["accident_date"])),
+                    date=text.month_day(_day(s["date"])),
                     unit=s.get("district") or "",
                     enterprise=s.get("enterprise_name") or "",
                     level=s["level"],

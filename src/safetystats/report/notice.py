@@ -251,7 +251,6 @@ def previous_figures(settings: Settings, con, compare: dt.date, lang: str) -> Pr
     """The figures at B (6.10): B's saved figures when its run saved them, else recomputed
     from the current store (and the notice says so)."""
     from safetystats.metrics import engine
-
     from safetystats.metrics.assessment import assess, load_assessment
     from safetystats.metrics.warnings import accident_warnings
 

@@ -485,6 +485,94 @@ def warnings(
         console.print(table if rows else lab["no_warnings"])
 
 
+def as_of_or_latest(s: Settings, as_of: str | None):
+    """--as-of, else the latest event date in the store."""
+    from safetystats.metrics.engine import latest_event_date, open_store
+
+    day = parse_date(as_of)
+    if day is None:
+        with open_store(s) as con:
+            day = latest_event_date(con)
+    return day
+
+
+def print_rows(format: str, as_of, rows: list[dict], table) -> None:
+    """json / csv / a rich table (made only when asked) of statistic or assessment rows."""
+    from safetystats.stats.present import to_csv, to_json
+
+    if format == "json":
+        sys.stdout.write(to_json(as_of, rows) + "\n")
+    elif format == "csv":
+        sys.stdout.write(to_csv(rows))
+    else:
+        console.print(table())
+
+
+@app.command()
+def stats(
+    kind: Annotated[str, typer.Argument(help="accidents | enforcement | hazards")],
+    as_of: AsOf = None,
+    district: Units = None,
+    format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+):
+    """Accident (6.7), enforcement (6.8) and hazard (6.4) statistics per unit and the total."""
+    from safetystats.stats import present, statistics
+
+    if kind not in statistics.KINDS or format not in ("table", "csv", "json"):
+        err.print(f"[red]stats {'|'.join(statistics.KINDS)} [--format table|csv|json][/red]")
+        raise typer.Exit(2)
+    s = settings()
+    require_store(s)
+    refresh(s, out=err)
+    day = as_of_or_latest(s, as_of)
+    lab = labels_for(s)
+    try:
+        rows = statistics.KINDS[kind](s, day, district)
+    except ConfigError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    print_rows(format, day, rows, lambda: present.stats_table(kind, day, rows, lab))
+    if not statistics.any_figure(kind, rows):
+        dataset = lab["datasets"][statistics.DATASETS[kind]]
+        err.print(f"[yellow]{lab['stats_no_ledger'].format(dataset=dataset)}[/yellow]")
+        raise typer.Exit(1)
+
+
+@app.command()
+def assess(
+    as_of: AsOf = None,
+    level: Annotated[
+        str | None, typer.Option(help="the registry level shown (default: below the top)")
+    ] = None,
+    format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    compare: Annotated[
+        str | None, typer.Option("--compare", help="YYYY-MM-DD: also the score and rank then")
+    ] = None,
+):
+    """Scores, grades and ranks among siblings (DATA_SPEC 6.9)."""
+    from safetystats.metrics.assessment import load_assessment
+    from safetystats.stats import present, statistics
+
+    if format not in ("table", "csv", "json"):
+        err.print("[red]--format must be table, csv or json[/red]")
+        raise typer.Exit(2)
+    s = settings()
+    load_assessment(s)  # a broken [assessment] fails before any work
+    chosen = parse_level(level, s)
+    require_store(s)
+    refresh(s, out=err)
+    day, before = as_of_or_latest(s, as_of), parse_date(compare)
+    if before is not None and before >= day:
+        err.print(f"[red]--compare {before} must be before the as-of date {day}[/red]")
+        raise typer.Exit(2)
+    rows = statistics.assessment_rows(s, day, chosen, before)
+    lab = labels_for(s)
+    if before is not None:
+        err.print(f"[dim]{lab['assess_recomputed']} ({before})[/dim]")
+    print_rows(format, day, rows, lambda: present.assess_table(day, rows, lab))
+    raise typer.Exit(0 if any(r["score"] is not None for r in rows) else 1)
+
+
 def pl_join_ids():
     import polars as pl
 
@@ -609,6 +697,32 @@ def template(
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     console.print(f"template: {path}")
+
+def notice(
+    as_of: AsOf = None,
+    compare: Annotated[
+        str | None,
+        typer.Option(help="compare with this date (default: the latest earlier run's as-of)"),
+    ] = None,
+    lang: Annotated[str | None, typer.Option(help="zh | en")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="also a PDF made by LibreOffice")] = False,
+    output: Annotated[Path | None, typer.Option(help="the .docx to write")] = None,
+):
+    """The 通报: a GB/T 9704 document from the figures, with the change since last time."""
+    from safetystats.report.notice import NoticeError, make_notice
+
+    s = settings()
+    require_store(s)
+    refresh(s, out=err)
+    try:
+        written = make_notice(
+            s, parse_date(as_of), parse_date(compare) if compare else "auto", lang, pdf, output
+        )
+    except NoticeError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    for path in written:
+        console.print(f"notice: {path}")
 
 
 def parse_level(level: str | None, s: Settings) -> int | str | None:

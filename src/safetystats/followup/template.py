@@ -58,7 +58,9 @@ def first_chinese(column: Column) -> str:
     return next((h for h in column.headers if not h.isascii()), column.name)
 
 
-def _choices(column: Column, settings: Settings, units: list[str], enterprises: list[str]) -> list[str] | None:
+def _choices(
+    column: Column, settings: Settings, units: list[str], enterprises: list[str]
+) -> list[str] | None:
     kind = column.type
     if kind == "bool":
         return ["是", "否"]
@@ -71,7 +73,10 @@ def _choices(column: Column, settings: Settings, units: list[str], enterprises: 
     if kind.startswith("enum:"):
         groups = vocabulary(settings, kind[5:])
         # the canonical value when it is Chinese (疏散逃生), else its first spelling (重大)
-        return [k if not k.isascii() else next((s for s in v if not s.isascii()), k) for k, v in groups.items()]
+        return [
+            k if not k.isascii() else next((s for s in v if not s.isascii()), k)
+            for k, v in groups.items()
+        ]
     if column.name == "enterprise_name" and enterprises:
         return enterprises
     return None
@@ -101,7 +106,9 @@ def columns(spec: DatasetSpec, settings: Settings, units: list[str], enterprises
     return out
 
 
-def unit_lists(settings: Settings, district: str | None) -> tuple[str | None, str | None, list[str], list[str]]:
+def unit_lists(
+    settings: Settings, district: str | None
+) -> tuple[str | None, str | None, list[str], list[str]]:
     """(unit code, unit name, the unit names offered, the unit's enterprises from the register)."""
     registry = settings.registry
     if district is None:
@@ -110,7 +117,12 @@ def unit_lists(settings: Settings, district: str | None) -> tuple[str | None, st
     if unit is None:
         raise ConfigError(f"--district {district!r}: not a unit of the registry")
     names = [unit.name, *(u.name for u in registry.descendants(unit.code))]
-    return unit.code, unit.name, names, register_names(settings, [unit.code, *(u.code for u in registry.descendants(unit.code))])
+    return (
+        unit.code,
+        unit.name,
+        names,
+        register_names(settings, [unit.code, *(u.code for u in registry.descendants(unit.code))]),
+    )
 
 
 def register_names(settings: Settings, codes: list[str]) -> list[str]:
@@ -155,7 +167,10 @@ def write_template(settings: Settings, dataset: str, district: str | None = None
     path = output or settings.reports / "templates" / template_name(spec, name, period)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        str(tmp),
+        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
     _ledger_sheet(book, spec, cols, name)
     _instructions(book, spec, cols, settings, name, period)
     marker.write(
@@ -163,6 +178,7 @@ def write_template(settings: Settings, dataset: str, district: str | None = None
         {
             "kind": "template",
             "dataset": dataset,
+            "sheet": spec.label_zh[:31],
             "version": __version__,
             "unit_code": code,
             "unit": name,
@@ -179,8 +195,12 @@ def write_template(settings: Settings, dataset: str, district: str | None = None
 
 def _ledger_sheet(book, spec: DatasetSpec, cols: list[TemplateColumn], unit: str | None) -> None:
     sheet = book.add_worksheet(spec.label_zh[:31])
-    head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"})
-    required = book.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True, "valign": "vcenter"})
+    head = book.add_format(
+        {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"}
+    )
+    required = book.add_format(
+        {"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True, "valign": "vcenter"}
+    )
     grey = {"font_color": "#808080", "italic": True}
     text = book.add_format({"num_format": "@"})
     date = book.add_format({"num_format": "yyyy-mm-dd"})
@@ -200,9 +220,18 @@ def _ledger_sheet(book, spec: DatasetSpec, cols: list[TemplateColumn], unit: str
             lists = lists or book.add_worksheet("_lists")
             lists.write_column(0, c, col.choices)
             letter = xlsxwriter.utility.xl_col_to_name(c)
-            validation = {"validate": "list", "source": f"=_lists!${letter}$1:${letter}${len(col.choices)}"}
+            validation = {
+                "validate": "list",
+                "source": f"=_lists!${letter}$1:${letter}${len(col.choices)}",
+            }
         if validation:
-            sheet.data_validation(1, c, 1 + ROWS, c, validation | {"error_title": col.header, "input_title": col.header[:32]})
+            sheet.data_validation(
+                1,
+                c,
+                1 + ROWS,
+                c,
+                validation | {"error_title": col.header, "input_title": col.header[:32]},
+            )
     if lists is not None:
         lists.hide()
     sheet.freeze_panes(1, 0)
@@ -220,9 +249,19 @@ def _validation(col: TemplateColumn) -> dict | None:
         return {"validate": "date", "criteria": "between", "minimum": dt.date(2000, 1, 1), "maximum": dt.date(2099, 12, 31),
                 "error_message": "请填写日期，如 2025-01-15"}  # fmt: skip
     if col.kind == "int":
-        return {"validate": "integer", "criteria": ">=", "value": 0, "error_message": "请填写不小于0的整数"}
+        return {
+            "validate": "integer",
+            "criteria": ">=",
+            "value": 0,
+            "error_message": "请填写不小于0的整数",
+        }
     if col.kind == "number":
-        return {"validate": "decimal", "criteria": ">=", "value": 0, "error_message": "请填写不小于0的数字"}
+        return {
+            "validate": "decimal",
+            "criteria": ">=",
+            "value": 0,
+            "error_message": "请填写不小于0的数字",
+        }
     return None
 
 
@@ -231,7 +270,9 @@ def _instructions(book, spec: DatasetSpec, cols: list[TemplateColumn], settings:
     bold = book.add_format({"bold": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     lines = [
-        f"{spec.label_zh}填报模板" + (f"（{unit}）" if unit else "") + (f"，{period}" if period else ""),
+        f"{spec.label_zh}填报模板"
+        + (f"（{unit}）" if unit else "")
+        + (f"，{period}" if period else ""),
         f"1. 第1行为表头，请勿修改；带 {MARK} 的列必须填写。",
         "2. 第2行灰色斜体为示例，可直接在其下方填写；示例行如未改动，导入时自动跳过。",
         "3. 有下拉箭头的单元格请从列表中选择；日期写成 2025-01-15。",
@@ -239,7 +280,11 @@ def _instructions(book, spec: DatasetSpec, cols: list[TemplateColumn], settings:
     ]
     reporting = settings.reporting
     if reporting.get("due_day"):
-        lines.append(f"5. 请于每月{reporting['due_day']}日前报送" + (f"（{reporting['contact']}）" if reporting.get("contact") else "") + "。")
+        lines.append(
+            f"5. 请于每月{reporting['due_day']}日前报送"
+            + (f"（{reporting['contact']}）" if reporting.get("contact") else "")
+            + "。"
+        )
     for r, line in enumerate(lines):
         sheet.write_string(r, 0, line, bold if r == 0 else None)
     start = len(lines) + 1

@@ -41,7 +41,9 @@ def read(frame: pl.DataFrame) -> dict | None:
     if frame.width < 2:
         return None
     facts = {}
-    for key, value in zip(frame[frame.columns[0]].to_list(), frame[frame.columns[1]].to_list(), strict=True):
+    for key, value in zip(
+        frame[frame.columns[0]].to_list(), frame[frame.columns[1]].to_list(), strict=True
+    ):
         if key:
             facts[str(key).strip()] = None if value is None else str(value)
     if facts.get("kind") not in KINDS:
@@ -72,9 +74,16 @@ def drop_example(table, facts: dict) -> str | None:
     cells = [table.frame[c][row] for c in table.frame.columns[: len(example)]]
     if not all(_same(cell, value) for cell, value in zip(cells, example, strict=False)):
         return None
-    table.frame = table.frame.with_row_index("_r").with_columns(
-        [pl.when(pl.col("_r") == row).then(None).otherwise(pl.col(c)).alias(c) for c in table.frame.columns]
-    ).drop("_r")
+    table.frame = (
+        table.frame.with_row_index("_r")
+        .with_columns(
+            [
+                pl.when(pl.col("_r") == row).then(None).otherwise(pl.col(c)).alias(c)
+                for c in table.frame.columns
+            ]
+        )
+        .drop("_r")
+    )
     return (
         f"{table.label}: 第{row + table.first_row}行为模板示例，已跳过 / "
         f"row {row + table.first_row} is the template's example and was skipped"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from safetystats import store
 from safetystats.config import Settings
-from safetystats.ingest import staging
+from safetystats.ingest import marker, staging
 from safetystats.ingest.prepare import (
     NoHeaderError,
     Prepared,
@@ -17,7 +17,6 @@ from safetystats.ingest.prepare import (
     resolve_duplicates,
     stage_table,
 )
-from safetystats.ingest import marker
 from safetystats.ingest.read import SUPPORTED, UNSUPPORTED_SUFFIXES, ReadError, read_file
 from safetystats.ingest.spec import load_specs
 
@@ -154,6 +153,7 @@ def ingest_file(
         facts = next((t.marker for t in tables if t.marker), None)
         if facts is not None and facts.get("kind") == "template":  # its dataset is never guessed
             dataset = facts.get("dataset") or dataset
+            tables = [t for t in tables if t.sheet == facts.get("sheet")] or tables  # not 填写说明
             result.warnings += [n for t in tables if (n := marker.drop_example(t, facts))]
         preps: list[Prepared] = []
         skipped: list[str] = []

@@ -20,9 +20,9 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import fastexcel
+import polars as pl
 
 from safetystats.ingest import marker
-import polars as pl
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}

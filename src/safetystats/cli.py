@@ -679,6 +679,27 @@ def bulletins(
 
 
 @app.command()
+def packages(
+    as_of: AsOf = None,
+    district: Units = None,
+    level: Annotated[str | None, typer.Option(help="registry level (default: below the top)")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="the unit's bulletin PDF beside it")] = False,
+):
+    """One follow-up workbook (督办清单) per unit, to fill in and send back."""
+    from safetystats.followup.packages import make_packages
+
+    s = settings()
+    require_store(s)
+    refresh(s, out=err)
+    try:
+        written = make_packages(s, parse_date(as_of), district, parse_level(level, s), pdf)
+    except ConfigError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    console.print(f"{len(written)} packages written to {written[0].parent if written else s.reports}")
+
+
+@app.command()
 def template(
     dataset: Annotated[str, typer.Argument(help="the dataset: hazards, drills, … (DATA_SPEC 2)")],
     district: Annotated[

@@ -139,7 +139,7 @@ def hazard_rows(frame: pl.DataFrame) -> list[dict]:
         ]
         rows.append(r | {"level_zh": LEVELS.get(r["level"], r["level"]), "missing": "、".join(missing),
                          "supervision": SUPERVISION.get(r["supervision"], r["supervision"]),
-                         "_key": r["hazard_id"], "_version": r["version"], "_dataset": "hazards"})  # fmt: skip
+                         "_key": r["record_key"], "_version": r["version"], "_dataset": "hazards"})  # fmt: skip
     return rows
 
 
@@ -178,7 +178,7 @@ def sheets(figures: PackageFigures, code: str) -> list[Sheet]:
         r
         | {
             "_key": r["record_key"],
-            "_version": "",
+            "_version": r["version"],
             "_dataset": r["dataset"],
             "_column": r["column_name"],
         }

@@ -36,6 +36,7 @@ class FileResult:
     title_rows: int = 0
     message: str = ""
     warnings: list[str] = field(default_factory=list)
+    returned: bool = False  # a returned package (DATA_SPEC 8.6), read as corrections
 
 
 ROSTERS = "rosters"  # rosters/<name>/ names the list (DATA_SPEC 2.11)
@@ -151,6 +152,8 @@ def ingest_file(
         tables, notes = read_file(path)
         result.warnings += notes
         facts = next((t.marker for t in tables if t.marker), None)
+        if facts is not None and facts.get("kind") == "package":  # corrections, not a ledger
+            return ingest_return(con, path, tables, facts, settings, specs, digest, result)
         if facts is not None and facts.get("kind") == "template":  # its dataset is never guessed
             dataset = facts.get("dataset") or dataset
             tables = [t for t in tables if t.sheet == facts.get("sheet")] or tables  # not 填写说明
@@ -246,6 +249,56 @@ def ingest_file(
     return result
 
 
+def ingest_return(con, path, tables, facts, settings, specs, digest, result) -> FileResult:
+    """A returned package (DATA_SPEC 8.6): its rows applied as new versions of their records,
+    every row's result recorded; one transaction, as any file."""
+    from safetystats.followup.returns import ReturnReader, store_return
+
+    now = datetime.now()
+    result.returned = True
+    con.execute("BEGIN TRANSACTION")
+    try:
+        file_id = staging.new_file_id(con)
+        read = ReturnReader(con, settings, specs, facts, file_id, now).read(tables)
+        stored = store_return(con, specs, read, file_id, now)
+        result.rows_read = len(read.rows)
+        result.rows_stored = stored
+        result.rows_skipped = len(read.rows) - read.count("applied")
+        result.datasets = sorted(read.versions) or ["returns"]
+        result.warnings.append(
+            f"{facts.get('unit')} 督办清单回执: "
+            + ", ".join(
+                f"{k} {read.count(k)}"
+                for k in ("applied", "unchanged", "conflict", "refused", "noted")
+            )
+        )
+        staging.record_file(
+            con,
+            file_id=file_id,
+            path=str(path.resolve()),
+            file_name=path.name,
+            sheet=",".join(t.sheet or "" for t in tables),
+            sha256=digest,
+            dataset=",".join(result.datasets),
+            encoding=None,
+            rows_read=result.rows_read,
+            rows_stored=stored,
+            rows_held=0,
+            rows_skipped=result.rows_skipped,
+            title_rows=0,
+            is_sample=False,
+            ingested_at=now,
+        )
+        store.mark_changed(con)
+        con.execute("COMMIT")
+    except Exception as exc:
+        con.execute("ROLLBACK")
+        result.message = f"{path}: not stored, the store is unchanged ({type(exc).__name__}: {exc})"
+        return result
+    result.status = "ingested"
+    return result
+
+
 class IngestRun(list):
     """The result of each file, in order, and ``notes`` on the files left alone."""
 
@@ -263,4 +316,9 @@ def ingest(paths: list[Path] | None, settings: Settings) -> IngestRun:
         staging.ensure_tables(con, {n: s for n, s in specs.items() if not s.into})
         for path in files:
             run.append(ingest_file(con, path, settings, specs))
+        if any(r.returned and r.status == "ingested" for r in run):
+            from safetystats import atomic
+            from safetystats.followup.returns import returns_csv
+
+            atomic.write_text(settings.reports / "returns.csv", returns_csv(con), bom=True)
     return run

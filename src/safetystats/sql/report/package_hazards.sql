@@ -5,7 +5,7 @@ SELECT district_code, hazard_id, enterprise_id, coalesce(enterprise_name, enterp
        level, found_date, deadline, coalesce(deadline < $as_of, false) AS overdue,
        CASE WHEN deadline < $as_of THEN $as_of::DATE - deadline END AS days_overdue,
        supervision, description, responsible_person, measures, funds, contingency_plan,
-       five_point_complete, _file_id AS version
+       five_point_complete, _key AS record_key, _file_id AS version
 FROM curated_hazards
 WHERE is_open_at(found_date, rectified_date, $as_of)
   AND ($district_codes IS NULL OR list_contains($district_codes, district_code))

@@ -29,7 +29,7 @@ from safetystats import normalize as V
 from safetystats.config import Settings
 from safetystats.ingest.spec import DatasetSpec, parser_for
 from safetystats.sql import load_sql
-from safetystats.store import registered
+from safetystats.store import fetch_frame, registered
 
 HAZARD_SHEETS = ("超期未整改隐患", "未整改重大隐患")
 FIVE_SHEET = "五落实缺项"
@@ -148,7 +148,7 @@ class ReturnReader:
             if row["_key"] == key:
                 return row
         sql = load_sql("report/return_record").format(dataset=dataset)
-        frame = pl.from_arrow(self.con.execute(sql, {"key": key}).to_arrow_table())
+        frame = fetch_frame(self.con, sql, {"key": key})
         return frame.row(0, named=True) if frame.height else None
 
     def _stage(self, dataset: str, row: dict, sheet: str, row_no: int) -> None:
@@ -359,10 +359,8 @@ def returns_csv(con) -> str:
     """reports/returns.csv: every returned row and its result, UTF-8 text for a BOM'd file;
     a text cell that a spreadsheet would evaluate starts with an apostrophe (5.1)."""
     con.execute(load_sql("bookkeeping/returns"))
-    frame = pl.from_arrow(
-        con.execute(
-            "SELECT * EXCLUDE (file_id) FROM returns ORDER BY read_at, file_id, sheet, row_no"
-        ).to_arrow_table()
+    frame = fetch_frame(
+        con, "SELECT * EXCLUDE (file_id) FROM returns ORDER BY read_at, file_id, sheet, row_no", None
     )
     texts = [c for c, t in frame.schema.items() if t == pl.String]
     frame = frame.with_columns(

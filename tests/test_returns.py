@@ -196,3 +196,24 @@ def test_conflicts_other_units_rows_and_a_correction_that_fails_again(store, tmp
         "SELECT raw_value, message_zh FROM quarantine WHERE record_key = 'WD-BAD' AND column_name = 'found_date'",
     )
     assert held and held[0][0] == "2024-14-01" and "2024-14-01" in held[0][1]
+
+
+def test_who_reported_on_time(store, tmp_path):
+    from safetystats.followup.reporting import reporting_rows
+
+    today = dt.date.today()
+    for as_of in (AS_OF, today):  # June 2024's cycle (long past due) and this month's
+        (path,) = make_packages(store, as_of, districts=["文登区"])
+        returned = store.raw / "回执" / f"{as_of}.xlsx"
+        returned.parent.mkdir(exist_ok=True)
+        shutil.copyfile(path, returned)
+    ingest(None, store)
+    refresh(store)
+    rows = {(r["district"], r["month"]): r for r in reporting_rows(store) if r["kind"] == "package"}
+    late = rows[("文登区", "2024-06")]
+    assert late["due"] == "2024-07-28" and late["arrived"] == today.isoformat()
+    assert late["status"] == "late" and late["days_late"] == (today - dt.date(2024, 7, 28)).days
+    assert rows[("环翠区", "2024-06")]["status"] == "missing"
+    month = today.isoformat()[:7]
+    assert rows[("文登区", month)]["status"] == "on_time"
+    assert rows[("环翠区", month)]["status"] == "pending"

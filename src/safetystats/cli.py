@@ -510,7 +510,7 @@ def print_rows(format: str, as_of, rows: list[dict], table) -> None:
 
 @app.command()
 def stats(
-    kind: Annotated[str, typer.Argument(help="accidents | enforcement | hazards")],
+    kind: Annotated[str, typer.Argument(help="accidents | enforcement | hazards | reporting")],
     as_of: AsOf = None,
     district: Units = None,
     format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
@@ -531,7 +531,13 @@ def stats(
     except ConfigError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
-    print_rows(format, day, rows, lambda: present.stats_table(kind, day, rows, lab))
+    table = present.reporting_table if kind == "reporting" else None
+    print_rows(
+        format,
+        day,
+        rows,
+        lambda: table(day, rows, lab) if table else present.stats_table(kind, day, rows, lab),
+    )
     if not statistics.any_figure(kind, rows):
         dataset = lab["datasets"][statistics.DATASETS[kind]]
         err.print(f"[yellow]{lab['stats_no_ledger'].format(dataset=dataset)}[/yellow]")

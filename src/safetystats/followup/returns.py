@@ -360,7 +360,9 @@ def returns_csv(con) -> str:
     a text cell that a spreadsheet would evaluate starts with an apostrophe (5.1)."""
     con.execute(load_sql("bookkeeping/returns"))
     frame = fetch_frame(
-        con, "SELECT * EXCLUDE (file_id) FROM returns ORDER BY read_at, file_id, sheet, row_no", None
+        con,
+        "SELECT * EXCLUDE (file_id) FROM returns ORDER BY read_at, file_id, sheet, row_no",
+        None,
     )
     texts = [c for c, t in frame.schema.items() if t == pl.String]
     frame = frame.with_columns(

@@ -239,6 +239,10 @@ def ingest_file(
             file_id,
             [(p.table.sheet or "", c, h) for p in preps for c, h in p.headers.items()],
         )
+        if facts is not None:  # a filled template: when it arrived (DATA_SPEC 8.6)
+            from safetystats.followup.reporting import record_arrival
+
+            record_arrival(con, facts, file_id, now, settings)
         store.mark_changed(con)
         con.execute("COMMIT")
     except Exception as exc:
@@ -252,6 +256,7 @@ def ingest_file(
 def ingest_return(con, path, tables, facts, settings, specs, digest, result) -> FileResult:
     """A returned package (DATA_SPEC 8.6): its rows applied as new versions of their records,
     every row's result recorded; one transaction, as any file."""
+    from safetystats.followup.reporting import record_arrival
     from safetystats.followup.returns import ReturnReader, store_return
 
     now = datetime.now()
@@ -272,6 +277,7 @@ def ingest_return(con, path, tables, facts, settings, specs, digest, result) -> 
                 for k in ("applied", "unchanged", "conflict", "refused", "noted")
             )
         )
+        record_arrival(con, facts, file_id, now, settings)
         staging.record_file(
             con,
             file_id=file_id,

@@ -688,7 +688,9 @@ def bulletins(
 def packages(
     as_of: AsOf = None,
     district: Units = None,
-    level: Annotated[str | None, typer.Option(help="registry level (default: below the top)")] = None,
+    level: Annotated[
+        str | None, typer.Option(help="registry level (default: below the top)")
+    ] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="the unit's bulletin PDF beside it")] = False,
 ):
     """One follow-up workbook (督办清单) per unit, to fill in and send back."""
@@ -702,7 +704,9 @@ def packages(
     except ConfigError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
-    console.print(f"{len(written)} packages written to {written[0].parent if written else s.reports}")
+    console.print(
+        f"{len(written)} packages written to {written[0].parent if written else s.reports}"
+    )
 
 
 @app.command()
@@ -724,6 +728,7 @@ def template(
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     console.print(f"template: {path}")
+
 
 def notice(
     as_of: AsOf = None,

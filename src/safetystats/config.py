@@ -87,7 +87,9 @@ class Settings:
     config_file: Path | None = None
     registry_options: dict = field(default_factory=dict)  # total_name, prefixes
     extensions: dict = field(default_factory=dict)  # the user's additions to packaged tables
-    notice: dict = field(default_factory=dict)  # [notice]: issuer, recipients, number, template, requirements
+    notice: dict = field(
+        default_factory=dict
+    )  # [notice]: issuer, recipients, number, template, requirements
     reporting: dict = field(default_factory=dict)  # [reporting]: due_day, contact
 
     def _merged(self, name: str) -> dict:

@@ -147,7 +147,7 @@ class ReturnReader:
         for row in reversed(pending):
             if row["_key"] == key:
                 return row
-        sql = load_sql("report/return_record").format(dataset=dataset)
+        sql = load_sql("staging/return_record").format(dataset=dataset)
         frame = fetch_frame(self.con, sql, {"key": key})
         return frame.row(0, named=True) if frame.height else None
 

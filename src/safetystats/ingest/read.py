@@ -434,7 +434,9 @@ def _read_workbook(path: Path, kind: str, by_name: bool, notes: list[str]) -> li
                 continue
             tables.append(RawTable(path, name, _rename(sheet.to_polars())))
         if facts is not None:  # ours: its helper sheets (lists) are not worth a note
-            notes[:] = [n for n in notes if not any(f'"{h}"' in n for h in hidden if h.startswith("_"))]
+            notes[:] = [
+                n for n in notes if not any(f'"{h}"' in n for h in hidden if h.startswith("_"))
+            ]
             for table in tables:
                 table.marker = facts
         return tables

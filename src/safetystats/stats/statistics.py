@@ -38,7 +38,12 @@ KINDS = {
     "hazards": hazard_rows,
     "reporting": reporting,
 }
-DATASETS = {"accidents": "accidents", "enforcement": "inspections", "hazards": "hazards", "reporting": "returns"}
+DATASETS = {
+    "accidents": "accidents",
+    "enforcement": "inspections",
+    "hazards": "hazards",
+    "reporting": "returns",
+}
 
 
 def any_figure(kind: str, rows: list[dict]) -> bool:

@@ -488,7 +488,7 @@ def bench_monthly_update(
     import duckdb
 
     from safetystats.config import load_settings
-    from safetystats.sample.generate import seed_tag
+    from safetystats.sample.common import seed_tag
 
     source = load_settings(config)
     con = duckdb.connect(str(source.db), read_only=True)

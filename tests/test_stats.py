@@ -187,18 +187,12 @@ def test_round_half_away_from_zero():
 # enforcement (6.8)
 # ---------------------------------------------------------------------------------------------
 
-INSPECTION_COLUMNS = {
-    "inspection_id": "VARCHAR", "enterprise_id": "VARCHAR", "enterprise_name": "VARCHAR",
-    "district_code": "VARCHAR", "inspection_date": "DATE", "kind": "VARCHAR",
-    "unannounced": "BOOLEAN", "case_filed": "BOOLEAN", "penalty": "DOUBLE",
-    "suspension": "BOOLEAN", "off_site": "BOOLEAN", "hazards_found": "BIGINT",
-    "major_hazards_found": "BIGINT",
-}  # fmt: skip
 ALL = dict(unannounced=False, case_filed=False, penalty=0.0, suspension=False, off_site=False,
            hazards_found=0, major_hazards_found=0)  # fmt: skip
 
 
 def inspection(inspection_id, enterprise_id, district_code, day, kind="执法检查", **columns):
+    # district_code: the unit the record resolved to (here its enterprise's)
     return dict(inspection_id=inspection_id, enterprise_id=enterprise_id,
                 district_code=district_code, inspection_date=day, kind=kind, **columns)  # fmt: skip
 
@@ -221,18 +215,9 @@ INSPECTIONS = [
 
 
 def inspections_store(rows: list[dict]):
-    """A store whose curated_inspections has the enforcement columns of DATA_SPEC 2.10."""
-    con = build(enterprises=ENTERPRISES)
-    ddl = ", ".join(f"{name} {kind}" for name, kind in INSPECTION_COLUMNS.items())
-    con.execute(f"CREATE OR REPLACE TABLE curated_inspections ({ddl})")
-    for row in rows:
-        names = list(row)
-        con.execute(
-            f"INSERT INTO curated_inspections ({', '.join(names)}) "
-            f"VALUES ({', '.join('?' for _ in names)})",
-            [D(v) if k == "inspection_date" else v for k, v in row.items()],
-        )
-    return con
+    """A store whose inspections (with the enforcement columns of DATA_SPEC 2.10) are curated
+    by the package's SQL."""
+    return build(enterprises=ENTERPRISES, inspections=rows)
 
 
 ENFORCEMENT = ["inspections", "enterprises_inspected", "enforcement", "unannounced_enforcement",
@@ -273,6 +258,18 @@ def test_enforcement_statistics():
     assert tuple(total[f] for f in ENFORCEMENT) == (4, 3, 3, 1, 1, 2.5, 1, 1, 10, 1)
 
 
+def test_a_store_curated_before_the_enforcement_columns_existed_shows_dashes():
+    # an older store: curated_inspections without the columns of 2.10 (hazards_found only)
+    con = inspections_store(INSPECTIONS)
+    con.execute(
+        "CREATE OR REPLACE TABLE curated_inspections AS SELECT inspection_id, enterprise_id, "
+        "enterprise_name, inspection_date, kind, hazards_found, district_code "
+        "FROM curated_inspections"
+    )
+    hc = by_unit(enforcement_statistics(SETTINGS, D(A), con=con))[(HC, "ytd")]
+    assert tuple(hc[f] for f in ENFORCEMENT) == (3, 2, 2, None, None, None, None, None, 6, None)
+
+
 def test_enforcement_statistics_without_an_inspection_ledger():
     rows = enforcement_statistics(SETTINGS, D(A), con=inspections_store([]))
     assert all(r[f] is None for r in rows for f in ENFORCEMENT)
@@ -292,13 +289,22 @@ def cli(config, *args):
     return CliRunner().invoke(app, ["--config", str(config), *args])
 
 
-@pytest.fixture(scope="module")
-def accident_config(tmp_path_factory):
+def ingested(root, files: dict[str, list[list]]):
+    """A config whose raw folder holds ``files`` (path under raw/ -> rows), ingested."""
     from conftest import write_rows
 
-    root = tmp_path_factory.mktemp("stats")
-    write_rows(
-        root / "raw" / "accidents" / "a.csv",
+    for path, rows in files.items():
+        write_rows(root / "raw" / path, rows)
+    config = root / "safetystats.toml"
+    config.write_text('[paths]\nraw = "raw"\ndb = "s.duckdb"\nreports = "r"\n', encoding="utf-8")
+    assert cli(config, "ingest").exit_code == 0
+    return config
+
+
+@pytest.fixture(scope="module")
+def accident_config(tmp_path_factory):
+    return ingested(tmp_path_factory.mktemp("stats"), {
+        "accidents/a.csv":
         [
             ["事故编号", "事故发生时间", "所属区市", "事故等级", "死亡人数", "受伤人数", "直接经济损失(万元)"],
             ["A1", "2024-03-01", "环翠区", "一般", "1", "", "12.5"],
@@ -306,11 +312,7 @@ def accident_config(tmp_path_factory):
             ["A3", "2023-06-15", "环翠区", "一般", "2", "", ""],
             ["A4", "2023-05-01", "文登区", "一般", "0", "", ""],
         ],
-    )  # fmt: skip
-    config = root / "safetystats.toml"
-    config.write_text('[paths]\nraw = "raw"\ndb = "s.duckdb"\nreports = "r"\n', encoding="utf-8")
-    assert cli(config, "ingest").exit_code == 0
-    return config
+    })  # fmt: skip
 
 
 @pytest.mark.slow  # ingest, GX, curation, the CLI
@@ -344,7 +346,9 @@ def test_stats_accidents_command_json(accident_config):
 
 @pytest.mark.slow
 def test_stats_without_the_ledger_says_so_and_exits_1(accident_config):
-    result = cli(accident_config, "stats", "enforcement", "--as-of", "2024-06-30", "--format", "json")
+    result = cli(
+        accident_config, "stats", "enforcement", "--as-of", "2024-06-30", "--format", "json"
+    )
     assert result.exit_code == 1
     assert "检查记录" in result.stderr
     import json
@@ -352,7 +356,92 @@ def test_stats_without_the_ledger_says_so_and_exits_1(accident_config):
     assert all(r["inspections"] is None for r in json.loads(result.stdout)["rows"])
 
 
+@pytest.mark.slow
 def test_stats_usage_errors_exit_2(accident_config):
     assert cli(accident_config, "stats", "fires").exit_code == 2
     assert cli(accident_config, "stats", "accidents", "--format", "xml").exit_code == 2
     assert cli(accident_config, "stats", "accidents", "--as-of", "2999-01-01").exit_code == 2
+
+
+@pytest.mark.slow
+def test_assess_command_json(accident_config):
+    import json
+
+    result = cli(accident_config, "assess", "--as-of", "2024-06-30", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    rows = {r["district"]: r for r in data["rows"]}
+    assert len(rows) == 7  # the 7 units of level 1, not the total
+    # only accidents are loaded: every share target is no_data (0 points); open_major_hazards
+    # (a count, 0 open <= 0) is met: 15 of 100 points -> 15.0 for every unit
+    hc = rows["环翠区"]
+    assert (hc["score"], hc["grade"], hc["vetoed"], hc["rank"]) == (15.0, "一票否决", True, 7)
+    assert hc["targets"]["open_major_hazards"] == 15.0 and hc["targets"]["video_coverage"] == 0
+    others = [r for name, r in rows.items() if name != "环翠区"]
+    assert {(r["score"], r["grade"], r["rank"]) for r in others} == {(15.0, "不合格", 1)}
+    compared = cli(accident_config, "assess", "--as-of", "2024-06-30", "--compare", "2024-03-31")
+    assert compared.exit_code == 0, compared.output
+    assert "上期数据按现有台账重算" in compared.stderr
+    data = json.loads(
+        cli(accident_config, "assess", "--as-of", "2024-06-30", "--compare", "2024-03-31",
+            "--format", "json").stdout
+    )  # fmt: skip
+    hc = next(r for r in data["rows"] if r["district"] == "环翠区")
+    # at 03-31 the 较大 accident (06-10) had not happened: 环翠 was tied first, not vetoed
+    assert (hc["prev_score"], hc["prev_grade"], hc["prev_rank"]) == (15.0, "不合格", 1)
+    assert hc["score_change"] == 0.0
+
+
+def test_a_broken_assessment_exits_2_naming_it(tmp_path):
+    targets = tmp_path / "targets.toml"
+    packaged = (SETTINGS.targets).read_text(encoding="utf-8")
+    targets.write_text(packaged.replace('veto_rules = ["serious_accident"]',
+                                        'veto_rules = ["fire"]'), encoding="utf-8")  # fmt: skip
+    config = tmp_path / "safetystats.toml"
+    config.write_text(f'[registry]\ntargets = "{targets}"\n', encoding="utf-8")
+    result = cli(config, "assess")
+    assert result.exit_code == 2
+    assert "unknown veto rule 'fire'" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def enforcement_config(tmp_path_factory):
+    # 环翠's ledger gives penalties in 元 (divided by 10,000) and the way of checking in 检查方式;
+    # 文登's ledger has none of the enforcement columns
+    return ingested(tmp_path_factory.mktemp("enforcement"), {
+        "inspections/环翠.csv": [
+            ["检查编号", "企业编号", "所属区市", "检查日期", "检查方式", "是否立案", "罚款金额(元)",
+             "责令停产停业", "非现场执法", "发现隐患数", "发现重大隐患数"],
+            ["I1", "E1", "环翠区", "2024-06-03", "四不两直", "是", "25000", "否", "否", "3", "1"],
+            ["I2", "E2", "环翠区", "2024-06-20", "执法检查", "否", "", "是", "是", "2", "0"],
+            ["I3", "E2", "环翠区", "2023-06-05", "督导检查", "否", "5000", "否", "否", "1", "0"],
+        ],
+        "inspections/文登.csv": [
+            ["检查编号", "企业编号", "所属区市", "检查日期", "检查类型", "发现隐患数"],
+            ["J1", "E3", "文登区", "2024-02-01", "执法检查", "4"],
+        ],
+    })  # fmt: skip
+
+
+@pytest.mark.slow  # ingest, GX, curation, the CLI
+def test_stats_enforcement_command_with_a_yuan_header(enforcement_config):
+    import json
+
+    result = cli(enforcement_config, "stats", "enforcement", "--as-of", "2024-06-30",
+                 "--format", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = by_unit(json.loads(result.stdout)["rows"])
+    hc = rows[(HC, "ytd")]
+    # I1 (四不两直 -> 执法检查, unannounced; 立案; 25,000 元 = 2.5 万元) and I2 (执法检查, 停产,
+    # 非现场): 2 执法检查 of 2 enterprises, 1 unannounced (50%); hazards 3 + 2, major 1
+    assert tuple(hc[f] for f in ENFORCEMENT) == (2, 2, 2, 1, 1, 2.5, 1, 1, 5, 1)
+    assert hc["unannounced_share"] == 0.5
+    # a year earlier I3: 督导检查 with 5,000 元 = 0.5 万元 -> penalties +2.0 (+400.0%)
+    assert (hc["prev_inspections"], hc["prev_enforcement"], hc["prev_penalty"]) == (1, 0, 0.5)
+    assert hc["change"]["penalty"] == {"difference": 2.0, "percent": 400.0, "trend": "上升"}
+    # 文登's ledger has no enforcement column: "—" for them, its hazards found counted
+    wd = rows[(WD, "ytd")]
+    assert tuple(wd[f] for f in ENFORCEMENT) == (1, 1, 1, None, None, None, None, None, 4, None)
+    # the total has the columns through 环翠: 文登's inspection counts as not unannounced
+    total = rows[(None, "ytd")]
+    assert tuple(total[f] for f in ENFORCEMENT) == (3, 3, 3, 1, 1, 2.5, 1, 1, 9, 1)

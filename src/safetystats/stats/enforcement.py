@@ -9,6 +9,7 @@ import datetime as dt
 
 from safetystats.config import Settings
 from safetystats.metrics import engine
+from safetystats.sql import load_sql
 from safetystats.stats import rows as r
 
 COUNTS = ["inspections", "enterprises_inspected", "enforcement"]  # known with the ledger
@@ -41,6 +42,7 @@ def enforcement_statistics(
     the row keys of ``stats enforcement --format json`` (DATA_SPEC 7), ``unannounced_share``
     (of 执法检查) and ``change``."""
     lang, places, as_of = engine._places(settings, as_of, district, lang, con)
+    con.execute(load_sql("stats/stat_inspections"))  # every column, also in an older store
     frame = r.query(con, "enforcement_counts", settings, as_of)
     columns = r.query(con, "enforcement_columns", settings, as_of)
     carried = {

@@ -12,15 +12,19 @@ from safetystats import store
 from safetystats.config import Settings
 from safetystats.metrics import engine
 from safetystats.metrics.engine import Place
-from safetystats.stats.spans import change, spans, sql_values
+from safetystats.stats.spans import change, span_frame, spans
 
 Key = tuple[str | None, str, str]  # (district_code or None for the total, span, period)
 
 
 def query(con, name: str, settings: Settings, as_of: dt.date, **values) -> pl.DataFrame:
-    """sql/stats/<name>.sql over the registry's tree, with the spans of ``as_of`` bound."""
-    with engine.unit_tree(con, settings):
-        return engine.query(con, f"stats/{name}", settings, **sql_values(as_of), **values)
+    """sql/stats/<name>.sql over the registry's tree and the spans of ``as_of`` (the tables
+    unit_tree and stat_spans; $as_of and $prev_ytd_start bound: the dates read)."""
+    first = spans(as_of)[0].prev_start
+    with engine.unit_tree(con, settings), store.registered(con, "stat_spans", span_frame(as_of)):
+        return engine.query(
+            con, f"stats/{name}", settings, as_of=as_of, prev_ytd_start=first, **values
+        )
 
 
 def ledger_loaded(con, dataset: str) -> bool:

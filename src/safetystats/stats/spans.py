@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+import polars as pl
+
 SPANS = ("ytd", "month")
 NEW, FLAT, UP, DOWN = "新增", "持平", "上升", "下降"
 
@@ -44,18 +46,14 @@ def spans(as_of: dt.date) -> list[Span]:
     ]
 
 
-def sql_values(as_of: dt.date) -> dict:
-    """The dates the statistics' SQL binds: $ytd_start, $month_start, $as_of and the same
-    prefixed prev_ (with $prev_end for A a year earlier)."""
-    ytd, month = spans(as_of)
-    return {
-        "ytd_start": ytd.start,
-        "month_start": month.start,
-        "as_of": as_of,
-        "prev_ytd_start": ytd.prev_start,
-        "prev_month_start": month.prev_start,
-        "prev_end": ytd.prev_end,
-    }
+def span_frame(as_of: dt.date) -> pl.DataFrame:
+    """The spans as the table ``stat_spans(span, period, start_date, end_date)`` that the
+    statistics' SQL reads; period is cur or prev (a year earlier)."""
+    rows = []
+    for s in spans(as_of):
+        rows += [(s.name, "cur", s.start, s.end), (s.name, "prev", s.prev_start, s.prev_end)]
+    schema = {"span": pl.String, "period": pl.String, "start_date": pl.Date, "end_date": pl.Date}
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def _exact(x) -> Fraction:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
+
 from safetystats.config import Settings
 from safetystats.metrics import engine
 from safetystats.metrics.assessment import assessment
@@ -14,6 +16,9 @@ from safetystats.stats.enforcement import enforcement_statistics
 def hazard_rows(settings: Settings, as_of: dt.date, district=None) -> list[dict]:
     """Hazard statistics (6.4) per unit by industry and by source × level, as JSON rows."""
     frame = engine.hazard_statistics(settings, as_of, district)
+    frame = frame.sort(
+        pl.col("district_code").is_null(), maintain_order=True
+    )  # units, then the total
     rows = []
     for r in frame.iter_rows(named=True):
         by = (

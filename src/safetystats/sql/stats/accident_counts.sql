@@ -1,15 +1,10 @@
 -- Accident statistics (DATA_SPEC 6.7): accidents, deaths, injuries and direct loss (万元) per unit
--- (through the registered unit_tree; ancestor NULL: the total), span (ytd: $ytd_start..$as_of,
--- month: $month_start..$as_of) and period (cur; prev: the same span a year earlier, ending
--- $prev_end). breakdown 'all' is the span's figures, 'level' one row per accident level,
+-- (through the registered unit_tree; ancestor NULL: the total), span and period of the
+-- registered stat_spans (ytd, month × cur, prev: a year earlier; from $prev_ytd_start to
+-- $as_of). breakdown 'all' is the span's figures, 'level' one row per accident level,
 -- 'industry' one row per industry (the record's, else the register's). Units and spans without
 -- accidents have no row: the caller fills 0 (or "—" when no accident ledger was loaded).
-WITH spans(span, period, start_date, end_date) AS (
-    VALUES ('ytd', 'cur', $ytd_start::DATE, $as_of::DATE),
-           ('month', 'cur', $month_start::DATE, $as_of::DATE),
-           ('ytd', 'prev', $prev_ytd_start::DATE, $prev_end::DATE),
-           ('month', 'prev', $prev_month_start::DATE, $prev_end::DATE)
-), a AS (
+WITH a AS (
     SELECT a.district_code, a.accident_date, a.level, a.deaths, a.injuries, a.direct_loss,
            coalesce(a.industry, e.industry, $unspecified) AS industry
     FROM curated_accidents a
@@ -25,7 +20,7 @@ SELECT u.ancestor AS district_code, u.ancestor IS NULL AS is_total, s.span, s.pe
        coalesce(sum(a.injuries), 0) AS injuries,
        coalesce(sum(a.direct_loss), 0) AS direct_loss
 FROM a
-JOIN spans s ON a.accident_date BETWEEN s.start_date AND s.end_date
+JOIN stat_spans s ON a.accident_date BETWEEN s.start_date AND s.end_date
 JOIN (SELECT code, ancestor FROM unit_tree UNION ALL SELECT DISTINCT code, NULL FROM unit_tree) u
   ON u.code = a.district_code
 GROUP BY GROUPING SETS ((u.ancestor, s.span, s.period), (u.ancestor, s.span, s.period, a.level),

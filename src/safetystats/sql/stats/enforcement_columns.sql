@@ -9,7 +9,7 @@ SELECT u.ancestor AS district_code, u.ancestor IS NULL AS is_total,
        bool_or(i.off_site IS NOT NULL) AS off_site,
        bool_or(i.hazards_found IS NOT NULL) AS hazards_found,
        bool_or(i.major_hazards_found IS NOT NULL) AS major_hazards_found
-FROM curated_inspections i
+FROM stat_inspections i
 JOIN (SELECT code, ancestor FROM unit_tree UNION ALL SELECT DISTINCT code, NULL FROM unit_tree) u
   ON u.code = i.district_code
 GROUP BY u.ancestor

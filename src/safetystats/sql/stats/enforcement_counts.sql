@@ -1,19 +1,15 @@
 -- Enforcement statistics (DATA_SPEC 6.8) per unit (through the registered unit_tree; ancestor
--- NULL: the total), span (ytd, month) and period (cur; prev: a year earlier), from the
+-- NULL: the total), span and period of the registered stat_spans (ytd, month × cur, prev: a year
+-- earlier; from $prev_ytd_start to $as_of), from the
 -- inspections: all inspections, enterprises inspected (distinct), 执法检查 and those done
 -- 四不两直/暗查暗访, cases filed (立案), penalties (万元), 责令停产停业, off-site cases, hazards and
 -- major hazards found. breakdown 'kind' gives one row per inspection kind. Whether a unit's
 -- ledgers carry a column at all is enforcement_columns.sql.
-WITH spans(span, period, start_date, end_date) AS (
-    VALUES ('ytd', 'cur', $ytd_start::DATE, $as_of::DATE),
-           ('month', 'cur', $month_start::DATE, $as_of::DATE),
-           ('ytd', 'prev', $prev_ytd_start::DATE, $prev_end::DATE),
-           ('month', 'prev', $prev_month_start::DATE, $prev_end::DATE)
-), i AS (
+WITH i AS (
     SELECT district_code, inspection_date, kind, coalesce(enterprise_id, enterprise_name) AS enterprise,
            kind = '执法检查' AS is_enforcement, unannounced, case_filed, penalty, suspension, off_site,
            hazards_found, major_hazards_found
-    FROM curated_inspections
+    FROM stat_inspections
     WHERE inspection_date BETWEEN $prev_ytd_start AND $as_of
 )
 SELECT u.ancestor AS district_code, u.ancestor IS NULL AS is_total, s.span, s.period,
@@ -29,7 +25,7 @@ SELECT u.ancestor AS district_code, u.ancestor IS NULL AS is_total, s.span, s.pe
        coalesce(sum(i.hazards_found), 0) AS hazards_found,
        coalesce(sum(i.major_hazards_found), 0) AS major_hazards_found
 FROM i
-JOIN spans s ON i.inspection_date BETWEEN s.start_date AND s.end_date
+JOIN stat_spans s ON i.inspection_date BETWEEN s.start_date AND s.end_date
 JOIN (SELECT code, ancestor FROM unit_tree UNION ALL SELECT DISTINCT code, NULL FROM unit_tree) u
   ON u.code = i.district_code
 GROUP BY GROUPING SETS ((u.ancestor, s.span, s.period), (u.ancestor, s.span, s.period, i.kind))

@@ -749,6 +749,7 @@ def template(
     console.print(f"template: {path}")
 
 
+@app.command()
 def notice(
     as_of: AsOf = None,
     compare: Annotated[

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -85,20 +84,20 @@ def chart_images(
     rows: pl.DataFrame, total: pl.DataFrame, labels: dict, names: tuple[str, str]
 ) -> list:
     """The same plotly figures as the overview, as PNG at print resolution (≈ 200 dpi at 150
-    mm), drawn by plotly's image export through the Debian Chromium the project uses."""
+    mm wide), drawn by one browser (``images.renderer``)."""
     from safetystats.report import figures
-    from safetystats.report.pdf import browser
+    from safetystats.report.images import renderer
 
-    os.environ.setdefault("BROWSER_PATH", browser())  # kaleido: never download a browser
-    out = []
+    wanted = []
     if rows.height:
-        fig = figures.heatmap(rows, labels, "")
-        out.append((names[0], fig.to_image(format="png", width=1000, scale=2)))
-    if total.height and total.filter(pl.col("kind") == "share").height:
-        shares = total.filter(pl.col("kind") == "share")
-        fig = figures.targets_chart(shares, labels, "")
-        out.append((names[1], fig.to_image(format="png", width=1000, scale=2)))
-    return out
+        wanted.append((names[0], figures.heatmap(rows, labels, "")))
+    shares = total.filter(pl.col("kind") == "share")
+    if shares.height:
+        wanted.append((names[1], figures.targets_chart(shares, labels, "")))
+    if not wanted:
+        return []
+    with renderer() as draw:
+        return [(title, draw(fig)) for title, fig in wanted]
 
 
 def figures_for(settings: Settings, run, as_of: dt.date, lang: str, level: int, previous: Previous | None,

@@ -101,27 +101,37 @@ def _number(value) -> str:
     if value is None:
         return MISSING
     if float(value).is_integer():
-        return f"{int(value):,}" if abs(value) >= 10000 else str(int(value))
+        return str(int(value))
     return f"{Decimal(str(value)).quantize(Decimal('0.01'), ROUND_HALF_UP)}"
 
 
-def change_words(text: _Text, cur, prev) -> str | None:
-    """同比 of one figure (6.7): 上升/下降 x% (one decimal, half away from zero), 新增, 持平."""
+def change_words(text: _Text, cur, prev) -> tuple[str, str] | None:
+    """同比 of one figure (6.7) as (word, amount): 上升/下降 and x% (one decimal, half away from
+    zero), or 新增 / 持平 with no amount."""
     if cur is None or prev is None:
         return None
     if prev == 0:
-        return text("flat") if cur == 0 else text("new")
+        return (text("flat") if cur == 0 else text("new"), "")
     pct = (Decimal(str(cur)) - Decimal(str(prev))) / Decimal(str(prev)) * 100
     pct = pct.quantize(Decimal("0.1"), ROUND_HALF_UP)
     if pct == 0:
-        return text("flat")
-    return text("rise" if pct > 0 else "fall", pct=abs(pct))
+        return (text("flat"), "")
+    return (text.t["rise_word" if pct > 0 else "fall_word"], f"{abs(pct)}%")
 
 
-def _changes(text: _Text, a: str | None, b: str | None) -> str | None:
+def _change(text: _Text, c: tuple[str, str] | None) -> str | None:
+    return None if c is None else text("change_one", word=c[0], amount=c[1])
+
+
+def _changes(text: _Text, a, b) -> str | None:
+    """Two changes in one phrase: 分别上升20.0%、18.8% / 均持平 / 分别下降5.0%、新增."""
     if a is None or b is None:
-        return a or b
-    return text("change_same", a=a) if a == b else text("change_pair", a=a, b=b)
+        return _change(text, a or b)
+    if a == b:
+        return text("change_same", a=_change(text, a))
+    if a[0] == b[0] and a[1] and b[1]:
+        return text("change_pair_same_word", word=a[0], a=a[1], b=b[1])
+    return text("change_pair", a=_change(text, a), b=_change(text, b))
 
 
 def _in_force(rows: list[dict]) -> tuple[list[dict], bool]:
@@ -381,7 +391,7 @@ def warning_sentences(f: NoticeFigures, text: _Text) -> str:
         if w["district_code"] in names:
             by_unit.setdefault(w["district_code"], []).append(w["rule"])
     items = [
-        text("warning_item", unit=names[code], rules=text.join([rules[r] for r in found]))
+        text("warning_item", unit=names[code], rules=text.join([_bare(rules[r]) for r in found]))
         for code, found in by_unit.items()
     ]
     vetoed = [names[c] for c, found in by_unit.items() if "serious_accident" in found]
@@ -389,6 +399,11 @@ def warning_sentences(f: NoticeFigures, text: _Text) -> str:
     if vetoed:
         out.append(text("vetoed", units=text.join(vetoed)))
     return text.sentences(out)
+
+
+def _bare(rule: str) -> str:
+    """A rule's name without its bracketed note (the veto is said in its own sentence)."""
+    return rule.split("（")[0].split(" (")[0]
 
 
 def enforcement_section(f: NoticeFigures, text: _Text) -> list[Block]:
@@ -406,7 +421,7 @@ def enforcement_section(f: NoticeFigures, text: _Text) -> list[Block]:
             enterprises=_number(r.get("enterprises_inspected")),
         )
     ]
-    change = change_words(text, r["inspections"], r.get("prev_inspections"))
+    change = _change(text, change_words(text, r["inspections"], r.get("prev_inspections")))
     if change:
         sentences.append(text("enforcement_change", change=change))
     if r.get("enforcement") is not None:

@@ -39,10 +39,12 @@ def _shares(rows: pl.DataFrame) -> pl.DataFrame:
     return rows.filter(pl.col("kind") == "share")
 
 
-def _window(targets, metric: str):
-    """The earliest window start of the targets of one metric (today's date when none)."""
-    starts = [t.window_start for t in targets if t.metric == metric]
-    return min(starts) if starts else dt.date.today()
+def _figures(settings: Settings, as_of, lang, run_figures, units: list, page: str | None):
+    """The run's figures (computed once by `bulletins`), else those of this page alone,
+    computed by the same function (a notebook opened by hand)."""
+    if run_figures:
+        return RunFigures.load(run_figures)
+    return RunFigures.for_pages(settings, as_of, lang or settings.lang, units, [page])
 
 
 class PlotlyFigure:
@@ -63,49 +65,28 @@ class PlotlyFigure:
 
 
 class _Page:
-    """Data shared by the cells of one notebook."""
+    """Data shared by the cells of one notebook: the figures it is given (it never opens the
+    store)."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        as_of,
-        lang: str | None,
-        parameters: dict,
-        run_figures: str | None = None,
-    ):
+    _code: str | None = None  # the unit of the page (None: the total)
+
+    def __init__(self, settings: Settings, run: RunFigures, lang: str | None, parameters: dict):
         self.settings = settings
         self.lang = lang or settings.lang
         self.labels = labels_for(settings, self.lang)
         self.parameters = parameters
         self.plotly_embedded = False
         self.generated = dt.datetime.now().replace(microsecond=0)
-        with engine.open_store(settings) as con:
-            self.as_of = figures.as_date(as_of) if as_of else engine.latest_event_date(con)
-            # the run's figures (computed once by `bulletins`), else this page's own
-            if run_figures:
-                self.run = RunFigures.load(run_figures)
-            else:
-                self.run = RunFigures.compute(settings, self.as_of, self.lang, con, self._units())
-            self.files = self.run.frames["provenance"]
-            self._load(con)
-            # the page's own unit: its data quality, freshness and accident warnings
-            self.quality = engine.query(
-                con, "report/unit_quality", settings, district_codes=self._codes()
-            )
-        self.freshness = self.run.of("freshness", [self._code])
-        self.accident_warnings = self.run.of("accident_warnings", [self._code])
+        self.run = run
+        self.as_of = run.as_of
+        self.files = run.frames["provenance"]
+        # the page's own unit: its data quality, freshness and accident warnings
+        self.quality = run.page("quality", self._code)
+        self.freshness = run.of("freshness", [self._code])
+        self.accident_warnings = run.of("accident_warnings", [self._code])
+        self._load()
 
-    _code: str | None = None  # the unit of the page (None: the total)
-
-    def _codes(self) -> list[str] | None:
-        """The unit and its descendants (None for the total's page)."""
-        return None
-
-    def _units(self) -> list[str]:
-        """The units whose figures the page shows (the total's are always computed)."""
-        return []
-
-    def _load(self, con) -> None:  # pragma: no cover - overridden
+    def _load(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
     @property
@@ -286,60 +267,35 @@ class DistrictBulletin(_Page):
         run_figures: str | None = None,
     ):
         settings = load_settings(config or None)
-        return cls(settings, district, as_of, lang, run_figures)
+        unit = engine.resolve_districts(settings, [district])[0]
+        units = [unit.code, *(c.code for c in settings.registry.children(unit.code))]
+        run = _figures(settings, as_of, lang, run_figures, units, unit.code)
+        return cls(settings, unit, run, lang, {"district": district, "as_of": as_of, "lang": lang})
 
-    def __init__(
-        self,
-        settings: Settings,
-        district: str,
-        as_of,
-        lang: str | None,
-        run_figures: str | None = None,
-    ):
-        self.district = engine.resolve_districts(settings, [district])[0]
-        self._code = self.district.code
-        self._children = [c.code for c in settings.registry.children(self._code)]
-        super().__init__(
-            settings,
-            as_of,
-            lang,
-            {"district": district, "as_of": as_of, "lang": lang},
-            run_figures,
-        )
+    def __init__(self, settings: Settings, unit, run: RunFigures, lang: str | None, parameters):
+        self.district = unit
+        self._code = unit.code
+        self._children = [c.code for c in settings.registry.children(unit.code)]
+        super().__init__(settings, run, lang, parameters)
 
     def _codes(self) -> list[str]:
+        """The unit and its descendants."""
         return sorted(engine.unit_place(self.settings, self.district).codes)
 
-    def _units(self) -> list[str]:
-        return [self._code, *self._children]
-
-    def _load(self, con) -> None:
-        s, code, as_of, run = self.settings, self._code, self.as_of, self.run
-        codes = self._codes()  # the unit and its descendants
+    def _load(self) -> None:
+        code, run = self._code, self.run
+        codes = self._codes()
         self.rows = run.of("attainment", [code])
         self.children = run.of("attainment", self._children) if self._children else None
         self.series = run.of("series", [code])
         self.hazards = run.of("hazards", [code])
         self.open_major = run.frames["open_major"].filter(pl.col("district_code").is_in(codes))
-        self.ageing = engine.query(
-            con, "report/hazard_ageing", s, as_of=as_of, district_codes=codes
-        )
-        targets = load_targets(s.targets)
-        # each list takes the window of the target it serves
-        self.window_start = _window(targets, "unannounced_drill_share")
-        self.drills = engine.query(
-            con,
-            "report/drills_by_type",
-            s,
-            as_of=as_of,
-            district_codes=codes,
-            window_start=self.window_start,
-        )
-        # enterprises short of the events of the first event_frequency target (evacuation drills)
+        self.ageing = run.page("ageing", code)
+        # the drills since the window of the target with role drill_share_window
+        self.drills = run.page("drills", code)
+        # enterprises short of the events of the target with role evacuation_list
         self.missing = run.frames["missing"].filter(pl.col("district_code").is_in(codes))
-        self.training = engine.query(
-            con, "report/training_by_category", s, as_of=as_of, district_codes=codes
-        )
+        self.training = run.page("training", code)
 
     def children_table(self) -> Html:
         """The unit's children with the status of every target (none for a unit without)."""
@@ -488,14 +444,13 @@ class CityOverview(_Page):
         run_figures: str | None = None,
     ):
         settings = load_settings(config or None)
-        return cls(settings, as_of, lang, {"as_of": as_of, "lang": lang}, run_figures)
+        units = [u.code for u in settings.registry.top_units()]
+        run = _figures(settings, as_of, lang, run_figures, units, None)
+        return cls(settings, run, lang, {"as_of": as_of, "lang": lang})
 
-    def _units(self) -> list[str]:
-        return [u.code for u in self.settings.registry.top_units()]
-
-    def _load(self, con) -> None:
+    def _load(self) -> None:
         # the total and the units directly under it (the level below the top)
-        codes = [*self._units(), None]
+        codes = [*(u.code for u in self.settings.registry.top_units()), None]
         self.rows = self.run.of("attainment", codes)
         self.series = self.run.of("series", [None])
         self.hazards = self.run.of("hazards", codes)

@@ -147,7 +147,7 @@ def _level_words(words: dict) -> pl.Expr:
 
 
 def _in_words(frame: pl.DataFrame, words: dict) -> pl.DataFrame:
-    """Values in the workbook's language: yes/no, hazard levels, supervision, datasets."""
+    """Values in the workbook's language: yes/no, hazard levels, supervision, datasets, lists."""
     yes_no = {True: words["yes"], False: words["no"]}
     maps = {
         "hazard_level": {"major": words["major"], "general": words["general"]},
@@ -158,6 +158,11 @@ def _in_words(frame: pl.DataFrame, words: dict) -> pl.DataFrame:
         pl.col(c).replace_strict(yes_no, return_dtype=pl.String)
         for c, t in frame.schema.items()
         if t == pl.Boolean
+    ]
+    fixes += [
+        pl.col(c).list.join(words["list_sep"])
+        for c, t in frame.schema.items()
+        if t == pl.List(pl.String)
     ]
     fixes += [
         pl.col(c).replace_strict(m, default=pl.col(c))

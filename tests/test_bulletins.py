@@ -238,6 +238,24 @@ def test_pages_embed_the_cartesian_bundle_when_installed(built):
         assert len(page.encode()) < 5_000_000
 
 
+def test_the_evacuation_list_counts_the_enterprises_of_its_card(built):
+    """DATA_SPEC 8.1: the card "还有 N 家企业未达到规定频次" and the list under it name the
+    same N enterprises, each once with its missing periods. On this sample 文登区's card says 4
+    and the list had 5 rows (威海东方烟花 short in both half-years: one row per period)."""
+    _, _, run = built
+    for unit in ("文登区", "威海经济技术开发区"):
+        page = (run.folder / f"{unit}.html").read_text(encoding="utf-8")
+        parser = Cards()
+        parser.feed(page)
+        gap = int(parser.cards["evacuation_drill_coverage"]["data-gap"])
+        title, listing = re.search(
+            r"<h3>尚未完成疏散逃生演练的企业（(\d+) 家）</h3>(<table.*?</table>)", page, flags=re.S
+        ).groups()
+        names = re.findall(r"<tr><td>(.*?)</td>", listing)
+        assert int(title) == gap == len(names) == len(set(names)), (unit, title, gap, names)
+    assert gap == 6  # 威海经济技术开发区: 18 enterprises, 12 with their drills
+
+
 def test_english_bulletin(built):
     settings, _, _ = built
     run = runner.bulletins(settings, districts=["乳山"], jobs=1, lang="en", city=False)

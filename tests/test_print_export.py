@@ -149,14 +149,14 @@ def test_the_workbook_read_back_equals_the_store(store, tmp_path):
     assert path.parent == run.folder and path.name == f"跟踪督办清单_{run.as_of}.xlsx"
     book = CalamineWorkbook.from_path(str(path))
     names = book.sheet_names
-    assert names[:3] == ["目标完成情况", "未整改重大隐患", "超期未整改隐患"]
+    assert names[:4] == ["目标完成情况", "目标完成明细", "未整改重大隐患", "超期未整改隐患"]
     assert {"培训未完成", "数据更新情况", "隔离与警告记录"} <= set(names)
     assert any(n.startswith("未达标企业-") for n in names)  # one sheet per event_frequency target
     with engine.open_store(settings) as con:
         table = engine.attainment(settings, run.as_of, None, None, con)
         open_major = engine.query(con, "report/open_major_hazards", settings, as_of=run.as_of)
         quarantine = con.execute("SELECT count(*) FROM quarantine").fetchall()[0][0]
-    rows = book.get_sheet_by_name("目标完成情况").to_python()
+    rows = book.get_sheet_by_name("目标完成明细").to_python()
     assert rows[0][:4] == ["单位", "层级", "目标", "完成值"]
     assert len(rows) - 1 == table.filter(table["phase"] == "in_force").height
     assert len(book.get_sheet_by_name("未整改重大隐患").to_python()) - 1 == open_major.height
@@ -169,6 +169,87 @@ def test_the_workbook_read_back_equals_the_store(store, tmp_path):
         sheet1 = z.read("xl/worksheets/sheet1.xml").decode()
     assert "0.0%" in styles and "yyyy-mm-dd" in styles
     assert '<pane ySplit="1"' in sheet1 and 'state="frozen"' in sheet1  # the header row frozen
+
+
+def test_the_workbook_opens_on_a_grid_with_counts_as_counts_in_its_language(store, tmp_path):
+    """The first sheet: units down (the total first), targets across with their threshold,
+    value and status word in each cell; a count target's value is a count; no English value
+    (general/major, district/city, TRUE/FALSE, dataset names) in the Chinese workbook."""
+    import openpyxl
+
+    settings, run = store
+    path, _ = export(settings, run.as_of, tmp_path / "book.xlsx")
+    book = openpyxl.load_workbook(path)
+    grid = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    head = grid[0]
+    assert head[:2] == ["单位", "层级"] and grid[1][:2] == ["全市", "合计"]
+    with engine.open_store(settings) as con:
+        table = engine.attainment(settings, run.as_of, None, None, con)
+        open_major = engine.query(con, "report/open_major_hazards", settings, as_of=run.as_of)
+    table = table.filter(table["phase"] == "in_force")
+    assert len(grid) - 1 == table["district"].n_unique()  # one row per unit
+    assert len(head) - 2 == table["target_id"].n_unique()  # one column per target
+    count = next(i for i, h in enumerate(head) if h.startswith("未整改重大事故隐患"))
+    assert head[count].endswith("目标值 0")  # a count threshold, not 0.0%
+    # 全市's open major hazards: the rows of the to-do list (3 on this sample), not 300.0%
+    assert grid[1][count] == f"{open_major.height} 滞后" and open_major.height == 3
+    share = next(i for i, h in enumerate(head) if h.startswith("“四不”演练占比"))
+    assert re.fullmatch(r"\d+\.\d% (达标|滞后|有望达标)", grid[1][share])
+    # the long table: the count as a number with a whole-number format
+    long = book["目标完成明细"]
+    row = next(
+        r for r in long.iter_rows(min_row=2) if r[0].value == "全市" and "未整改" in r[2].value
+    )
+    assert row[3].value == open_major.height and row[3].number_format == "0"
+    english = {"general", "major", "district", "city", "TRUE", "FALSE", "True", "False"}
+    english |= {"accidents", "hazards", "drills", "enterprises"}
+    for sheet in book.worksheets:
+        cells = {c for r in sheet.iter_rows(min_row=2, values_only=True) for c in r}
+        assert not (cells & english), (sheet.title, cells & english)
+        assert not any(isinstance(c, bool) for c in cells), sheet.title
+    assert "message" not in [c.value for c in book["隔离与警告记录"][1]]  # one language
+
+
+def test_every_sheet_of_the_workbook_prints_on_a4_in_libreoffice(store, tmp_path):
+    """LibreOffice prints the workbook to PDF: A4 pages, the grid whole on page 1 (every
+    target's column), the header row on later pages, no more pages than the rows need.
+    Before: 51 pages on this sample (380 on a city's files), page 1 only 单位 and 层级."""
+    import openpyxl
+
+    settings, run = store
+    path, _ = export(settings, run.as_of, tmp_path / "book.xlsx")
+    done = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+         "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(path)],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    pdf = tmp_path / "pdf" / "book.pdf"
+    width, height = _page_size(pdf)
+    assert {width, height} == set(A4)
+    book = openpyxl.load_workbook(path)
+    rows = sum(s.max_row for s in book.worksheets)
+    pages = _pages(pdf)
+    # about 35 rows a page at least, plus one partly filled page per sheet
+    assert len(pages) <= rows / 35 + len(book.worksheets), (len(pages), rows)
+    first = pages[0]
+    for title in [c.value for c in book.worksheets[0][1]]:
+        assert title.split("\n")[0][:6] in first.replace("\n", ""), title
+    for sheet in book.worksheets:
+        ws_setup = sheet.page_setup
+        assert ws_setup.paperSize == 9 and sheet.print_title_rows == "$1:$1", sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert str(sheet.print_area).endswith(f"${sheet.max_row}"), (sheet.title, sheet.print_area)
+    (tmp_path / "png").mkdir()
+    OUTPUT.mkdir(exist_ok=True)
+    shutil.copy(_rasterise(pdf, tmp_path / "png")[0], OUTPUT / "workbook_page1.png")
+
+
+def _pages(pdf) -> list[str]:
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return text.split("\f")[:-1]
 
 
 def test_libreoffice_opens_the_workbook(store, tmp_path):

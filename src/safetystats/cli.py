@@ -376,7 +376,9 @@ def attainment(
     if format == "json":
         text = attainment_json(frame)
     elif format == "csv":
-        text = frame.select(JSON_FIELDS + ["name", "eval_date"]).write_csv()
+        from safetystats import inert
+
+        text = inert.csv_text(frame.select(JSON_FIELDS + ["name", "eval_date"]))
     else:
         lab = labels_for(s)
         table = Table(title=f"{lab['cli_title']} · {lab['as_of']} {frame['as_of'][0]}")
@@ -468,8 +470,10 @@ def warnings(
             json.dumps({"as_of": as_of_text, "rows": rows}, ensure_ascii=False, indent=1) + "\n"
         )
     elif format == "csv":
+        from safetystats import inert
+
         flat = frame.select(fields).with_columns(pl_join_ids())
-        sys.stdout.write("\ufeff" + flat.write_csv())
+        sys.stdout.write("\ufeff" + inert.csv_text(flat))
     else:
         lab = labels_for(s)
         table = Table(title=f"{lab['warnings_title']} · {lab['as_of']} {as_of_text}")

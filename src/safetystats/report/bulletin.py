@@ -395,13 +395,15 @@ class DistrictBulletin(_Page):
         )
 
     def missing_evacuation(self) -> Html:
+        """The enterprises short of the drills of the target with role evacuation_list, each
+        once with the periods it lacks: as many as the card's gap (DATA_SPEC 8.1)."""
         lab = self.labels
         shown, more = self._first(self.missing, MISSING_LIST_ROWS)
         rows = [
             [
                 r["enterprise_name"],
                 r["industry"],
-                str(r["period_start"]),
+                lab["list_sep"].join(r["missing_periods"]),
                 r["events"],
                 r["required"],
             ]
@@ -412,9 +414,9 @@ class DistrictBulletin(_Page):
                 [
                     lab["enterprise"],
                     lab["industry"],
-                    lab["period"],
-                    lab["drills_unit"],
-                    lab["threshold"],
+                    lab["missing_periods"],
+                    lab["drills_held"],
+                    lab["drills_required"],
                 ],
                 rows,
                 numeric={3, 4},
@@ -422,9 +424,9 @@ class DistrictBulletin(_Page):
             if rows
             else f"<p>{esc(lab['none'])}</p>"
         )
-        return Html(
-            f"<h3>{esc(lab['missing_evacuation'] + lab['paren'].format(self.missing.height))}</h3>{body}{more}"
-        )
+        count = lab["enterprises_count"].format(n=self.missing.height)
+        title = lab["missing_evacuation"] + lab["paren"].format(count)
+        return Html(f"<h3>{esc(title)}</h3>{body}{more}")
 
     def training_chart(self) -> PlotlyFigure:
         return self.figure(

@@ -8,7 +8,7 @@ import json
 
 import polars as pl
 
-from safetystats import atomic
+from safetystats import atomic, inert
 from safetystats.config import Settings
 
 CSV_HEADERS = {  # what a district clerk needs to find and fix the cell
@@ -42,7 +42,7 @@ STATUS_ZH = {"passed": "通过", "warnings": "有警告", "quarantined": "有隔
 
 def write_quarantine_csv(settings: Settings, quarantine: pl.DataFrame) -> None:
     frame = quarantine.select(list(CSV_HEADERS)).rename(CSV_HEADERS)
-    atomic.write_text(settings.reports / "quarantine.csv", frame.write_csv(), bom=True)
+    atomic.write_text(settings.reports / "quarantine.csv", inert.csv_text(frame), bom=True)
 
 
 def _table(rows: list[list], head: list[str], classes: list[str] | None = None) -> str:

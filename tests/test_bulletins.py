@@ -15,7 +15,8 @@ from safetystats.config import load_settings, settings_toml
 from safetystats.ingest import ingest
 from safetystats.paths import NOTEBOOKS_DIR
 from safetystats.pipeline import refresh
-from safetystats.report import runner
+from safetystats.report import pages, runner
+from safetystats.report.plan import DISTRICT_NOTEBOOK
 from safetystats.sample import write_sample
 
 pytestmark = pytest.mark.slow  # papermill, Chromium
@@ -153,9 +154,9 @@ def test_a_failing_bulletin_leaves_the_others_and_the_index_correct(built, monke
 
     def plan_with_a_broken_district(*args, **kwargs):
         jobs = real_plan(*args, **kwargs)
-        broken = runner.Job(
+        broken = pages.Job(
             "火星区",
-            runner.DISTRICT_NOTEBOOK,
+            DISTRICT_NOTEBOOK,
             {**jobs[-1].parameters, "district": "火星区"},
             "火星区",
         )
@@ -327,16 +328,22 @@ def test_a_page_from_the_runs_figures_equals_a_page_computing_its_own(built, tmp
     from safetystats.report.precomputed import RunFigures
 
     s, as_of = built[0], dt.date(2024, 12, 31)
+    unit = s.registry.resolve("环翠区")
     with open_store(s) as con:
-        RunFigures.compute(s, as_of, "zh", con).save(tmp_path / "figures")
+        RunFigures.compute(s, as_of, "zh", con, pages=[unit.code, None]).save(tmp_path / "fig")
     shared = [
-        DistrictBulletin(s, "环翠区", as_of, "zh", str(tmp_path / "figures")),
-        CityOverview(s, as_of, "zh", {}, str(tmp_path / "figures")),
+        DistrictBulletin(s, unit, RunFigures.load(tmp_path / "fig"), "zh", {}),
+        CityOverview(s, RunFigures.load(tmp_path / "fig"), "zh", {}),
     ]
-    own = [DistrictBulletin(s, "环翠区", as_of, "zh"), CityOverview(s, as_of, "zh", {})]
+    config = str(built[1])
+    own = [
+        DistrictBulletin.load("环翠区", as_of.isoformat(), config, "zh"),
+        CityOverview.load(as_of.isoformat(), config, "zh"),
+    ]
     for a, b in zip(shared, own, strict=True):
-        names = ("rows", "series", "hazards", "freshness", "accident_warnings", "files")
-        for name in names + ("open_major", "missing") * (a is shared[0]):
+        names = ("rows", "series", "hazards", "freshness", "accident_warnings", "files", "quality")
+        district = ("open_major", "missing", "ageing", "drills", "training")
+        for name in names + district * (a is shared[0]):
             assert getattr(a, name).equals(getattr(b, name)), name
         for name in ("rows", "series", "hazards", "files"):
             assert getattr(a, name).height, name  # something was compared

@@ -44,7 +44,9 @@ def marks(saved: SavedFigures, code: str | None, lab: dict, rules: tuple[str, ..
     if saved.of("stale", code):
         names = lab["list_sep"].join(lab["datasets"][r["dataset"]] for r in saved.of("stale", code))
         text = f"{lab['index_stale']}{lab['paren'].format(names)}"
-        out.append(f'<span class="mark" data-mark="stale" title="{esc(text)}">{esc(lab["index_marks"]["stale"])}</span>')
+        out.append(
+            f'<span class="mark" data-mark="stale" title="{esc(text)}">{esc(lab["index_marks"]["stale"])}</span>'
+        )
     for rule in dict.fromkeys(w["rule"] for w in saved.of("warnings", code)):
         if rule in rules or rule not in lab["index_marks"]:
             continue
@@ -88,7 +90,9 @@ def _legend(lab: dict, rules: tuple[str, ...]) -> str:
         for s in STATUS_COLOURS
     )
     items = [f'<span class="veto">{esc(lab["veto"])}</span> {esc(lab["index_veto"])}']
-    items.append(f'<span class="mark">{esc(lab["index_marks"]["stale"])}</span> {esc(lab["index_stale"])}')
+    items.append(
+        f'<span class="mark">{esc(lab["index_marks"]["stale"])}</span> {esc(lab["index_stale"])}'
+    )
     items += [
         f'<span class="mark">{esc(lab["index_marks"][rule])}</span> {esc(text)}'
         for rule, text in lab["warning_rules"].items()

@@ -48,11 +48,10 @@ class JobResult:
     unchanged: bool = False  # inputs as at the last run and files present: not redone
 
 
-def plan_jobs(plan: RunPlan, units: list, config_path: Path) -> list[Job]:
-    """The overview (when asked) and one page per unit."""
+def plan_jobs(plan: RunPlan, units: list, config_path: Path, city: bool) -> list[Job]:
+    """The overview (``city``) and one page per unit."""
     labels = labels_for(plan.settings, plan.lang)
     common = {"as_of": plan.as_of.isoformat(), "config": str(config_path), "lang": plan.lang}
-    city = plan.options.city
     jobs = [Job(CITY_NAME, CITY_NOTEBOOK, common, labels["city_overview"])] if city else []
     stems = unit_stems(plan.settings.registry.districts)
     jobs += [

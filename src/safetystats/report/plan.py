@@ -150,7 +150,9 @@ def chosen_units(settings: Settings, districts: list[str] | None, level: int | s
 
 # characters no file system (or URL) should get from a unit name: separators, reserved
 # characters, controls (C0, DEL, C1) and the bidirectional and zero-width formatting marks
-_UNSAFE = re.compile(r'[\\/:*?"<>|#%&{}$!\'`@=+\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]')
+_UNSAFE = re.compile(
+    r'[\\/:*?"<>|#%&{}$!\'`@=+\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]'
+)
 
 
 def safe_stem(text: str) -> str:

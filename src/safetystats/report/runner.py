@@ -74,17 +74,14 @@ class Publishing:
     without_records: set[str] = field(default_factory=set)  # codes of units given no page
 
 
-def without_records(table: pl.DataFrame, units: list) -> set[str]:
-    """Codes of the units with no record in the window of any target in force: every share's
-    denominator and every count is 0."""
-    current = table.filter((pl.col("phase") == "in_force") & (pl.col("scope") == "district"))
-    if not current.height:
-        return set()
-    counted = current.with_columns(
+def without_records(table: pl.DataFrame, codes: list[str | None]) -> set[str | None]:
+    """The unit codes (None: the total) with no record in the window of any target in force:
+    every share's denominator and every count is 0."""
+    current = table.filter(pl.col("phase") == "in_force").with_columns(
         pl.coalesce(pl.col("denominator"), pl.col("numerator")).fill_null(0).alias("_records")
     )
-    active = set(counted.filter(pl.col("_records") > 0)["district_code"].to_list())
-    return {u.code for u in units if u.code not in active}
+    active = set(current.filter(pl.col("_records") > 0)["district_code"].to_list())
+    return {code for code in codes if code not in active}
 
 
 def _report(p: Publishing, result: JobResult) -> None:
@@ -97,15 +94,22 @@ def publish_pages(p: Publishing) -> None:
     """The overview and a page per unit with records (8.1), in the workers; unchanged pages
     are kept."""
     plan, run = p.plan, p.run
-    table = p.figures.of("attainment", [u.code for u in plan.units])
-    empty = p.without_records = without_records(table, plan.units)
+    codes = [*(u.code for u in plan.units), None]
+    empty = p.without_records = without_records(p.figures.of("attainment", codes), codes)
+    if set(codes[:-1]) <= empty and (None in empty or not plan.options.city):
+        raise EmptyStoreError(
+            f"no unit has a record in the window of a target in force at {plan.as_of}: "
+            "no bulletin is written (截至该日期各单位在生效目标期限内均无记录，不生成通报)"
+        )
     run.skipped = [u.name for u in plan.units if u.code in empty]
+    plan.folder.mkdir(parents=True, exist_ok=True)
     config_path = atomic.write_text(plan.folder / ".run-config.toml", settings_toml(plan.settings))
     # the run's own copy of the validation report, beside the bulletins that link to it
     report = plan.settings.reports / "validation.html"
     if report.exists():
         atomic.write_bytes(plan.folder / "validation.html", report.read_bytes())
-    jobs = plan_jobs(plan, [u for u in plan.units if u.code not in empty], config_path)
+    city = plan.options.city and None not in empty  # the overview, when the total has records
+    jobs = plan_jobs(plan, [u for u in plan.units if u.code not in empty], config_path, city)
     todo = []
     for job in jobs:
         if not plan.options.force and p.prints.unchanged(job, plan.options.pdf):
@@ -123,7 +127,7 @@ def publish_pages(p: Publishing) -> None:
         p.pool.shutdown()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    p.prints.record_run(plan.units, plan.options.city, sorted(empty))
+    p.prints.record_run(plan.units, plan.options.city, [c for c in codes if c in empty])
     p.prints.save()
     order = {j.name: i for i, j in enumerate(jobs)}
     run.results.sort(key=lambda r: order.get(r.job.name, len(order)))
@@ -190,7 +194,9 @@ def publish_index(p: Publishing) -> None:
     ran = {u.code for u in plan.units}
     if any(u["code"] not in ran and u["code"] is not None for u in run.saved.units):
         notes.append(lab["index_kept"])
-    failed = {r.job.name: (lab["failed"], r.error.splitlines()[0] if r.error else "") for r in run.failed}
+    failed = {
+        r.job.name: (lab["failed"], r.error.splitlines()[0] if r.error else "") for r in run.failed
+    }
     notes += [f"{lab['failed']}: {name}: {error}" for name, (_, error) in failed.items()]
     page = index_page.render(run.saved, plan.settings, lab, notes, failed)
     atomic.write_text(run.index, page)
@@ -213,7 +219,8 @@ def _unchanged_run(plan: RunPlan, prints: Fingerprints, progress) -> BulletinRun
     if skipped is None or saved is None:
         return None
     units = [u for u in plan.units if u.code not in set(skipped)]
-    jobs = plan_jobs(plan, units, plan.folder / ".run-config.toml")
+    city = plan.options.city and None not in skipped
+    jobs = plan_jobs(plan, units, plan.folder / ".run-config.toml", city)
     if not all(prints.unchanged(job, plan.options.pdf) for job in jobs):
         return None
     run = BulletinRun(plan.as_of, plan.folder, plan.folder / "index.html", saved=saved)
@@ -251,7 +258,6 @@ def bulletins(
             pool = _start_workers(stack, plan)  # their kernels start while figures are computed
             pages = [*(u.code for u in plan.units), None]
             figures = RunFigures.compute(settings, plan.as_of, plan.lang, con, pages=pages)
-        plan.folder.mkdir(parents=True, exist_ok=True)
         run = BulletinRun(plan.as_of, plan.folder, plan.folder / "index.html")
         publishing = Publishing(plan, figures, run, prints, pool, progress)
         for publish in OUTPUTS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html as _html
+import re
 
 from safetystats.numbers import figure, percent
 
@@ -12,6 +13,7 @@ STATUS_COLOURS = {
     "behind": "#cf222e",
     "no_data": "#8c959f",
 }
+SHORT_VALUE = re.compile(r"[\d.,%/:—-]+")  # dates, percentages, counts: one unbreakable line
 FONT = '"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif'
 PAGE_CSS = f"""
 body{{font-family:{FONT};margin:0 auto;max-width:1100px;padding:16px 24px;color:#1f2328;background:#fff}}
@@ -25,19 +27,22 @@ h3{{font-size:16px;margin:18px 0 6px}}
 .card .status{{font-weight:bold}}.card .gap{{font-size:14px;margin-top:4px}}
 .figures{{display:flex;flex-wrap:wrap;gap:18px}}.figure{{flex:1 1 150px}}.figure .n{{font-size:24px;font-weight:bold}}
 table.t{{border-collapse:collapse;font-size:13px;margin:6px 0}}table.t td,table.t th{{border:1px solid #d0d7de;padding:4px 8px;text-align:left}}
-table.t th{{background:#f6f8fa}}table.t td.num{{text-align:right}}tr.overdue td{{background:#ffebe9}}
+table.t th{{background:#f6f8fa}}table.t td:first-child{{white-space:nowrap}}table.t td.num{{text-align:right}}tr.overdue td{{background:#ffebe9}}
 .small{{font-size:12px;color:#57606a}}.foot{{font-size:13px;color:#424a53}}.foot li{{margin:4px 0}}
 .headline{{font-size:18px;margin:6px 0 2px}}.headline .pill{{font-size:15px;padding:3px 10px}}
 a{{color:#0969da}}.pill{{display:inline-block;padding:2px 8px;border-radius:10px;color:#fff;font-size:12px}}
-.stale,.warning{{color:#9a6700;font-weight:bold}}
+.stale,.warning{{color:#9a6700;font-weight:bold}}.nw,table.t td.num{{white-space:nowrap}}
 @page{{size:A4 portrait;margin:16mm 11mm 15mm 11mm;
   @bottom-right{{content:counter(page) " / " counter(pages);font-size:9pt;color:#57606a}}}}
 @media print{{
   *{{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
   body{{max-width:none;margin:0;padding:0;font-size:11pt}}
   .modebar,.modebar-container{{display:none!important}}
-  .card,.figure,.figures,tr,.js-plotly-plot,.plotly-graph-div,.jp-OutputArea-output,table.t,.headline
-    {{break-inside:avoid;page-break-inside:avoid}}
+  /* charts, cards and rows stay whole; a long table continues on the next page under its
+     repeated header rather than leaving a page nearly empty (DATA_SPEC 8.2) */
+  .card,.figure,.figures,tr,.js-plotly-plot,.plotly-graph-div,.headline,
+  .jp-OutputArea-output:has(.plotly-graph-div){{break-inside:avoid;page-break-inside:avoid}}
+  thead{{display:table-header-group}}
   h1,h2,h3{{break-after:avoid;page-break-after:avoid}}
   a{{color:inherit;text-decoration:none}}
   .cards{{grid-template-columns:repeat(3,1fr)}}
@@ -83,15 +88,27 @@ def table(
     numeric: set[int] = frozenset(),
     row_classes: list[str] | None = None,
 ) -> str:
-    out = ['<table class="t"><tr>' + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"]
+    """A table whose header row repeats on every printed page; numbers, dates and
+    percentages never wrap."""
+    out = ['<table class="t"><thead><tr>' + "".join(f"<th>{esc(h)}</th>" for h in head)]
+    out.append("</tr></thead><tbody>")
     for i, row in enumerate(rows):
         cls = f' class="{row_classes[i]}"' if row_classes and row_classes[i] else ""
         cells = "".join(
-            f'<td class="num">{esc(v)}</td>' if j in numeric else f"<td>{esc(v)}</td>"
+            f'<td class="num">{esc(v)}</td>'
+            if j in numeric
+            else f'<td class="nw">{esc(v)}</td>'
+            if SHORT_VALUE.fullmatch(esc(v))
+            else f"<td>{esc(v)}</td>"
             for j, v in enumerate(row)
         )
         out.append(f"<tr{cls}>{cells}</tr>")
-    return "".join(out) + "</table>"
+    return "".join(out) + "</tbody></table>"
+
+
+def nw(value) -> str:
+    """A short value (a date, a percentage, a count) that never wraps inside its box."""
+    return f'<span class="nw">{esc(value)}</span>'
 
 
 def pill(status: str, label: str) -> str:

@@ -45,15 +45,15 @@ VIRTUAL_TIME_BUDGET = 10_000  # ms of the page's timers to run before printing (
 A4_INCHES = (210 / 25.4, 297 / 25.4)  # when the page has no @page size of its own
 REUSE = True  # one browser per process; False: a new Chromium for every page
 # A table wider than the printed page is never cut (DATA_SPEC 8.2): measured with print media at
-# the printed width, a page without charts turns landscape when that is what it needs, and a
-# table still too wide is scaled (CSS zoom) to the width it has.
+# the printed width, a table a little too wide is scaled (CSS zoom) to fit; a page without charts
+# whose table would shrink below 85 % turns landscape, and is scaled only if still too wide.
 FIT_WIDE_TABLES = """(() => {
   const portrait = document.body.clientWidth;
   const tables = [...document.querySelectorAll('table')];
   const widest = Math.max(0, ...tables.map(t => t.scrollWidth));
   if (widest <= portrait + 1) return 'portrait';
   let room = portrait, page = 'portrait';
-  if (!document.querySelector('.plotly-graph-div')) {
+  if (widest > portrait / 0.85 && !document.querySelector('.plotly-graph-div')) {
     const style = document.createElement('style');
     style.textContent = '@page{size:A4 landscape}';
     document.head.appendChild(style);

@@ -18,6 +18,7 @@ import polars as pl
 from safetystats.config import Settings, labels_for, load_settings
 from safetystats.metrics import engine
 from safetystats.metrics.targets import load_targets, metric_definitions
+from safetystats.metrics.warnings import veto_rules
 from safetystats.numbers import figure
 from safetystats.report import figures, plotlyjs
 from safetystats.report.html import Html, esc, pct, pill, status_grid, table
@@ -183,8 +184,12 @@ class _Page:
             status: rows.filter(pl.col("status") == status).height
             for status in figures.STATUS_COLOURS
         }
-        parts = [pill(s, f"{self.labels[s]} {n}") for s, n in counts.items() if n]
+        marks = self.labels["status_marks"]
+        parts = [pill(s, f"{marks[s]} {self.labels[s]} {n}") for s, n in counts.items() if n]
         text = self.labels["headline"].format(n=rows.height)
+        vetoed = self.accident_warnings.filter(pl.col("rule").is_in(veto_rules(self.settings)))
+        if vetoed.height:  # 一票否决 in words where a leader looks first (8.1)
+            parts.append(f'<span class="veto">{esc(self.labels["veto"])}</span>')
         return f'<p class="headline" data-met="{counts["met"]}" data-behind="{counts["behind"]}"><b>{esc(text)}</b> {" ".join(parts)}</p>'
 
     def _first(self, frame: pl.DataFrame, limit: int) -> tuple[pl.DataFrame, str]:
@@ -476,26 +481,36 @@ class CityOverview(_Page):
         return self.figure(figures.heatmap(rows, self.labels, self.labels["heatmap"]))
 
     def league_table(self) -> Html:
+        """The units by targets met (then mean value); a unit with a veto (一票否决) after every
+        unit without one, the veto said in words beside its name (DATA_SPEC 8.1)."""
         lab = self.labels
         districts = self.rows.filter(pl.col("scope") == "district")
-        league = (
-            districts.group_by("district", maintain_order=True)
-            .agg(
-                (pl.col("status") == "met").sum().alias("met"), pl.col("value").mean().alias("mean")
-            )
-            .sort(["met", "mean"], descending=True, nulls_last=True)
+        warnings = self.run.of("accident_warnings", districts["district_code"].unique().to_list())
+        vetoed = set(
+            warnings.filter(pl.col("rule").is_in(veto_rules(self.settings)))["district_code"]
         )
-        hazards = {r["district"]: r for r in self.hazards.iter_rows(named=True)}
+        league = (
+            districts.group_by("district_code", "district", maintain_order=True)
+            .agg(
+                (pl.col("status") == "met").sum().alias("met"),
+                pl.len().alias("targets"),
+                pl.col("value").mean().alias("mean"),
+            )
+            .with_columns(pl.col("district_code").is_in(list(vetoed)).alias("vetoed"))
+            .sort(["vetoed", "met", "mean"], descending=[False, True, True], nulls_last=True)
+        )
+        hazards = {r["district_code"]: r for r in self.hazards.iter_rows(named=True)}
         rows = [
             [
                 i + 1,
-                r["district"],
-                f"{r['met']} / {districts.filter(pl.col('district') == r['district']).height}",
-                hazards[r["district"]]["major_open"],
-                hazards[r["district"]]["major_overdue"],
+                r["district"] + (f" {lab['veto']}" if r["vetoed"] else ""),
+                f"{r['met']} / {r['targets']}",
+                hazards[r["district_code"]]["major_open"],
+                hazards[r["district_code"]]["major_overdue"],
             ]
             for i, r in enumerate(league.iter_rows(named=True))
         ]
+        note = f'<p class="small">{esc(lab["veto"])}{esc(lab["colon"])}{esc(lab["index_veto"])}</p>'
         return Html(
             f"<h2>{esc(lab['league'])}</h2>"
             + table(
@@ -503,6 +518,7 @@ class CityOverview(_Page):
                 rows,
                 numeric={0, 3, 4},
             )
+            + (note if vetoed else "")
         )
 
     def trend_chart(self) -> PlotlyFigure:

@@ -256,6 +256,27 @@ def test_the_evacuation_list_counts_the_enterprises_of_its_card(built):
     assert gap == 6  # 威海经济技术开发区: 18 enterprises, 12 with their drills
 
 
+def test_two_figures_named_alike_on_a_page_are_one_figure(built):
+    """DATA_SPEC 8.1: the card 重大事故隐患“五落实”率 (hazards found in the window) and the
+    hazard strip's figure (those open at A) differ (80.3% and 68.7% on a city's files): the
+    strip's has its own name; every strip name that a card also names shows the card's value."""
+    _, _, run = built
+    page = (run.folder / "环翠区.html").read_text(encoding="utf-8")
+    cards = dict(
+        re.findall(r'<div class="name">(.*?)</div><div class="value"[^>]*>(.*?)</div>', page)
+    )
+    strip = dict(
+        re.findall(
+            r'<div class="figure"><div class="small">(.*?)</div><div class="n">(.*?)</div>', page
+        )
+    )
+    assert "在办重大隐患五落实率" in strip and "重大事故隐患“五落实”率" in cards
+    for name, value in strip.items():
+        assert cards.get(name, value) == value, name
+        if "五落实" in name:
+            assert name.startswith("在办"), name
+
+
 def test_english_bulletin(built):
     settings, _, _ = built
     run = runner.bulletins(settings, districts=["乳山"], jobs=1, lang="en", city=False)
@@ -278,6 +299,12 @@ def test_english_bulletin(built):
         for trace in json.loads(spec):
             labels.append(str(trace.get("name", "")))
             labels += [str(x) for x in trace.get("x", []) if isinstance(x, str)]
+    # rule names in English, not rule ids ("invalid_level 1"), and singulars for one
+    rule_ids = set(settings.rules)
+    text = re.sub(r"<[^>]+>", " ", page)
+    assert not any(re.search(rf"\b{r}\b", text) for r in rule_ids), "a rule id is shown"
+    assert "Credit code check character wrong" in text  # 乳山市's warned rows on this sample
+    assert not re.search(r"(?<![\d,.])1 (major hazards|enterprises|targets|more \w+s\b)", text)
     cjk = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
     for label in labels:
         text = re.sub(r"<[^>]+>", "", label)

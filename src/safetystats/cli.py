@@ -354,7 +354,7 @@ def attainment(
     from safetystats import atomic
     from safetystats.metrics import attainment as compute
     from safetystats.metrics.targets import load_targets
-    from safetystats.numbers import figure
+    from safetystats.numbers import counts, figure
 
     if format not in ("table", "csv", "json"):
         err.print("[red]--format must be table, csv or json[/red]")
@@ -391,7 +391,7 @@ def attainment(
                 r["name"],
                 figure(r["value"], r["kind"]),
                 figure(r["threshold"], r["kind"]),
-                f"{r['numerator']}/{r['denominator']}",
+                counts(r["numerator"], r["denominator"]),
                 f"[{colour}]{label}[/{colour}]",
                 "—" if r["gap_count"] is None else str(r["gap_count"]),
                 figure(r["projected"], r["kind"]),

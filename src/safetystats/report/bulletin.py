@@ -15,24 +15,17 @@ import json
 
 import polars as pl
 
-from safetystats.config import Settings, labels_for, load_settings
+from safetystats.config import Settings, labels_for, load_settings, rule_titles
 from safetystats.metrics import engine
 from safetystats.metrics.targets import load_targets, metric_definitions
 from safetystats.metrics.warnings import veto_rules
-from safetystats.numbers import figure
+from safetystats.numbers import counts, figure
 from safetystats.report import figures, plotlyjs
 from safetystats.report.html import Html, esc, pct, pill, status_grid, table
 from safetystats.report.precomputed import RunFigures
 
 MISSING_LIST_ROWS = 30
 OPEN_HAZARD_ROWS = 40
-
-
-def _counts_text(row: dict) -> str:
-    """numerator/denominator of a share; the count alone for a count."""
-    if row["denominator"] is None:
-        return f"{row['numerator']:,}"
-    return f"{row['numerator']:,}/{row['denominator']:,}"
 
 
 def _shares(rows: pl.DataFrame) -> pl.DataFrame:
@@ -112,8 +105,9 @@ class _Page:
         quarantined, warnings = (int(by[s]["rows"].sum() or 0) for s in ("error", "warning"))
         state = "quarantined" if quarantined else "warnings" if warnings else "passed"
         colour = {"passed": "met", "warnings": "on_track", "quarantined": "behind"}[state]
+        titles = rule_titles(self.settings, self.lang)
         rules = lab["list_sep"].join(
-            f"{r['rule_zh'] if self.lang == 'zh' else r['rule_id']} {r['rows']}"
+            f"{titles.get(r['rule_id'], r['rule_zh'])} {r['rows']}"
             for r in self.quality.head(5).iter_rows(named=True)
         )
         out = (
@@ -173,7 +167,8 @@ class _Page:
         if row["gap_count"] == 0:
             return lab["gap_done"]
         metric = metric_definitions()[row["metric"]]
-        template = metric["gap_zh"] if self.lang == "zh" else metric["gap_en"]
+        key = "gap_zh" if self.lang == "zh" else "gap_en"
+        template = metric.get(key + "_one", metric[key]) if row["gap_count"] == 1 else metric[key]
         return template.format(
             gap=f"{row['gap_count']:,}", threshold=figure(row["threshold"], row["kind"], 0)
         )
@@ -186,7 +181,8 @@ class _Page:
         }
         marks = self.labels["status_marks"]
         parts = [pill(s, f"{marks[s]} {self.labels[s]} {n}") for s, n in counts.items() if n]
-        text = self.labels["headline"].format(n=rows.height)
+        key = "headline_one" if rows.height == 1 and "headline_one" in self.labels else "headline"
+        text = self.labels[key].format(n=rows.height)
         vetoed = self.accident_warnings.filter(pl.col("rule").is_in(veto_rules(self.settings)))
         if vetoed.height:  # 一票否决 in words where a leader looks first (8.1)
             parts.append(f'<span class="veto">{esc(self.labels["veto"])}</span>')
@@ -215,7 +211,7 @@ class _Page:
                 f'data-status="{r["status"]}" data-gap="{r["gap_count"]}">'
                 f'<div class="name">{esc(r["name"])}</div><div class="value" style="color:{colour}">{figure(r["value"], r["kind"])}</div>'
                 f'<div>{esc(lab["threshold"])} {figure(r["threshold"], r["kind"], 0)} · <span class="status" style="color:{colour}">'
-                f"{esc(lab[r['status']])}</span> · {_counts_text(r)}</div>"
+                f"{esc(lab[r['status']])}</span> · {counts(r['numerator'], r['denominator'])}</div>"
                 f'<div class="gap">{esc(self.gap_sentence(r))}</div>'
                 f'<div class="small">{esc(lab["projected"])} {figure(r["projected"], r["kind"])} · {esc(lab["deadline"])} {r["deadline"]}</div>'
                 "</div>"

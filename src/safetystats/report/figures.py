@@ -100,6 +100,7 @@ def trend_chart(series: pl.DataFrame, rows: pl.DataFrame, labels: dict, title: s
 
     The values are as of each month end and at E: each sits at its own date, the month ends on
     the ticks of their months, E (maybe mid-month) between them; the hover gives the date.
+    The title's key names the dotted projection only when one is drawn (none at a deadline).
     Traces and axes are added at once, by their axis names (plotly validates every
     row/col update on its own: three times slower)."""
     targets = rows["target_id"].to_list()
@@ -108,7 +109,7 @@ def trend_chart(series: pl.DataFrame, rows: pl.DataFrame, labels: dict, title: s
     fig = make_subplots(
         rows=n_rows, cols=cols, subplot_titles=rows["name"].to_list(), vertical_spacing=0.12
     )
-    traces, axes = [], {}
+    traces, axes, projected = [], {}, False
     for i, target in enumerate(targets):
         k = "" if i == 0 else str(i + 1)  # subplots are numbered row by row
         on = {"xaxis": f"x{k}", "yaxis": f"y{k}"}
@@ -141,6 +142,7 @@ def trend_chart(series: pl.DataFrame, rows: pl.DataFrame, labels: dict, title: s
             x = [info["eval_date"], info["deadline"]]
             y = [info["value"] * 100, info["projected"] * 100]
             traces.append(_guide(x, y, "#0969da", "dot", labels["projected"], on))
+            projected = True
         first = min([as_date(d) for d in dates] + [as_date(info["window_start"])])
         last = max([as_date(d) for d in dates] + [as_date(info["deadline"])])
         ticks, text, months = month_ticks(first, last)
@@ -163,7 +165,8 @@ def trend_chart(series: pl.DataFrame, rows: pl.DataFrame, labels: dict, title: s
     fig.add_traces(traces)
     fig.update_layout(axes)
     fig.update_annotations(font_size=13)
-    return _finish(fig, title, 60 + 230 * n_rows)
+    key = labels.get("trend_key_projection" if projected else "trend_key", "")
+    return _finish(fig, title + key, 60 + 230 * n_rows)
 
 
 def ageing_chart(ageing: pl.DataFrame, labels: dict, title: str) -> go.Figure:

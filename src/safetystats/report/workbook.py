@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from safetystats import atomic, inert
-from safetystats.config import Settings, labels_for
+from safetystats.config import Settings, labels_for, rule_titles
 from safetystats.metrics import engine
 from safetystats.metrics.targets import load_targets
 from safetystats.numbers import figure, truncated_percent
@@ -72,7 +72,7 @@ def sheets(settings: Settings, as_of: dt.date | None, lang: str) -> tuple[dt.dat
         )
         quarantine = engine.query(con, "report/quarantine_list", settings).with_columns(
             pl.col("rule_id")
-            .replace_strict(_rule_titles(settings), default=pl.col("rule_id"))
+            .replace_strict(rule_titles(settings, "en"), default=pl.col("rule_id"))
             .alias("rule_en")
         )
         out[lab["quarantine"]] = quarantine.select(QUARANTINE_COLUMNS[lang])
@@ -170,10 +170,6 @@ def _in_words(frame: pl.DataFrame, words: dict) -> pl.DataFrame:
         if c in frame.columns and frame.schema[c] == pl.String
     ]
     return frame.with_columns(fixes) if fixes else frame
-
-
-def _rule_titles(settings: Settings) -> dict[str, str]:
-    return {r: v.get("title_en", r) for r, v in settings.rules.items()}
 
 
 def _status_names(words: dict) -> dict:

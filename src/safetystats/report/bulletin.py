@@ -42,19 +42,31 @@ def _figures(settings: Settings, as_of, lang, run_figures, units: list, page: st
 
 
 class PlotlyFigure:
-    """A plotly figure as HTML; the first figure of a page carries plotly.js (offline)."""
+    """A plotly figure as HTML; the first figure of a page carries plotly.js (offline).
+    ``narrow``: the same figure laid out for a phone's width (or an HTML table), shown
+    instead below 600 px."""
 
-    def __init__(self, fig, page: _Page):
-        self.fig, self.page = fig, page
+    def __init__(self, fig, page: _Page, narrow=None):
+        self.fig, self.page, self.narrow = fig, page, narrow
 
-    def _repr_html_(self) -> str:
-        prefix = "" if self.page.plotly_embedded else plotlyjs.script_tag()
-        self.page.plotly_embedded = True
-        return prefix + self.fig.to_html(
+    @staticmethod
+    def _html(fig) -> str:
+        return fig.to_html(
             full_html=False,
             include_plotlyjs=False,
             include_mathjax=False,
             config={"displaylogo": False, "responsive": True},
+        )
+
+    def _repr_html_(self) -> str:
+        prefix = "" if self.page.plotly_embedded else plotlyjs.script_tag()
+        self.page.plotly_embedded = True
+        if self.narrow is None:
+            return prefix + self._html(self.fig)
+        narrow = str(self.narrow) if isinstance(self.narrow, Html) else self._html(self.narrow)
+        return (
+            f'{prefix}<div class="wide-only">{self._html(self.fig)}</div>'
+            f'<div class="narrow-only">{narrow}</div>'
         )
 
 
@@ -89,6 +101,11 @@ class _Page:
 
     def figure(self, fig) -> PlotlyFigure:
         return PlotlyFigure(fig, self)
+
+    def trend(self, rows: pl.DataFrame, title: str) -> PlotlyFigure:
+        """The monthly trend of the share targets of ``rows``: two columns, one on a phone."""
+        args = (self.series, _shares(rows), self.labels, title)
+        return PlotlyFigure(figures.trend_chart(*args), self, figures.trend_chart(*args, cols=1))
 
     def _banner(self) -> str:
         return (
@@ -327,11 +344,7 @@ class DistrictBulletin(_Page):
         )
 
     def trend_chart(self) -> PlotlyFigure:
-        return self.figure(
-            figures.trend_chart(
-                self.series, _shares(self.rows), self.labels, self.labels["trend_chart"]
-            )
-        )
+        return self.trend(self.rows, self.labels["trend_chart"])
 
     def hazard_section(self) -> Html:
         lab = self.labels
@@ -473,8 +486,12 @@ class CityOverview(_Page):
         return self.final_results(self.rows.filter(pl.col("scope") == "total"))
 
     def heatmap(self) -> PlotlyFigure:
+        """Units × targets; on a phone the same grid as a table that scrolls in its box (the
+        chart's target names would collide at that width)."""
+        lab = self.labels
         rows = self.rows.filter(pl.col("scope") == "district")
-        return self.figure(figures.heatmap(rows, self.labels, self.labels["heatmap"]))
+        grid = Html(f"<h3>{esc(lab['heatmap'])}</h3>" + status_grid(rows, lab["district"], lab))
+        return PlotlyFigure(figures.heatmap(rows, lab, lab["heatmap"]), self, grid)
 
     def league_table(self) -> Html:
         """The units by targets met (then mean value); a unit with a veto (一票否决) after every
@@ -519,8 +536,4 @@ class CityOverview(_Page):
 
     def trend_chart(self) -> PlotlyFigure:
         totals = self.rows.filter(pl.col("scope") == "total")
-        return self.figure(
-            figures.trend_chart(
-                self.series, _shares(totals), self.labels, self.labels["city_trend"]
-            )
-        )
+        return self.trend(totals, self.labels["city_trend"])

@@ -13,7 +13,7 @@ STATUS_COLOURS = {
     "no_data": "#8c959f",
 }
 STATUS_CSS = (
-    "td.st{text-align:center;line-height:1.25}td.st .sw{display:block;font-size:11px;white-space:nowrap}"
+    "table td.st{text-align:center;line-height:1.25}td.st .sw{display:block;font-size:11px;white-space:nowrap}"
     + "".join(f".st-{s}{{background:{c};color:#fff}}" for s, c in STATUS_COLOURS.items())
 )
 FONT = '"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif'
@@ -47,6 +47,15 @@ a{{color:#0969da}}.pill{{display:inline-block;padding:2px 8px;border-radius:10px
   h1,h2,h3{{break-after:avoid;page-break-after:avoid}}
   a{{color:inherit;text-decoration:none}}
   .cards{{grid-template-columns:repeat(3,1fr)}}
+  .scroll{{overflow:visible}}.narrow-only{{display:none!important}}.wide-only{{display:block!important}}
+}}
+.scroll{{overflow-x:auto;max-width:100%}}.narrow-only{{display:none}}
+@media screen and (max-width:600px){{
+  body{{padding:10px 12px}}h1{{font-size:20px}}h2{{font-size:17px}}
+  .cards{{grid-template-columns:1fr}}
+  .narrow-only{{display:block}}.wide-only{{display:none}}
+  .modebar,.modebar-container{{display:none!important}}
+  table.t td,table.t th{{white-space:nowrap}}
 }}
 """
 # charts follow the page width when printed (Ctrl+P in a browser, or --pdf)
@@ -105,15 +114,17 @@ def table(
     numeric: set[int] = frozenset(),
     row_classes: list[str] | None = None,
 ) -> str:
-    out = ['<table class="t"><tr>' + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"]
+    """A table in a box of its own that scrolls sideways when the table is wider (a phone)."""
+    out = ['<div class="scroll"><table class="t"><tr>']
+    out[0] += "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"
     for i, row in enumerate(rows):
-        cls = f' class="{row_classes[i]}"' if row_classes and row_classes[i] else ""
+        cls = f' class="{esc(row_classes[i])}"' if row_classes and row_classes[i] else ""
         cells = "".join(
             f'<td class="num">{esc(v)}</td>' if j in numeric else f"<td>{esc(v)}</td>"
             for j, v in enumerate(row)
         )
         out.append(f"<tr{cls}>{cells}</tr>")
-    return "".join(out) + "</table>"
+    return "".join(out) + "</table></div>"
 
 
 def pill(status: str, label: str) -> str:

@@ -112,8 +112,9 @@ def render(
             parent_shown = parent
         cells = "".join(status_cell(rows[t], lab) if t in rows else "<td></td>" for t in targets)
         mark = marks(saved, unit["code"], lab, rules)
+        total = ' class="total"' if unit["code"] is None else ""
         body.append(
-            f'<tr><th class="unit" scope="row">{_link(unit, failed)}'
+            f'<tr{total}><th class="unit" scope="row">{_link(unit, failed)}'
             f"{' ' + mark if mark else ''}</th>{cells}</tr>"
         )
     title = lab["index_title"]
@@ -146,5 +147,7 @@ INDEX_CSS = (
     ".failed{display:inline-block;background:#cf222e;color:#fff;font-size:12px;padding:0 6px;border-radius:8px}"
     ".legend .item{white-space:nowrap}.legend .pill{margin-right:4px}"
     "tr.group th{background:#eaeef2;text-align:left}"
+    "tr.total th,tr.total td{border-top:3px double #1f2328}"
+    "@media screen and (max-width:600px){table.index th.unit{white-space:normal;min-width:6em}}"
     "@media print{.scroll{overflow:visible}table.index thead th,table.index th.unit{position:static}}"
 )

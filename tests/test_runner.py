@@ -5,17 +5,29 @@ roles, pages that stay inert with hostile names, and the pages at a phone's widt
 import datetime as dt
 import json
 import re
+import shutil
+import subprocess
+import time
 
 import polars as pl
 import pytest
+from browser import (
+    OUTPUT,
+    as_desktop,
+    as_phone,
+    chromium,
+    full_page_screenshot,
+    horizontal_overflow,
+)
 from conftest import reading
 from typer.testing import CliRunner
 
-from safetystats.config import settings_toml
+from safetystats.config import load_settings, settings_toml
 from safetystats.metrics import engine
 from safetystats.metrics.targets import load_targets
 from safetystats.metrics.warnings import accident_warnings
 from safetystats.paths import PACKAGED_CONFIG
+from safetystats.pipeline import refresh
 from safetystats.report import runner
 from safetystats.report.precomputed import RunFigures
 
@@ -196,3 +208,108 @@ deadline = 2024-12-31
     assert figures.frames["missing"].equals(listed) and not listed.equals(first)
     assert figures.page("drills", code).equals(second_half)
     assert second_half["drills"].sum() < whole_year["drills"].sum()  # the windows differ
+
+
+UNIT_PAYLOAD = "乳山</style><style>@page{margin:0}</style><img src=x onerror=window.__pwned=1>"
+TARGET_PAYLOAD = "疏散</script><script>window.__pwned=2</script><b onmouseover=x>"
+SAFE_STEM = re.compile(r"^[^\\/:*?\"<>|\x00-\x1f]+$")
+
+
+@pytest.fixture(scope="module")
+def hostile(sample_store, tmp_path_factory):
+    """The sample store with a unit and a target named to break out of HTML, CSS and JSON."""
+    root = tmp_path_factory.mktemp("hostile")
+    shutil.copy(sample_store / "store.duckdb", root / "store.duckdb")
+    districts = root / "districts.csv"
+    text = (PACKAGED_CONFIG / "districts.csv").read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("371083,"))
+    districts.write_text(
+        text.replace(line, f'371083,"{UNIT_PAYLOAD}",乳山|乳山市|威海市乳山市'), encoding="utf-8"
+    )
+    targets = root / "targets.toml"
+    text = (PACKAGED_CONFIG / "targets.toml").read_text(encoding="utf-8")
+    targets.write_text(text.replace("企业疏散逃生演练覆盖率", TARGET_PAYLOAD), encoding="utf-8")
+    s = load_settings(
+        raw=sample_store / "raw", db=root / "store.duckdb", reports=root / "reports",
+        districts=districts, targets=targets,
+    )  # fmt: skip
+    refresh(s)  # the registry changed: validated again, in this copy
+    run = runner.bulletins(s, districts=["371083"], jobs=2)
+    assert not run.failed, [r.error for r in run.failed]
+    return s, run
+
+
+def test_hostile_names_stay_text_in_every_page(hostile, tmp_path):
+    s, run = hostile
+    pages = [run.index, *(r.html for r in run.results)]
+    assert all(SAFE_STEM.match(p.stem) for p in pages) and len(pages) == 3
+    driver = chromium(tmp_path)
+    try:
+        for page in pages:
+            driver.get(page.as_uri())
+            time.sleep(0.5)
+            assert driver.execute_script("return window.__pwned === undefined"), page.name
+            assert not driver.find_elements("css selector", "img[src='x'], b[onmouseover]")
+            text = driver.find_element("tag name", "body").text
+            assert UNIT_PAYLOAD in text or TARGET_PAYLOAD in text, page.name  # shown as text
+            # the print header is one @page rule: the payload did not end the style element
+            styles = driver.execute_script(
+                "return [...document.styleSheets].map(s => s.cssRules.length)"
+            )
+            assert all(n > 0 for n in styles) and len(styles) <= 3, (page.name, styles)
+    finally:
+        driver.quit()
+    index = run.index.read_text(encoding="utf-8")
+    assert "&lt;/style&gt;" in index and "</style><style>@page{margin:0}" not in index
+
+
+def test_pages_at_a_phone_width_and_on_a_desktop(partial, tmp_path):
+    """Screenshots of the index, a bulletin and the overview at 1200 px and at 414 px (DevTools
+    phone emulation), and of a PDF page: no horizontal scrolling on a phone, tables scroll in
+    their own box, charts fit, and the plotly toolbar covers no title."""
+    from safetystats.report.pdf import print_pdf
+
+    _, _, run = partial
+    pages = {"index": run.index, "bulletin": run.folder / "文登区.html"}
+    pages["overview"] = run.folder / "city_overview.html"
+    driver = chromium(tmp_path)
+    overlap = """
+      const boxes = s => [...document.querySelectorAll(s)].map(e => e.getBoundingClientRect())
+        .filter(r => r.width > 0 && r.height > 0);
+      const bars = boxes('.modebar'), titles = boxes('.gtitle, .annotation-text');
+      return bars.some(b => titles.some(t => b.left < t.right && t.left < b.right
+        && b.top < t.bottom && t.top < b.bottom));"""
+    try:
+        for name, page in pages.items():
+            driver.get(page.as_uri())
+            time.sleep(1)
+            driver.execute_script("document.querySelectorAll('.js-plotly-plot').forEach("
+                                  "d => d.dispatchEvent(new MouseEvent('mouseover')))")  # fmt: skip
+            assert not driver.execute_script(overlap), name
+            full_page_screenshot(driver, f"{name}_desktop.png")
+            as_phone(driver)
+            time.sleep(1)
+            assert driver.execute_script("return window.innerWidth") == 414
+            assert horizontal_overflow(driver) == 0, name
+            widths = driver.execute_script(
+                "return [...document.querySelectorAll('.js-plotly-plot')]"
+                ".filter(d => d.offsetParent).map(d => d.getBoundingClientRect().right)"
+            )
+            assert all(w <= 414 for w in widths), (name, widths)  # charts resized to the page
+            boxes = driver.execute_script(
+                "return [...document.querySelectorAll('.scroll')].map(b => "
+                "[b.scrollWidth > b.clientWidth, getComputedStyle(b).overflowX])"
+            )
+            assert all(style == "auto" for _, style in boxes), name
+            assert not driver.execute_script(overlap), name
+            full_page_screenshot(driver, f"{name}_phone.png")
+            as_desktop(driver)
+    finally:
+        driver.quit()
+    pdf = print_pdf(pages["bulletin"], tmp_path / "bulletin.pdf")
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
+        check=True,
+    )
+    OUTPUT.mkdir(exist_ok=True)
+    shutil.copy(next(tmp_path.glob("p-*1.png")), OUTPUT / "bulletin_pdf_page1.png")

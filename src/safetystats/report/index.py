@@ -148,6 +148,7 @@ INDEX_CSS = (
     ".legend .item{white-space:nowrap}.legend .pill{margin-right:4px}"
     "tr.group th{background:#eaeef2;text-align:left}"
     "tr.total th,tr.total td{border-top:3px double #1f2328}"
-    "@media screen and (max-width:600px){table.index th.unit{white-space:normal;min-width:6em}}"
+    "@media screen and (max-width:600px){table.index th.unit,table.index th.target"
+    "{white-space:normal;min-width:6em}}"
     "@media print{.scroll{overflow:visible}table.index thead th,table.index th.unit{position:static}}"
 )

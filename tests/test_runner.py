@@ -313,3 +313,42 @@ def test_pages_at_a_phone_width_and_on_a_desktop(partial, tmp_path):
     )
     OUTPUT.mkdir(exist_ok=True)
     shutil.copy(next(tmp_path.glob("p-*1.png")), OUTPUT / "bulletin_pdf_page1.png")
+
+
+def test_the_index_stays_readable_with_12_targets_and_100_units(sample_store, tmp_path):
+    from safetystats.config import labels_for
+    from safetystats.report import index
+    from safetystats.report.saved import SavedFigures
+
+    s = reading(sample_store, tmp_path / "reports")
+    units = [
+        {"code": f"u{i}", "name": f"某某新区第{i}街道办事处", "level": 1, "parent_code": None,
+         "page": f"u{i}"}
+        for i in range(100)
+    ]  # fmt: skip
+    statuses = ["met", "on_track", "behind", "no_data"]
+    rows = [
+        {"district_code": u["code"], "target_id": f"t{j}", "name": f"第{j}项目标的较长名称（2025年）",
+         "threshold": 0.6, "kind": "share", "deadline": "2025-12-31", "value": 0.5 + j / 100,
+         "status": statuses[(i + j) % 4]}
+        for i, u in enumerate(units) for j in range(12)
+    ]  # fmt: skip
+    saved = SavedFigures("2025-06-30", "zh", False, units, rows)
+    page = tmp_path / "index.html"
+    page.write_text(index.render(saved, s, labels_for(s, "zh")), encoding="utf-8")
+    driver = chromium(tmp_path)
+    try:
+        driver.get(page.as_uri())
+        widths = driver.execute_script(
+            "return [...document.querySelectorAll('table.index th, table.index td')]"
+            ".map(c => c.getBoundingClientRect().width)"
+        )
+        assert len(widths) == 13 + 100 * 13 and min(widths) >= 60  # no narrow column
+        heights = driver.execute_script(
+            "return [...document.querySelectorAll('table.index tbody tr')]"
+            ".map(r => r.getBoundingClientRect().height)"
+        )
+        assert max(heights) < 60  # a unit's name is not broken into a character per line
+        full_page_screenshot(driver, "index_12_targets_100_units.png")
+    finally:
+        driver.quit()

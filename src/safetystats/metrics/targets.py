@@ -30,6 +30,7 @@ EVENT_DATASETS = ("drills", "inspections")
 # what a page uses a target for (DATA_SPEC 6.6, 8.1): the list of enterprises short of drills,
 # the window of the 四不 chart
 ROLES = ("evacuation_list", "drill_share_window")
+ROLE_METRICS = {"evacuation_list": ("event_frequency",)}  # the metrics a role needs
 
 
 @cache
@@ -175,6 +176,10 @@ def parse_targets(data: dict, origin: str) -> list[Target]:
         role = entry.get("role", "")
         if role and role not in ROLES:
             raise ConfigError(f"{where}: unknown role {role!r} (known: {', '.join(ROLES)})")
+        if entry["metric"] not in ROLE_METRICS.get(role, (entry["metric"],)):
+            raise ConfigError(
+                f"{where}: role {role} needs metric {' or '.join(ROLE_METRICS[role])}"
+            )
         out.append(
             Target(
                 entry["id"],

@@ -18,6 +18,7 @@ import polars as pl
 from safetystats.config import Settings, labels_for, load_settings, rule_titles
 from safetystats.metrics import engine
 from safetystats.metrics.targets import load_targets, metric_definitions
+from safetystats.metrics.warnings import veto_rules
 from safetystats.numbers import counts, figure
 from safetystats.report import figures, plotlyjs
 from safetystats.report.html import Html, esc, nw, pct, pill, status_grid, table
@@ -41,19 +42,31 @@ def _figures(settings: Settings, as_of, lang, run_figures, units: list, page: st
 
 
 class PlotlyFigure:
-    """A plotly figure as HTML; the first figure of a page carries plotly.js (offline)."""
+    """A plotly figure as HTML; the first figure of a page carries plotly.js (offline).
+    ``narrow``: the same figure laid out for a phone's width (or an HTML table), shown
+    instead below 600 px."""
 
-    def __init__(self, fig, page: _Page):
-        self.fig, self.page = fig, page
+    def __init__(self, fig, page: _Page, narrow=None):
+        self.fig, self.page, self.narrow = fig, page, narrow
 
-    def _repr_html_(self) -> str:
-        prefix = "" if self.page.plotly_embedded else plotlyjs.script_tag()
-        self.page.plotly_embedded = True
-        return prefix + self.fig.to_html(
+    @staticmethod
+    def _html(fig) -> str:
+        return fig.to_html(
             full_html=False,
             include_plotlyjs=False,
             include_mathjax=False,
             config={"displaylogo": False, "responsive": True},
+        )
+
+    def _repr_html_(self) -> str:
+        prefix = "" if self.page.plotly_embedded else plotlyjs.script_tag()
+        self.page.plotly_embedded = True
+        if self.narrow is None:
+            return prefix + self._html(self.fig)
+        narrow = str(self.narrow) if isinstance(self.narrow, Html) else self._html(self.narrow)
+        return (
+            f'{prefix}<div class="wide-only">{self._html(self.fig)}</div>'
+            f'<div class="narrow-only">{narrow}</div>'
         )
 
 
@@ -88,6 +101,11 @@ class _Page:
 
     def figure(self, fig) -> PlotlyFigure:
         return PlotlyFigure(fig, self)
+
+    def trend(self, rows: pl.DataFrame, title: str) -> PlotlyFigure:
+        """The monthly trend of the share targets of ``rows``: two columns, one on a phone."""
+        args = (self.series, _shares(rows), self.labels, title)
+        return PlotlyFigure(figures.trend_chart(*args), self, figures.trend_chart(*args, cols=1))
 
     def _banner(self) -> str:
         return (
@@ -178,9 +196,13 @@ class _Page:
             status: rows.filter(pl.col("status") == status).height
             for status in figures.STATUS_COLOURS
         }
-        parts = [pill(s, f"{self.labels[s]} {n}") for s, n in counts.items() if n]
+        marks = self.labels["status_marks"]
+        parts = [pill(s, f"{marks[s]} {self.labels[s]} {n}") for s, n in counts.items() if n]
         key = "headline_one" if rows.height == 1 and "headline_one" in self.labels else "headline"
         text = self.labels[key].format(n=rows.height)
+        vetoed = self.accident_warnings.filter(pl.col("rule").is_in(veto_rules(self.settings)))
+        if vetoed.height:  # 一票否决 in words where a leader looks first (8.1)
+            parts.append(f'<span class="veto">{esc(self.labels["veto"])}</span>')
         return f'<p class="headline" data-met="{counts["met"]}" data-behind="{counts["behind"]}"><b>{esc(text)}</b> {" ".join(parts)}</p>'
 
     def _first(self, frame: pl.DataFrame, limit: int) -> tuple[pl.DataFrame, str]:
@@ -322,11 +344,7 @@ class DistrictBulletin(_Page):
         )
 
     def trend_chart(self) -> PlotlyFigure:
-        return self.figure(
-            figures.trend_chart(
-                self.series, _shares(self.rows), self.labels, self.labels["trend_chart"]
-            )
-        )
+        return self.trend(self.rows, self.labels["trend_chart"])
 
     def hazard_section(self) -> Html:
         lab = self.labels
@@ -468,30 +486,44 @@ class CityOverview(_Page):
         return self.final_results(self.rows.filter(pl.col("scope") == "total"))
 
     def heatmap(self) -> PlotlyFigure:
+        """Units × targets; on a phone the same grid as a table that scrolls in its box (the
+        chart's target names would collide at that width)."""
+        lab = self.labels
         rows = self.rows.filter(pl.col("scope") == "district")
-        return self.figure(figures.heatmap(rows, self.labels, self.labels["heatmap"]))
+        grid = Html(f"<h3>{esc(lab['heatmap'])}</h3>" + status_grid(rows, lab["district"], lab))
+        return PlotlyFigure(figures.heatmap(rows, lab, lab["heatmap"]), self, grid)
 
     def league_table(self) -> Html:
+        """The units by targets met (then mean value); a unit with a veto (一票否决) after every
+        unit without one, the veto said in words beside its name (DATA_SPEC 8.1)."""
         lab = self.labels
         districts = self.rows.filter(pl.col("scope") == "district")
-        league = (
-            districts.group_by("district", maintain_order=True)
-            .agg(
-                (pl.col("status") == "met").sum().alias("met"), pl.col("value").mean().alias("mean")
-            )
-            .sort(["met", "mean"], descending=True, nulls_last=True)
+        warnings = self.run.of("accident_warnings", districts["district_code"].unique().to_list())
+        vetoed = set(
+            warnings.filter(pl.col("rule").is_in(veto_rules(self.settings)))["district_code"]
         )
-        hazards = {r["district"]: r for r in self.hazards.iter_rows(named=True)}
+        league = (
+            districts.group_by("district_code", "district", maintain_order=True)
+            .agg(
+                (pl.col("status") == "met").sum().alias("met"),
+                pl.len().alias("targets"),
+                pl.col("value").mean().alias("mean"),
+            )
+            .with_columns(pl.col("district_code").is_in(list(vetoed)).alias("vetoed"))
+            .sort(["vetoed", "met", "mean"], descending=[False, True, True], nulls_last=True)
+        )
+        hazards = {r["district_code"]: r for r in self.hazards.iter_rows(named=True)}
         rows = [
             [
                 i + 1,
-                r["district"],
-                f"{r['met']} / {districts.filter(pl.col('district') == r['district']).height}",
-                hazards[r["district"]]["major_open"],
-                hazards[r["district"]]["major_overdue"],
+                r["district"] + (f" {lab['veto']}" if r["vetoed"] else ""),
+                f"{r['met']} / {r['targets']}",
+                hazards[r["district_code"]]["major_open"],
+                hazards[r["district_code"]]["major_overdue"],
             ]
             for i, r in enumerate(league.iter_rows(named=True))
         ]
+        note = f'<p class="small">{esc(lab["veto"])}{esc(lab["colon"])}{esc(lab["index_veto"])}</p>'
         return Html(
             f"<h2>{esc(lab['league'])}</h2>"
             + table(
@@ -499,12 +531,9 @@ class CityOverview(_Page):
                 rows,
                 numeric={0, 3, 4},
             )
+            + (note if vetoed else "")
         )
 
     def trend_chart(self) -> PlotlyFigure:
         totals = self.rows.filter(pl.col("scope") == "total")
-        return self.figure(
-            figures.trend_chart(
-                self.series, _shares(totals), self.labels, self.labels["city_trend"]
-            )
-        )
+        return self.trend(totals, self.labels["city_trend"])

@@ -7,32 +7,14 @@ A new column (score, grade, rank, change) is one more entry of :func:`unit_colum
 
 from __future__ import annotations
 
-from safetystats.config import load_toml
+from safetystats.metrics.warnings import veto_rules
 from safetystats.numbers import figure
-from safetystats.report.html import PAGE_CSS, STATUS_COLOURS, esc, running_header
+from safetystats.report.html import PAGE_CSS, STATUS_COLOURS, esc, running_header, status_cell
 from safetystats.report.saved import SavedFigures
-
-DEFAULT_VETO_RULES = ("serious_accident",)
-
-
-def veto_rules(settings) -> tuple[str, ...]:
-    """The accident warnings that veto (DATA_SPEC 6.9 ``[assessment] veto_rules``)."""
-    assessment = load_toml(settings.targets).get("assessment", {})
-    return tuple(assessment.get("veto_rules", DEFAULT_VETO_RULES))
 
 
 def vetoed(saved: SavedFigures, code: str | None, rules: tuple[str, ...]) -> bool:
     return any(w["rule"] in rules for w in saved.of("warnings", code))
-
-
-def status_cell(row: dict, lab: dict) -> str:
-    """A coloured cell that says its status in a symbol and a word too (black-and-white print)."""
-    status = row["status"]
-    word = f"{lab['status_marks'][status]} {lab[status]}"
-    return (
-        f'<td class="st st-{esc(status)}" data-status="{esc(status)}" title="{esc(lab[status])}">'
-        f'<b>{esc(figure(row["value"], row["kind"]))}</b><span class="sw">{esc(word)}</span></td>'
-    )
 
 
 def marks(saved: SavedFigures, code: str | None, lab: dict, rules: tuple[str, ...]) -> str:
@@ -130,8 +112,9 @@ def render(
             parent_shown = parent
         cells = "".join(status_cell(rows[t], lab) if t in rows else "<td></td>" for t in targets)
         mark = marks(saved, unit["code"], lab, rules)
+        total = ' class="total"' if unit["code"] is None else ""
         body.append(
-            f'<tr><th class="unit" scope="row">{_link(unit, failed)}'
+            f'<tr{total}><th class="unit" scope="row">{_link(unit, failed)}'
             f"{' ' + mark if mark else ''}</th>{cells}</tr>"
         )
     title = lab["index_title"]
@@ -159,14 +142,13 @@ INDEX_CSS = (
     "table.index th.target{min-width:5.5em;max-width:9em;font-size:12px;vertical-align:bottom}"
     "table.index th.unit{white-space:nowrap;text-align:left;background:#fff;position:sticky;left:0;z-index:1}"
     "table.index thead th{position:sticky;top:0;z-index:2}table.index thead th.unit{z-index:3;background:#f6f8fa}"
-    "table.index td.st{min-width:4.5em;text-align:center;color:#fff;line-height:1.25}"
-    "td.st .sw{display:block;font-size:11px;white-space:nowrap}"
-    + "".join(f".st-{s}{{background:{c};color:#fff}}" for s, c in STATUS_COLOURS.items())
-    + ".mark{color:#9a6700;font-weight:bold;padding:0 2px}"
-    ".veto{display:inline-block;border:2px solid #1f2328;color:#1f2328;font-weight:bold;"
-    "font-size:12px;padding:0 4px;border-radius:3px}"
+    "table.index td.st{min-width:4.5em}"
+    ".mark{color:#9a6700;font-weight:bold;padding:0 2px}"
     ".failed{display:inline-block;background:#cf222e;color:#fff;font-size:12px;padding:0 6px;border-radius:8px}"
     ".legend .item{white-space:nowrap}.legend .pill{margin-right:4px}"
     "tr.group th{background:#eaeef2;text-align:left}"
+    "tr.total th,tr.total td{border-top:3px double #1f2328}"
+    "@media screen and (max-width:600px){table.index th.unit,table.index th.target"
+    "{white-space:normal;min-width:6em}}"
     "@media print{.scroll{overflow:visible}table.index thead th,table.index th.unit{position:static}}"
 )

@@ -249,7 +249,7 @@ def test_the_evacuation_list_counts_the_enterprises_of_its_card(built):
         parser.feed(page)
         gap = int(parser.cards["evacuation_drill_coverage"]["data-gap"])
         title, listing = re.search(
-            r"<h3>尚未完成疏散逃生演练的企业（(\d+) 家）</h3>(<table.*?</table>)", page, flags=re.S
+            r"<h3>尚未完成疏散逃生演练的企业（(\d+) 家）</h3>(?:<div[^>]*>)?(<table.*?</table>)", page, flags=re.S
         ).groups()
         names = re.findall(r"<tr><td>(.*?)</td>", listing)
         assert int(title) == gap == len(names) == len(set(names)), (unit, title, gap, names)

@@ -102,8 +102,8 @@ def test_bulletin_and_index_print_to_a4_with_status_colours(store, tmp_path):
     settings, run = store
     pdfs = {p.stem: p for p in run.folder.glob("*.pdf")}
     assert {"环翠区", "index"} <= set(pdfs)
-    for pdf in pdfs.values():
-        assert _page_size(pdf) == A4, pdf.name
+    for pdf in pdfs.values():  # the index: landscape when its table needs it (8.2)
+        assert _page_size(pdf) in (A4, A4[::-1]) if pdf.stem == "index" else A4, pdf.name
     # the index's red (behind) cells keep their colour on paper
     pages = _rasterise(pdfs["index"], tmp_path)
     assert any(_has_colour(p, RED) for p in pages)
@@ -401,3 +401,94 @@ def test_a_page_that_never_loads_times_out_with_the_message(tmp_path):
     ok = tmp_path / "ok.html"
     ok.write_text("<p>ok</p>", encoding="utf-8")
     assert _is_a4(pdf.print_pdf(ok))
+
+
+def _fills(pdf, dpi=30) -> list[float]:
+    """How far down each page of ``pdf`` is printed (0..1 of the space between the running
+    header and the page number): the last row of the page's raster with anything dark."""
+    out_dir = pdf.parent / f"{pdf.stem}-fill"
+    out_dir.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), str(pdf), str(out_dir / "p")], check=True)
+    fills = []
+    for page in sorted(out_dir.glob("p-*.pgm")):
+        magic, size, _, pixels = page.read_bytes().split(b"\n", 3)
+        width, height = map(int, size.split())
+        top, bottom = round(height * 16 / 297), round(height * 15 / 297)  # the @page margins
+        rows = [
+            y for y in range(top, height - bottom) if min(pixels[y * width : (y + 1) * width]) < 200
+        ]
+        fills.append((rows[-1] - top) / (height - top - bottom) if rows else 0.0)
+    return fills
+
+
+def _words(pdf) -> list[list[str]]:
+    """The words of each page, as pdftotext -bbox reads them."""
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [re.findall(r">([^<]+)</word>", page) for page in bbox.split("<page ")[1:]]
+
+
+def _page(tmp_path, name, body):
+    from safetystats.report.html import PAGE_CSS
+
+    page = tmp_path / f"{name}.html"
+    page.write_text(
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><style>{PAGE_CSS}</style></head>"
+        f"<body>{body}</body></html>",
+        encoding="utf-8",
+    )
+    return page
+
+
+def test_a_long_table_continues_under_its_header_instead_of_leaving_a_page_empty(tmp_path):
+    """DATA_SPEC 8.2: no page less than a quarter full but the last. A short block then a
+    long list (the open hazards, the enterprises short of drills): the list starts on page 1
+    and continues under its repeated header (before, the whole table moved to page 2 and
+    page 1 was about a tenth full)."""
+    from safetystats.report.html import table
+
+    rows = [[f"隐患{i:03d}", f"某某有限公司{i}", "2024-03-01", i] for i in range(80)]
+    body = "<h1>环翠区</h1><p>数据截至 2024-12-31</p>" + table(
+        ["隐患编号", "企业", "发现日期", "已过天数"], rows, numeric={3}
+    )
+    pdf = print_pdf(_page(tmp_path, "long", body), tmp_path / "long.pdf")
+    fills = _fills(pdf)
+    assert len(fills) >= 2 and min(fills[:-1]) >= 0.25, fills
+    pages = _words(pdf)
+    assert all("隐患编号" in words for words in pages), "the header row repeats on every page"
+    assert "隐患079" in pages[-1]
+
+
+def test_a_table_wider_than_the_page_prints_landscape_or_scaled_never_cut(tmp_path):
+    """DATA_SPEC 8.2: the index with many targets cut its last column. A page without charts
+    turns landscape; still too wide, the table is scaled to fit."""
+    from safetystats.report.html import table
+
+    for targets, orientation in ((14, "landscape"), (30, "landscape")):
+        head = ["单位", *[f"目标{i}的名称较长" for i in range(targets)], "LAST"]
+        rows = [[f"单位{j}", *["100.0%"] * targets, "END"] for j in range(8)]
+        pdf = print_pdf(_page(tmp_path, f"wide{targets}", table(head, rows)), tmp_path / "w.pdf")
+        width, height = _page_size(pdf)
+        assert (width > height) == (orientation == "landscape"), (targets, width, height)
+        words = [w for page in _words(pdf) for w in page]
+        assert words.count("END") == 8 and "LAST" in words, targets
+
+
+def test_the_printed_bulletins_fill_their_pages_and_never_split_a_date(store, tmp_path):
+    """The sample's bulletin, overview and index PDFs as --pdf prints them: every page but the
+    last at least a quarter full; no date or percentage broken over two lines in a card
+    (the deadline printed as "2024-" / "12-31" seven times on 环翠区's first page)."""
+    _, run = store
+    for pdf in run.folder.glob("*.pdf"):
+        copy = tmp_path / pdf.name
+        shutil.copy(pdf, copy)
+        fills = _fills(copy)
+        assert min(fills[:-1], default=1) >= 0.25, (pdf.name, fills)
+        broken = [
+            w
+            for page in _words(copy)
+            for w in page
+            if re.fullmatch(r"\d{4}-(\d{2}-)?|\d+\.\d+|%", w)  # "2024-" "12-31", "41.7" "%"
+        ]
+        assert broken == [], (pdf.name, broken)

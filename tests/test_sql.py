@@ -2227,9 +2227,9 @@ def test_unit_quality(quarantine_store):
 def test_quarantine_list(quarantine_store):
     rows = report(quarantine_store, "quarantine_list")
     assert list(rows[0]) == [
-        "unit", "dataset_zh", "file_name", "sheet", "row_no", "header", "column_name",
-        "raw_value", "rule_zh", "severity_zh", "message_zh", "message_en",
-    ]  # fmt: skip
+        "unit", "dataset_zh", "dataset", "rule_id", "severity", "file_name", "sheet", "row_no",
+        "header", "column_name", "raw_value", "rule_zh", "severity_zh", "message_zh", "message_en",
+    ]  # fmt: skip (dataset, rule_id, severity: the English workbook's words)
     # by unit (binary order: 文 U+6587 before 环 U+73AF; no unit last), file, row, rule id
     assert [(r["unit"], r["file_name"], r["row_no"], r["rule_zh"]) for r in rows] == [
         ("文登区", "b.csv", 2, "日期无效"),

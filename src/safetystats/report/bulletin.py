@@ -21,7 +21,7 @@ from safetystats.metrics.targets import load_targets, metric_definitions
 from safetystats.metrics.warnings import veto_rules
 from safetystats.numbers import counts, figure
 from safetystats.report import figures, plotlyjs
-from safetystats.report.html import Html, esc, pct, pill, status_grid, table
+from safetystats.report.html import Html, esc, nw, pct, pill, status_grid, table
 from safetystats.report.precomputed import RunFigures
 
 MISSING_LIST_ROWS = 30
@@ -226,11 +226,11 @@ class _Page:
                 f'<div class="card" style="border-left-color:{colour}" data-target="{esc(r["target_id"])}" '
                 f'data-value="{r["value"]}" data-numerator="{r["numerator"]}" data-denominator="{r["denominator"]}" '
                 f'data-status="{r["status"]}" data-gap="{r["gap_count"]}">'
-                f'<div class="name">{esc(r["name"])}</div><div class="value" style="color:{colour}">{figure(r["value"], r["kind"])}</div>'
-                f'<div>{esc(lab["threshold"])} {figure(r["threshold"], r["kind"], 0)} · <span class="status" style="color:{colour}">'
-                f"{esc(lab[r['status']])}</span> · {counts(r['numerator'], r['denominator'])}</div>"
+                f'<div class="name">{esc(r["name"])}</div><div class="value" style="color:{colour}">{nw(figure(r["value"], r["kind"]))}</div>'
+                f'<div>{esc(lab["threshold"])} {nw(figure(r["threshold"], r["kind"], 0))} · <span class="status" style="color:{colour}">'
+                f"{esc(lab[r['status']])}</span> · {nw(counts(r['numerator'], r['denominator']))}</div>"
                 f'<div class="gap">{esc(self.gap_sentence(r))}</div>'
-                f'<div class="small">{esc(lab["projected"])} {figure(r["projected"], r["kind"])} · {esc(lab["deadline"])} {r["deadline"]}</div>'
+                f'<div class="small">{esc(lab["projected"])} {nw(figure(r["projected"], r["kind"]))} · {esc(lab["deadline"])} {nw(r["deadline"])}</div>'
                 "</div>"
             )
         return Html(f'<h2>{esc(lab["targets"])}</h2><div class="cards">{"".join(cards)}</div>')

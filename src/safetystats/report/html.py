@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html as _html
+import re
 
 from safetystats.numbers import figure, percent
 
@@ -12,6 +13,7 @@ STATUS_COLOURS = {
     "behind": "#cf222e",
     "no_data": "#8c959f",
 }
+SHORT_VALUE = re.compile(r"[\d.,%/:—-]+")  # dates, percentages, counts: one unbreakable line
 STATUS_CSS = (
     "table td.st{text-align:center;line-height:1.25}td.st .sw{display:block;font-size:11px;white-space:nowrap}"
     + "".join(f".st-{s}{{background:{c};color:#fff}}" for s, c in STATUS_COLOURS.items())
@@ -29,11 +31,11 @@ h3{{font-size:16px;margin:18px 0 6px}}
 .card .status{{font-weight:bold}}.card .gap{{font-size:14px;margin-top:4px}}
 .figures{{display:flex;flex-wrap:wrap;gap:18px}}.figure{{flex:1 1 150px}}.figure .n{{font-size:24px;font-weight:bold}}
 table.t{{border-collapse:collapse;font-size:13px;margin:6px 0}}table.t td,table.t th{{border:1px solid #d0d7de;padding:4px 8px;text-align:left}}
-table.t th{{background:#f6f8fa}}table.t td.num{{text-align:right}}tr.overdue td{{background:#ffebe9}}
+table.t th{{background:#f6f8fa}}table.t td:first-child{{white-space:nowrap}}table.t td.num{{text-align:right}}tr.overdue td{{background:#ffebe9}}
 .small{{font-size:12px;color:#57606a}}.foot{{font-size:13px;color:#424a53}}.foot li{{margin:4px 0}}
 .headline{{font-size:18px;margin:6px 0 2px}}.headline .pill{{font-size:15px;padding:3px 10px}}
 a{{color:#0969da}}.pill{{display:inline-block;padding:2px 8px;border-radius:10px;color:#fff;font-size:12px}}
-.stale,.warning{{color:#9a6700;font-weight:bold}}
+.stale,.warning{{color:#9a6700;font-weight:bold}}.nw,table.t td.num{{white-space:nowrap}}
 {STATUS_CSS}
 .veto{{display:inline-block;border:2px solid #1f2328;color:#1f2328;font-weight:bold;font-size:13px;padding:0 4px;border-radius:3px}}
 @page{{size:A4 portrait;margin:16mm 11mm 15mm 11mm;
@@ -42,8 +44,11 @@ a{{color:#0969da}}.pill{{display:inline-block;padding:2px 8px;border-radius:10px
   *{{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
   body{{max-width:none;margin:0;padding:0;font-size:11pt}}
   .modebar,.modebar-container{{display:none!important}}
-  .card,.figure,.figures,tr,.js-plotly-plot,.plotly-graph-div,.jp-OutputArea-output,table.t,.headline
-    {{break-inside:avoid;page-break-inside:avoid}}
+  /* charts, cards and rows stay whole; a long table continues on the next page under its
+     repeated header rather than leaving a page nearly empty (DATA_SPEC 8.2) */
+  .card,.figure,.figures,tr,.js-plotly-plot,.plotly-graph-div,.headline,
+  .jp-OutputArea-output:has(.plotly-graph-div){{break-inside:avoid;page-break-inside:avoid}}
+  thead{{display:table-header-group}}
   h1,h2,h3{{break-after:avoid;page-break-after:avoid}}
   a{{color:inherit;text-decoration:none}}
   .cards{{grid-template-columns:repeat(3,1fr)}}
@@ -114,17 +119,27 @@ def table(
     numeric: set[int] = frozenset(),
     row_classes: list[str] | None = None,
 ) -> str:
-    """A table in a box of its own that scrolls sideways when the table is wider (a phone)."""
-    out = ['<div class="scroll"><table class="t"><tr>']
-    out[0] += "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"
+    """A table in a box of its own that scrolls sideways when the table is wider (a phone);
+    its header row repeats on every printed page; numbers, dates and percentages never wrap."""
+    out = ['<div class="scroll"><table class="t"><thead><tr>']
+    out[0] += "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead><tbody>"
     for i, row in enumerate(rows):
         cls = f' class="{esc(row_classes[i])}"' if row_classes and row_classes[i] else ""
         cells = "".join(
-            f'<td class="num">{esc(v)}</td>' if j in numeric else f"<td>{esc(v)}</td>"
+            f'<td class="num">{esc(v)}</td>'
+            if j in numeric
+            else f'<td class="nw">{esc(v)}</td>'
+            if SHORT_VALUE.fullmatch(esc(v))
+            else f"<td>{esc(v)}</td>"
             for j, v in enumerate(row)
         )
         out.append(f"<tr{cls}>{cells}</tr>")
-    return "".join(out) + "</table></div>"
+    return "".join(out) + "</tbody></table></div>"
+
+
+def nw(value) -> str:
+    """A short value (a date, a percentage, a count) that never wraps inside its box."""
+    return f'<span class="nw">{esc(value)}</span>'
 
 
 def pill(status: str, label: str) -> str:

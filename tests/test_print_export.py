@@ -201,6 +201,20 @@ def test_the_workbook_opens_on_a_grid_with_counts_as_counts_in_its_language(stor
         assert not (cells & english), (sheet.title, cells & english)
         assert not any(isinstance(c, bool) for c in cells), sheet.title
     assert "message" not in [c.value for c in book["隔离与警告记录"][1]]  # one language
+    # --lang en: the same words in English (levels, yes/no, vocabularies, datasets, rules)
+    path, _ = export(settings, run.as_of, tmp_path / "book-en.xlsx", "en")
+    english_book = openpyxl.load_workbook(path)
+    cjk = re.compile(r"[\u3400-\u9fff]")
+    for name, column in (
+        ("Overdue hazards", 3),
+        ("Training short", 3),
+        ("Training short", 4),
+        ("Data freshness", 1),
+        ("Quarantine", 7),
+        ("Quarantine", 8),
+    ):
+        values = {r[column] for r in english_book[name].iter_rows(min_row=2, values_only=True)}
+        assert values and not any(cjk.search(str(v)) for v in values), (name, column, values)
 
 
 def test_every_sheet_of_the_workbook_prints_on_a4_in_libreoffice(store, tmp_path):

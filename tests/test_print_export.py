@@ -474,6 +474,19 @@ def test_a_long_table_continues_under_its_header_instead_of_leaving_a_page_empty
     assert "隐患079" in pages[-1]
 
 
+def test_a_short_table_stays_whole_on_one_page(tmp_path):
+    """A table of a few rows (the league table) is not split to leave one row on a page of
+    its own before a chart that fills the next (the city overview's page 3 was 9 % full)."""
+    from safetystats.report.html import table
+
+    filler = "".join(f"<p>第{i}段</p>" for i in range(24))  # page 1 ends in the table
+    rows = [[i, f"单位{i}", f"{i}/8"] for i in range(1, 9)]
+    body = filler + table(["#", "区市", "达标项数"], rows, numeric={0})
+    words = _words(print_pdf(_page(tmp_path, "short", body), tmp_path / "short.pdf"))
+    pages = [n for n, page in enumerate(words) for w in page if re.fullmatch(r"单位\d", w)]
+    assert len(pages) == 8 and len(set(pages)) == 1, pages
+
+
 def test_a_table_wider_than_the_page_prints_landscape_or_scaled_never_cut(tmp_path):
     """DATA_SPEC 8.2: the index with many targets cut its last column. A page without charts
     turns landscape; still too wide, the table is scaled to fit."""

@@ -58,9 +58,11 @@ def _head(saved: SavedFigures, lab: dict) -> tuple[list[str], str]:
 
 
 def _link(unit: dict, failed: dict) -> str:
+    """The unit's name, linked to its page; a page that failed in this run says so."""
     name = esc(unit["name"])
-    if unit["code"] in failed:
-        return f'{name} <span class="failed" title="{esc(failed[unit["code"]][1])}">{esc(failed[unit["code"]][0])}</span>'
+    if unit.get("stem") in failed:
+        word, error = failed[unit["stem"]]
+        return f'{name} <span class="failed" title="{esc(error)}">{esc(word)}</span>'
     if unit.get("page"):
         return f'<a href="{esc(unit["page"])}.html">{name}</a>'
     return name
@@ -95,7 +97,8 @@ def render(
     notes: list[str] = (),
     failed: dict | None = None,
 ) -> str:
-    """The index page. ``failed``: code -> (word, error) of the pages that failed in this run."""
+    """The index page. ``failed``: file stem -> (word, error) of the pages that failed in this
+    run (also listed in ``notes``)."""
     failed = failed or {}
     rules = veto_rules(settings)
     registry = settings.registry

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from safetystats.config import ConfigError, Settings, labels_for, load_settings
-from safetystats.errors import StoreBusyError, StoreNotReadyError
+from safetystats.errors import StoreBusyError, StoreNotReadyError, StoreVersionError, write_error
 
 app = typer.Typer(
     add_completion=False,
@@ -196,15 +196,30 @@ def ingest(
     paths: Annotated[
         list[Path] | None, typer.Argument(help="files or folders (default: the raw folder)")
     ] = None,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="set the store aside (kept beside it) and build it again from the files it "
+            "recorded and the raw folder (for a store an older or newer version wrote)",
+        ),
+    ] = False,
 ):
     """Read ledgers into the store, one transaction per file."""
     from safetystats.ingest import ingest as run_ingest
+    from safetystats.ingest.pipeline import rebuild as run_rebuild
 
     s = settings()
     if not paths and not s.raw.exists():
         err.print(f"[red]no raw folder at {s.raw}[/red]")
         raise typer.Exit(2)
-    raise typer.Exit(print_ingest(run_ingest(paths or None, s)))
+    if not rebuild:
+        raise typer.Exit(print_ingest(run_ingest(paths or None, s)))
+    aside, results = run_rebuild(paths, s)
+    code = print_ingest(results)
+    if aside:
+        console.print(f"the old store is kept as {aside} (旧数据库保留在此)")
+    raise typer.Exit(code)
 
 
 def print_validation(result, out: Console | None = None) -> None:
@@ -489,6 +504,98 @@ def warnings(
         console.print(table if rows else lab["no_warnings"])
 
 
+def as_of_or_latest(s: Settings, as_of: str | None):
+    """--as-of, else the latest event date in the store."""
+    from safetystats.metrics.engine import latest_event_date, open_store
+
+    day = parse_date(as_of)
+    if day is None:
+        with open_store(s) as con:
+            day = latest_event_date(con)
+    return day
+
+
+def print_rows(format: str, as_of, rows: list[dict], table) -> None:
+    """json / csv / a rich table (made only when asked) of statistic or assessment rows."""
+    from safetystats.stats.present import to_csv, to_json
+
+    if format == "json":
+        sys.stdout.write(to_json(as_of, rows) + "\n")
+    elif format == "csv":
+        sys.stdout.write(to_csv(rows))
+    else:
+        console.print(table())
+
+
+@app.command()
+def stats(
+    kind: Annotated[str, typer.Argument(help="accidents | enforcement | hazards")],
+    as_of: AsOf = None,
+    district: Units = None,
+    format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+):
+    """Accident (6.7), enforcement (6.8) and hazard (6.4) statistics per unit and the total."""
+    from safetystats.stats import present, statistics
+
+    if kind not in statistics.KINDS or format not in ("table", "csv", "json"):
+        err.print(f"[red]stats {'|'.join(statistics.KINDS)} [--format table|csv|json][/red]")
+        raise typer.Exit(2)
+    s = settings()
+    require_store(s)
+    refresh(s, out=err)
+    day = as_of_or_latest(s, as_of)
+    lab = labels_for(s)
+    try:
+        rows = statistics.KINDS[kind](s, day, district)
+    except ConfigError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    print_rows(format, day, rows, lambda: present.stats_table(kind, day, rows, lab))
+    if not statistics.any_figure(kind, rows):
+        dataset = lab["datasets"][statistics.DATASETS[kind]]
+        err.print(f"[yellow]{lab['stats_no_ledger'].format(dataset=dataset)}[/yellow]")
+        raise typer.Exit(1)
+
+
+@app.command()
+def assess(
+    as_of: AsOf = None,
+    level: Annotated[
+        str | None, typer.Option(help="the registry level shown (default: below the top)")
+    ] = None,
+    format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    compare: Annotated[
+        str | None, typer.Option("--compare", help="YYYY-MM-DD: also the score and rank then")
+    ] = None,
+):
+    """Scores, grades and ranks among siblings (DATA_SPEC 6.9)."""
+    from safetystats.metrics.assessment import load_assessment
+    from safetystats.stats import present, statistics
+
+    if format not in ("table", "csv", "json"):
+        err.print("[red]--format must be table, csv or json[/red]")
+        raise typer.Exit(2)
+    s = settings()
+    try:
+        load_assessment(s)  # a broken [assessment] fails before any work
+    except ConfigError as exc:
+        err.print(f"[red]configuration error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    chosen = parse_level(level, s)
+    require_store(s)
+    refresh(s, out=err)
+    day, before = as_of_or_latest(s, as_of), parse_date(compare)
+    if before is not None and before >= day:
+        err.print(f"[red]--compare {before} must be before the as-of date {day}[/red]")
+        raise typer.Exit(2)
+    rows = statistics.assessment_rows(s, day, chosen, before)
+    lab = labels_for(s)
+    if before is not None:
+        err.print(f"[dim]{lab['assess_recomputed']} ({before})[/dim]")
+    print_rows(format, day, rows, lambda: present.assess_table(day, rows, lab))
+    raise typer.Exit(0 if any(r["score"] is not None for r in rows) else 1)
+
+
 def pl_join_ids():
     import polars as pl
 
@@ -663,11 +770,17 @@ def entry() -> None:
     except StoreNotReadyError as exc:
         err.print(f"[red]{exc}[/red]")
         sys.exit(2)
-    except StoreBusyError as exc:
+    except (StoreBusyError, StoreVersionError) as exc:
         err.print(f"[red]{exc}[/red]")
         sys.exit(1)
     except PermissionError as exc:
         err.print(f"[red]permission denied: {exc.filename or exc} (只读或无权限的文件或目录)[/red]")
+        sys.exit(1)
+    except OSError as exc:  # a full disk or another write error: said plainly
+        message = write_error(exc)
+        if message is None:
+            raise
+        err.print(f"[red]{message}[/red]")
         sys.exit(1)
 
 

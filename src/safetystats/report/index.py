@@ -7,7 +7,7 @@ A new column (score, grade, rank, change) is one more entry of :func:`unit_colum
 
 from __future__ import annotations
 
-from safetystats.metrics.warnings import veto_rules
+from safetystats.metrics.assessment import load_assessment
 from safetystats.numbers import figure
 from safetystats.report.html import PAGE_CSS, STATUS_COLOURS, esc, running_header, status_cell
 from safetystats.report.saved import SavedFigures
@@ -100,7 +100,7 @@ def render(
     """The index page. ``failed``: file stem -> (word, error) of the pages that failed in this
     run (also listed in ``notes``)."""
     failed = failed or {}
-    rules = veto_rules(settings)
+    rules = load_assessment(settings).veto_rules
     registry = settings.registry
     targets, head = _head(saved, lab)
     body, parent_shown = [], None

@@ -16,20 +16,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from safetystats.config import Settings, load_toml
+from safetystats.config import Settings
 from safetystats.metrics import engine
 
 RULES = ("two_within_60_days", "yoy_rise_two_months", "serious_accident")
 SERIOUS = ("较大", "重大", "特别重大")
 WINDOW_DAYS = 60
-DEFAULT_VETO_RULES = ("serious_accident",)
-
-
-def veto_rules(settings: Settings) -> tuple[str, ...]:
-    """The warnings that veto a unit (一票否决): the targets file's ``[assessment] veto_rules``
-    (DATA_SPEC 6.9), by default a serious accident."""
-    assessment = load_toml(settings.targets).get("assessment", {})
-    return tuple(assessment.get("veto_rules", DEFAULT_VETO_RULES))
 
 
 @dataclass(frozen=True)

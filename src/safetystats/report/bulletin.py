@@ -17,8 +17,8 @@ import polars as pl
 
 from safetystats.config import Settings, labels_for, load_settings, rule_titles
 from safetystats.metrics import engine
+from safetystats.metrics.assessment import load_assessment
 from safetystats.metrics.targets import load_targets, metric_definitions
-from safetystats.metrics.warnings import veto_rules
 from safetystats.numbers import counts, figure
 from safetystats.report import figures, plotlyjs
 from safetystats.report.html import Html, esc, nw, pct, pill, status_grid, table
@@ -200,7 +200,9 @@ class _Page:
         parts = [pill(s, f"{marks[s]} {self.labels[s]} {n}") for s, n in counts.items() if n]
         key = "headline_one" if rows.height == 1 and "headline_one" in self.labels else "headline"
         text = self.labels[key].format(n=rows.height)
-        vetoed = self.accident_warnings.filter(pl.col("rule").is_in(veto_rules(self.settings)))
+        vetoed = self.accident_warnings.filter(
+            pl.col("rule").is_in(load_assessment(self.settings).veto_rules)
+        )
         if vetoed.height:  # 一票否决 in words where a leader looks first (8.1)
             parts.append(f'<span class="veto">{esc(self.labels["veto"])}</span>')
         return f'<p class="headline" data-met="{counts["met"]}" data-behind="{counts["behind"]}"><b>{esc(text)}</b> {" ".join(parts)}</p>'
@@ -500,7 +502,9 @@ class CityOverview(_Page):
         districts = self.rows.filter(pl.col("scope") == "district")
         warnings = self.run.of("accident_warnings", districts["district_code"].unique().to_list())
         vetoed = set(
-            warnings.filter(pl.col("rule").is_in(veto_rules(self.settings)))["district_code"]
+            warnings.filter(pl.col("rule").is_in(load_assessment(self.settings).veto_rules))[
+                "district_code"
+            ]
         )
         league = (
             districts.group_by("district_code", "district", maintain_order=True)

@@ -7,7 +7,7 @@ A new column (score, grade, rank, change) is one more entry of :func:`unit_colum
 
 from __future__ import annotations
 
-from safetystats.metrics.warnings import veto_rules
+from safetystats.metrics.assessment import load_assessment
 from safetystats.numbers import figure
 from safetystats.report.html import PAGE_CSS, STATUS_COLOURS, esc, running_header, status_cell
 from safetystats.report.saved import SavedFigures
@@ -58,9 +58,11 @@ def _head(saved: SavedFigures, lab: dict) -> tuple[list[str], str]:
 
 
 def _link(unit: dict, failed: dict) -> str:
+    """The unit's name, linked to its page; a page that failed in this run says so."""
     name = esc(unit["name"])
-    if unit["code"] in failed:
-        return f'{name} <span class="failed" title="{esc(failed[unit["code"]][1])}">{esc(failed[unit["code"]][0])}</span>'
+    if unit.get("stem") in failed:
+        word, error = failed[unit["stem"]]
+        return f'{name} <span class="failed" title="{esc(error)}">{esc(word)}</span>'
     if unit.get("page"):
         return f'<a href="{esc(unit["page"])}.html">{name}</a>'
     return name
@@ -95,9 +97,10 @@ def render(
     notes: list[str] = (),
     failed: dict | None = None,
 ) -> str:
-    """The index page. ``failed``: code -> (word, error) of the pages that failed in this run."""
+    """The index page. ``failed``: file stem -> (word, error) of the pages that failed in this
+    run (also listed in ``notes``)."""
     failed = failed or {}
-    rules = veto_rules(settings)
+    rules = load_assessment(settings).veto_rules
     registry = settings.registry
     targets, head = _head(saved, lab)
     body, parent_shown = [], None

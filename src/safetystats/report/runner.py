@@ -38,13 +38,21 @@ from safetystats.report.plan import (
     RunOptions,
     RunPlan,
     chosen_units,
+    default_level,
     inputs_fingerprint,
     unit_stems,
 )
 from safetystats.report.precomputed import RunFigures
 from safetystats.report.saved import SavedFigures, rows_of
 
-__all__ = ["ALL_LEVELS", "EmptyStoreError", "bulletins", "chosen_units", "inputs_fingerprint"]
+__all__ = [
+    "ALL_LEVELS",
+    "EmptyStoreError",
+    "bulletins",
+    "chosen_units",
+    "default_level",
+    "inputs_fingerprint",
+]
 
 
 @dataclass

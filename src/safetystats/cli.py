@@ -759,6 +759,25 @@ def template(
     console.print(f"template: {path}")
 
 
+def run_notice(s: Settings, day, compare, lang, pdf: bool, force: bool) -> int:
+    """The 通报 of a run, after the bulletins (whose saved figures it compares with)."""
+    from safetystats.report.notice import NoticeError, make_notice
+
+    try:
+        written = make_notice(
+            s, day, parse_date(compare) if compare else "auto", lang, pdf, force=force
+        )
+    except (NoticeError, ConfigError) as exc:
+        err.print(f"[red]notice: {escape(str(exc))}[/red]")
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the run goes on, and says it failed
+        err.print(f"[red]notice failed:[/red] {type(exc).__name__}: {escape(str(exc))}")
+        return 1
+    for path in written:
+        console.print(f"notice: {path}")
+    return 0
+
+
 @app.command()
 def notice(
     as_of: AsOf = None,
@@ -815,10 +834,14 @@ def run(
     force: Annotated[
         bool, typer.Option("--force", help="redo bulletins whose inputs did not change")
     ] = False,
+    compare: Annotated[
+        str | None,
+        typer.Option(help="the 通报 compares with this date (default: the latest earlier run)"),
+    ] = None,
 ):
     """The one scheduled command: sample data if the raw folder is empty, then ingest,
-    validate, bulletins and the follow-up workbook. It does everything it can and exits 1
-    if anything failed."""
+    validate, bulletins, the follow-up workbook and the 通报. It does everything it can and
+    exits 1 if anything failed."""
     from safetystats.ingest import ingest as run_ingest
     from safetystats.sample import SCALES, write_sample
 
@@ -840,6 +863,7 @@ def run(
     except Exception as exc:  # noqa: BLE001 - the run goes on, and says it failed
         err.print(f"[red]export failed:[/red] {type(exc).__name__}: {exc}")
         code = 1
+    code = max(code, run_notice(s, day, compare, lang, pdf, force))
     if State.index:  # the run ends with the page to open
         console.print(f"index: {State.index}")
     raise typer.Exit(code)

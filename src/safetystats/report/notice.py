@@ -20,8 +20,8 @@ import polars as pl
 from safetystats import atomic
 from safetystats.config import Settings, labels_for
 from safetystats.report.docx_gbt9704 import render
-from safetystats.report.plan import default_level
 from safetystats.report.notice_text import NoticeFigures, Previous, blocks
+from safetystats.report.plan import default_level
 
 
 class NoticeError(RuntimeError):

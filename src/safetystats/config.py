@@ -1,8 +1,12 @@
 """Settings as data: safetystats.toml, the unit registry, and the packaged tables
 (datasets, vocabularies, rules, labels) with the user's additions merged in.
 
-Every key of the config file is optional; relative paths resolve against the folder of the
-config file (DATA_SPEC section 7). The user extends any packaged table from the same file
+The settings file is ``--config``, else ``$SAFETYSTATS_CONFIG``, else ``safetystats.toml`` in
+the working directory or the nearest of its parents, as the user sees that directory (through
+links, not their targets: a kernel JupyterLab starts for ``notebooks/explore.ipynb`` finds the
+project's file even though ``notebooks/`` is a link into the package), else the packaged
+defaults. Every key of the config file is optional; relative paths resolve against the folder
+of the config file, or the working directory without one (DATA_SPEC section 7). The user extends any packaged table from the same file
 (DATA_SPEC 3.1): ``[datasets.<name>.headers]``, ``[datasets.<name>.values.<column>]``,
 ``[vocab.<vocabulary>]``, ``[labels.<lang>]``, ``[rules.<id>]``; one loader merges them.
 """
@@ -10,6 +14,7 @@ config file (DATA_SPEC section 7). The user extends any packaged table from the 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -19,7 +24,10 @@ from pathlib import Path
 from safetystats.errors import ConfigError
 from safetystats.paths import PACKAGED_CONFIG
 from safetystats.registry import DistrictRegistry
+from safetystats.vocabulary import check_extensions
 
+CONFIG_NAME = "safetystats.toml"
+CONFIG_ENV = "SAFETYSTATS_CONFIG"
 LANGS = ("zh", "en")
 # the tables of safetystats.toml that extend packaged ones (the rest are settings)
 EXTENSIONS = ("datasets", "vocab", "labels", "rules")
@@ -85,6 +93,7 @@ class Settings:
     targets: Path
     lang: str = "zh"
     config_file: Path | None = None
+    config_origin: str = "packaged defaults"  # how config_file was chosen
     registry_options: dict = field(default_factory=dict)  # total_name, prefixes
     extensions: dict = field(default_factory=dict)  # the user's additions to packaged tables
 
@@ -179,12 +188,44 @@ def settings_toml(settings: Settings, paths: bool = True) -> str:
     return "\n".join(_toml_table("", data)) + "\n"
 
 
+def working_directory() -> Path:
+    """The working directory as the user sees it: the path a JupyterLab kernel was started for
+    (``JPY_SESSION_NAME``, the notebook's path) or the shell's ``$PWD``, when either names the
+    directory the process is in; else the real path."""
+    here = Path.cwd()
+    session = os.environ.get("JPY_SESSION_NAME")
+    for seen in (os.path.dirname(session) if session else "", os.environ.get("PWD", "")):
+        if os.path.isabs(seen) and os.path.isdir(seen) and os.path.samefile(seen, here):
+            return Path(seen)
+    return here
+
+
+def find_config(config: Path | str | None = None) -> tuple[Path | None, str]:
+    """The settings file and how it was found; (None, ...) for the packaged defaults."""
+    if config:
+        return Path(config), "--config"
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV]), f"${CONFIG_ENV}"
+    start = working_directory()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder / CONFIG_NAME, f"found from {start}"
+    return None, f"packaged defaults: no {CONFIG_NAME} in {start} or above"
+
+
+def describe(settings: Settings) -> str:
+    """One line saying which settings file is used (the CLI prints it on stderr)."""
+    if settings.config_file is None:
+        return f"settings 配置: {settings.config_origin}"
+    return f"settings 配置: {settings.config_file} ({settings.config_origin})"
+
+
 def load_settings(config: Path | str | None = None, **overrides) -> Settings:
-    """Read ``config`` (or ``./safetystats.toml`` when it exists, else packaged defaults)."""
-    if config is None and Path("safetystats.toml").exists():
-        config = Path("safetystats.toml")
+    """Read the settings file :func:`find_config` chooses; the user's tables that extend
+    packaged ones are checked here (a misspelt one is a ConfigError naming it)."""
+    config, origin = find_config(config)
+    base = working_directory()
     data: dict = {}
-    base = Path.cwd()
     if config is not None:
         config = Path(config).resolve()
         data = load_toml(config)
@@ -223,10 +264,21 @@ def load_settings(config: Path | str | None = None, **overrides) -> Settings:
         ),
         lang=lang,
         config_file=config,
+        config_origin=origin,
         registry_options=registry,
         extensions={k: data[k] for k in EXTENSIONS if k in data},
     )
+    check_extensions(settings)
     return replace(settings, **overrides) if overrides else settings
 
 
-__all__ = ["ConfigError", "Settings", "labels_for", "load_settings", "merge", "settings_toml"]
+__all__ = [
+    "ConfigError",
+    "Settings",
+    "describe",
+    "find_config",
+    "labels_for",
+    "load_settings",
+    "merge",
+    "settings_toml",
+]

@@ -18,6 +18,7 @@ from safetystats.ingest.prepare import (
     stage_table,
 )
 from safetystats.ingest.read import SUPPORTED, UNSUPPORTED_SUFFIXES, ReadError, read_file
+from safetystats.ingest.sample_files import check_not_mixed
 from safetystats.ingest.spec import load_specs
 
 SAMPLE_MARKERS = ("样例", "sample")
@@ -250,9 +251,12 @@ class IngestRun(list):
 
 
 def ingest(paths: list[Path] | None, settings: Settings) -> IngestRun:
-    """Ingest files or folders (default: the raw folder), in the order given."""
+    """Ingest files or folders (default: the raw folder), in the order given. A folder
+    holding sample files and other ledgers is refused (SampleMixedError)."""
     specs = load_specs(settings, variants=True)
     files, notes = discover(paths or [settings.raw])
+    for folder in (p for p in paths or [settings.raw] if p.is_dir()):
+        check_not_mixed(folder, files)
     run = IngestRun(notes=notes + unmatched_file_patterns(settings, files))
     with store.writer(settings.db) as con:
         staging.ensure_tables(con, {n: s for n, s in specs.items() if not s.into})

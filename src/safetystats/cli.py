@@ -1,23 +1,60 @@
 """Command line: safetystats [--config FILE] COMMAND (DATA_SPEC section 7).
 
 Exit codes: 0 success; 1 some input could not be read or a run partly failed (the rest
-still done); 2 usage or configuration error.
+still done); 2 usage or configuration error. An error a user can cause is turned into its
+message and exit code by the one map of :mod:`safetystats.errors`, for every command.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from safetystats.config import ConfigError, Settings, labels_for, load_settings
-from safetystats.errors import StoreBusyError, StoreNotReadyError
+from safetystats.config import LANGS, Settings, describe, labels_for, load_settings
+from safetystats.errors import StoreNotReadyError, UsageError, exit_for
 
-app = typer.Typer(
+
+def failed(exc: BaseException) -> int | None:
+    """Print the message of an error a user can cause and return its exit code (None: not
+    one of them, a bug that keeps its traceback)."""
+    found = exit_for(exc)
+    if found is None:
+        return None
+    err.print(f"[red]{escape(found[1])}[/red]")
+    return found[0]
+
+
+class App(typer.Typer):
+    """A Typer whose every command answers the errors of errors.EXIT_CODES with their
+    message and exit code."""
+
+    def command(self, *args, **kwargs):
+        register = super().command(*args, **kwargs)
+
+        def wrap(fn):
+            @functools.wraps(fn)
+            def run(*a, **kw):
+                try:
+                    return fn(*a, **kw)
+                except Exception as exc:
+                    code = failed(exc)
+                    if code is None:
+                        raise
+                    raise typer.Exit(code) from exc
+
+            return register(run)
+
+        return wrap
+
+
+app = App(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -27,13 +64,83 @@ console = Console(width=None if Console().is_terminal else 160)
 err = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 160)
 
 
+def one_of(*allowed: str):
+    """An option callback: the value is one of ``allowed`` (or not given), else exit 2."""
+
+    def check(value):
+        if value is not None and value not in allowed:
+            raise typer.BadParameter(
+                f"{value!r} 无效，可选 {'、'.join(allowed)} / must be one of {', '.join(allowed)}"
+            )
+        return value
+
+    return check
+
+
+def as_date(value: str | None):
+    """--as-of: a date, not after today (exit 2 otherwise)."""
+    import datetime as dt
+
+    from safetystats.normalize import clean_text, parse_date
+
+    if value is None:
+        return None
+    parsed = parse_date(clean_text(value) or "")
+    if not isinstance(parsed, dt.date):
+        raise typer.BadParameter(f"{value!r} 不是日期 / is not a date (YYYY-MM-DD)")
+    if parsed > dt.date.today():
+        raise typer.BadParameter(f"{parsed} 晚于今天 / is after today: nothing to report yet")
+    return parsed
+
+
+def scale_name(value: str | None) -> str | None:
+    """--scale, --sample-scale: a scale of the sample (exit 2 otherwise)."""
+    from safetystats.sample import SCALES
+
+    return one_of(*SCALES)(value)
+
+
+def package_version() -> str:
+    """The installed package's version (its metadata; the source's when not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("safetystats")
+    except PackageNotFoundError:
+        from safetystats import __version__
+
+        return __version__
+
+
+def show_version(value: bool) -> None:
+    if value:
+        console.print(f"safetystats {package_version()}")
+        raise typer.Exit()
+
+
+# options shared by several commands, each checked once (a wrong value is exit 2)
 AsOf = Annotated[
-    str | None, typer.Option("--as-of", help="YYYY-MM-DD; default: the latest event date")
-]
+    str | None,
+    typer.Option("--as-of", help="YYYY-MM-DD; default: the latest event date", callback=as_date),
+]  # the command is given a date (or None)
 Units = Annotated[
     list[str] | None,
     typer.Option(help="a unit (any spelling the registry resolves, or the total); repeat"),
 ]
+Format = Annotated[
+    str,
+    typer.Option("--format", help="table | csv | json", callback=one_of("table", "csv", "json")),
+]
+Lang = Annotated[
+    str | None,
+    typer.Option(help="zh | en; default: report.lang of the config", callback=one_of(*LANGS)),
+]
+Jobs = Annotated[
+    int | None,
+    typer.Option(min=1, help="notebooks run in parallel; default: the core count"),
+]
+Pdf = Annotated[bool, typer.Option("--pdf", help="also print each page to A4 PDF")]
+Force = Annotated[bool, typer.Option("--force", help="redo bulletins whose inputs did not change")]
 
 
 class State:
@@ -42,18 +149,28 @@ class State:
 
 
 def settings(**overrides) -> Settings:
-    try:
-        return load_settings(State.config, **overrides)
-    except ConfigError as exc:
-        err.print(f"[red]configuration error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    """The settings of the command; says on stderr which file they come from."""
+    s = load_settings(State.config, **overrides)
+    err.print(f"[dim]{escape(describe(s))}[/dim]")
+    return s
 
 
 @app.callback()
 def main(
     config: Annotated[
-        Path | None, typer.Option("--config", help="safetystats.toml to read")
+        Path | None,
+        typer.Option(
+            "--config",
+            help="safetystats.toml to read; default: $SAFETYSTATS_CONFIG, else safetystats.toml "
+            "in the working directory or a parent, else the packaged defaults",
+        ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="print the version and exit", callback=show_version, is_eager=True
+        ),
+    ] = False,
 ):
     State.config = config
 
@@ -69,7 +186,9 @@ def sample(
             help="random seed; the same seed writes the same files, another seed other records"
         ),
     ] = 2024,
-    scale: Annotated[str, typer.Option(help="small | city | province | street")] = "city",
+    scale: Annotated[
+        str, typer.Option(help="small | city | province | street", callback=scale_name)
+    ] = "city",
     factor: Annotated[
         int,
         typer.Option(
@@ -84,28 +203,47 @@ def sample(
             "sample of the same --seed, --scale and --factor, in new files beside it",
         ),
     ] = None,
+    remove: Annotated[
+        bool,
+        typer.Option(
+            "--remove",
+            help="remove the sample files (names starting with 样例数据) from the raw folder "
+            "(or --out), to start with your own ledgers",
+        ),
+    ] = False,
 ):
-    """Write realistic, messy sample ledgers (file names start with 样例数据)."""
-    from safetystats.sample import SCALES, parse_month, write_sample, write_update
+    """Write realistic, messy sample ledgers (file names start with 样例数据), or remove them."""
+    from safetystats.sample import parse_month, write_sample, write_update
 
-    if scale not in SCALES:
-        err.print(f"[red]--scale must be one of {', '.join(SCALES)}[/red]")
-        raise typer.Exit(2)
     s = settings()
     target = out or s.raw
-    try:
-        if update_month is None:
-            files = write_sample(target, s, seed, scale, factor)
-            what = "sample files"
-        else:
-            month = parse_month(update_month)
-            files = write_update(target, s, month, seed, scale, factor)
-            what = f"update files for {month:%Y-%m}"
-    except ConfigError as exc:
-        err.print(f"[red]configuration error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    if remove:
+        remove_sample(target)
+        return
+    if update_month is None:
+        files = write_sample(target, s, seed, scale, factor)
+        what = "sample files"
+    else:
+        month = parse_month(update_month)
+        files = write_update(target, s, month, seed, scale, factor)
+        what = f"update files for {month:%Y-%m}"
     times = f", {factor}×" if factor > 1 else ""
     console.print(f"wrote {len(files)} {what} ({scale}{times}, seed {seed}) to {target}")
+
+
+def remove_sample(folder: Path) -> None:
+    from safetystats.ingest.sample_files import remove_samples
+
+    removed = remove_samples(folder)
+    console.print(
+        f"removed {len(removed)} sample files (样例数据) from {folder}; the other files are "
+        f"kept / 已删除 {len(removed)} 个样例数据文件，其他文件未动"
+    )
+    if removed:
+        console.print(
+            "a store that holds sample rows keeps them: `make clean` (or delete the store) "
+            "before ingesting your own ledgers / 数据库中已导入的样例数据需先清除（make clean）"
+        )
 
 
 @app.command()
@@ -202,8 +340,7 @@ def ingest(
 
     s = settings()
     if not paths and not s.raw.exists():
-        err.print(f"[red]no raw folder at {s.raw}[/red]")
-        raise typer.Exit(2)
+        raise UsageError(f"没有台账目录 / no raw folder at {s.raw}")
     raise typer.Exit(print_ingest(run_ingest(paths or None, s)))
 
 
@@ -281,8 +418,9 @@ STATUS_COLOUR = {"met": "green", "on_track": "cyan", "behind": "red", "no_data":
 
 def require_store(s: Settings) -> None:
     if not s.db.exists():
-        err.print(f"[red]no store at {s.db}: run ingest first[/red]")
-        raise typer.Exit(2)
+        raise StoreNotReadyError(
+            f"no store at {s.db}: run `safetystats ingest` first (还没有数据库，请先导入台账)"
+        )
 
 
 def refresh(
@@ -299,24 +437,6 @@ def refresh(
         out.print(
             f"quarantine: {s.reports / 'quarantine.csv'}   report: {s.reports / 'validation.html'}"
         )
-
-
-def parse_date(value: str | None):
-    import datetime as dt
-
-    from safetystats.normalize import clean_text
-    from safetystats.normalize import parse_date as parse
-
-    if value is None:
-        return None
-    parsed = parse(clean_text(value) or "")
-    if not isinstance(parsed, dt.date):
-        err.print(f"[red]--as-of {value!r} is not a date (YYYY-MM-DD)[/red]")
-        raise typer.Exit(2)
-    if parsed > dt.date.today():
-        err.print(f"[red]--as-of {parsed} is after today: there is nothing to report yet[/red]")
-        raise typer.Exit(2)
-    return parsed
 
 
 def pl_records():
@@ -345,7 +465,7 @@ def attainment_json(frame) -> str:
 def attainment(
     as_of: AsOf = None,
     district: Units = None,
-    format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    format: Format = "table",
     output: Annotated[
         Path | None, typer.Option(help="write to this file instead of printing")
     ] = None,
@@ -356,18 +476,15 @@ def attainment(
     from safetystats.metrics.targets import load_targets
     from safetystats.numbers import figure
 
-    if format not in ("table", "csv", "json"):
-        err.print("[red]--format must be table, csv or json[/red]")
-        raise typer.Exit(2)
+    if output and format == "table":
+        raise UsageError(
+            "--output 需配合 --format csv 或 json / --output needs --format csv or json"
+        )
     s = settings()
     require_store(s)
     load_targets(s.targets)  # a broken targets file fails before any work
     refresh(s, out=err)
-    try:
-        frame = compute(s, parse_date(as_of), district)
-    except ConfigError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+    frame = compute(s, as_of, district)
     # nothing to report (an empty store, no record in any window): said, and exit 1
     records = frame.select(pl_records()).item() if frame.height else 0
     nothing = records == 0
@@ -394,9 +511,6 @@ def attainment(
                 "—" if r["gap_count"] is None else str(r["gap_count"]),
                 figure(r["projected"], r["kind"]),
             )
-        if output:
-            err.print("[red]--output needs --format csv or json[/red]")
-            raise typer.Exit(2)
         console.print(table)
         raise typer.Exit(1 if nothing else 0)
     if output:
@@ -415,13 +529,13 @@ def export(
     output: Annotated[
         Path | None, typer.Option(help="the .xlsx to write; default: beside the bulletins")
     ] = None,
-    lang: Annotated[str | None, typer.Option(help="zh | en")] = None,
+    lang: Lang = None,
 ):
     """The follow-up workbook (督办): attainment, to-do lists, data freshness, quarantine."""
     s = settings()
     require_store(s)
     refresh(s, out=err)
-    path = export_workbook(s, parse_date(as_of), output, lang)
+    path = export_workbook(s, as_of, output, lang)
     console.print(f"workbook: {path}")
 
 
@@ -437,22 +551,18 @@ def export_workbook(s: Settings, as_of=None, output=None, lang=None, force=True)
 def warnings(
     as_of: AsOf = None,
     district: Units = None,
-    format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    format: Format = "table",
 ):
     """Accident early warnings (DATA_SPEC 6.5) per unit and for the total."""
     import json
 
+    from safetystats.metrics.engine import latest_event_date, open_store
     from safetystats.metrics.warnings import accident_warnings
 
-    if format not in ("table", "csv", "json"):
-        err.print("[red]--format must be table, csv or json[/red]")
-        raise typer.Exit(2)
     s = settings()
     require_store(s)
     refresh(s, out=err)
-    from safetystats.metrics.engine import latest_event_date, open_store
-
-    day = parse_date(as_of)
+    day = as_of
     if day is None:
         with open_store(s) as con:
             day = latest_event_date(con)
@@ -506,11 +616,7 @@ def run_bulletins(
     from safetystats.report.runner import EmptyStoreError, chosen_units
     from safetystats.report.runner import bulletins as run_all
 
-    try:
-        count = len(chosen_units(s, districts, level)) + 1
-    except ConfigError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+    count = len(chosen_units(s, districts, level)) + 1
     with Progress(
         TextColumn("[bold]bulletins"),
         BarColumn(),
@@ -558,12 +664,8 @@ def run_bulletins(
 def bulletins(
     as_of: AsOf = None,
     district: Units = None,
-    jobs: Annotated[
-        int | None, typer.Option(help="notebooks run in parallel; default: the core count")
-    ] = None,
-    lang: Annotated[
-        str | None, typer.Option(help="zh | en; default: report.lang of the config")
-    ] = None,
+    jobs: Jobs = None,
+    lang: Lang = None,
     level: Annotated[
         str | None,
         typer.Option(
@@ -571,23 +673,15 @@ def bulletins(
             "(all); default: the level below the top"
         ),
     ] = None,
-    pdf: Annotated[bool, typer.Option("--pdf", help="also print each page to A4 PDF")] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="redo bulletins whose inputs did not change")
-    ] = False,
+    pdf: Pdf = False,
+    force: Force = False,
 ):
     """Execute the notebooks with papermill into offline HTML bulletins and an index page."""
-    if lang not in (None, "zh", "en"):
-        err.print("[red]--lang must be zh or en[/red]")
-        raise typer.Exit(2)
-    if jobs is not None and jobs < 1:
-        err.print("[red]--jobs must be at least 1[/red]")
-        raise typer.Exit(2)
     s = settings()
     require_store(s)
     refresh(s)
     chosen = parse_level(level, s)
-    raise typer.Exit(run_bulletins(s, parse_date(as_of), district, jobs, lang, chosen, pdf, force))
+    raise typer.Exit(run_bulletins(s, as_of, district, jobs, lang, chosen, pdf, force))
 
 
 def parse_level(level: str | None, s: Settings) -> int | str | None:
@@ -598,8 +692,9 @@ def parse_level(level: str | None, s: Settings) -> int | str | None:
         return level
     levels = s.registry.levels()
     if not level.isdigit() or int(level) not in levels:
-        err.print(f"[red]--level {level}: the registry has levels {levels} (or all)[/red]")
-        raise typer.Exit(2)
+        raise UsageError(
+            f"--level {level}: 单位名录的层级为 / the registry has levels {levels} (or all)"
+        )
     return int(level)
 
 
@@ -607,36 +702,35 @@ def parse_level(level: str | None, s: Settings) -> int | str | None:
 def run(
     sample_scale: Annotated[
         str,
-        typer.Option("--sample-scale", help="scale of the sample written into an empty raw folder"),
+        typer.Option(
+            "--sample-scale",
+            help="volumes of the sample written into an empty raw folder (for the configured "
+            "registry)",
+            callback=scale_name,
+        ),
     ] = "city",
-    jobs: Annotated[
-        int | None, typer.Option(help="bulletins run in parallel; default: the core count")
-    ] = None,
+    jobs: Jobs = None,
     as_of: AsOf = None,
-    lang: Annotated[str | None, typer.Option(help="zh | en")] = None,
-    pdf: Annotated[bool, typer.Option("--pdf", help="also print each page to A4 PDF")] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="redo bulletins whose inputs did not change")
-    ] = False,
+    lang: Lang = None,
+    pdf: Pdf = False,
+    force: Force = False,
 ):
     """The one scheduled command: sample data if the raw folder is empty, then ingest,
     validate, bulletins and the follow-up workbook. It does everything it can and exits 1
     if anything failed."""
     from safetystats.ingest import ingest as run_ingest
-    from safetystats.sample import SCALES, write_sample
+    from safetystats.sample import write_sample
 
-    if sample_scale not in SCALES:
-        err.print(f"[red]--sample-scale must be one of {', '.join(SCALES)}[/red]")
-        raise typer.Exit(2)
     s = settings()
     if not s.raw.exists() or not any(p.is_file() and p.suffix != ".md" for p in s.raw.rglob("*")):
-        files = write_sample(s.raw, s, scale_name=sample_scale)
+        # the units of the configured registry, whichever registry the scale is written for
+        files = write_sample(s.raw, s, scale_name=sample_scale, any_registry=True)
         console.print(
             f"the raw folder was empty: wrote {len(files)} sample files (样例数据) to {s.raw}"
         )
     code = print_ingest(run_ingest(None, s))
     refresh(s)
-    day = parse_date(as_of)
+    day = as_of
     code = max(code, run_bulletins(s, day, jobs=jobs, lang=lang, pdf=pdf, force=force))
     try:
         console.print(f"workbook: {export_workbook(s, day, lang=lang, force=force)}")
@@ -649,22 +743,15 @@ def run(
 
 
 def entry() -> None:
-    """The console script: what a user can cause is a clear message and an exit code, never a
-    traceback (2: configuration or usage; 1: the store or a folder could not be used)."""
+    """The console script. The commands answer the errors of errors.EXIT_CODES themselves;
+    this catches those raised before a command starts."""
     try:
         app()
-    except ConfigError as exc:
-        err.print(f"[red]configuration error:[/red] {exc}")
-        sys.exit(2)
-    except StoreNotReadyError as exc:
-        err.print(f"[red]{exc}[/red]")
-        sys.exit(2)
-    except StoreBusyError as exc:
-        err.print(f"[red]{exc}[/red]")
-        sys.exit(1)
-    except PermissionError as exc:
-        err.print(f"[red]permission denied: {exc.filename or exc} (只读或无权限的文件或目录)[/red]")
-        sys.exit(1)
+    except Exception as exc:
+        code = failed(exc)
+        if code is None:
+            raise
+        sys.exit(code)
 
 
 if __name__ == "__main__":

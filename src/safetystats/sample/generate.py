@@ -20,6 +20,7 @@ import polars as pl
 
 from safetystats.config import Settings
 from safetystats.errors import ConfigError
+from safetystats.ingest.sample_files import SAMPLE_PREFIX
 from safetystats.paths import PACKAGED_CONFIG
 from safetystats.registry import (
     District,
@@ -30,7 +31,7 @@ from safetystats.registry import (
 )
 from safetystats.sample.writers import CsvLedger, write_csv, write_xls, write_xlsx
 
-MARK = "样例数据"
+MARK = SAMPLE_PREFIX
 TITLE_NOTE = "（样例数据，非真实台账）"
 FOOTERS = ("填报人：王某某    审核人：李某某", "备注：本表为样例数据，仅供演示")
 START, END = dt.date(2023, 1, 1), dt.date(2024, 12, 31)
@@ -1263,11 +1264,14 @@ def write_sample(
     seed: int = 2024,
     scale_name: str = "city",
     factor: int = 1,
+    any_registry: bool = False,
 ) -> list[Path]:
     """Write the sample ledgers under ``out``; returns the files written. The settings'
-    registry must be the one the scale is written for (`registry_for_scale`); ``factor``
+    registry must be the one the scale is written for (`registry_for_scale`) unless
+    ``any_registry`` (the scale's volumes spread over the settings' units); ``factor``
     multiplies its volumes (`scaled`)."""
-    check_registry(settings, scale_name)
+    if not any_registry:
+        check_registry(settings, scale_name)
     scale = scaled(SCALES[scale_name], factor)
     city = SampleCity(settings, seed, scale)
     rng = city.rng

@@ -2240,7 +2240,7 @@ class _AllValues(dict):
         "as_of", "window_start", "eval_dates", "industry", "hazchem", "high_risk", "category",
         "source", "level", "dataset", "types", "per", "per_high_risk", "required",
         "required_high_risk", "evaluated_only", "roster", "active_status", "cycle_start_default",
-        "district_codes", "unspecified", "none_supervision", "since",
+        "district_codes", "unspecified", "none_supervision", "since", "age_days",
     }  # fmt: skip
 
     def __missing__(self, key):

@@ -30,7 +30,7 @@ CONFIG_NAME = "safetystats.toml"
 CONFIG_ENV = "SAFETYSTATS_CONFIG"
 LANGS = ("zh", "en")
 # the tables of safetystats.toml that extend packaged ones (the rest are settings)
-EXTENSIONS = ("datasets", "vocab", "labels", "rules")
+EXTENSIONS = ("datasets", "vocab", "labels", "rules", "thresholds")
 
 
 def load_toml(path: Path) -> dict:
@@ -82,6 +82,20 @@ def merge(base: dict, extra: dict, where: str) -> dict:
     return out
 
 
+def override(base: dict, extra: dict, where: str) -> dict:
+    """``base`` with the values of ``extra`` in place of its own (tables recursively); a key
+    that ``base`` does not have is a ConfigError naming it."""
+    out = dict(base)
+    for key, value in extra.items():
+        if key not in base:
+            raise ConfigError(f"[{where}]: unknown setting {key!r} (known: {', '.join(base)})")
+        nested = isinstance(base[key], dict)
+        if nested != isinstance(value, dict):
+            raise ConfigError(f"[{where}] {key}: expected {'a table' if nested else 'a value'}")
+        out[key] = override(base[key], value, f"{where}.{key}") if nested else value
+    return out
+
+
 @dataclass(frozen=True)
 class Settings:
     """Resolved settings. Build with :func:`load_settings`."""
@@ -115,12 +129,33 @@ class Settings:
         return self._merged("rules")
 
     @cached_property
+    def thresholds(self) -> dict:
+        """The numbers of thresholds.toml (projection, staleness, ages, warnings); the user's
+        ``[thresholds]`` replaces them value by value (a list too) and names only known ones."""
+        return override(packaged("thresholds"), self.extensions.get("thresholds", {}), "thresholds")
+
+    @cached_property
     def labels(self) -> dict:
-        return self._merged("labels")
+        labels = self._merged("labels")
+        for lang in LANGS:  # the age buckets' names follow their limits
+            labels[lang]["age_buckets"] = age_buckets(
+                self.thresholds["hazard_age_days"], labels[lang]
+            )
+        return labels
 
     @cached_property
     def registry(self) -> DistrictRegistry:
         return DistrictRegistry.from_csv(self.districts, self.registry_options.get("prefixes", []))
+
+
+def age_buckets(limits: list[int], labels: dict) -> list[str]:
+    """Names of the age buckets of ``limits`` (days): [30, 90] → 30天以内, 31–90天, 90天以上."""
+    names = [labels["age_bucket_first"].format(hi=limits[0])]
+    names += [
+        labels["age_bucket_between"].format(lo=lo + 1, hi=hi)
+        for lo, hi in zip(limits, limits[1:], strict=False)
+    ]
+    return names + [labels["age_bucket_last"].format(lo=limits[-1])]
 
 
 def labels_for(settings: Settings, lang: str | None = None) -> dict:
@@ -138,6 +173,7 @@ def sql_parameters(settings: Settings) -> dict:
         "active_status": voc["default_enterprise_status"],
         "cycle_start_default": voc["training_cycle_start"],
         "unspecified": labels_for(settings)["unspecified"],
+        "age_days": settings.thresholds["hazard_age_days"],
         "district_codes": None,
     }
 
@@ -269,6 +305,7 @@ def load_settings(config: Path | str | None = None, **overrides) -> Settings:
         extensions={k: data[k] for k in EXTENSIONS if k in data},
     )
     check_extensions(settings)
+    settings.thresholds  # noqa: B018 - an unknown [thresholds] key fails here, at load time
     return replace(settings, **overrides) if overrides else settings
 
 

@@ -15,7 +15,7 @@ import polars as pl
 
 from safetystats import normalize as V
 from safetystats import store
-from safetystats.config import Settings
+from safetystats.config import Settings, labels_for
 from safetystats.ingest import staging
 from safetystats.ingest.spec import DatasetSpec, load_specs
 from safetystats.sql import bind, load_sql, names_in
@@ -338,7 +338,7 @@ def _messages(
         en.append(r["en"].format(**fill))
         sev.append(r["severity"])
     datasets_zh = {n: s.label_zh for n, s in specs.items()}
-    severity_zh = {"error": "错误", "warning": "警告"}
+    severity_zh = labels_for(settings, "zh")["severity"]
     return frame.with_columns(
         pl.Series("severity", sev, pl.String),
         pl.Series("message_zh", zh, pl.String),

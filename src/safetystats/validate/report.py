@@ -9,7 +9,7 @@ import json
 import polars as pl
 
 from safetystats import atomic
-from safetystats.config import Settings
+from safetystats.config import Settings, labels_for
 
 CSV_HEADERS = {  # what a district clerk needs to find and fix the cell
     "unit": "单位(unit)",
@@ -112,7 +112,7 @@ def render_report(quarantine: pl.DataFrame, result, settings: Settings) -> str:
             text = rules[rule]["zh"].replace("{value}", "…").replace("{detail}", "…")
             return text.replace("{column}", "该列").replace("{detail_en}", "…")
 
-        severity_zh = {"error": "错误", "warning": "警告"}
+        severity_zh = labels_for(settings, "zh")["severity"]
         rows = [
             [
                 rules[e["rule_id"]]["title"],

@@ -147,3 +147,26 @@ def test_sample_files_alone_or_named_one_by_one_are_ingested(tmp_path):
     own = write_rows(tmp_path / "own" / "hazards" / "我区隐患台账.csv", HAZARDS)
     named = runner.invoke(app, ["--config", str(path), "ingest", str(sample), str(own)])
     assert named.exit_code == 0, named.output
+
+
+@pytest.mark.slow  # the whole scheduled run: sample, ingest, validation, bulletins, workbook
+def test_run_on_an_empty_raw_folder_writes_the_sample_for_the_users_own_registry(tmp_path):
+    registry = tmp_path / "units.csv"
+    registry.write_text("code,name,aliases\n320302,鼓楼区,鼓楼\n320303,云龙区,云龙\n", "utf-8")
+    path = config(tmp_path, '[registry]\ndistricts = "units.csv"\n')
+    (tmp_path / "raw" / "README.md").write_text("drop ledgers here\n", encoding="utf-8")
+    done = subprocess.run(
+        [str(CLI), "--config", str(path), "run", "--sample-scale", "street", "--jobs", "1"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    assert "the raw folder was empty" in done.stdout
+    assert list((tmp_path / "raw").rglob("样例数据_*"))
+    # every page is a unit of the user's registry
+    (folder,) = [p for p in (tmp_path / "reports").iterdir() if p.is_dir()]
+    pages = {p.stem for p in folder.glob("*.html")} - {"index", "validation", "city_overview"}
+    assert pages == {"鼓楼区", "云龙区"}

@@ -446,19 +446,40 @@ def pl_records():
     return pl.coalesce(pl.col("denominator"), pl.col("numerator")).fill_null(0).sum()
 
 
-def attainment_json(frame) -> str:
-    import json
-
-    as_of = frame["as_of"][0].isoformat() if frame.height else None
-    rows = [
+def json_rows(frame, fields: list[str]) -> list[dict]:
+    """The rows of ``frame`` as JSON objects of ``fields`` (dates as YYYY-MM-DD)."""
+    return [
         {
             k: (v.isoformat() if hasattr(v, "isoformat") else v)
             for k, v in row.items()
-            if k in JSON_FIELDS
+            if k in fields
         }
         for row in frame.iter_rows(named=True)
     ]
-    return json.dumps({"as_of": as_of, "rows": rows}, ensure_ascii=False, indent=1)
+
+
+def as_of_json(as_of, rows: list[dict]) -> str:
+    """DATA_SPEC 7: one object, {"as_of": "YYYY-MM-DD", "rows": [...]}."""
+    import json
+
+    day = as_of.isoformat() if as_of else None
+    return json.dumps({"as_of": day, "rows": rows}, ensure_ascii=False, indent=1)
+
+
+def attainment_json(frame) -> str:
+    return as_of_json(frame["as_of"][0] if frame.height else None, json_rows(frame, JSON_FIELDS))
+
+
+def emit(text: str, format: str, output: Path | None = None) -> None:
+    """What --format csv or json made, to --output or stdout (CSV with a BOM, for Excel)."""
+    from safetystats import atomic
+
+    text = text if text.endswith("\n") else text + "\n"
+    if output:
+        atomic.write_text(output, text, bom=format == "csv")
+        console.print(f"wrote {output}")
+    else:
+        sys.stdout.write(("\ufeff" if format == "csv" else "") + text)
 
 
 @app.command()
@@ -471,7 +492,6 @@ def attainment(
     ] = None,
 ):
     """Print or write the attainment table: every target per district and for the whole city."""
-    from safetystats import atomic
     from safetystats.metrics import attainment as compute
     from safetystats.metrics.targets import load_targets
     from safetystats.numbers import figure
@@ -491,9 +511,9 @@ def attainment(
     if nothing:
         err.print("[yellow]nothing to report: no record in the window of any target[/yellow]")
     if format == "json":
-        text = attainment_json(frame)
+        emit(attainment_json(frame), format, output)
     elif format == "csv":
-        text = frame.select(JSON_FIELDS + ["name", "eval_date"]).write_csv()
+        emit(frame.select(JSON_FIELDS + ["name", "eval_date"]).write_csv(), format, output)
     else:
         lab = labels_for(s)
         table = Table(title=f"{lab['cli_title']} · {lab['as_of']} {frame['as_of'][0]}")
@@ -512,14 +532,6 @@ def attainment(
                 figure(r["projected"], r["kind"]),
             )
         console.print(table)
-        raise typer.Exit(1 if nothing else 0)
-    if output:
-        atomic.write_text(output, text + ("" if text.endswith("\n") else "\n"), bom=format == "csv")
-        console.print(f"wrote {output}")
-    elif format == "csv":
-        sys.stdout.write("\ufeff" + text)
-    else:
-        sys.stdout.write(text + "\n")
     raise typer.Exit(1 if nothing else 0)
 
 
@@ -554,8 +566,6 @@ def warnings(
     format: Format = "table",
 ):
     """Accident early warnings (DATA_SPEC 6.5) per unit and for the total."""
-    import json
-
     from safetystats.metrics.engine import latest_event_date, open_store
     from safetystats.metrics.warnings import accident_warnings
 
@@ -567,22 +577,15 @@ def warnings(
         with open_store(s) as con:
             day = latest_event_date(con)
     frame = accident_warnings(s, day, district)
-    as_of_text = day.isoformat() if day else ""
     fields = ["district_code", "district", "rule", "first_date", "last_date", "accident_ids"]
-    rows = [
-        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items() if k in fields}
-        for r in frame.iter_rows(named=True)
-    ]
+    rows = json_rows(frame, fields)
     if format == "json":
-        sys.stdout.write(
-            json.dumps({"as_of": as_of_text, "rows": rows}, ensure_ascii=False, indent=1) + "\n"
-        )
+        emit(as_of_json(day, rows), format)
     elif format == "csv":
-        flat = frame.select(fields).with_columns(pl_join_ids())
-        sys.stdout.write("\ufeff" + flat.write_csv())
+        emit(frame.select(fields).with_columns(pl_join_ids()).write_csv(), format)
     else:
         lab = labels_for(s)
-        table = Table(title=f"{lab['warnings_title']} · {lab['as_of']} {as_of_text}")
+        table = Table(title=f"{lab['warnings_title']} · {lab['as_of']} {day or ''}")
         for col in lab["warnings_columns"]:
             table.add_column(col)
         for r in rows:

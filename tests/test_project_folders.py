@@ -119,3 +119,15 @@ def test_explore_notebook_opened_from_the_notebooks_folder_reads_the_projects_st
     )
     assert str(project / "data" / "curated" / "safetystats.duckdb") in shown  # settings.db
     assert "rows: every target in force or final" in shown  # ran to the attainment and on
+
+
+def test_a_session_path_relative_to_the_servers_root_is_understood(tmp_path, monkeypatch):
+    target = tmp_path / "package" / "notebooks"
+    target.mkdir(parents=True)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "notebooks").symlink_to(target)
+    monkeypatch.chdir(project / "notebooks")
+    monkeypatch.setenv("PWD", str(project))  # the server's folder
+    monkeypatch.setenv("JPY_SESSION_NAME", "notebooks/explore.ipynb")  # its API path
+    assert working_directory() == project / "notebooks"

@@ -229,10 +229,11 @@ def working_directory() -> Path:
     (``JPY_SESSION_NAME``, the notebook's path) or the shell's ``$PWD``, when either names the
     directory the process is in; else the real path."""
     here = Path.cwd()
-    session = os.environ.get("JPY_SESSION_NAME")
-    for seen in (os.path.dirname(session) if session else "", os.environ.get("PWD", "")):
+    shell = os.environ.get("PWD", "")
+    session = os.path.dirname(os.environ.get("JPY_SESSION_NAME", ""))  # may be relative to
+    for seen in (os.path.join(shell, session) if session else "", shell):  # the server's root
         if os.path.isabs(seen) and os.path.isdir(seen) and os.path.samefile(seen, here):
-            return Path(seen)
+            return Path(os.path.normpath(seen))
     return here
 
 

@@ -170,3 +170,18 @@ def test_run_on_an_empty_raw_folder_writes_the_sample_for_the_users_own_registry
     (folder,) = [p for p in (tmp_path / "reports").iterdir() if p.is_dir()]
     pages = {p.stem for p in folder.glob("*.html")} - {"index", "validation", "city_overview"}
     assert pages == {"鼓楼区", "云龙区"}
+
+
+def test_a_file_that_cannot_be_written_is_exit_1_with_a_message(tmp_path):
+    ledger = write_rows(tmp_path / "hazards.csv", HAZARDS)
+    blocked = tmp_path / "a_file"
+    blocked.write_text("", encoding="utf-8")  # a file where a folder should be
+    result = CliRunner().invoke(
+        app,
+        ["--config", str(config(tmp_path)), "inspect", str(ledger), "--write-mapping",
+         str(blocked / "mapping.toml")],
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.stderr.split())
+    assert "a file or folder could not be read or written" in said and str(blocked) in said
+    assert isinstance(result.exception, SystemExit)

@@ -35,6 +35,7 @@ EXIT_CODES: dict[type[BaseException], tuple[int, str]] = {
     StoreNotReadyError: (2, "数据库未就绪 / store not ready"),
     StoreBusyError: (1, "数据库被占用 / store busy"),
     PermissionError: (1, "无权限 / permission denied"),
+    OSError: (1, "文件无法读写 / a file or folder could not be read or written"),  # DATA_SPEC 5
 }
 
 

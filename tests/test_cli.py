@@ -185,3 +185,19 @@ def test_a_file_that_cannot_be_written_is_exit_1_with_a_message(tmp_path):
     said = " ".join(result.stderr.split())
     assert "a file or folder could not be read or written" in said and str(blocked) in said
     assert isinstance(result.exception, SystemExit)
+
+
+def test_own_ledgers_are_refused_while_the_store_holds_the_sample(tmp_path):
+    path = config(tmp_path)
+    raw = tmp_path / "raw"
+    write_rows(raw / "hazards" / "样例数据_隐患台账_2024.csv", HAZARDS)
+    runner = CliRunner()
+    assert runner.invoke(app, ["--config", str(path), "ingest"]).exit_code == 0  # the sample
+    assert runner.invoke(app, ["--config", str(path), "sample", "--remove"]).exit_code == 0
+    write_rows(raw / "hazards" / "我区隐患台账.csv", HAZARDS)
+    refused = runner.invoke(app, ["--config", str(path), "ingest"])
+    assert refused.exit_code == 2, refused.output
+    said = " ".join(refused.stderr.split())
+    assert "holds the rows of 1 sample files" in said and "make clean" in said
+    (tmp_path / "store.duckdb").unlink()  # what make clean does
+    assert runner.invoke(app, ["--config", str(path), "ingest"]).exit_code == 0

@@ -221,6 +221,7 @@ def settings_toml(settings: Settings, paths: bool = True) -> str:
     if not paths:
         del data["paths"]
         data["registry"] = settings.registry_options
+        data.pop("thresholds", None)  # figures read them, validation and curation do not
     return "\n".join(_toml_table("", data)) + "\n"
 
 

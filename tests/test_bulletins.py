@@ -88,7 +88,7 @@ def test_bulletin_numbers_equal_the_attainment_json(built):
         ],
     )
     assert result.exit_code == 0, result.output
-    rows = [r for r in json.loads(result.output)["rows"] if r["scope"] == "district"]
+    rows = [r for r in json.loads(result.stdout)["rows"] if r["scope"] == "district"]
     parser = Cards()
     page = (run.folder / "文登区.html").read_text(encoding="utf-8")
     parser.feed(page)

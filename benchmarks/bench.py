@@ -209,6 +209,123 @@ def bench_attainment(results: dict, config: Path) -> None:
     )
 
 
+def _median_of(function, runs: int = 3) -> tuple[float, object]:
+    times, value = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        value = function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), value
+
+
+def _compare(ours: dict, theirs: dict) -> tuple[int, list[str]]:
+    """Mismatches between two {key: figures} (a key missing on one side counts as zeros)."""
+    bad = [k for k in ours if ours[k] != theirs.get(k, ours[k] if _zero(ours[k]) else None)]
+    return len(bad), [f"{k}: {ours[k]} vs {theirs.get(k)}" for k in bad[:3]]
+
+
+def _zero(figures) -> bool:
+    values = figures.values() if isinstance(figures, dict) else figures
+    return all(not v for v in values)
+
+
+def bench_stats(results: dict, config: Path) -> None:
+    """8. stats accidents + enforcement and assess over the province store, vs pandas."""
+    import duckdb
+    import pandas_baseline
+
+    from safetystats.config import load_settings
+    from safetystats.metrics.assessment import assessment, load_assessment
+    from safetystats.metrics.engine import latest_event_date
+    from safetystats.metrics.targets import load_targets
+    from safetystats.stats import accident_statistics, enforcement_statistics
+
+    settings = load_settings(config)
+    con = duckdb.connect(str(settings.db), read_only=True)
+    as_of = latest_event_date(con)
+    frames = pandas_baseline.load(con)
+    started = time.perf_counter()
+    stats_frames = pandas_baseline.load_stats(con)
+    load_s = time.perf_counter() - started
+    con.close()
+    units = settings.registry.districts
+    tree = pandas_baseline.unit_tree([(u.code, u.parent) for u in units])
+
+    def ours_stats():
+        return accident_statistics(settings, as_of), enforcement_statistics(settings, as_of)
+
+    def pandas_stats():
+        return (
+            pandas_baseline.accident_figures(stats_frames, as_of, tree),
+            pandas_baseline.enforcement_figures(stats_frames, as_of, tree),
+        )
+
+    ours_stats()  # warm
+    ours_s, (accidents, enforcement) = _median_of(ours_stats)
+    base_s, (want_accidents, want_enforcement) = _median_of(pandas_stats)
+    got_accidents, got_enforcement = {}, {}
+    for row in accidents:
+        for period, p in (("cur", ""), ("prev", "prev_")):
+            key = (row["district_code"], row["span"], period)
+            levels = {k: v for k, v in row[f"{p}by_level"].items() if v}
+            got_accidents[key] = tuple(
+                row[f"{p}{f}"] for f in ("accidents", "deaths", "injuries", "direct_loss")
+            ) + (levels,)
+    for row in enforcement:
+        for period, p in (("cur", ""), ("prev", "prev_")):
+            key = (row["district_code"], row["span"], period)
+            got_enforcement[key] = {
+                f: row[f"{p}{f}"]
+                for f in pandas_baseline.ENFORCEMENT_COLUMNS
+                | {"inspections": 0, "enterprises_inspected": 0, "enforcement": 0}
+            }
+    bad_a, ex_a = _compare(got_accidents, want_accidents)
+    bad_e, ex_e = _compare(
+        {k: v for k, v in got_enforcement.items() if v["inspections"]}, want_enforcement
+    )
+    results["stats"] = {
+        "rows": len(accidents) + len(enforcement),
+        "ours_s": ours_s,
+        "pandas_compute_s": base_s,
+        "pandas_load_s": load_s,
+        "speedup": base_s / ours_s,
+        "mismatches": bad_a + bad_e,
+        "examples": ex_a + ex_e,
+    }
+    print(
+        f"stats accidents + enforcement: {len(accidents) + len(enforcement)} rows in "
+        f"{ours_s:.3f} s; pandas {base_s:.2f} s (+{load_s:.1f} s to load) -> "
+        f"{base_s / ours_s:.1f}x; mismatches {bad_a + bad_e} {ex_a + ex_e}",
+        flush=True,
+    )
+    setup, targets = load_assessment(settings), load_targets(settings.targets)
+    parents = {u.code: u.parent for u in units}
+    assessment(settings, as_of)  # warm
+    ours_s, frame = _median_of(lambda: assessment(settings, as_of))
+    base_s, want = _median_of(
+        lambda: pandas_baseline.scores(
+            frames, stats_frames, targets, setup, as_of, settings.vocab, tree, parents
+        )
+    )
+    got = {
+        r["district_code"]: (r["score"], r["grade"], r["rank"]) for r in frame.iter_rows(named=True)
+    }
+    bad, examples = _compare(got, want)
+    results["assess"] = {
+        "units": frame.height - 1,
+        "ours_s": ours_s,
+        "pandas_compute_s": base_s,
+        "speedup": base_s / ours_s,
+        "mismatches": bad,
+        "examples": examples,
+    }
+    print(
+        f"assess: {frame.height - 1} units in {ours_s:.3f} s; pandas {base_s:.2f} s -> "
+        f"{base_s / ours_s:.1f}x; mismatches {bad} {examples}",
+        flush=True,
+    )
+
+
 def bench_run(results: dict) -> None:
     """3. `run` on the city sample in an empty folder, then again with nothing changed."""
     folder = OUT / "run_city"
@@ -371,7 +488,7 @@ def bench_monthly_update(
     import duckdb
 
     from safetystats.config import load_settings
-    from safetystats.sample.generate import seed_tag
+    from safetystats.sample.common import seed_tag
 
     source = load_settings(config)
     con = duckdb.connect(str(source.db), read_only=True)

@@ -258,3 +258,175 @@ def _event_frequency(frames, target, day, start, active, tree) -> dict:
             got = mine["enterprise_id"].map(good).fillna(0)
             meets.loc[mine.index] = (got >= periods) | (mine["required"] <= 0)
     return _rolled(*_group(firms, meets), tree)
+
+
+# ---------------------------------------------------------------------------------------------
+# statistics (DATA_SPEC 6.7, 6.8) and the assessment (6.9), as an analyst would write them
+# ---------------------------------------------------------------------------------------------
+
+STATS_TABLES = ("curated_enterprises", "curated_accidents", "curated_inspections")
+SERIOUS = ("较大", "重大", "特别重大")
+TOTAL = "~total"  # the total's group key ("\x00" is cut to "" by pandas' string columns)
+
+
+def load_stats(con) -> dict[str, pd.DataFrame]:
+    return {t: con.sql(f"SELECT * FROM {t}").df() for t in STATS_TABLES}
+
+
+def stat_spans(as_of: dt.date) -> dict[tuple[str, str], tuple[pd.Timestamp, pd.Timestamp]]:
+    """(span, period) -> (start, end); a year earlier by pandas' DateOffset (02-29 -> 02-28)."""
+    a = _ts(as_of)
+    b = a - pd.DateOffset(years=1)
+    return {
+        ("ytd", "cur"): (a.replace(month=1, day=1), a),
+        ("month", "cur"): (a.replace(day=1), a),
+        ("ytd", "prev"): (b.replace(month=1, day=1), b),
+        ("month", "prev"): (b.replace(day=1), b),
+    }
+
+
+def _up(rows: pd.DataFrame, tree: pd.DataFrame) -> pd.DataFrame:
+    """Each row once per ancestor of its unit (``ancestor``), plus once for the total (None)."""
+    rolled = tree.merge(rows, on="district_code", how="inner")
+    return pd.concat([rolled, rows.assign(ancestor=None)], ignore_index=True)
+
+
+def accident_figures(frames: dict, as_of: dt.date, tree: pd.DataFrame) -> dict:
+    """{(unit or None, span, period): (accidents, deaths, injuries, direct_loss, {level: n})}."""
+    a = frames["curated_accidents"]
+    out = {}
+    for (span, period), (start, end) in stat_spans(as_of).items():
+        part = _up(a[(a["accident_date"] >= start) & (a["accident_date"] <= end)], tree)
+        key = part["ancestor"].fillna(TOTAL)
+        sums = part.groupby(key).agg(
+            n=("accident_id", "size"), deaths=("deaths", "sum"), injuries=("injuries", "sum"),
+            loss=("direct_loss", "sum"),
+        )  # fmt: skip
+        levels = part.groupby([key, part["level"]]).size()
+        for code, r in sums.iterrows():
+            by_level = {lvl: int(n) for lvl, n in levels.loc[code].items()}
+            unit = None if code == TOTAL else code
+            out[(unit, span, period)] = (
+                int(r.n),
+                int(r.deaths),
+                int(r.injuries),
+                round(float(r.loss), 4),
+                by_level,
+            )
+    return out
+
+
+ENFORCEMENT_COLUMNS = {
+    "unannounced_enforcement": "unannounced", "cases_filed": "case_filed", "penalty": "penalty",
+    "suspensions": "suspension", "off_site": "off_site", "hazards_found": "hazards_found",
+    "major_hazards_found": "major_hazards_found",
+}  # fmt: skip
+
+
+def enforcement_figures(frames: dict, as_of: dt.date, tree: pd.DataFrame) -> dict:
+    """{(unit or None, span, period): {figure: value or None}} of stats enforcement."""
+    i = frames["curated_inspections"].copy()
+    i["enterprise"] = i["enterprise_id"].fillna(i["enterprise_name"])
+    everything = _up(i, tree)
+    carried = everything.groupby(everything["ancestor"].fillna(TOTAL)).agg(
+        **{
+            f: (column, lambda s: bool(s.notna().any()))
+            for f, column in ENFORCEMENT_COLUMNS.items()
+        }
+    )
+    out = {}
+    for (span, period), (start, end) in stat_spans(as_of).items():
+        part = _up(i[(i["inspection_date"] >= start) & (i["inspection_date"] <= end)], tree)
+        enforcement = part["kind"] == "执法检查"
+        part = part.assign(
+            enforcement=enforcement,
+            unannounced_enforcement=enforcement & part["unannounced"].fillna(False).astype(bool),
+            cases_filed=part["case_filed"].fillna(False).astype(bool),
+            suspensions=part["suspension"].fillna(False).astype(bool),
+            off_site=part["off_site"].fillna(False).astype(bool),
+        )
+        key = part["ancestor"].fillna(TOTAL)
+        sums = part.groupby(key).agg(
+            inspections=("kind", "size"), enterprises_inspected=("enterprise", "nunique"),
+            enforcement=("enforcement", "sum"),
+            unannounced_enforcement=("unannounced_enforcement", "sum"),
+            cases_filed=("cases_filed", "sum"), penalty=("penalty", "sum"),
+            suspensions=("suspensions", "sum"), off_site=("off_site", "sum"),
+            hazards_found=("hazards_found", "sum"), major_hazards_found=("major_hazards_found", "sum"),
+        )  # fmt: skip
+        for code, r in sums.iterrows():
+            has = carried.loc[code]
+            figures = {}
+            for name, value in r.items():
+                if name in ENFORCEMENT_COLUMNS and not has[name]:
+                    figures[name] = None
+                elif name == "penalty":
+                    figures[name] = round(float(value), 4)
+                else:
+                    figures[name] = int(value)
+            out[(None if code == TOTAL else code, span, period)] = figures
+    return out
+
+
+def scores(
+    frames: dict, stats_frames: dict, targets, assessment, as_of, vocab, tree, parents: dict
+) -> dict:
+    """{unit or None: (score, grade, rank)} of the assessment from the counts at E of every
+    target in force (pandas), the 较大+ accidents of A's year (the veto) and the weights."""
+    from fractions import Fraction
+
+    points, weights = {}, {}
+    in_force = [t for t in targets if t.window_start <= as_of <= t.deadline]
+    for target in in_force:
+        got = counts(frames, target, target.eval_date(as_of), vocab, tree)
+        for unit in list(parents) + [None]:
+            n, d = got.get(unit, (0, 0))
+            if target.is_count:
+                credit = Fraction(1 if n <= target.threshold else 0)
+            elif d == 0:
+                credit = Fraction(0)
+            else:
+                credit = min(Fraction(n, d) / target.threshold, Fraction(1))
+            w = assessment.weight(unit, target.id)
+            points[unit] = points.get(unit, 0) + w * credit
+            weights[unit] = weights.get(unit, 0) + w
+    a = stats_frames["curated_accidents"]
+    year = a[
+        (a["accident_date"] >= _ts(dt.date(as_of.year, 1, 1))) & (a["accident_date"] <= _ts(as_of))
+    ]
+    serious = _up(year[year["level"].isin(SERIOUS)], tree)
+    vetoed = (
+        set(serious["ancestor"].fillna(TOTAL))
+        if "serious_accident" in assessment.veto_rules
+        else set()
+    )
+    table = pd.DataFrame(
+        {
+            "unit": [TOTAL if u is None else u for u in points],
+            "score": [
+                None if weights[u] == 0 else float(Fraction(int(points[u] / weights[u] * 1000), 10))
+                for u in points
+            ],
+        }
+    )
+    table["vetoed"] = table["unit"].isin(vetoed)
+    table["parent"] = [parents.get(u) or "" if u != TOTAL else TOTAL for u in table["unit"]]
+    table["order"] = table["score"].fillna(-1) - table["vetoed"] * 1000
+    table["rank"] = table.groupby(table["parent"].fillna(TOTAL))["order"].rank(
+        method="min", ascending=False
+    )
+    out = {}
+    for r in table.itertuples():
+        grade = (
+            "一票否决"
+            if r.vetoed
+            else assessment.grade(
+                None if r.score is None or pd.isna(r.score) else Fraction(str(r.score)), False
+            )
+        )
+        out[None if r.unit == TOTAL else r.unit] = (
+            r.score,
+            grade,
+            None if r.unit == TOTAL else int(r.rank),
+        )
+    return out

@@ -27,6 +27,10 @@ FILES = {  # dataset -> (file name, header, clean rows)
                   [["A1", "2024-05-01", "", "E1", "一般", "1"]]),
     "rosters": ("rosters.csv", ["名单", "设备编号", "所属区市", "是否完成", "完成日期"],
                 [["电梯应急处置平台", "T1", "文登区", "是", "2024-03-01"]]),
+    "tasks": ("tasks.csv", ["任务编号", "任务名称", "项目名称", "所属区市", "计划数", "完成数", "计量单位", "填报日期"],
+              [["RW1", "小型病险水库除险加固", "甲水库", "环翠区", "3", "1", "座", "2024-06-30"]]),
+    "activities": ("activities.csv", ["编号", "所属区市", "组织单位", "活动类型", "活动日期", "主要负责人参加", "参加人数"],
+                   [["HD1", "环翠区", "区安委会", "安委会会议", "2024-03-28", "是", "30"]]),
 }
 
 BAD_ROWS = {  # appended after the clean rows; BROKEN says where each lands
@@ -71,6 +75,8 @@ BAD_ROWS = {  # appended after the clean rows; BROKEN says where each lands
     "inspections": [["I2", "E1", "2024-04-02", "抽查", "0"]],
     "accidents": [["A2", "2024-05-02", "", "E1", "小", "0"]],
     "rosters": [["电梯应急处置平台", "T2", "文登区", "未知", ""]],
+    "tasks": [["RW2", "农村公路危桥改造", "乙桥", "文登区", "0", "0", "座", "2024-06-30"]],
+    "activities": [["HD2", "文登区", "区安委办", "座谈", "2024-04-01", "", "10"]],
 }
 # fmt: on
 
@@ -175,4 +181,6 @@ BROKEN = [
     ("inspections", "inspections.csv", 3, "kind", "抽查", "unknown_kind", "warning"),
     ("accidents", "accidents.csv", 3, "level", "小", "invalid_enum", "error"),
     ("rosters", "rosters.csv", 3, "done", "未知", "invalid_bool", "error"),
+    ("tasks", "tasks.csv", 3, "planned", "0", "not_positive", "error"),
+    ("activities", "activities.csv", 3, "kind", "座谈", "invalid_enum", "error"),
 ]

@@ -253,6 +253,10 @@ def test_month_of_a_date_with_time():
         ("2名", Decimal("2")),
         ("4场", Decimal("4")),
         ("16学时", Decimal("16")),
+        ("2座", Decimal("2")),  # the measures of task progress (DATA_SPEC 2.12)
+        ("8.5公里", Decimal("8.5")),
+        ("1支", Decimal("1")),
+        ("3套", Decimal("3")),
         ("−3", Decimal("-3")),  # U+2212 minus
         ("- 3", Decimal("-3")),
         ("1e3", Decimal("1000")),

@@ -334,14 +334,29 @@ def ingest(
     paths: Annotated[
         list[Path] | None, typer.Argument(help="files or folders (default: the raw folder)")
     ] = None,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="set the store aside (kept beside it) and build it again from the files it "
+            "recorded and the raw folder (for a store an older or newer version wrote)",
+        ),
+    ] = False,
 ):
     """Read ledgers into the store, one transaction per file."""
     from safetystats.ingest import ingest as run_ingest
+    from safetystats.ingest.pipeline import rebuild as run_rebuild
 
     s = settings()
     if not paths and not s.raw.exists():
         raise UsageError(f"没有台账目录 / no raw folder at {s.raw}")
-    raise typer.Exit(print_ingest(run_ingest(paths or None, s)))
+    if not rebuild:
+        raise typer.Exit(print_ingest(run_ingest(paths or None, s)))
+    aside, results = run_rebuild(paths, s)
+    code = print_ingest(results)
+    if aside:
+        console.print(f"the old store is kept as {aside} (旧数据库保留在此)")
+    raise typer.Exit(code)
 
 
 def print_validation(result, out: Console | None = None) -> None:
@@ -596,6 +611,97 @@ def warnings(
                 "、".join(r["accident_ids"]),
             )
         console.print(table if rows else lab["no_warnings"])
+
+
+def as_of_or_latest(s: Settings, as_of):
+    """--as-of (a date, from its option), else the latest event date in the store."""
+    from safetystats.metrics.engine import latest_event_date, open_store
+
+    day = as_of
+    if day is None:
+        with open_store(s) as con:
+            day = latest_event_date(con)
+    return day
+
+
+def print_rows(format: str, as_of, rows: list[dict], table) -> None:
+    """json / csv / a rich table (made only when asked) of statistic or assessment rows."""
+    from safetystats.stats.present import to_csv, to_json
+
+    if format == "json":
+        sys.stdout.write(to_json(as_of, rows) + "\n")
+    elif format == "csv":
+        sys.stdout.write(to_csv(rows))
+    else:
+        console.print(table())
+
+
+def statistics_kind(value: str) -> str:
+    """stats KIND: accidents, enforcement or hazards (exit 2 otherwise)."""
+    from safetystats.stats import statistics
+
+    return one_of(*statistics.KINDS)(value)
+
+
+@app.command()
+def stats(
+    kind: Annotated[
+        str, typer.Argument(help="accidents | enforcement | hazards", callback=statistics_kind)
+    ],
+    as_of: AsOf = None,
+    district: Units = None,
+    format: Format = "table",
+):
+    """Accident (6.7), enforcement (6.8) and hazard (6.4) statistics per unit and the total."""
+    from safetystats.stats import present, statistics
+
+    s = settings()
+    require_store(s)
+    refresh(s, out=err)
+    day = as_of_or_latest(s, as_of)
+    lab = labels_for(s)
+    rows = statistics.KINDS[kind](s, day, district)
+    print_rows(format, day, rows, lambda: present.stats_table(kind, day, rows, lab))
+    if not statistics.any_figure(kind, rows):
+        dataset = lab["datasets"][statistics.DATASETS[kind]]
+        err.print(f"[yellow]{lab['stats_no_ledger'].format(dataset=dataset)}[/yellow]")
+        raise typer.Exit(1)
+
+
+@app.command()
+def assess(
+    as_of: AsOf = None,
+    level: Annotated[
+        str | None, typer.Option(help="the registry level shown (default: below the top)")
+    ] = None,
+    format: Format = "table",
+    compare: Annotated[
+        str | None,
+        typer.Option(
+            "--compare", help="YYYY-MM-DD: also the score and rank then", callback=as_date
+        ),
+    ] = None,
+):
+    """Scores, grades and ranks among siblings (DATA_SPEC 6.9)."""
+    from safetystats.metrics.assessment import load_assessment
+    from safetystats.stats import present, statistics
+
+    s = settings()
+    load_assessment(s)  # a broken [assessment] fails before any work
+    chosen = parse_level(level, s)
+    require_store(s)
+    refresh(s, out=err)
+    day, before = as_of_or_latest(s, as_of), compare
+    if before is not None and before >= day:
+        raise UsageError(
+            f"--compare {before} 须早于 as-of {day} / must be before the as-of date {day}"
+        )
+    rows = statistics.assessment_rows(s, day, chosen, before)
+    lab = labels_for(s)
+    if before is not None:
+        err.print(f"[dim]{lab['assess_recomputed']} ({before})[/dim]")
+    print_rows(format, day, rows, lambda: present.assess_table(day, rows, lab))
+    raise typer.Exit(0 if any(r["score"] is not None for r in rows) else 1)
 
 
 def pl_join_ids():

@@ -60,6 +60,19 @@ def vocab_key(value: str) -> str:
     return _SPACE.sub("", to_simplified(text)).lower()
 
 
+_HEADER_UNIT = re.compile(r"[(\[【〔]\s*(?:单位[:：]?)?\s*([^()\[\]【】〔〕]*?)\s*[)\]】〕]\s*$")
+
+
+def header_unit(value: str | None) -> str | None:
+    """The unit a header names in its bracketed suffix, read before normalisation strips it:
+    `罚款金额（元）` → 元, `罚款金额(单位：万元)` → 万元; None without one."""
+    if not value:
+        return None
+    text = _SPACE.sub("", to_simplified(unicodedata.normalize("NFKC", str(value))))
+    m = _HEADER_UNIT.search(text)
+    return m.group(1) if m and m.group(1) else None
+
+
 def normalize_header(value: str | None) -> str:
     if value is None:
         return ""
@@ -203,6 +216,11 @@ _UNITS = tuple(
             "处",
             "项",
             "条",
+            # the measures of task progress (DATA_SPEC 2.12)
+            "座",
+            "公里",
+            "支",
+            "套",
         },
         key=len,
         reverse=True,

@@ -159,7 +159,7 @@ def counted_required(spec: DatasetSpec) -> list[str]:
 
 
 def _score(spec: DatasetSpec, mapped: dict[int, str]) -> tuple[float, int]:
-    names = set(mapped.values())
+    names = spec.provided(set(mapped.values()))
     required = counted_required(spec)
     hits = sum(c in names or spec.substitute(c) in names for c in required)
     return (hits / len(required) if required else 0.0), len(names)
@@ -315,7 +315,7 @@ def prepare(
     mapped = _mapped(spec, header.texts)
     fixed = {k: v for k, v in (fixed or {}).items() if k not in mapped.values()}
     reject_aggregates(table, header, settings)
-    check_required(table, spec, header, set(mapped.values()) | set(fixed))
+    check_required(table, spec, header, spec.provided(set(mapped.values()) | set(fixed)))
     ignored = [
         header.shown[i] for i in range(len(header.shown)) if i not in mapped and header.shown[i]
     ]
@@ -358,6 +358,8 @@ def prepare(
     text = text.filter(~skip)
 
     # typed values; the raw text of every unreadable cell is kept beside them
+    flags = _flag_hits(spec, text)
+    text = _fill_from_text(spec, text, prepared.headers, flags)
     columns = {"_row": text["_row"]}
     for col in spec.columns:
         if col.name not in text.columns:
@@ -369,8 +371,13 @@ def prepare(
             columns[col.name] = series
         else:
             typed, raw = _typed(series, parser_for(col, settings), col.dtype, col.unknown_value)
-            columns[col.name] = typed.alias(col.name)
+            columns[col.name] = _in_header_unit(typed, col, prepared.headers).alias(col.name)
             columns[col.raw_name] = raw.alias(col.raw_name)
+    for target, hit in flags.items():
+        own = columns.get(target, pl.Series(target, [None] * text.height, dtype=pl.Boolean))
+        columns[target] = pl.select(
+            pl.when(hit).then(True).otherwise(own.fill_null(hit))
+        ).to_series()
     for target, source in spec.fill_from.items():
         if target not in columns and source in columns:
             columns[target] = columns[source].alias(target)
@@ -384,10 +391,47 @@ def prepare(
         ]
     ).with_columns(pl.lit(table.sheet or "", dtype=pl.String).alias("_sheet"))
     staged = staged.select([n for n, _ in spec.stored_columns()] + ["_sheet", "_row"])
-    if spec.derive_key and not any(k in mapped.values() for k in spec.key):
+    if spec.derive_key and (spec.derive_blank or not any(k in mapped.values() for k in spec.key)):
         staged = derive_keys(staged, spec)
     prepared.staged = staged.with_columns(record_key(spec).alias("_key"))
     return prepared
+
+
+def _flag_hits(spec: DatasetSpec, text: pl.DataFrame) -> dict[str, pl.Series]:
+    """bool column -> whether each row's text column (``flag_from``) reads one of its words
+    (null where that cell is blank), for the tables that have the text column."""
+    out = {}
+    for target, rule in spec.flag_from.items():
+        if rule["column"] in text.columns:
+            words = [V.vocab_key(w) for w in rule["contains"]]
+            keys = text[rule["column"]].map_elements(V.vocab_key, return_dtype=pl.String)
+            out[target] = keys.str.contains_any(words).alias(target)
+    return out
+
+
+def _fill_from_text(
+    spec: DatasetSpec, text: pl.DataFrame, headers: dict[str, str], flags: dict[str, pl.Series]
+) -> pl.DataFrame:
+    """A column the table lacks takes the text of its ``fill_from`` text column (检查方式 gives
+    the kind), read as its own type; a flagged row takes the rule's ``sets`` value."""
+    for target, source in spec.fill_from.items():
+        if target in text.columns or source not in text.columns:
+            continue
+        if spec.column(source).keeps_raw:  # a typed source is copied after typing
+            continue
+        value = pl.col(source)
+        for flag, rule in spec.flag_from.items():
+            if rule["column"] == source and target in rule.get("sets", {}):
+                value = pl.when(flags[flag]).then(pl.lit(rule["sets"][target])).otherwise(value)
+        text = text.with_columns(value.alias(target))
+        headers[target] = headers[source]
+    return text
+
+
+def _in_header_unit(typed: pl.Series, col, headers: dict[str, str]) -> pl.Series:
+    """A number whose header names a smaller unit (`罚款金额(元)`) in the column's unit (万元)."""
+    divisor = dict(col.units).get(V.header_unit(headers.get(col.name)))
+    return typed / divisor if divisor else typed
 
 
 def _field_text(spec: DatasetSpec, name: str) -> pl.Expr:
@@ -410,10 +454,14 @@ def derive_keys(staged: pl.DataFrame, spec: DatasetSpec) -> pl.DataFrame:
     )
     present = pl.any_horizontal([_field_text(spec, f).is_not_null() for f in spec.derive_key])
     texts = staged.select(pl.when(present).then(fields).alias("t"))["t"]
-    keys = [
-        None if t is None else "auto:" + hashlib.sha1(t.encode()).hexdigest()[:12] for t in texts
-    ]
-    return staged.with_columns(pl.Series(spec.key[0], keys, dtype=pl.String))
+    keys = pl.Series(
+        spec.key[0],
+        [None if t is None else "auto:" + hashlib.sha1(t.encode()).hexdigest()[:12] for t in texts],
+        dtype=pl.String,
+    )
+    if spec.derive_blank:  # only the blank cells: a written id stays
+        keys = staged[spec.key[0]].fill_null(keys)
+    return staged.with_columns(keys.alias(spec.key[0]))
 
 
 def name_key(name: pl.Expr) -> pl.Expr:

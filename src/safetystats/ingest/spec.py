@@ -45,6 +45,7 @@ class Column:
     unknown_value: str | None = None
     extra_values: tuple = ()  # the user's ((canonical, (spellings...)), ...) for this column
     or_column: str | None = None  # required, unless this other column stands in for it
+    units: tuple = ()  # ((header unit, divisor), ...): `罚款金额(元)` is divided into 万元
 
     @property
     def dtype(self):
@@ -69,6 +70,12 @@ class DatasetSpec:
     fill_from: dict[str, str] = field(default_factory=dict)
     derive_key: list[str] = field(default_factory=list)
     into: str | None = None  # a per-person table counted into this dataset
+    derive_blank: bool = False  # a blank key cell is derived too (the id column is optional)
+    flag_from: dict[str, dict] = field(default_factory=dict)  # bool column -> its text rule
+
+    def provided(self, names: set[str]) -> set[str]:
+        """The columns a table with columns ``names`` gives: its own and those filled from them."""
+        return names | {t for t, s in self.fill_from.items() if s in names}
 
     def substitute(self, column: str) -> str | None:
         """The column that stands in for a required one when it is absent (or None)."""
@@ -143,6 +150,7 @@ def load_specs(settings: Settings, variants: bool = False) -> dict[str, DatasetS
                     c.get("unknown_value"),
                     tuple((k, tuple(v)) for k, v in values.items()),
                     c.get("or_column"),
+                    tuple(c.get("units", {}).items()),
                 )
             )
         specs[name] = DatasetSpec(
@@ -153,6 +161,8 @@ def load_specs(settings: Settings, variants: bool = False) -> dict[str, DatasetS
             body.get("fill_from", {}),
             body.get("derive_key", []),
             body.get("into"),
+            body.get("derive_blank", False),
+            body.get("flag_from", {}),
         )
     for spec in specs.values():
         spec.header_map  # noqa: B018 - a spelling of two columns fails here, at load time

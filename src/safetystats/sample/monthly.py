@@ -28,33 +28,33 @@ import polars as pl
 
 from safetystats.config import Settings
 from safetystats.errors import ConfigError
-from safetystats.sample.generate import (
-    ACCIDENT_KINDS,
+from safetystats.sample.accidents import ACCIDENT_KINDS, _casualties
+from safetystats.sample.activities import month_activities
+from safetystats.sample.city import SampleCity
+from safetystats.sample.common import (
     END,
     FOOTERS,
-    INDUSTRY_WEIGHTS,
-    MARK,
-    NAME_HEADS,
-    NAME_TAILS,
-    SCALES,
-    SampleCity,
+    SampleFiles,
     _bool_text,
-    _casualties,
     _dates,
     _days,
-    _drill_out,
-    _enterprise_out,
-    _hazard_ledgers,
-    _hazard_out,
     _month_end,
-    _rectified_later,
     _title,
-    _traditional_drill_out,
-    check_registry,
     enterprise_code,
-    hazard_part_rows,
-    scaled,
 )
+from safetystats.sample.drills import _drill_out, _traditional_drill_out, drills
+from safetystats.sample.enterprises import (
+    INDUSTRY_WEIGHTS,
+    NAME_HEADS,
+    NAME_TAILS,
+    _enterprise_out,
+    enterprises,
+)
+from safetystats.sample.hazards import _hazard_ledgers, _hazard_out, _rectified_later, hazards
+from safetystats.sample.inspections import enforcement_columns
+from safetystats.sample.scales import SCALES, check_registry, hazard_part_rows, scaled
+from safetystats.sample.tasks import month_reports
+from safetystats.sample.training import training
 from safetystats.sample.writers import write_csv, write_xlsx
 
 # rows of one month: (share of a scale volume, the volume, at least) per dataset
@@ -110,7 +110,7 @@ def _base(city: SampleCity, seed: int, scale_name: str):
     """The sample's enterprises, its hazards still open at its end (after its own update
     file) and its training plan, drawn exactly as `write_sample` draws them."""
     rng = city.rng
-    ent = city.enterprises()
+    ent = enterprises(city)
     _enterprise_out(ent, city, rng)
     open_parts, later = [], []
     for year, hz, hz_out, _ in _hazard_ledgers(city, ent, rng, hazard_part_rows(scale_name)):
@@ -119,11 +119,11 @@ def _base(city: SampleCity, seed: int, scale_name: str):
             later.append(_rectified_later(hz, hz_out, seed)["隐患编号"])
         del hz, hz_out
     open_hz = pl.concat(open_parts).filter(~pl.col("hazard_id").is_in(pl.concat(later).implode()))
-    dr = city.drills(ent)
+    dr = drills(city, ent)
     half = dr.height // 2
     _drill_out(dr[:half], city, rng)
     _traditional_drill_out(dr[half:], city, rng)
-    plan, _ = city.training(ent)
+    plan, _ = training(city, ent)
     return ent, open_hz, plan
 
 
@@ -293,7 +293,11 @@ def _inspections(city: SampleCity, active: pl.DataFrame, rng, n: int, first, las
             "检查单位": [city._department(i, k) for i, k in zip(d_idx, kind, strict=True)],
             "隐患数": rng.poisson(np.where(kind == "执法检查", 2.0, 0.8)),
         }
-    ).sort("检查时间", maintain_order=True)
+    )
+    more = np.random.default_rng([city.seed, 4, first.year, first.month])  # a stream of its own
+    columns = enforcement_columns(kind, frame["隐患数"].to_numpy(), city.diligence[d_idx], more)
+    frame = frame.with_columns(pl.Series(k, v, strict=False) for k, v in columns.items())
+    frame = frame.sort("检查时间", maintain_order=True)
     return frame.insert_column(
         0, pl.Series("检查编号", [f"JC{ym}{city.tag}{i + 1:06d}" for i in range(n)])
     )
@@ -319,12 +323,7 @@ def write_update(
     first, last = month, _month_end(month.year, month.month)
     ym, label = f"{month:%Y%m}", f"{month:%Y-%m}"
     filed = last + dt.timedelta(days=10)
-    written: list[Path] = []
-
-    def path(dataset: str, name: str) -> Path:
-        p = out / dataset / f"{MARK}_{name}"
-        written.append(p)
-        return p
+    path = SampleFiles(out)
 
     def title(what: str) -> list[str]:
         return _title(city.area, f"{month.year}年{month.month}月{what}", filed)
@@ -346,7 +345,8 @@ def write_update(
     everyone = pl.concat([ent.select(new.columns), new])
     active = everyone.filter(pl.col("status").is_in(["在营", ""]))
 
-    hz = city.hazards(
+    hz = hazards(
+        city,
         everyone,
         month.year,
         rng=rng,
@@ -398,4 +398,18 @@ def write_update(
         "检查记录（带队检查、执法检查、督导检查）",
         "检查记录",
     )
-    return written
+    ledger(
+        "tasks",
+        f"八大行动重点工程进度_{label}",
+        month_reports(city, month),
+        "八大行动重点工程进度",
+        "工程进度",
+    )
+    ledger(
+        "activities",
+        f"会议及工作开展记录_{label}",
+        month_activities(city, month),
+        "会议及工作开展记录",
+        "会议",
+    )
+    return path.written

@@ -130,8 +130,10 @@ def compile_expectation(e: dict, columns: _Columns) -> CompiledExpectation | Non
         ref, missing = columns.ref(column), columns.is_missing(column)
         low, high = kwargs.get("min_value"), kwargs.get("max_value")
         numeric = all(v is None or isinstance(v, int | float) for v in (low, high))
-        if set(kwargs) <= allowed | {"min_value", "max_value"} and ref and numeric:
-            outside = [f"{ref} < {low!r}"] if low is not None else []
+        strict = kwargs.get("strict_min", False)
+        known = allowed | {"min_value", "max_value", "strict_min"}
+        if set(kwargs) <= known and ref and numeric:
+            outside = [f"{ref} {'<=' if strict else '<'} {low!r}"] if low is not None else []
             outside += [f"{ref} > {high!r}"] if high is not None else []
             if outside:
                 failing = f"NOT {missing} AND ({' OR '.join(outside)})"

@@ -22,6 +22,9 @@ HAZARDS = [
 ]
 
 
+EXAMPLE = {"kind": "accidents", "dataset": "hazards"}  # a valid value of a checked argument
+
+
 def commands(group, prefix=()):
     """Every command of the CLI, as the argument list that calls it (groups walked into)."""
     for name, command in group.commands.items():
@@ -29,7 +32,7 @@ def commands(group, prefix=()):
             yield from commands(command, (*prefix, name))
         else:
             arguments = [p for p in command.params if p.param_type_name == "argument"]
-            yield [*prefix, name, *["x" for p in arguments if p.required]]
+            yield [*prefix, name, *[EXAMPLE.get(p.name, "x") for p in arguments if p.required]]
 
 
 ALL_COMMANDS = list(commands(typer.main.get_command(app)))

@@ -159,7 +159,7 @@ def test_run_on_an_empty_raw_folder_writes_the_sample_for_the_users_own_registry
     path = config(tmp_path, '[registry]\ndistricts = "units.csv"\n')
     (tmp_path / "raw" / "README.md").write_text("drop ledgers here\n", encoding="utf-8")
     done = subprocess.run(
-        [str(CLI), "--config", str(path), "run", "--sample-scale", "street", "--jobs", "1"],
+        [str(CLI), "--config", str(path), "run", "--sample-scale", "small", "--jobs", "1"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

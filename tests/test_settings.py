@@ -110,7 +110,7 @@ def test_a_spelling_of_two_things_or_an_unknown_name_is_a_configuration_error(
         ('[datasets.hazards.headers]\ngrade = ["x"]\n', "unknown column 'grade'"),
         ('[datasets.hazards.values.level]\nmajor = ["一般"]\n', "'一般' would mean both"),
         ('[datasets.hazards.values.level]\nmajr = ["1级"]\n', "'majr' is not a value of level"),
-        ('[datasets.hazards.values.found_date]\nx = ["y"]\n', "not a column of fixed values"),
+        ('[datasets.hazards.values.found_date]\nx = ["y"]\n', "takes no value spellings"),
     ],
 )
 def test_a_misspelt_extension_table_fails_when_the_settings_load(tmp_path, text, message):

@@ -264,9 +264,13 @@ def inspect(
     reports = inspect_files(files, s)
     for r in reports:
         state = "[green]loads[/green]" if r.loads else "[red]does not load[/red]"
-        console.rule(f"{r.label} · {r.dataset or '?'} · {state}")
+        console.rule(f"{escape(r.label)} · {r.dataset or '?'} · {state}")
         if r.error:
-            console.print(f"[red]{r.error}[/red]")
+            console.print(f"[red]{escape(r.error)}[/red]")
+            for row, cells in r.candidates:
+                listed = "; ".join(f"{c} → {'/'.join(cols) or '?'}" for c, cols in cells)
+                console.print(f"  header candidate, row {row}: {escape(listed)}")
+            console.print(r.next_step)
             continue
         if r.runner_up:
             console.print(f"looks like [bold]{r.dataset}[/bold] (runner-up: {r.runner_up})")
@@ -274,12 +278,12 @@ def inspect(
         table.add_column("header (表头)")
         table.add_column("column")
         for header, column in r.headers:
-            table.add_row(header, column or "[dim]— not used[/dim]")
+            table.add_row(escape(header), escape(column) if column else "[dim]— not used[/dim]")
         console.print(table)
         for column, closest in r.missing.items():
             console.print(
                 f"[red]missing required column[/red] {column}"
-                + (f"; closest headers: {'、'.join(closest)}" if closest else "")
+                + (f"; closest headers: {escape('、'.join(closest))}" if closest else "")
             )
         for column, values in r.unknown.items():
             listed = ", ".join(f"{v} ({n})" for v, n in values)
@@ -290,7 +294,8 @@ def inspect(
                 f"skip {r.skipped} (cross-file checks such as unknown enterprises come at validate)"
             )
         for note in r.notes:
-            err.print(f"[dim]note:[/dim] {note}")
+            err.print(f"[dim]note:[/dim] {escape(note)}")
+        console.print(r.next_step)
     if write_mapping:
         atomic.write_text(write_mapping, mapping_toml(reports, s))
         console.print(f"wrote {write_mapping}")
@@ -320,12 +325,12 @@ def print_ingest(results) -> int:
         )
     console.print(table)
     for note in getattr(results, "notes", []):
-        err.print(f"[dim]note:[/dim] {note}")
+        err.print(f"[dim]note:[/dim] {escape(note)}")
     for r in results:
         if r.status == "failed":
-            err.print(f"[red]failed:[/red] {r.message}")
+            err.print(f"[red]failed:[/red] {escape(r.message)}")
         for w in r.warnings:
-            err.print(f"[yellow]note:[/yellow] {w}")
+            err.print(f"[yellow]note:[/yellow] {escape(w)}")
     return 1 if any(r.status == "failed" for r in results) else 0
 
 
@@ -541,7 +546,7 @@ def attainment(
                 r["name"],
                 figure(r["value"], r["kind"]),
                 figure(r["threshold"], r["kind"]),
-                f"{r['numerator']}/{r['denominator']}",
+                "—" if r["numerator"] is None else f"{r['numerator']}/{r['denominator']}",
                 f"[{colour}]{label}[/{colour}]",
                 "—" if r["gap_count"] is None else str(r["gap_count"]),
                 figure(r["projected"], r["kind"]),

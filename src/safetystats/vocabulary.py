@@ -60,14 +60,20 @@ def column_vocabulary(column_type: str) -> str | None:
 
 def check_extensions(settings: Settings) -> None:
     """Every ``[vocab.*]`` names a vocabulary, every ``[datasets.<name>.*]`` a dataset, a part
-    and columns of it, and no spelling would mean two things."""
+    and columns of it (a dataset's columns include those of the lists counted into it), and no
+    spelling would mean two things; a ConfigError names the section to change."""
     for name in settings.extensions.get("vocab", {}):
         vocabulary(settings, name)
     for name, body in settings.extensions.get("datasets", {}).items():
         packaged = settings.datasets["datasets"]
         if name not in packaged:
             raise ConfigError(f"[datasets.{name}]: unknown dataset (known: {', '.join(packaged)})")
-        types = {c["name"]: c["type"] for c in packaged[name]["columns"]}
+        types = {
+            c["name"]: c["type"]
+            for n, d in packaged.items()
+            if name in (n, d.get("into"))
+            for c in d["columns"]
+        }
         for part in body:
             if part not in DATASET_PARTS:
                 raise ConfigError(
@@ -81,10 +87,17 @@ def check_extensions(settings: Settings) -> None:
                         f"(known: {', '.join(sorted(types))})"
                     )
         for column, extra in body.get("values", {}).items():
-            vocab = column_vocabulary(types[column])
-            if vocab is None:
-                raise ConfigError(
-                    f"[datasets.{name}.values.{column}]: {column} is {types[column]}, "
-                    "not a column of fixed values (its spellings cannot be mapped)"
-                )
-            vocabulary(settings, vocab, extra)
+            _check_values(settings, f"[datasets.{name}.values.{column}]", types[column], extra)
+
+
+def _check_values(settings: Settings, section: str, column_type: str, extra: dict) -> None:
+    vocab = column_vocabulary(column_type)
+    if vocab is None:
+        raise ConfigError(
+            f"{section}: the column is a {column_type} column and takes no value spellings; "
+            "remove this section from safetystats.toml"
+        )
+    try:
+        vocabulary(settings, vocab, extra)
+    except ConfigError as exc:
+        raise ConfigError(f"{section}: {exc}; change that line of safetystats.toml") from exc

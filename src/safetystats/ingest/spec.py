@@ -46,6 +46,7 @@ class Column:
     extra_values: tuple = ()  # the user's ((canonical, (spellings...)), ...) for this column
     or_column: str | None = None  # required, unless this other column stands in for it
     units: tuple = ()  # ((header unit, divisor), ...): `罚款金额(元)` is divided into 万元
+    added: tuple[str, ...] = ()  # the header spellings the user added in safetystats.toml
 
     @property
     def dtype(self):
@@ -94,15 +95,28 @@ class DatasetSpec:
     def header_map(self) -> dict[str, str]:
         """Normalised header spelling -> column. A spelling of two columns is a ConfigError."""
         out: dict[str, str] = {}
-        for col in self.columns:
+        for col in sorted(self.columns, key=lambda c: bool(c.added)):  # the package's first
             for header in (col.name, *col.headers):
                 key = V.normalize_header(header)
                 if out.setdefault(key, col.name) != col.name:
-                    raise ConfigError(
-                        f"datasets.{self.name}: the header {header!r} is a spelling of both "
-                        f"{out[key]} and {col.name}"
-                    )
+                    raise ConfigError(self._ambiguous(header, out[key], col))
         return out
+
+    def _ambiguous(self, header: str, first: str, col: Column) -> str:
+        """A header spelling of two columns, naming the one line of safetystats.toml to change."""
+        section = f"[datasets.{self.into or self.name}.headers]"
+        if header in col.added:
+            key = V.normalize_header(header)
+            return (
+                f"{section} {col.name} = [...]: {header!r} would be a spelling of both {first} "
+                f"and {col.name} (read as {key!r}, already {first}'s); remove {header!r} from "
+                f"the line {col.name} = [...] under "
+                f"{section} in safetystats.toml / 表头“{header}”已是 {first} 的写法，请从该行删去"
+            )
+        return (
+            f"datasets.{self.name}: the header {header!r} is a spelling of both {first} and "
+            f"{col.name}; remove it from one of them under {section} in safetystats.toml"
+        )
 
     @property
     def required(self) -> list[str]:
@@ -122,6 +136,44 @@ def _user_datasets(settings: Settings) -> dict:
     return settings.extensions.get("datasets", {})
 
 
+def _user_spellings(user: dict, name: str, body: dict) -> dict:
+    """The user's ``headers`` and ``values`` for a dataset. A table counted into another
+    (a per-trainee list) takes those written for the dataset it is counted into, where the user
+    writes them (``[datasets.training_counts.*]``), its ``into_columns`` named as there."""
+    own = user.get(name, {})
+    if not body.get("into"):
+        return own
+    into = user.get(body["into"], {})
+    renamed = body.get("into_columns", {})
+    out: dict[str, dict] = {"headers": {}, "values": {}}
+    for column in (c["name"] for c in body["columns"]):
+        sources = (into, own) if column not in renamed else (into, own, _renamed(into, renamed))
+        for part in out:
+            for source in sources:
+                given = source.get(part, {}).get(column)
+                if given is None:
+                    continue
+                if part == "values":
+                    out[part].setdefault(column, {}).update(given)
+                else:
+                    given = [given] if isinstance(given, str) else list(given)
+                    out[part][column] = out[part].get(column, []) + given
+    return out
+
+
+def _renamed(section: dict, renamed: dict[str, str]) -> dict:
+    """A user's section with the columns of ``renamed`` ({ours: theirs}) under our names."""
+    return {
+        part: {
+            ours: section[part][theirs]
+            for ours, theirs in renamed.items()
+            if theirs in section.get(part, {})
+        }
+        for part in ("headers", "values")
+        if part in section
+    }
+
+
 def load_specs(settings: Settings, variants: bool = False) -> dict[str, DatasetSpec]:
     """The stored datasets of datasets.toml with the user's extra header and value spellings;
     with ``variants``, also the tables that are counted into one of them (per-person lists)."""
@@ -130,7 +182,7 @@ def load_specs(settings: Settings, variants: bool = False) -> dict[str, DatasetS
     families = data.get("families", {})
     specs = {}
     for name, body in data["datasets"].items():
-        extra = user.get(name, {})
+        extra = _user_spellings(user, name, body)
         columns = []
         for c in body["columns"]:
             headers = c.get("headers", families.get(c["name"]))
@@ -151,6 +203,7 @@ def load_specs(settings: Settings, variants: bool = False) -> dict[str, DatasetS
                     tuple((k, tuple(v)) for k, v in values.items()),
                     c.get("or_column"),
                     tuple(c.get("units", {}).items()),
+                    tuple([added] if isinstance(added, str) else added),
                 )
             )
         specs[name] = DatasetSpec(

@@ -28,7 +28,10 @@ OPEN_HAZARD_ROWS = 40
 
 
 def _counts_text(row: dict) -> str:
-    """numerator/denominator of a share; the count alone for a count."""
+    """numerator/denominator of a share; the count alone for a count; the reason (or —) when
+    the ledgers leave the flag a target reads blank (missing, not false: no counts at all)."""
+    if row["numerator"] is None:
+        return row.get("reason") or "—"
     if row["denominator"] is None:
         return f"{row['numerator']:,}"
     return f"{row['numerator']:,}/{row['denominator']:,}"

@@ -317,7 +317,7 @@ def test_task_progress_fractional_quantities_and_gap(tasks_store):
     total = engine.total_place(SETTINGS, "zh")
     n, d = counts_.at(D(E), total)
     assert (n, d) == (Fraction(71, 2), 71)
-    row = engine._rows_for(tgt, D(E), counts_, total, "zh")
+    row = engine._rows_for(tgt, D(E), counts_, total, "zh", DAYS)
     assert (row["value"], row["numerator"], row["denominator"]) == (
         0.5,
         35,

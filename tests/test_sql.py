@@ -2354,7 +2354,7 @@ class _AllValues(dict):
         "source", "level", "dataset", "types", "per", "per_high_risk", "required",
         "required_high_risk", "evaluated_only", "roster", "active_status", "cycle_start_default",
         "district_codes", "unspecified", "none_supervision", "since", "deadline", "kinds",
-        "organisers", "principal_led_only", "flags", "tasks", "measure", "levels",
+        "organisers", "principal_led_only", "flags", "tasks", "measure", "levels", "age_days",
     }  # fmt: skip
 
     def __missing__(self, key):

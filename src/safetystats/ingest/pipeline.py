@@ -20,6 +20,12 @@ from safetystats.ingest.prepare import (
     stage_table,
 )
 from safetystats.ingest.read import SUPPORTED, UNSUPPORTED_SUFFIXES, ReadError, read_file
+from safetystats.ingest.sample_files import (
+    SAMPLE_PREFIX,
+    check_not_mixed,
+    check_store_has_no_samples,
+    own_ledgers,
+)
 from safetystats.ingest.spec import load_specs
 from safetystats.sql import load_sql
 
@@ -334,12 +340,21 @@ class IngestRun(list):
 
 
 def ingest(paths: list[Path] | None, settings: Settings) -> IngestRun:
-    """Ingest files or folders (default: the raw folder), in the order given."""
+    """Ingest files or folders (default: the raw folder), in the order given. A folder
+    holding sample files and other ledgers is refused, and so is a folder of other ledgers
+    while the store holds sample files (SampleMixedError)."""
     specs = load_specs(settings, variants=True)
     files, notes = discover(paths or [settings.raw])
+    folders = [p for p in paths or [settings.raw] if p.is_dir()]
+    for folder in folders:
+        check_not_mixed(folder, files)
+    own = [p for folder in folders for p in own_ledgers(folder, files)]
     run = IngestRun(notes=notes + unmatched_file_patterns(settings, files))
     with store.writer(settings.db) as con:
         staging.ensure_tables(con, {n: s for n, s in specs.items() if not s.into})
+        if own:
+            stored = staging.sample_files_stored(con, SAMPLE_PREFIX)
+            check_store_has_no_samples(settings.db, own, stored)
         for path in files:
             run.append(ingest_file(con, path, settings, specs))
         if any(r.returned and r.status == "ingested" for r in run):

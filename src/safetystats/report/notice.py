@@ -19,13 +19,14 @@ import polars as pl
 
 from safetystats import atomic
 from safetystats.config import Settings, labels_for
+from safetystats.errors import NothingToReportError
 from safetystats.report.docx_gbt9704 import render
 from safetystats.report.notice_text import NoticeFigures, Previous, blocks
 from safetystats.report.plan import default_level
 
 
-class NoticeError(RuntimeError):
-    """The notice could not be written (say why)."""
+class NoticeError(NothingToReportError):
+    """The notice could not be written (says why; exit 1 through the CLI's error map)."""
 
 
 def notice_path(settings: Settings, as_of: dt.date, lang: str) -> Path:

@@ -341,7 +341,7 @@ def test_stats_accidents_command_json(accident_config):
     lines = named.stdout.lstrip("\ufeff").splitlines()
     assert len(lines) == 1 + 4 and lines[0].startswith("district_code,district,level")
     table = cli(accident_config, "stats", "accidents", "--as-of", "2024-06-30")
-    assert table.exit_code == 0 and "同比上升100.0%" in table.stdout
+    assert table.exit_code == 0 and "(上升100.0%)" in table.stdout
 
 
 @pytest.mark.slow

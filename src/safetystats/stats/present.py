@@ -75,7 +75,10 @@ def to_csv(rows: list[dict]) -> str:
 
 def stats_table(kind: str, as_of, rows: list[dict], lab: dict) -> Table:
     """Units down, figures across; each figure with its change a year earlier (同比)."""
-    table = Table(title=f"{lab['stats_titles'][kind]} · {lab['as_of']} {as_of}")
+    table = Table(
+        title=f"{lab['stats_titles'][kind]} · {lab['as_of']} {as_of}",
+        caption=lab["stats_yoy_note"] if kind != "hazards" else None,
+    )
     for col in lab["stats_unit_span"]:
         table.add_column(col)
     fields = STATS_COLUMNS[kind]
@@ -87,7 +90,7 @@ def stats_table(kind: str, as_of, rows: list[dict], lab: dict) -> Table:
         for field in fields:
             text = _shown(row.get(field))
             c = row.get("change", {}).get(field)
-            cells.append(text if c is None else f"{text} ({lab['stats_yoy']}{change_text(c)})")
+            cells.append(text if c is None else f"{text} ({change_text(c)})")
         table.add_row(row["district"], span, *cells)
     return table
 

@@ -45,7 +45,7 @@ import duckdb  # noqa: E402
 from safetystats import store  # noqa: E402
 from safetystats.config import load_settings  # noqa: E402
 from safetystats.ingest.spec import load_specs  # noqa: E402
-from safetystats.validate import quarantine as Q  # noqa: E402
+from safetystats.validate import suite_rows as Q  # noqa: E402
 from safetystats.validate.suites import INGESTED_ON, ROW_ID, context  # noqa: E402
 
 KEY = "_key"

@@ -142,7 +142,14 @@ def counts(con, metric: str, window_start, eval_dates, **values) -> dict:
         [_value(d, "DATE") for d in eval_dates],
         SETTINGS,
     )
-    assert frame.columns == ["eval_date", "district_code", "is_total", "numerator", "denominator"]
+    assert frame.columns[:5] == [
+        "eval_date",
+        "district_code",
+        "is_total",
+        "numerator",
+        "denominator",
+    ]
+    assert set(frame.columns[5:]) <= set(engine.EXTRA_COLUMNS)
     out = {}
     for r in frame.iter_rows(named=True):
         key = (r["eval_date"].isoformat(), None if r["is_total"] else r["district_code"])

@@ -17,7 +17,7 @@ from safetystats.metrics import engine
 from safetystats.pipeline import refresh
 from safetystats.sample import write_sample
 from safetystats.validate import validate
-from safetystats.validate.quarantine import _gx_since
+from safetystats.validate.suite_rows import since as suites_since
 
 pytestmark = pytest.mark.slow  # GX
 
@@ -129,6 +129,6 @@ def test_a_store_moved_to_another_folder_stays_incremental(raw, tmp_path):
     shutil.copy(s.db, tmp_path / "b" / "s.duckdb")
     moved = load_settings(raw=raw, db=tmp_path / "b" / "s.duckdb", reports=tmp_path / "b" / "r")
     with store.writer(moved.db) as con:  # the paths are not what the rules read
-        assert _gx_since(con, moved, full=False) is not None  # the suites' results are kept
+        assert suites_since(con, moved, full=False) is not None  # the suites' results are kept
         validate(con, moved)
         assert curate(con, moved).since is not None  # and only changed rows are curated

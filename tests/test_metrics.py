@@ -263,15 +263,22 @@ def test_evacuation_coverage_excludes_non_operating_and_needs_two_for_high_risk(
             ["V5", "E2", "", "2024-06-05", "综合", "否", "10"],  # not an evacuation drill
         ],
     )
+    # 09-30 (the period rule, DATA_SPEC 6.1): a high-risk firm's first half has ended and is
+    # judged, its second half is still running and not held against it: E1 (V1 in March)
+    # meets. (Before the period rule: 1/2, gap 1, and 全市 2/3.)
     a = attainment(settings, as_of=D(2024, 9, 30))
     hw = row(a, "evacuation_drill_coverage", "环翠区")
-    assert (hw["numerator"], hw["denominator"], hw["gap_count"]) == (1, 2, 1)
+    assert (hw["numerator"], hw["denominator"], hw["gap_count"]) == (2, 2, 0)
     wd = row(a, "evacuation_drill_coverage", "文登区")  # E3 停产 is out; E4 has its two
     assert (wd["numerator"], wd["denominator"], wd["status"]) == (1, 1, "met")
-    assert (
-        row(a, "evacuation_drill_coverage", "全市")["numerator"],
-        row(a, "evacuation_drill_coverage", "全市")["denominator"],
-    ) == (2, 3)
+    total = row(a, "evacuation_drill_coverage", "全市")
+    assert (total["numerator"], total["denominator"]) == (3, 3)
+    # 12-31: every half has ended: E1 has nothing in the second half: 1 of 2, 1 firm short
+    a = attainment(settings, as_of=D(2024, 12, 31))
+    hw = row(a, "evacuation_drill_coverage", "环翠区")
+    assert (hw["numerator"], hw["denominator"], hw["gap_count"]) == (1, 2, 1)
+    total = row(a, "evacuation_drill_coverage", "全市")
+    assert (total["numerator"], total["denominator"]) == (2, 3)
 
 
 @pytest.mark.slow  # ingest, GX and curation for real

@@ -12,6 +12,7 @@ from safetystats.pipeline import refresh
 from safetystats.registry import DistrictRegistry
 from safetystats.sample import SCALES, registry_for_scale, write_sample
 from safetystats.sample.area import Spellings, area_of, leaf_units
+from safetystats.sample.checklist import CHECKLIST_ROSTERS
 
 BAD_DISTRICTS = {("hazards", "火星区"), ("enterprises", "火星区")}  # the deliberate bad rows
 
@@ -127,7 +128,11 @@ def test_street_sample_runs_end_to_end(tmp_path):
     finally:
         con.close()
     assert set(unknown) == BAD_DISTRICTS and len(unknown) == len(BAD_DISTRICTS)
-    assert datasets["accidents"] > 0 and datasets["inspections"] > 0 and datasets["rosters"] == 2
+    assert (
+        datasets["accidents"] > 0
+        and datasets["inspections"] > 0
+        and datasets["rosters"] == 2 + len(CHECKLIST_ROSTERS)
+    )
     assert new_quarantined == 0  # the new datasets are messy but valid
 
     run = runner.bulletins(settings, jobs=2)
@@ -164,6 +169,16 @@ def counts(settings) -> dict[str, int]:
         con.close()
 
 
+def checklist_rows(settings) -> int:
+    con = duckdb.connect(str(settings.db), read_only=True)
+    names = [name for name, *_ in CHECKLIST_ROSTERS]
+    try:
+        sql = "SELECT count(*) FROM rosters WHERE list_contains(?, roster)"
+        return con.execute(sql, [names]).fetchone()[0]
+    finally:
+        con.close()
+
+
 def stored_rows(settings) -> dict[str, int]:
     con = duckdb.connect(str(settings.db), read_only=True)
     try:
@@ -194,8 +209,13 @@ def test_factor_writes_n_times_the_rows_with_distinct_ids(tmp_path):
     assert double["video_sites"] - single["video_sites"] == scale.sites
     planted = 8  # accidents placed to trip the early warnings, whatever the volume
     assert double["accidents"] - planted == 2 * (single["accidents"] - planted)
+    # the checklist's lists (sample/checklist.py) are per unit whatever the volume
+    lists = checklist_rows(one)
+    assert lists == checklist_rows(two) > 0
     for table in set(TABLES) - {"accidents"} - ONCE_PER_AREA:  # per enterprise: about twice
-        assert 1.7 * single[table] <= double[table] <= 2.3 * single[table], table
+        fixed = lists if table == "rosters" else 0
+        assert 1.7 * (single[table] - fixed) <= double[table] - fixed, table
+        assert double[table] - fixed <= 2.3 * (single[table] - fixed), table
     assert all(0 < single[t] == double[t] for t in ONCE_PER_AREA)
     # every stored row is its own record, nothing upserted onto another (but the sample's own
     # update of some 2024 hazards, which re-states them)

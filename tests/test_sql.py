@@ -24,7 +24,7 @@ from safetystats.metrics import engine
 from safetystats.metrics.targets import load_targets, metric_definitions
 from safetystats.paths import PACKAGED_CONFIG
 from safetystats.sql import bind, execute_folder, load_sql, names_in
-from safetystats.validate.quarantine import create_tables
+from safetystats.validate.checks import create_tables
 
 HC, WD, RC = "371002", "371003", "371082"  # 环翠区, 文登区, 荣成市
 W, E = "2024-01-01", "2024-06-30"
@@ -607,9 +607,14 @@ STORES = {
 METRICS = metric_definitions()
 
 
+# the metrics of issue 20, tested in tests/test_sql_new_metrics.py
+NEW_METRICS = {"activity_frequency", "event_quota", "task_progress", "accident_count",
+               "training_pass_rate"}  # fmt: skip
+
+
 def test_every_metric_and_metric_query_has_a_test():
-    assert sorted(STORES) == sorted(METRICS)
-    queries = {"metrics/" + METRICS[m]["sql"] for m in STORES} | {"metrics/latest_event_date"}
+    assert sorted(STORES.keys() | NEW_METRICS) == sorted(METRICS)
+    queries = {"metrics/" + METRICS[m]["sql"] for m in METRICS} | {"metrics/latest_event_date"}
     assert sorted(queries) == names_in("metrics")
 
 
@@ -623,6 +628,16 @@ def test_the_default_evacuation_target_is_the_one_tested():
 
 
 MAJOR_HAZARD_COLUMNS = ["rectified", "closed", "five_point_complete", "supervised"]
+# the columns beside numerator and denominator (engine.EXTRA_COLUMNS): the running period of
+# the period rule, the records considered and filled of "missing, not false", the ledger
+PERIOD_COLUMNS = ["period_numerator", "period_denominator", "considered", "filled"]
+EXTRA_COLUMNS = {
+    "event_frequency": PERIOD_COLUMNS,
+    "activity_frequency": PERIOD_COLUMNS,
+    "event_quota": ["considered", "filled"],
+    "training_pass_rate": ["considered", "filled"],
+    "accident_count": ["has_ledger"],
+}
 
 
 @pytest.fixture(scope="module")
@@ -647,7 +662,8 @@ def test_metric_query_columns(empty_store, metric):
         **values,
     )
     own = MAJOR_HAZARD_COLUMNS if sql == "metric_major_hazards" else ["numerator"]
-    assert frame.columns == ["eval_date", "district_code", "is_total", *own, "denominator"]
+    base = ["eval_date", "district_code", "is_total", *own, "denominator"]
+    assert frame.columns == base + EXTRA_COLUMNS.get(metric, [])
     numerator = {
         "major_hazard_rectification": "rectified",
         "major_hazard_closure": "closed",
@@ -898,12 +914,14 @@ def test_event_frequency_evacuation(evacuation_store):
         (E, WD): (1, 1),  # E3: January's drill, half-year 1 only
         (E, RC): (2, 3),
         (E, None): (4, 6),
-        # E + 1: half-year 2 is [07-01, 07-01]: E1 (X02), E5 (X08) meet it; E3 has none;
-        # E8's drill on 1 July leaves half-year 1 empty
+        # E + 1 (the period rule): half-year 1 has ended and is judged, half-year 2 is running
+        # and not held against anyone: E1 (X01), E3 (X05), E5 (X07) meet; E8's drill on
+        # 1 July leaves half-year 1 empty; E2 and E6 (years) still need their running year:
+        # E6 has X09, E2 none yet. (Before the period rule 文登 was 0/1 and the total 3/6.)
         (AFTER_E, HC): (1, 2),
-        (AFTER_E, WD): (0, 1),
+        (AFTER_E, WD): (1, 1),
         (AFTER_E, RC): (2, 3),
-        (AFTER_E, None): (3, 6),
+        (AFTER_E, None): (4, 6),
         # 12-31: E2 meets (X11 in August); E3 (none in July-December) and E8 (none in
         # January-June) fail
         (YEAR_END, HC): (2, 2),
@@ -937,10 +955,12 @@ def test_event_frequency_counts_only_events_inside_the_window(evacuation_store):
     got = counts(evacuation_store, "event_frequency", "2024-01-02", [E], **EVACUATION)
     assert got == {(E, HC): (0, 2), (E, WD): (1, 1), (E, RC): (2, 3), (E, None): (3, 6)}
     # W = 2023-12-31: the periods overlapping [W, E] include the one-day slivers 2023
-    # [12-31, 12-31] and 2023 H2 [12-31, 12-31]: only E2 holds a drill on that day (X03), but
-    # E2 has none in 2024 up to E; every other firm's sliver is empty -> nobody meets
+    # [12-31, 12-31] and 2023 H2 [12-31, 12-31], both ended by E and judged. Only E2 holds a
+    # drill on that day (X03): for E2 (years) 2023 is the only ended period (2024 is running,
+    # not held against it) -> E2 meets; the high-risk firms' 2023 H2 sliver is empty -> no one
+    # else meets (before the period rule E2 failed too, for its empty 2024: 0/6)
     got = counts(evacuation_store, "event_frequency", BEFORE_W, [E], **EVACUATION)
-    assert got == {(E, HC): (0, 2), (E, WD): (0, 1), (E, RC): (0, 3), (E, None): (0, 6)}
+    assert got == {(E, HC): (1, 2), (E, WD): (0, 1), (E, RC): (0, 3), (E, None): (1, 6)}
 
 
 def test_event_frequency_per_year_for_everyone(evacuation_store):
@@ -985,42 +1005,54 @@ def test_event_frequency_any_type_and_required_two(evacuation_store):
 
 def test_event_frequency_inspections_by_quarter_and_month(frequency_store):
     """Principal-led checks: E2 and E6 every quarter, high-risk E3 every month."""
-    dates = ["2024-03-31", "2024-04-30", E, "2024-09-29", "2024-09-30"]
+    dates = ["2024-03-31", "2024-04-30", E, "2024-09-29", "2024-09-30", "2024-10-01"]
     got = counts(frequency_store, "event_frequency", W, dates, **PRINCIPAL)
     assert got == {
-        # Q1: E2 (I01), E6 (I11 on 03-31; I10 is before W); E3 January-March (I05-I07)
+        # Q1 ended on 03-31 (judged): E2 (I01), E6 (I11 on 03-31; I10 is before W);
+        # E3 January-March (I05-I07)
         ("2024-03-31", HC): (1, 1),
         ("2024-03-31", WD): (1, 1),
         ("2024-03-31", RC): (1, 1),
         ("2024-03-31", None): (3, 3),
-        # 04-30: Q2 is [04-01, 04-30]: E2 (I02 on 04-01); E6 none yet; E3 none in April
+        # 04-30: Q1 judged, Q2 running (not held against): E2, E6 meet; E3's April ended
+        # empty. (Before the period rule E6 failed for its empty Q2 so far: 1/3.)
         ("2024-04-30", HC): (1, 1),
         ("2024-04-30", WD): (0, 1),
-        ("2024-04-30", RC): (0, 1),
-        ("2024-04-30", None): (1, 3),
-        # E: E6's I12 on 06-30 fills Q2; E3's April stays empty
+        ("2024-04-30", RC): (1, 1),
+        ("2024-04-30", None): (2, 3),
+        # E: Q2 ended: E2 (I02), E6 (I12 on 06-30); E3's April stays empty
         (E, HC): (1, 1),
         (E, WD): (0, 1),
         (E, RC): (1, 1),
         (E, None): (2, 3),
-        # 09-29: Q3 [07-01, 09-29]: E2's I03 is 执法检查, not a principal-led check
-        ("2024-09-29", HC): (0, 1),
+        # 09-29: Q3 still running: Q1, Q2 judged -> E2, E6 meet (before: 0/3, as E2's I03 is
+        # 执法检查 and E6 has nothing in Q3)
+        ("2024-09-29", HC): (1, 1),
         ("2024-09-29", WD): (0, 1),
-        ("2024-09-29", RC): (0, 1),
-        ("2024-09-29", None): (0, 3),
-        # 09-30: E2's I04 on Q3's last day
+        ("2024-09-29", RC): (1, 1),
+        ("2024-09-29", None): (2, 3),
+        # 09-30: Q3 ends and is judged: E2's I04 on its last day; E6 nothing in Q3
         ("2024-09-30", HC): (1, 1),
         ("2024-09-30", WD): (0, 1),
         ("2024-09-30", RC): (0, 1),
         ("2024-09-30", None): (1, 3),
+        # 10-01, the worked example of DATA_SPEC 6.1: Q1-Q3 judged, Q4 running: E2 (checks in
+        # Q1, Q2, Q3) meets; the share does not drop on the first day of a quarter
+        ("2024-10-01", HC): (1, 1),
+        ("2024-10-01", WD): (0, 1),
+        ("2024-10-01", RC): (0, 1),
+        ("2024-10-01", None): (1, 3),
     }
 
 
 def test_event_frequency_inspection_kinds(frequency_store):
-    # any kind: E2's 执法检查 on 08-01 fills Q3 at 09-29
-    got = counts(frequency_store, "event_frequency", W, ["2024-09-29"], **PRINCIPAL | {"types": []})
+    # any kind at 09-29: Q1, Q2 judged (Q3 running): E2 and E6 meet, E3's April is empty;
+    # at 09-30 E2's 执法检查 of 08-01 and I04 fill Q3, E6's Q3 is empty
+    dates = ["2024-09-29", "2024-09-30"]
+    got = counts(frequency_store, "event_frequency", W, dates, **PRINCIPAL | {"types": []})
     assert got[("2024-09-29", HC)] == (1, 1)
-    assert got[("2024-09-29", None)] == (1, 3)
+    assert got[("2024-09-29", None)] == (2, 3)
+    assert got[("2024-09-30", RC)] == (0, 1)
     # enforcement checks once a year: only E2 (I03 on 08-01), so not yet at E
     values = dict(dataset="inspections", types=["执法检查"], per="year")
     got = counts(frequency_store, "event_frequency", W, [E, "2024-09-30"], **values)
@@ -1603,11 +1635,11 @@ def test_short_of_events_evacuation(evacuation_store):
         enterprise_id="E8", enterprise_name="辛烟花", industry="烟花爆竹", high_risk=True,
         district_code=RC, period_start=D(W), period_end=D(E), events=0, required=1,
     )  # fmt: skip
-    # E + 1: half-year 2 is [07-01, 07-01]: E3 has none; E8's half-year 1 still empty (its
-    # drill on 07-01 is in half-year 2); by period start, then events
+    # E + 1 (the period rule): half-year 1 has ended and is judged, half-year 2 is running and
+    # not listed (before: E3 listed for the one-day [07-01, 07-01]); E8's half-year 1 is empty;
+    # E2's year, running with none ended, is judged
     assert short(evacuation_store, AFTER_E, **EVACUATION) == [
         ("E8", W, E, 0, 1),
-        ("E3", AFTER_E, AFTER_E, 0, 1),
         ("E2", W, AFTER_E, 0, 1),
     ]
     # 12-31: E2 has its drill (August); E3 none in July-December
@@ -1640,10 +1672,10 @@ def test_short_of_events_orders_by_events_then_id(evacuation_store):
 
 
 def test_short_of_events_inspections(frequency_store):
-    # 04-30: E3 nothing in April (monthly), E6 nothing in Q2 [04-01, 04-30]; E2 has I02
+    # 04-30: E3 nothing in April (monthly, ended on 04-30); E6's Q2 [04-01, 04-30] is still
+    # running beside the ended Q1: not held against it (before the period rule it was listed)
     assert short(frequency_store, "2024-04-30", **PRINCIPAL) == [
         ("E3", "2024-04-01", "2024-04-30", 0, 1),
-        ("E6", "2024-04-01", "2024-04-30", 0, 1),
     ]
     # E, three a quarter for high-risk E3: Q2 [04-01, 06-30] holds 2 (I08, I09)
     values = PRINCIPAL | {"per_high_risk": "quarter", "required_high_risk": 3}
@@ -2240,7 +2272,8 @@ class _AllValues(dict):
         "as_of", "window_start", "eval_dates", "industry", "hazchem", "high_risk", "category",
         "source", "level", "dataset", "types", "per", "per_high_risk", "required",
         "required_high_risk", "evaluated_only", "roster", "active_status", "cycle_start_default",
-        "district_codes", "unspecified", "none_supervision", "since",
+        "district_codes", "unspecified", "none_supervision", "since", "deadline", "kinds",
+        "organisers", "principal_led_only", "flags", "tasks", "measure", "levels",
     }  # fmt: skip
 
     def __missing__(self, key):

@@ -10,8 +10,7 @@ from safetystats.ingest.spec import load_specs
 from safetystats.pipeline import refresh
 from safetystats.sample import write_sample
 from safetystats.sql import load_sql
-from safetystats.validate import quarantine as q
-from safetystats.validate import suite_sql
+from safetystats.validate import checks, suite_rows, suite_sql
 from safetystats.validate.suite_sql import _Columns, compile_expectation, condition_sql
 
 TYPES = {"status": "VARCHAR", "level__raw": "VARCHAR", "trained": "DOUBLE", "n": "BIGINT"}
@@ -104,13 +103,13 @@ def test_sql_and_gx_find_the_same_failing_rows(tmp_path, monkeypatch):
     refresh(s)
     with store.writer(s.db) as con:
         specs = load_specs(s)
-        q.create_tables(con)
-        q._district_map(con, s, specs)
-        q._spec_views(con, specs)
+        checks.create_tables(con)
+        checks.district_map(con, s, specs)
+        checks.spec_views(con, specs)
         con.execute(load_sql("checks/_revalidated"), {"since": None})
         _break_values(con, specs)
-        by_sql = pl.concat(q._suite_rows(con, specs, s, None), how="diagonal_relaxed")
-        by_gx = pl.concat(q._gx_rows(con, specs, s, None), how="diagonal_relaxed")
+        by_sql = pl.concat(suite_rows.suite_rows(con, specs, s, None), how="diagonal_relaxed")
+        by_gx = pl.concat(suite_rows.gx_rows(con, specs, s, None), how="diagonal_relaxed")
         # a suite that does not compile is run by GX, the others as SQL
         compile_suite = suite_sql.compile_suite
         monkeypatch.setattr(
@@ -118,7 +117,7 @@ def test_sql_and_gx_find_the_same_failing_rows(tmp_path, monkeypatch):
             "compile_suite",
             lambda name, *a: None if name == "hazards" else compile_suite(name, *a),
         )
-        mixed = pl.concat(q._suite_rows(con, specs, s, None), how="diagonal_relaxed")
+        mixed = pl.concat(suite_rows.suite_rows(con, specs, s, None), how="diagonal_relaxed")
     columns = sorted(by_gx.columns)
     assert sorted(by_sql.columns) == columns
     by_sql, by_gx, mixed = (f.select(columns).sort(pl.all()) for f in (by_sql, by_gx, mixed))

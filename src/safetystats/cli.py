@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from safetystats.config import ConfigError, Settings, labels_for, load_settings
-from safetystats.errors import StoreBusyError, StoreNotReadyError
+from safetystats.errors import StoreBusyError, StoreNotReadyError, StoreVersionError, write_error
 
 app = typer.Typer(
     add_completion=False,
@@ -196,15 +196,30 @@ def ingest(
     paths: Annotated[
         list[Path] | None, typer.Argument(help="files or folders (default: the raw folder)")
     ] = None,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="set the store aside (kept beside it) and build it again from the files it "
+            "recorded and the raw folder (for a store an older or newer version wrote)",
+        ),
+    ] = False,
 ):
     """Read ledgers into the store, one transaction per file."""
     from safetystats.ingest import ingest as run_ingest
+    from safetystats.ingest.pipeline import rebuild as run_rebuild
 
     s = settings()
     if not paths and not s.raw.exists():
         err.print(f"[red]no raw folder at {s.raw}[/red]")
         raise typer.Exit(2)
-    raise typer.Exit(print_ingest(run_ingest(paths or None, s)))
+    if not rebuild:
+        raise typer.Exit(print_ingest(run_ingest(paths or None, s)))
+    aside, results = run_rebuild(paths, s)
+    code = print_ingest(results)
+    if aside:
+        console.print(f"the old store is kept as {aside} (旧数据库保留在此)")
+    raise typer.Exit(code)
 
 
 def print_validation(result, out: Console | None = None) -> None:
@@ -751,11 +766,17 @@ def entry() -> None:
     except StoreNotReadyError as exc:
         err.print(f"[red]{exc}[/red]")
         sys.exit(2)
-    except StoreBusyError as exc:
+    except (StoreBusyError, StoreVersionError) as exc:
         err.print(f"[red]{exc}[/red]")
         sys.exit(1)
     except PermissionError as exc:
         err.print(f"[red]permission denied: {exc.filename or exc} (只读或无权限的文件或目录)[/red]")
+        sys.exit(1)
+    except OSError as exc:  # a full disk or another write error: said plainly
+        message = write_error(exc)
+        if message is None:
+            raise
+        err.print(f"[red]{message}[/red]")
         sys.exit(1)
 
 

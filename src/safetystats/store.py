@@ -19,7 +19,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from safetystats.errors import StoreBusyError, StoreNotReadyError
+from safetystats import store_schema
+from safetystats.errors import StoreBusyError, StoreNotReadyError, disk_error
 from safetystats.sql import execute_folder
 
 LOCK_TIMEOUT_ENV = "SAFETYSTATS_LOCK_TIMEOUT"
@@ -78,7 +79,12 @@ def _busy_message(db: Path, mode: int, timeout: float) -> str:
 def _connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(str(db), read_only=read_only)
-    except duckdb.IOException as exc:
+    except duckdb.Error as exc:
+        full = disk_error(exc)
+        if full is not None:
+            raise full from exc
+        if not isinstance(exc, duckdb.IOException):
+            raise
         text = str(exc)
         if "lock" in text.lower():
             raise StoreBusyError(
@@ -105,14 +111,66 @@ def writer(db: Path, timeout: float | None = None):
         timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT))
     handle = _acquire(db, fcntl.LOCK_EX, timeout)
     try:
-        con = _connect(db, read_only=False)
+        con = _open_current(db)
         try:
             ensure_bookkeeping(con)
             yield con
-        finally:
-            con.close()
+        except Exception as exc:
+            _close(con, quiet=True)
+            full = disk_error(exc)
+            if full is None or full is exc:
+                raise
+            raise full from exc
+        except BaseException:
+            _close(con, quiet=True)
+            raise
+        _close(con)
     finally:
         handle.close()
+
+
+def _close(con: duckdb.DuckDBPyConnection, quiet: bool = False) -> None:
+    """Close a writer's connection (DuckDB checkpoints then: a full disk is said as one;
+    ``quiet`` after another error, which is the one raised)."""
+    try:
+        con.close()
+    except duckdb.Error as exc:
+        if quiet:
+            return
+        full = disk_error(exc)
+        if full is None:
+            raise
+        raise full from exc
+
+
+def _open_current(db: Path) -> duckdb.DuckDBPyConnection:
+    """A writer's connection to a store of this version's schema: a new store is stamped, an
+    older one migrated in place (one transaction, after a backup copy beside it); a newer one,
+    or one that cannot be migrated, is refused (StoreVersionError)."""
+    con = _connect(db, read_only=False)
+    try:
+        version = store_schema.check(con, db)
+        if version is None:
+            ensure_bookkeeping(con)
+            store_schema.stamp(con)
+        elif version < store_schema.SCHEMA_VERSION:
+            con.close()
+            backup = store_schema.copy_beside(db, version)
+            con = _connect(db, read_only=False)
+            try:
+                with transaction(con):
+                    store_schema.migrate(con, version)
+            except duckdb.Error as exc:
+                raise store_schema.refusal(
+                    db,
+                    f"无法从第 {version} 版迁移（未做任何修改，备份：{backup.name}）",
+                    f"could not be migrated from schema {version} ({str(exc).splitlines()[0]}; "
+                    f"it is unchanged, a copy is at {backup})",
+                ) from exc
+        return con
+    except BaseException:
+        con.close()
+        raise
 
 
 @contextmanager
@@ -126,6 +184,13 @@ def reader(db: Path, require_curated: bool = True):
     with shared_lock(db):
         con = _connect(db, read_only=True)
         try:
+            version = store_schema.check(con, db)
+            if version is not None and version < store_schema.SCHEMA_VERSION:
+                raise StoreNotReadyError(
+                    f"the store {db} was written by an older safetystats: run `safetystats "
+                    "validate` to update it (a copy is kept beside it) "
+                    "(数据库由旧版本写入，请先运行 safetystats validate 升级)"
+                )
             if require_curated and not is_curated(con):
                 raise StoreNotReadyError(
                     f"the store {db} changed since it was last validated: run "
@@ -134,6 +199,26 @@ def reader(db: Path, require_curated: bool = True):
             yield con
         finally:
             con.close()
+
+
+def set_aside(db: Path) -> Path | None:
+    """Move the store (and its write-ahead log) aside, under the writers' lock, so that a new
+    one is built in its place; returns where it went (None: there was no store)."""
+    handle = _acquire(
+        db, fcntl.LOCK_EX, float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT))
+    )
+    try:
+        if not db.exists():
+            return None
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = db.with_name(f"{db.stem}.before-rebuild-{stamp}{db.suffix}")
+        wal = db.with_name(db.name + ".wal")
+        if wal.exists():
+            wal.rename(aside.with_name(aside.name + ".wal"))
+        db.rename(aside)
+        return aside
+    finally:
+        handle.close()
 
 
 def rules_fingerprint(settings, *files: Path) -> str:
@@ -149,6 +234,28 @@ def rules_fingerprint(settings, *files: Path) -> str:
     for path in files:
         h.update(path.name.encode() + (path.read_bytes() if path.exists() else b""))
     return h.hexdigest()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """One transaction for the block: committed when it ends, rolled back on any error (the
+    error raised is the one that caused it)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        rollback(con)
+        raise
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll the open transaction back; a ROLLBACK that fails because a write error
+    invalidated the database is left unsaid (nothing was committed)."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
 
 
 @contextmanager

@@ -65,7 +65,7 @@ def _curated_select(name: str) -> str:
 
 def _curated_sql(name: str) -> str:
     """The statement that builds curated_<name> from every valid row."""
-    return f'CREATE OR REPLACE TABLE "curated_{name}" AS\n{_curated_select(name)}'
+    return sql.load_sql("curated/_rebuild").format(dataset=name, select=_curated_select(name))
 
 
 def _fingerprint(settings: Settings) -> str:
@@ -78,9 +78,7 @@ def _since(con, settings: Settings) -> int | None:
     rebuilding; None when every table is rebuilt (first curation, new settings or version,
     or a quarantine that validate could not compare with the curated one)."""
     s = store.state(con)
-    known = store.scalar(
-        con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'quarantine_changed'"
-    )
+    known = store.scalar(con, sql.load_sql("store/table_exists"), {"table": "quarantine_changed"})
     if (
         not known
         or "curated_file_id" not in s
@@ -123,8 +121,10 @@ def _curate_table(con, spec: DatasetSpec, values: dict, since: int | None) -> No
         return
     _changed_keys(con, spec, since)
     _valid_view(con, spec, only="AND t._key IN (SELECT _key FROM curate_keys)")
-    con.execute(f'DELETE FROM "curated_{name}" WHERE _key IN (SELECT _key FROM curate_keys)')
-    text = f'INSERT INTO "curated_{name}" BY NAME\n{_curated_select(name)}'
+    con.execute(sql.load_sql("curated/_delete_changed").format(dataset=name))
+    text = sql.load_sql("curated/_insert_changed").format(
+        dataset=name, select=_curated_select(name)
+    )
     con.execute(text, sql.bind(text, values))
 
 
@@ -132,29 +132,24 @@ def column_tests(con, layer: str) -> list[str]:
     """Failures of the column tests in sql/<layer>/schema.toml (an empty list when all pass)."""
     tests = tomllib.loads(files(sql).joinpath(layer, "schema.toml").read_text(encoding="utf-8"))
     failures = []
+    exists = sql.load_sql("store/table_exists")
     for table, spec in tests.items():
-        if not store.scalar(
-            con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]
-        ):
+        if not store.scalar(con, exists, {"table": table}):
             continue
         quoted = ", ".join(f'"{c}"' for c in spec.get("unique", []))
         if quoted:
-            dupes = store.scalar(
-                con,
-                f'SELECT count(*) FROM (SELECT {quoted} FROM "{table}" GROUP BY ALL HAVING count(*) > 1)',
-            )
+            test = sql.load_sql("column_tests/unique").format(table=table, columns=quoted)
+            dupes = store.scalar(con, test)
             if dupes:
                 failures.append(f"{table}: ({quoted}) not unique in {dupes} cases")
         for column in spec.get("not_null", []):
-            nulls = store.scalar(con, f'SELECT count(*) FROM "{table}" WHERE "{column}" IS NULL')
+            test = sql.load_sql("column_tests/not_null").format(table=table, column=column)
+            nulls = store.scalar(con, test)
             if nulls:
                 failures.append(f"{table}.{column}: {nulls} blank values")
         for column, accepted in spec.get("accepted", {}).items():
-            other = store.scalar(
-                con,
-                f'SELECT count(*) FROM "{table}" WHERE NOT list_contains(?, "{column}"::VARCHAR)',
-                [accepted],
-            )
+            test = sql.load_sql("column_tests/accepted").format(table=table, column=column)
+            other = store.scalar(con, test, {"accepted": accepted})
             if other:
                 failures.append(f"{table}.{column}: {other} values outside {accepted}")
     return failures
@@ -169,8 +164,7 @@ def curate(con, settings: Settings, full: bool = False) -> CurationResult:
     started = time.perf_counter()
     specs = load_specs(settings)
     values = sql_parameters(settings)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction(con):
         store.ensure_bookkeeping(con)
         since = None if full else _since(con, settings)
         for name in sorted(specs, key=lambda n: n != FIRST):
@@ -187,18 +181,11 @@ def curate(con, settings: Settings, full: bool = False) -> CurationResult:
             curated_change=s.get("validated_change", ""),
             curation_version=store.CURATION_VERSION,
             curation_fingerprint=_fingerprint(settings),
-            curated_file_id=str(
-                store.scalar(con, "SELECT coalesce(max(file_id), 0) FROM ingest_files")
-            ),
+            curated_file_id=str(store.scalar(con, sql.load_sql("store/last_file_id"))),
             quarantine_curated="1",
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    tables = {
-        f"curated_{n}": store.scalar(con, f'SELECT count(*) FROM "curated_{n}"') for n in specs
-    }
+    count = sql.load_sql("store/row_count")
+    tables = {f"curated_{n}": store.scalar(con, count.format(table=f"curated_{n}")) for n in specs}
     seconds = time.perf_counter() - started
     log.info(
         "curate: %s in %.2fs", "every row" if since is None else f"since file {since}", seconds

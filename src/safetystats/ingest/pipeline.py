@@ -9,7 +9,9 @@ from pathlib import Path
 
 from safetystats import store
 from safetystats.config import Settings
+from safetystats.errors import disk_error
 from safetystats.ingest import staging
+from safetystats.ingest.entries import unreadable, walk
 from safetystats.ingest.prepare import (
     NoHeaderError,
     Prepared,
@@ -19,6 +21,7 @@ from safetystats.ingest.prepare import (
 )
 from safetystats.ingest.read import SUPPORTED, UNSUPPORTED_SUFFIXES, ReadError, read_file
 from safetystats.ingest.spec import load_specs
+from safetystats.sql import load_sql
 
 SAMPLE_MARKERS = ("样例", "sample")
 
@@ -52,23 +55,33 @@ def not_a_ledger(path: Path) -> bool:
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
     """The files to ingest (files of a folder in sorted path order) and notes on the files
-    of a folder that are left alone. Files of a type we cannot read are kept: ingesting them
-    fails with a message naming them, never silently."""
+    of a folder that are left alone. Files of a type we cannot read, and entries that cannot
+    be read as files (pipes, sockets, dangling links, link loops, links to anything but a
+    file, no read permission), are kept: ingesting them fails with a message naming them and
+    the reason, never silently."""
     out, notes = [], []
     for path in paths:
         if not path.is_dir():
             out.append(path)
             continue
-        for f in sorted(p for p in path.rglob("*") if p.is_file()):
+        for f in walk(path):
             if any(part.startswith(".") for part in f.relative_to(path).parts[:-1]):
                 continue  # inside a hidden folder
             if not_a_ledger(f):
                 notes.append(f"{f}: 不是台账，已跳过 / not a ledger, left alone")
+            elif unreadable(f):
+                out.append(f)  # ingesting it fails with the reason
             elif f.suffix.lower() in SUPPORTED or f.suffix.lower() in UNSUPPORTED_SUFFIXES:
                 out.append(f)
             elif f.suffix.lower() not in QUIET:
                 notes.append(f"{f}: 不是表格文件，已跳过 / not a spreadsheet or CSV, left alone")
     return out, notes
+
+
+def where(path: Path) -> Path:
+    """A file's absolute path as the user sees it: its folder resolved, a link not followed
+    (a linked file is where its link is; a link loop does not fail)."""
+    return path.parent.resolve() / path.name
 
 
 def file_values(path: Path, settings: Settings) -> dict[str, str]:
@@ -77,10 +90,10 @@ def file_values(path: Path, settings: Settings) -> dict[str, str]:
     from fnmatch import fnmatch
 
     try:
-        relative = path.resolve().relative_to(settings.raw.resolve()).as_posix()
+        relative = where(path).relative_to(settings.raw.resolve()).as_posix()
         parts = relative.split("/")
     except ValueError:
-        relative, parts = path.name, list(path.resolve().parts)
+        relative, parts = path.name, list(where(path).parts)
     values: dict[str, str] = {}
     # rosters/<name>/...: the roster's name (the innermost rosters/ folder, at any depth, so
     # that raw/2025-01/rosters/<name>/ or a folder outside raw/ names it too)
@@ -101,7 +114,7 @@ def unmatched_file_patterns(settings: Settings, files: list[Path]) -> list[str]:
     names = []
     for f in files:
         try:
-            names.append(f.resolve().relative_to(settings.raw.resolve()).as_posix())
+            names.append(where(f).relative_to(settings.raw.resolve()).as_posix())
         except ValueError:
             names.append(f.name)
     return [
@@ -138,8 +151,9 @@ def ingest_file(
 ) -> FileResult:
     """Read, prepare and store one file in one transaction; the store is unchanged on failure."""
     result = FileResult(path, "failed")
-    if not path.exists():
-        result.message = f"{path}: no such file"
+    reason = unreadable(path)
+    if reason:
+        result.message = f"{path}: 无法读取 / cannot be read: {reason}"
         return result
     digest = sha256(path)
     if staging.known_sha(con, digest):
@@ -234,7 +248,10 @@ def ingest_file(
         store.mark_changed(con)
         con.execute("COMMIT")
     except Exception as exc:
-        con.execute("ROLLBACK")
+        store.rollback(con)
+        full = disk_error(exc)
+        if full is not None:  # the next files cannot land either: the run stops, said plainly
+            raise full from exc
         result.message = f"{path}: not stored, the store is unchanged ({type(exc).__name__}: {exc})"
         return result
     result.status = "ingested"
@@ -259,3 +276,33 @@ def ingest(paths: list[Path] | None, settings: Settings) -> IngestRun:
         for path in files:
             run.append(ingest_file(con, path, settings, specs))
     return run
+
+
+def recorded_paths(db: Path) -> list[Path]:
+    """The files a store recorded, in the order it ingested them (the last version of each
+    path), that still exist; none when the store cannot be read."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error:
+        return []
+    try:
+        rows = con.execute(load_sql("store/recorded_paths")).fetchall()
+    except duckdb.Error:
+        rows = []
+    finally:
+        con.close()
+    return [Path(p) for (p,) in rows if Path(p).is_file()]
+
+
+def rebuild(paths: list[Path] | None, settings: Settings) -> tuple[Path | None, IngestRun]:
+    """Set the store aside and build it again: the files the old store recorded that are not
+    among ``paths`` (default: the raw folder), in the order it read them, then ``paths``.
+    Returns where the old store went and the run."""
+    aside = store.set_aside(settings.db)
+    given = paths or [settings.raw]
+    found, _ = discover(given)
+    covered = {where(f) for f in found}
+    earlier = [p for p in (recorded_paths(aside) if aside else []) if where(p) not in covered]
+    return aside, ingest([*earlier, *given], settings)

@@ -8,9 +8,11 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
+from safetystats import store
 from safetystats.ingest.spec import SQL_TYPES, DatasetSpec
 from safetystats.sql import load_sql
 from safetystats.store import registered
+from safetystats.store_schema import unread_columns
 
 BOOKKEEPING = [
     ("_key", "VARCHAR"),
@@ -29,20 +31,25 @@ def _ddl(table: str, spec: DatasetSpec, extra: list[tuple[str, str]]) -> str:
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, specs: dict[str, DatasetSpec]) -> None:
-    """Every dataset's table and history table; columns a newer spec added to a store made by
-    an older version are added (empty), so an upgrade keeps the store."""
+    """Every dataset's table and history table. A column a newer spec added is added (empty)
+    to a table without rows; a store with rows read without it is refused (StoreVersionError
+    naming the command that rebuilds the store from the raw files), so that no value reads as
+    blank that was never read. (A cell's raw-text column, ``__raw``, is added either way.)"""
+    lacking, unread = {}, {}
     for name, spec in specs.items():
         for table, extra in ((name, BOOKKEEPING), (f"{name}_history", HISTORY)):
             con.execute(_ddl(table, spec, extra))
-            have = {
-                r[0]
-                for r in con.execute(
-                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [table]
-                ).fetchall()
-            }
-            for column, dtype in spec.stored_columns():
-                if column not in have:
-                    con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {SQL_TYPES[dtype]}')
+            have = dict(con.execute(load_sql("store/column_types"), {"table": table}).fetchall())
+            lacking[table] = [(c, t) for c, t in spec.stored_columns() if c not in have]
+            values = [c for c, _ in lacking[table] if not c.endswith("__raw")]
+            if values and store.scalar(con, load_sql("store/row_count").format(table=table)):
+                unread[name] = sorted(set(unread.get(name, [])) | set(values))
+    if unread:
+        raise unread_columns(unread)
+    add = load_sql("store/add_column")
+    for table, columns in lacking.items():
+        for column, dtype in columns:
+            con.execute(add.format(table=table, column=column, type=SQL_TYPES[dtype]))
 
 
 def known_sha(con: duckdb.DuckDBPyConnection, sha: str) -> bool:

@@ -13,6 +13,7 @@ import functools
 import math
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
 import polars as pl
@@ -46,25 +47,72 @@ def query(con, name: str, settings: Settings, **values) -> pl.DataFrame:
     return store.fetch_frame(con, sql, bind(sql, sql_parameters(settings) | values))
 
 
+UNIT_METRICS = ("event_quota", "activity_frequency")  # metrics whose subjects are registry units
+
+
+@contextmanager
+def target_inputs(con, target: Target, settings: Settings):
+    """The tables a target's query reads beside the store: for the metrics of UNIT_METRICS,
+    ``unit_tree`` and ``target_units(code, quota)`` (the units of its level, or of its quotas
+    file, with their quota)."""
+    if target.metric not in UNIT_METRICS:
+        yield
+        return
+    frame = target_units(settings, target)
+    with unit_tree(con, settings), store.registered(con, "target_units", frame):
+        yield
+
+
+def target_units(settings: Settings, target: Target) -> pl.DataFrame:
+    """(code, quota) of the units a target is about: those of its quotas file (any spelling
+    the registry resolves; a unit not in the file has no quota and is left out), else every
+    unit of its level with ``quota`` (null for activity_frequency)."""
+    registry = settings.registry
+    rows = target.parameters.get("quota_rows")
+    if rows is None:
+        level = decision_level(settings, target)
+        quota = target.parameters.get("quota") or None
+        rows = [(u.code, quota) for u in registry.units_at(level)]
+    else:
+        resolved = []
+        for name, quota in rows:
+            found = registry.resolve_detail(name)
+            if found.unit is None:
+                raise ConfigError(
+                    f"target {target.id}: quotas: {name!r}: {found.message_en} / {found.message_zh}"
+                )
+            resolved.append((found.unit.code, quota))
+        rows = resolved
+    return pl.DataFrame(rows, schema={"code": pl.String, "quota": pl.Int64}, orient="row")
+
+
+EXTRA_COLUMNS = ("considered", "filled", "period_numerator", "period_denominator", "has_ledger")
+
+
 def metric_counts(con, target: Target, dates: list[dt.date], settings: Settings) -> pl.DataFrame:
     """(eval_date, district_code, is_total, numerator, denominator) for each evaluation date,
-    per own unit (not rolled up) and for the total."""
+    per own unit (not rolled up) and for the total; then the optional columns of EXTRA_COLUMNS
+    the metric's query gives (considered/filled: "missing, not false"; period_*: the running
+    period of the period rule), DATA_SPEC 6.1."""
     definition = metric_definitions()[target.metric]
-    frame = query(
-        con,
-        "metrics/" + definition["sql"],
-        settings,
-        eval_dates=dates,
-        none_supervision=["none"],
-        **target.sql_values(),
-    )
+    with target_inputs(con, target, settings):
+        frame = query(
+            con,
+            "metrics/" + definition["sql"],
+            settings,
+            eval_dates=dates,
+            none_supervision=["none"],
+            **target.sql_values(),
+        )
     numerator = definition.get("numerator", "numerator")
+    extra = [c for c in EXTRA_COLUMNS if c in frame.columns]
     return frame.select(
         "eval_date",
         "district_code",
         "is_total",
         pl.col(numerator).alias("numerator"),
         "denominator",
+        *extra,
     )
 
 
@@ -151,6 +199,22 @@ def _value(nd: tuple[int, int], is_count: bool = False):
     return Fraction(n, d) if d else None
 
 
+def _exact(x) -> int | Fraction:
+    """A count from SQL as an exact number: an int, or a Fraction for a decimal quantity."""
+    if x is None:
+        return 0
+    if isinstance(x, int):
+        return x
+    f = Fraction(Decimal(str(x)))
+    return int(f) if f.denominator == 1 else f
+
+
+def _whole(x):
+    """A numerator or denominator for the attainment table (whole numbers; a decimal quantity
+    of task_progress is shown rounded down, its value and gap stay exact)."""
+    return None if x is None else math.floor(x)
+
+
 def _as_float(x):
     return None if x is None else float(x)
 
@@ -168,27 +232,102 @@ class Place:
 
 
 class Counts:
-    """Numerator and denominator per evaluation date and own unit, rolled up to places."""
+    """Numerator and denominator per evaluation date and own unit, rolled up to places.
 
-    def __init__(self, frame: pl.DataFrame):
+    Missing, not false (DATA_SPEC 6.1): for a target whose condition reads a flag column, a unit
+    of the deciding ``level`` or below whose records considered (its subtree's) have none with
+    the flag filled is unknown (``at`` gives None); an unknown unit of the deciding level is left
+    out of every place above it and of the total."""
+
+    def __init__(self, frame: pl.DataFrame, registry=None, level: int | None = None):
         self.own: dict = {}
         self.total: dict = {}
+        self.period_own: dict = {}
+        self.period_total: dict = {}
+        self.filled_own: dict = {}  # (date, code) -> (considered, filled)
+        has_period = "period_numerator" in frame.columns
+        has_filled = "considered" in frame.columns
+        # a count of a ledger the store does not hold at all: unknown, never 0 (accident_count)
+        self.no_ledger = "has_ledger" in frame.columns and not frame["has_ledger"].any()
         for r in frame.iter_rows(named=True):
-            nd = (int(r["numerator"] or 0), int(r["denominator"] or 0))
+            nd = (_exact(r["numerator"]), _exact(r["denominator"]))
+            period = (
+                (int(r["period_numerator"] or 0), int(r["period_denominator"] or 0))
+                if has_period
+                else None
+            )
             if r["is_total"]:
                 self.total[r["eval_date"]] = nd
+                self.period_total[r["eval_date"]] = period
             else:
-                self.own[(r["eval_date"], r["district_code"])] = nd
+                key = (r["eval_date"], r["district_code"])
+                self.own[key] = nd
+                self.period_own[key] = period
+                if has_filled:
+                    self.filled_own[key] = (int(r["considered"] or 0), int(r["filled"] or 0))
+        self.registry = registry
+        self.level = level
+        self._unknown: dict = {}
 
-    def at(self, day: dt.date, place: Place) -> tuple[int, int]:
-        """A place's counts: the sum over the units of its subtree (counts add up exactly)."""
+    def _subtree(self, code: str) -> list[str]:
+        return [code, *(d.code for d in self.registry.descendants(code))]
+
+    def unknown_units(self, day: dt.date) -> frozenset[str]:
+        """Units of the deciding level or below with records considered but no flag filled."""
+        if day not in self._unknown:
+            out = set()
+            if self.filled_own and self.level is not None:
+                for unit in self.registry.districts:
+                    if unit.level < self.level:
+                        continue
+                    considered = filled = 0
+                    for code in self._subtree(unit.code):
+                        c, f = self.filled_own.get((day, code), (0, 0))
+                        considered, filled = considered + c, filled + f
+                    if considered and not filled:
+                        out.add(unit.code)
+            self._unknown[day] = frozenset(out)
+        return self._unknown[day]
+
+    def _left_out(self, day: dt.date, place: Place) -> set[str]:
+        """Own codes under the unknown units of the deciding level not at or below ``place``."""
+        out = set()
+        for code in self.unknown_units(day):
+            unit = self.registry.by_code[code]
+            if unit.level == self.level and (place.codes is None or code in place.codes):
+                out.update(self._subtree(code))
+        return out
+
+    def is_unknown(self, day: dt.date, place: Place) -> bool:
+        return self.no_ledger or place.code is not None and place.code in self.unknown_units(day)
+
+    def _sum(self, table: dict, day: dt.date, place: Place, fallback: dict):
+        left_out = self._left_out(day, place)
         if place.codes is None:
-            return self.total.get(day, (0, 0))
-        n = d = 0
-        for code in place.codes:
-            a, b = self.own.get((day, code), (0, 0))
-            n, d = n + a, d + b
+            first = fallback.get(day) or (0, 0)
+            sign, codes = -1, left_out
+        else:
+            first, sign, codes = (0, 0), 1, place.codes - left_out
+        n, d = first
+        for code in codes:
+            a, b = table.get((day, code)) or (0, 0)
+            n, d = n + sign * a, d + sign * b
         return n, d
+
+    def at(self, day: dt.date, place: Place) -> tuple[int, int] | None:
+        """A place's counts: the sum over the units of its subtree (counts add up exactly), less
+        the unknown units of the deciding level; None when the place itself is unknown."""
+        if self.is_unknown(day, place):
+            return None
+        return self._sum(self.own, day, place, self.total)
+
+    def period_at(self, day: dt.date, place: Place) -> tuple[int, int] | None:
+        """(firms whose running period already holds its events, firms with a running period)."""
+        if not any(v is not None for v in self.period_total.values()) or self.is_unknown(
+            day, place
+        ):
+            return None
+        return self._sum(self.period_own, day, place, self.period_total)
 
 
 def _reads_store(function):
@@ -275,10 +414,17 @@ def _rows_for(target: Target, as_of: dt.date, counts: Counts, place: Place, lang
     is_count = target.is_count
     e = target.eval_date(as_of)
     p = projection_date(target, e)
-    n, d = counts.at(e, place)
-    value = _value((n, d), is_count)
-    projected = projection((n, d), counts.at(p, place), e, p, target.deadline, is_count)
-    status = status_of(value, projected, target.threshold, is_count)
+    nd = counts.at(e, place)
+    if nd is None:  # missing, not false: the unit's ledgers leave the flag blank
+        n = d = value = projected = None
+        status, reason = "no_data", target.missing_reason(lang)
+    else:
+        n, d = nd
+        value = _value((n, d), is_count)
+        at_p = counts.at(p, place) or (0, 0)
+        projected = projection((n, d), at_p, e, p, target.deadline, is_count)
+        status, reason = status_of(value, projected, target.threshold, is_count), None
+    period = counts.period_at(e, place)
     return {
         "scope": place.scope,
         "district_code": place.code,
@@ -292,8 +438,8 @@ def _rows_for(target: Target, as_of: dt.date, counts: Counts, place: Place, lang
         "phase": phase_of(target, as_of),
         "value": _as_float(value),
         "threshold": float(target.threshold),
-        "numerator": n,
-        "denominator": None if is_count else d,
+        "numerator": _whole(n),
+        "denominator": None if is_count else _whole(d),
         "status": status,
         "gap_count": None
         if status == "no_data"
@@ -302,7 +448,28 @@ def _rows_for(target: Target, as_of: dt.date, counts: Counts, place: Place, lang
         "window_start": target.window_start,
         "deadline": target.deadline,
         "eval_date": e,
+        "reason": reason,
+        "period_numerator": None if not period or not period[1] else period[0],
+        "period_denominator": None if not period or not period[1] else period[1],
     }
+
+
+def target_counts(con, target: Target, dates: list[dt.date], settings: Settings) -> Counts:
+    """A target's counts at the dates, with the registry and the deciding level of "missing,
+    not false" (DATA_SPEC 6.1) when its condition reads a flag."""
+    frame = metric_counts(con, target, dates, settings)
+    level = decision_level(settings, target) if target.flags else None
+    return Counts(frame, settings.registry, level)
+
+
+def decision_level(settings: Settings, target: Target) -> int:
+    """The target's ``level``, else the level below the top (the top itself in a one-level
+    registry)."""
+    levels = settings.registry.levels()
+    wanted = target.parameters.get("level") or 0
+    if wanted:
+        return wanted
+    return levels[1] if len(levels) > 1 else levels[0]
 
 
 @_reads_store
@@ -327,7 +494,7 @@ def attainment(
         if phase_of(target, as_of) == "not_started":
             continue
         e = target.eval_date(as_of)
-        counts = Counts(metric_counts(con, target, [e, projection_date(target, e)], settings))
+        counts = target_counts(con, target, [e, projection_date(target, e)], settings)
         rows += [_rows_for(target, as_of, counts, place, lang) for place in where]
     return pl.DataFrame(
         rows,
@@ -356,6 +523,9 @@ ATTAINMENT_SCHEMA = {
     "window_start": pl.Date,
     "deadline": pl.Date,
     "eval_date": pl.Date,
+    "reason": pl.String,  # why a target is no_data beyond a zero denominator (missing, not false)
+    "period_numerator": pl.Int64,  # event_frequency: 本期已完成 x/y of the running period
+    "period_denominator": pl.Int64,
 }
 
 
@@ -403,10 +573,10 @@ def monthly_series(
         e = target.eval_date(as_of)
         dates = [d for d in month_ends(target.window_start, e)] + [e]
         dates = sorted(set(d for d in dates if d >= target.window_start))
-        counts = Counts(metric_counts(con, target, dates, settings))
+        counts = target_counts(con, target, dates, settings)
         for place in where:
             for day in dates:
-                n, d = counts.at(day, place)
+                n, d = counts.at(day, place) or (None, None)
                 rows.append(
                     {
                         "target_id": target.id,
@@ -415,13 +585,21 @@ def monthly_series(
                         "district_code": place.code,
                         "district": place.name,
                         "date": day,
-                        "value": _as_float(_value((n, d), is_count)),
-                        "numerator": n,
-                        "denominator": d,
+                        "value": None if n is None else _as_float(_value((n, d), is_count)),
+                        "numerator": _whole(n),
+                        "denominator": _whole(d),
                         "threshold": float(target.threshold),
                     }
                 )
-    return pl.DataFrame(rows, schema_overrides={"value": pl.Float64, "district_code": pl.String})
+    return pl.DataFrame(
+        rows,
+        schema_overrides={
+            "value": pl.Float64,
+            "district_code": pl.String,
+            "numerator": pl.Int64,
+            "denominator": pl.Int64,
+        },
+    )
 
 
 @_reads_store

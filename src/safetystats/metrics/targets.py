@@ -7,6 +7,7 @@ number of years. Anything unknown is a ConfigError naming the target.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -27,11 +28,19 @@ SCOPE_ATTRIBUTES = {
 }
 PERIODS = ("year", "half_year", "quarter", "month")
 EVENT_DATASETS = ("drills", "inspections")
+QUOTA_DATASETS = ("inspections", "activities", "drills")
+ACCIDENT_MEASURES = ("accidents", "deaths")
 
 
 @cache
 def metric_definitions() -> dict:
     return packaged("metrics")
+
+
+@cache
+def flag_definitions() -> dict:
+    """Flag columns a condition may read, with the reason shown when a ledger leaves them blank."""
+    return packaged("flags")
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,24 @@ class Target:
         return self.name_zh if lang == "zh" else self.name_en
 
     @property
+    def flags(self) -> list[str]:
+        """The columns its qualifying condition reads (missing, not false: 6.1)."""
+        if self.parameters.get("evaluated_only"):
+            return ["evaluated"]
+        if self.parameters.get("principal_led_only"):
+            return ["principal_led"]
+        return list(
+            self.parameters.get("flags") or metric_definitions()[self.metric].get("flags", [])
+        )
+
+    def missing_reason(self, lang: str) -> str | None:
+        """Why the target is no_data where the ledgers leave its flags blank."""
+        reasons = flag_definitions()
+        key = "reason_zh" if lang == "zh" else "reason_en"
+        missing = metric_definitions()[self.metric].get("missing_" + lang)
+        return missing or ("；" if lang == "zh" else "; ").join(reasons[f][key] for f in self.flags)
+
+    @property
     def is_count(self) -> bool:
         return metric_definitions()[self.metric].get("gap") == "count"
 
@@ -66,7 +93,9 @@ class Target:
     def sql_values(self) -> dict:
         """The values the metric's SQL binds: scope lists (NULL = any) and parameters."""
         scope = {key: self.scope.get(key) for key in SCOPE_ATTRIBUTES}
-        return scope | self.parameters | {"window_start": self.window_start}
+        return (
+            scope | self.parameters | {"window_start": self.window_start, "deadline": self.deadline}
+        )
 
 
 def _threshold(value, where: str, is_count: bool) -> Fraction:
@@ -111,7 +140,7 @@ def _scope(entry: dict, definition: dict, where: str) -> dict:
     return out
 
 
-def _parameters(entry: dict, definition: dict, where: str) -> dict:
+def _parameters(entry: dict, definition: dict, where: str, base: Path) -> dict:
     """The metric's own keys (beside scope), with their defaults, checked."""
     defaults = dict(definition.get("parameters", {}))
     common = {"id", "metric", "name_zh", "name_en", "threshold", "window_start", "deadline"}
@@ -126,23 +155,91 @@ def _parameters(entry: dict, definition: dict, where: str) -> dict:
     if "roster" in defaults and not values["roster"]:
         raise ConfigError(f'{where}: roster_coverage needs roster = "<the roster\'s name>"')
     if "per" in defaults:
+        _period_rule(values, where)
+    for key in ("types", "kinds", "organisers", "flags", "tasks", "levels"):
+        if key in values:
+            values[key] = _text_list(values[key], where, key) or None
+    if "dataset" in values:
+        known = QUOTA_DATASETS if "quota" in defaults else EVENT_DATASETS
+        if values["dataset"] not in known:
+            raise ConfigError(f"{where}: dataset {values['dataset']!r} (known: {', '.join(known)})")
+    for flag in values.get("flags") or []:
+        datasets = flag_definitions().get(flag, {}).get("datasets", [])
+        if values["dataset"] not in datasets:
+            known = [
+                f
+                for f, d in flag_definitions().items()
+                if values["dataset"] in d.get("datasets", [])
+            ]
+            raise ConfigError(
+                f"{where}: flag {flag!r} for dataset {values['dataset']} (known: {', '.join(known)})"
+            )
+    for key in ("evaluated_only", "principal_led_only"):
+        if key in values:
+            values[key] = bool(values[key])
+    if "level" in values and (not isinstance(values["level"], int) or values["level"] < 0):
+        raise ConfigError(f"{where}: level must be a whole number ≥ 1 (1: the top units)")
+    if "quota" in defaults:
+        _quota(values, where, base)
+    if "tasks" in defaults and not values["tasks"]:
+        raise ConfigError(f'{where}: task_progress needs tasks = ["<task name>", ...]')
+    if "measure" in defaults and values["measure"] not in ACCIDENT_MEASURES:
+        raise ConfigError(
+            f"{where}: measure {values['measure']!r} (known: {', '.join(ACCIDENT_MEASURES)})"
+        )
+    return values
+
+
+def _text_list(value, where: str, key: str) -> list[str]:
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise ConfigError(f"{where}: {key} must be text or a list of text")
+    return list(values)
+
+
+def _period_rule(values: dict, where: str) -> None:
+    if "per_high_risk" in values:
         values["per_high_risk"] = values["per_high_risk"] or values["per"]
         if values["required_high_risk"] == -1:
             values["required_high_risk"] = values["required"]
-        for key in ("per", "per_high_risk"):
-            if values[key] not in PERIODS:
-                raise ConfigError(f"{where}: {key} {values[key]!r} (known: {', '.join(PERIODS)})")
-        if values["dataset"] not in EVENT_DATASETS:
+    for key in ("per", "per_high_risk"):
+        if key in values and values[key] not in PERIODS:
+            raise ConfigError(f"{where}: {key} {values[key]!r} (known: {', '.join(PERIODS)})")
+    for key in ("required", "required_high_risk"):
+        if key in values and (not isinstance(values[key], int) or values[key] < 1):
+            raise ConfigError(f"{where}: {key} must be a whole number ≥ 1")
+
+
+def _quota(values: dict, where: str, base: Path) -> None:
+    """event_quota: ``quota = N`` for every unit of the level, or ``quotas = "FILE.csv"``
+    (columns unit, quota; relative to the targets file), read here: [(unit, quota), ...]."""
+    quota, quotas = values["quota"], values["quotas"]
+    if bool(quota) == bool(quotas):
+        raise ConfigError(f'{where}: event_quota needs quota = N or quotas = "FILE.csv" (one)')
+    if quota:
+        if not isinstance(quota, int) or quota < 1:
+            raise ConfigError(f"{where}: quota must be a whole number ≥ 1")
+        values["quota_rows"] = None
+        return
+    path = (base / quotas).resolve()
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as exc:
+        raise ConfigError(f"{where}: quotas file {path} cannot be read ({exc.strerror})") from exc
+    out = []
+    for i, row in enumerate(rows, start=2):
+        unit, number = (row.get("unit") or "").strip(), (row.get("quota") or "").strip()
+        if not unit and not number:
+            continue
+        if not number.isdigit() or int(number) < 1:
             raise ConfigError(
-                f"{where}: dataset {values['dataset']!r} (known: {', '.join(EVENT_DATASETS)})"
+                f"{where}: {path.name} row {i}: quota {number!r} is not a whole number ≥ 1"
             )
-        for key in ("required", "required_high_risk"):
-            if not isinstance(values[key], int) or values[key] < 1:
-                raise ConfigError(f"{where}: {key} must be a whole number ≥ 1")
-        types = values["types"]
-        values["types"] = ([types] if isinstance(types, str) else list(types)) or None
-        values["evaluated_only"] = bool(values["evaluated_only"])
-    return values
+        out.append((unit, int(number)))
+    if not out or "unit" not in (rows[0] if rows else {}):
+        raise ConfigError(f"{where}: {path.name} needs the columns unit, quota and one row")
+    values["quota_rows"] = out
 
 
 def parse_targets(data: dict, origin: str) -> list[Target]:
@@ -179,7 +276,7 @@ def parse_targets(data: dict, origin: str) -> list[Target]:
                 deadline,
                 _scope(entry, definition, where),
                 entry.get("source", ""),
-                _parameters(entry, definition, where),
+                _parameters(entry, definition, where, Path(origin).parent),
             )
         )
     return out

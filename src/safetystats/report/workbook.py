@@ -160,6 +160,7 @@ def export(
             return target, False
     as_of, frames = sheets(settings, as_of, lang)
     headers = labels_for(settings, lang)["workbook"]["columns"]
-    written = atomic.write_bytes(target, render(frames, headers))
-    atomic.write_text(made_from, inputs)
+    with atomic.staged():  # both or neither (a full disk leaves the earlier workbook)
+        written = atomic.write_bytes(target, render(frames, headers))
+        atomic.write_text(made_from, inputs)
     return written, True

@@ -16,6 +16,7 @@ from pathlib import Path
 from safetystats.config import Settings
 from safetystats.sample.accidents import write_accidents
 from safetystats.sample.activities import write_activities
+from safetystats.sample.checklist import write_checklist_rosters
 from safetystats.sample.city import SampleCity
 from safetystats.sample.common import SampleFiles
 from safetystats.sample.drills import write_drills
@@ -54,4 +55,5 @@ def write_sample(
     # streams of their own
     write_tasks(city, path)
     write_activities(city, path)
+    write_checklist_rosters(city, ent, path)
     return path.written

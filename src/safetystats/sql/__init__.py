@@ -1,10 +1,12 @@
 """SQL files of the package, in layers (one object per file), loaded by path.
 
 bookkeeping/  tables of the store itself: ingested files, held rows, state, quarantine
+store/        questions about the store itself (tables, columns, row counts, schema version)
 rules/        business rules written once, as macros (四不, open at a date, 五落实, the cap)
 staging/      upsert of one file's rows into its dataset table
 checks/       cross-dataset checks of validate, one rule per file
 curated/      curated_<dataset> tables that metrics read, and their column tests
+column_tests/ the column tests of schema.toml (unique, not null, accepted values)
 marts/        aggregates the metrics sum over, and their column tests
 metrics/      one query per metric: numerator and denominator per unit and date
 report/       what bulletins and the analyst API show beside the targets

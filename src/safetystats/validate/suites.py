@@ -13,7 +13,6 @@ from safetystats.config import Settings, load_settings
 from safetystats.ingest.spec import DatasetSpec, load_specs
 from safetystats.paths import EXPECTATIONS_DIR
 
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 INGESTED_ON = "_ingested_on"
 ROW_ID = "_rid"
 
@@ -154,10 +153,19 @@ def context(settings: Settings | None = None):
 _CONTEXTS: dict[str, object] = {}
 
 
+def great_expectations():
+    """The great_expectations module, imported with its analytics off: the one place the
+    package imports GX (seconds to import; never on the notebooks' path)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+
+    return gx
+
+
 def _new_context(settings: Settings):
     import json
 
-    import great_expectations as gx
+    gx = great_expectations()
 
     ctx = gx.get_context(mode="ephemeral")
     try:  # no progress bars on the console
@@ -180,8 +188,8 @@ def _new_context(settings: Settings):
 
 def build_suites(settings: Settings):
     """Every dataset's suite, built from its spec and the rules (not yet in any context)."""
-    import great_expectations as gx
-    import great_expectations.expectations as gxe
+    gx = great_expectations()
+    gxe = gx.expectations
 
     gx.get_context(mode="ephemeral")  # GX builds suites only with an active context
     rules = settings.rules

@@ -1,6 +1,8 @@
 -- 在营 enterprises of one unit ($district_codes: the unit and its descendants; NULL = all) short
 -- of the events an event_frequency target asks for at $as_of (same parameters as
 -- metrics/metric_event_frequency.sql): the period that lacks them, how many it had and needs.
+-- Only judged periods (the period rule, DATA_SPEC 6.1): those ended by $as_of, or the running
+-- one when none has ended; a running period beside ended ones is not held against a firm.
 WITH firms AS (
     SELECT e.enterprise_id, e.enterprise_name, e.industry, e.high_risk, e.district_code,
            CASE WHEN e.high_risk THEN $per_high_risk ELSE $per END AS per,
@@ -11,19 +13,15 @@ WITH firms AS (
       AND ($district_codes IS NULL OR list_contains($district_codes, e.district_code))
 ),
 periods AS (
-    SELECT k.per, greatest(s.start::DATE, $window_start::DATE) AS p_from,
-           least((s.start + period_length(k.per))::DATE - 1, $as_of::DATE) AS p_to
-    FROM (SELECT DISTINCT per FROM firms) k
-    CROSS JOIN LATERAL (
-        SELECT unnest(generate_series(period_start($window_start::DATE, k.per)::TIMESTAMP,
-                                      $as_of::TIMESTAMP, period_length(k.per))) AS start
-    ) s
+    SELECT p.per, p.p_from, least(p.p_end, $as_of::DATE) AS p_to,
+           p.p_end <= $as_of::DATE OR NOT bool_or(p.p_end <= $as_of::DATE) OVER (PARTITION BY p.per) AS judged
+    FROM target_periods((SELECT list(DISTINCT per) FROM firms), $window_start, $deadline, $as_of::DATE) p
 ),
 events AS (SELECT * FROM qualifying_events($dataset, $types, $evaluated_only)),
 counted AS (
     SELECT f.enterprise_id, f.enterprise_name, f.industry, f.high_risk, f.district_code, f.required,
            p.p_from, p.p_to, count(ev.enterprise_id) AS events
-    FROM firms f JOIN periods p ON p.per = f.per
+    FROM firms f JOIN periods p ON p.per = f.per AND p.judged
     LEFT JOIN events ev ON ev.enterprise_id = f.enterprise_id AND ev.event_date BETWEEN p.p_from AND p.p_to
     GROUP BY ALL
 )

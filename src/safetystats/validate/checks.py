@@ -1,0 +1,144 @@
+"""The cross-dataset checks of validate (DATA_SPEC 4): the tables they read (district map,
+enterprise names, records, located rows) and the rows that break a rule of sql/checks/ (one
+file per rule; files starting with _ are not rules)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from safetystats import normalize as V
+from safetystats import store
+from safetystats.config import Settings
+from safetystats.ingest.spec import DatasetSpec
+from safetystats.sql import bind, load_sql, names_in
+from safetystats.validate.quarantine import as_quarantine
+
+# checks that read what the others found
+LAST = ("enterprise_quarantined",)
+OWN_TABLES = ("_district_map", "_districts", "_enterprise_names", "_quarantine")
+
+
+def create_tables(con) -> None:
+    """The (empty) tables validation fills: district map, districts, enterprise names, quarantine."""
+    for name in OWN_TABLES:
+        con.execute(load_sql(f"checks/{name}"))
+
+
+def district_map(con, settings: Settings, specs: dict[str, DatasetSpec]) -> None:
+    """Resolve every distinct district value of the store once (registry rules, DATA_SPEC 2.8)."""
+    registry = settings.registry
+    part = load_sql("checks/_district_values")
+    parts = [
+        part.format(dataset=n)
+        for n, s in specs.items()
+        if any(c.name == "district" for c in s.columns)
+    ]
+    values = [r[0] for r in con.execute("\nUNION\n".join(parts)).fetchall() if r[0] is not None]
+    rows = []
+    for value in values:
+        found = registry.resolve_detail(value)
+        unit = found.unit
+        rows.append(
+            (value, unit and unit.code, unit and unit.name, found.message_zh, found.message_en)
+        )
+    _fill(con, "_district_map_fill", rows, ["value", "code", "name", "detail_zh", "detail_en"])
+    units = [(d.code, d.name, d.parent, d.level, i) for i, d in enumerate(registry.districts)]
+    _fill(con, "_districts_fill", units, ["code", "name", "parent", "level", "ordinal"])
+
+
+def _fill(con, name: str, rows: list[tuple], columns: list[str]) -> None:
+    """Insert rows with sql/checks/<name>.sql in one statement (executemany is one per row)."""
+    if not rows:
+        return
+    frame = pl.DataFrame(rows, schema=columns, orient="row", infer_schema_length=None)
+    with store.registered(con, "new_rows", frame):
+        con.execute(load_sql(f"checks/{name}"))
+
+
+def spec_views(con, specs: dict[str, DatasetSpec]) -> None:
+    """Tables and views the checks read: enterprise_names, the table `records` (every dataset
+    but the register, enterprises resolved by code or name), the views `located` (every
+    dataset) and `registered`."""
+    con.execute(load_sql("checks/_fill_enterprise_names"))
+    records, located = [], []
+    for name, spec in specs.items():
+        located.append(load_sql("checks/_locate").format(dataset=name))
+        if name == "enterprises":
+            continue
+        cols = {c.name: c for c in spec.columns}
+
+        def column(c: str, cols=cols) -> str:
+            return f't."{c}"' if c in cols else "NULL::VARCHAR"
+
+        records.append(
+            load_sql("checks/_records").format(
+                dataset=name,
+                enterprise=column("enterprise_id"),
+                enterprise_name=column("enterprise_name"),
+                district=column("district"),
+                # a district that may come from the register is checked here, not by GX
+                district_required=str(
+                    "district" in cols
+                    and cols["district"].required
+                    and not cols["district"].or_column
+                ).lower(),
+            )
+        )
+    con.execute(load_sql("checks/_records_table").format(parts="\nUNION ALL\n".join(records)))
+    con.execute(load_sql("checks/_located_view").format(parts="\nUNION ALL\n".join(located)))
+    con.execute(load_sql("checks/_registered"))
+
+
+def _bad_check_codes(con) -> None:
+    """Temp table bad_check_codes: 18-character credit codes with a wrong check character (the
+    codes not seen before are checked and kept in credit_codes_checked)."""
+    new = [c for (c,) in con.execute(load_sql("checks/_unchecked_codes")).fetchall()]
+    checked = [(c, V.credit_code_check(c)) for c in new]
+    _fill(con, "_credit_codes_fill", checked, ["enterprise_id", "expected"])
+    con.execute(load_sql("checks/_bad_check_codes"))
+
+
+def _register_errors(con, failed: pl.DataFrame, settings: Settings) -> None:
+    """Temp table register_errors: the register's rows that failed an error rule (with the
+    file, row and rule), for the check enterprise_quarantined."""
+    rules = settings.rules
+    errors = failed.filter(
+        (pl.col("dataset") == "enterprises")
+        & pl.col("rule_id").map_elements(lambda r: rules[r]["severity"] == "error", pl.Boolean)
+    ).select("record_key", "file_name", "row_no", "rule_id")
+    frame = errors.with_columns(
+        pl.col("rule_id").replace_strict({r: rules[r]["title"] for r in rules}).alias("rule_title")
+    )
+    with store.registered(con, "frame", frame):
+        con.execute(load_sql("checks/_register_errors"))
+
+
+def _run_checks(con, names: list[str], settings: Settings) -> pl.DataFrame:
+    booleans = settings.vocab["booleans"]  # a flag is shown as the first spelling: 是 / 否
+    shown = {"yes": booleans["true"][0], "no": booleans["false"][0]}
+    parts = []
+    for name in names:
+        sql = load_sql(f"checks/{name}")
+        parts.append(store.fetch_frame(con, sql, bind(sql, shown)))
+    found = pl.concat(parts, how="diagonal_relaxed")
+    for extra in ("detail", "detail_en"):
+        if extra not in found.columns:
+            found = found.with_columns(pl.lit(None, pl.String).alias(extra))
+    with store.registered(con, "found_rows", found):
+        rows = store.fetch_frame(con, load_sql("checks/_found_located"))
+    return as_quarantine(rows, pl.col("raw_value"), "sql")
+
+
+def cross_dataset_rows(con, settings: Settings, earlier: list[pl.DataFrame]) -> pl.DataFrame:
+    """The rows that break a rule of sql/checks/ (one file per rule), located in their files.
+    The checks that need the register's own failures run last."""
+    rules = [
+        n.removeprefix("checks/")
+        for n in names_in("checks")
+        if not n.removeprefix("checks/").startswith("_")
+    ]
+    _bad_check_codes(con)
+    first = _run_checks(con, [r for r in rules if r not in LAST], settings)
+    failed = pl.concat([*earlier, first], how="diagonal_relaxed")
+    _register_errors(con, failed, settings)
+    return pl.concat([first, _run_checks(con, list(LAST), settings)], how="diagonal_relaxed")

@@ -588,7 +588,11 @@ def assess(
     if before is not None and before >= day:
         err.print(f"[red]--compare {before} must be before the as-of date {day}[/red]")
         raise typer.Exit(2)
-    rows = statistics.assessment_rows(s, day, chosen, before)
+    if chosen is None:
+        from safetystats.report.plan import default_level
+
+        chosen = default_level(s.registry)
+    rows = statistics.assessment_rows(s, day, None if chosen == "all" else chosen, before)
     lab = labels_for(s)
     if before is not None:
         err.print(f"[dim]{lab['assess_recomputed']} ({before})[/dim]")

@@ -171,6 +171,8 @@ def run_figures_saved(p: Publishing) -> SavedFigures:
             ["district_code", "rule", "first_date", "last_date", "accident_ids"],
         ),
         rows_of(stale, ["district_code", "dataset", "latest"]),
+        rows_of(figures.of("assessment", codes).drop("as_of")),
+        figures.statistics,
     )
     ran = {u.code for u in plan.units} | ({None} if plan.options.city else set())
     return fresh.kept_from(SavedFigures.load(plan.folder), ran)

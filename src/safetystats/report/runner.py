@@ -200,7 +200,8 @@ def publish_index(p: Publishing) -> None:
         r.job.name: (lab["failed"], r.error.splitlines()[0] if r.error else "") for r in run.failed
     }
     notes += [f"{lab['failed']}: {name}: {error}" for name, (_, error) in failed.items()]
-    page = index_page.render(run.saved, plan.settings, lab, notes, failed)
+    earlier = SavedFigures.latest_before(plan.folder.parent, run.saved.as_of, plan.lang)
+    page = index_page.render(run.saved, plan.settings, lab, notes, failed, earlier)
     atomic.write_text(run.index, page)
     if plan.options.pdf:
         from safetystats.report.pdf import print_pdf

@@ -449,3 +449,19 @@ def test_stats_enforcement_command_with_a_yuan_header(enforcement_config):
     # the total has the columns through 环翠: 文登's inspection counts as not unannounced
     total = rows[(None, "ytd")]
     assert tuple(total[f] for f in ENFORCEMENT) == (3, 3, 3, 1, 1, 2.5, 1, 1, 9, 1)
+
+
+def test_csv_rows_are_flat_and_inert():
+    from safetystats.stats.present import to_csv
+
+    rows = [
+        {"district_code": "1", "district": "=HYPERLINK(\"x\")", "accidents": 2, "prev_accidents": 0,
+         "change": {"accidents": change(2, 0)}, "by_level": {"一般": 2, "较大": 0},
+         "serious": [{"accident_id": "A1"}, {"accident_id": "A2"}]},
+    ]  # fmt: skip
+    text = to_csv(rows)
+    assert text.startswith("\ufeff")
+    header, line = text.lstrip("\ufeff").splitlines()
+    assert header == ("district_code,district,accidents,prev_accidents,change.accidents,"
+                      "by_level.一般,by_level.较大,serious")  # fmt: skip
+    assert line == '1,"\'=HYPERLINK(""x"")",2,0,新增,2,0,A1|A2'

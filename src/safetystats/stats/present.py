@@ -9,6 +9,7 @@ import json
 
 from rich.table import Table
 
+from safetystats import inert
 from safetystats.numbers import MISSING
 from safetystats.stats.spans import change_text
 
@@ -18,7 +19,6 @@ STATS_COLUMNS = {  # what the table shows of each statistic
                     "penalty", "suspensions", "off_site", "hazards_found", "major_hazards_found"],
     "hazards": ["found", "rectified", "open", "overdue"],
 }  # fmt: skip
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_json(as_of, rows: list[dict]) -> str:
@@ -55,21 +55,17 @@ def flat(row: dict) -> dict:
     return out
 
 
-def _inert(value):
-    """A text cell no spreadsheet evaluates (DATA_SPEC 5.1); numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def to_csv(rows: list[dict]) -> str:
-    """UTF-8 CSV with a BOM; every row flattened, the columns of all rows in order of use."""
+    """UTF-8 CSV with a BOM; every row flattened, the columns of all rows in order of use, text
+    cells inert (DATA_SPEC 5.1)."""
     flats = [flat(r) for r in rows]
     columns = list(dict.fromkeys(k for r in flats for k in r))
     buf = io.StringIO()
     writer = csv.DictWriter(buf, columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: _inert(v) for k, v in r.items()} for r in flats)
+    writer.writerows(
+        {k: inert.cell(v) if isinstance(v, str) else v for k, v in r.items()} for r in flats
+    )
     return "\ufeff" + buf.getvalue()
 
 

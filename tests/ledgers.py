@@ -98,11 +98,32 @@ BY_NAME = (
 )
 
 
+def write_cells(path):
+    """A workbook whose rows break the reading rules of DATA_SPEC 3 and 3.1: a formula a program
+    wrote without a value (row 2), an Excel error value (row 3), and two rows with one derived
+    key that differ in a column not read (rows 4 and 5)."""
+    import xlsxwriter
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet()
+    ws.write_row(
+        0, 0, ["统一社会信用代码", "隐患等级", "发现日期", "隐患描述", "整改完成日期", "检查人"]
+    )
+    ws.write_row(1, 0, ["E1", "一般", "2024-03-02", "灭火器过期"])
+    ws.write_formula(1, 4, "=TODAY()", None, "")
+    ws.write_row(2, 0, ["E1", "一般", "2024-03-03", "通道堵塞", "#VALUE!"])
+    ws.write_row(3, 0, ["E1", "一般", "2024-03-04", "电线老化", "", "张三"])
+    ws.write_row(4, 0, ["E1", "一般", "2024-03-04", "电线老化", "", "李四"])
+    wb.close()
+
+
 def write_broken(raw):
     """Every rule of DATA_SPEC section 4, each broken by one row; see BROKEN for where."""
     write_clean(raw, bad=True)
     name, header, rows = BY_NAME
     write_rows(raw / "drills" / name, [header, *rows])
+    write_cells(raw / "hazards" / "hazards_cells.xlsx")
 
 
 # (dataset, file, row as the spreadsheet shows it, column, raw value, rule, severity)
@@ -142,6 +163,18 @@ BROKEN = [
     ("hazards", "hazards.csv", 13, "district", "文登区", "district_mismatch", "warning"),
     ("hazards", "hazards.csv", 14, "status", "已销号", "status_mismatch", "warning"),
     ("hazards", "hazards.csv", 15, "deadline", None, "major_without_deadline", "warning"),
+    (
+        "hazards",
+        "hazards_cells.xlsx",
+        2,
+        "rectified_date",
+        "E2: =TODAY()",
+        "formula_without_value",
+        "error",
+    ),
+    ("hazards", "hazards_cells.xlsx", 3, "rectified_date", "E3: #VALUE!", "excel_error", "error"),
+    ("hazards", "hazards_cells.xlsx", 4, "hazard_id", "4, 5", "duplicate_key_conflict", "error"),
+    ("hazards", "hazards_cells.xlsx", 5, "hazard_id", "4, 5", "duplicate_key_conflict", "error"),
     ("hazards", "hazards.csv", 16, "hazard_id", "H15", "duplicate_conflict", "error"),
     ("hazards", "hazards.csv", 17, "hazard_id", "H15", "duplicate_conflict", "error"),
     ("hazards", "hazards.csv", 18, "supervision", "很高", "invalid_enum", "error"),

@@ -368,6 +368,19 @@ def test_gap_and_projection_are_exact():
         ({"threshold": "0"}, "must be in (0, 1]"),
         ({"window_start": D(2025, 1, 1)}, "after the deadline"),
         ({"scope": {"size": "big"}}, "unknown scope key"),
+        # the metrics of issue 20: every unknown or wrong parameter names the target
+        ({"metric": "activity_frequency", "per": "week"}, "per 'week'"),
+        ({"metric": "activity_frequency", "dataset": "drills"}, "unknown parameter 'dataset'"),
+        ({"metric": "activity_frequency", "required": 0}, "required must be a whole number"),
+        ({"metric": "activity_frequency", "kinds": [1]}, "kinds must be text"),
+        ({"metric": "activity_frequency", "level": -1}, "level must be a whole number"),
+        ({"metric": "event_quota", "quota": 2, "quotas": "a.csv"}, "quota = N or quotas"),
+        ({"metric": "event_quota", "quota": 0.5}, "quota must be a whole number"),
+        ({"metric": "event_quota", "quota": 1, "flags": ["nope"]}, "flag 'nope'"),
+        ({"metric": "task_progress", "tasks": []}, "task_progress needs tasks"),
+        ({"metric": "accident_count", "threshold": "0.5"}, "must be a whole number"),
+        ({"metric": "accident_count", "measure": "loss"}, "measure 'loss'"),
+        ({"metric": "training_pass_rate", "scope": {"source": "x"}}, "unknown scope key"),
     ],
 )
 def test_targets_are_checked_on_load(change, message):
@@ -378,8 +391,9 @@ def test_targets_are_checked_on_load(change, message):
         "window_start": D(2024, 1, 1),
         "deadline": D(2024, 12, 31),
     } | change
-    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace("]", r"\]")):
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace("]", r"\]")) as error:
         parse_targets({"targets": [entry]}, "targets.toml")
+    assert str(error.value).startswith("targets.toml: target x:")
 
 
 @pytest.mark.slow  # ingest, GX and curation for real

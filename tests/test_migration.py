@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from clikit import REPO, env, run, said
 from ledgers import write_clean
 from test_rollback import snapshot
 
@@ -24,18 +25,22 @@ from safetystats.errors import StoreVersionError
 
 pytestmark = pytest.mark.slow  # stores built by two versions, the CLI in processes
 
-REPO = Path(__file__).resolve().parents[1]
-CLI = Path(sys.executable).parent / "safetystats"
 PREVIOUS = "e6ac799"  # the previous release: stores without a schema version
+# the previous release's clean ledgers (its tests/ledgers.py) read by its own code
 BUILD = """
-import sys
+import shutil, sys
 from pathlib import Path
+sys.path.insert(0, str(Path(sys.argv[1]).parent / "tests"))
 import safetystats
+from ledgers import write_clean
 from safetystats.config import load_settings
 from safetystats.ingest import ingest
 from safetystats.pipeline import refresh
 assert safetystats.__file__.startswith(sys.argv[1]), safetystats.__file__
 root = Path(sys.argv[2])
+write_clean(root / "raw")
+for left_out in sys.argv[3:]:
+    shutil.rmtree(root / "raw" / left_out)
 s = load_settings(raw=root / "raw", db=root / "store.duckdb", reports=root / "reports")
 assert all(r.status == "ingested" for r in ingest(None, s))
 refresh(s)
@@ -44,8 +49,20 @@ refresh(s)
 
 @pytest.fixture(scope="module")
 def previous_src(tmp_path_factory) -> Path:
-    """The package as commit e6ac799 had it (git archive of this repository)."""
-    done = subprocess.run(["git", "-C", str(REPO), "archive", PREVIOUS, "src"], capture_output=True)
+    """The package and the test ledgers as commit e6ac799 had them (git archive)."""
+    done = subprocess.run(
+        [
+            "git",
+            "-C",
+            str(REPO),
+            "archive",
+            PREVIOUS,
+            "src",
+            "tests/ledgers.py",
+            "tests/conftest.py",
+        ],
+        capture_output=True,
+    )
     if done.returncode != 0:
         pytest.skip(f"commit {PREVIOUS} is not in this clone: {done.stderr.decode().strip()}")
     root = tmp_path_factory.mktemp("previous")
@@ -54,15 +71,11 @@ def previous_src(tmp_path_factory) -> Path:
     return root / "src"
 
 
-def env(src: Path) -> dict[str, str]:
-    return {**os.environ, "GX_ANALYTICS_ENABLED": "false", "COLUMNS": "400", "PYTHONPATH": str(src)}
-
-
-def previous_store(previous_src: Path, root: Path) -> Path:
-    """Clean ledgers ingested, validated and curated by the previous release's code."""
-    write_clean(root / "raw")
+def previous_store(previous_src: Path, root: Path, *left_out: str) -> Path:
+    """The previous release's clean ledgers (but the datasets ``left_out``) ingested,
+    validated and curated by its code."""
     done = subprocess.run(
-        [sys.executable, "-c", BUILD, str(previous_src), str(root)],
+        [sys.executable, "-c", BUILD, str(previous_src), str(root), *left_out],
         env=env(previous_src),
         capture_output=True,
         text=True,
@@ -75,18 +88,7 @@ def previous_store(previous_src: Path, root: Path) -> Path:
 def cli(root: Path, *args: str) -> subprocess.CompletedProcess:
     config = root / "safetystats.toml"
     config.write_text('[paths]\nraw = "raw"\ndb = "store.duckdb"\nreports = "reports"\n')
-    return subprocess.run(
-        [str(CLI), "--config", str(config), *args],
-        cwd=root,
-        env=env(REPO / "src"),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
-def said(done: subprocess.CompletedProcess) -> str:
-    return " ".join((done.stdout + done.stderr).split())
+    return run(config, *args)
 
 
 def attainment_json(root: Path) -> tuple[int, dict]:
@@ -95,11 +97,10 @@ def attainment_json(root: Path) -> tuple[int, dict]:
     return done.returncode, json.loads(done.stdout)
 
 
-@pytest.fixture
-def today(tmp_path) -> tuple[int, dict]:
+def today(raw: Path) -> tuple[int, dict]:
     """The attainment of a store built by today's code from the same ledgers."""
-    root = tmp_path / "today"
-    write_clean(root / "raw")
+    root = raw.parent.parent / f"today-{raw.parent.name}"
+    shutil.copytree(raw, root / "raw")
     assert cli(root, "ingest").returncode == 0
     return attainment_json(root)
 
@@ -115,18 +116,21 @@ def schema_version(db: Path) -> str | None:
         con.close()
 
 
-def test_a_previous_release_store_is_migrated_in_place_after_a_copy(previous_src, tmp_path, today):
+def test_a_previous_release_store_is_migrated_in_place_after_a_copy(previous_src, tmp_path):
     root = tmp_path / "old"
-    db = previous_store(previous_src, root)
+    # inspections left out: this version reads columns of them the previous one did not (the
+    # enforcement columns), and such a store is refused (the next test)
+    db = previous_store(previous_src, root, "inspections")
     assert schema_version(db) is None  # the previous release wrote no version
     written = snapshot(db)
     code, result = attainment_json(root)
-    assert (code, result) == today  # every figure as a store built today gives
+    assert (code, result) == today(root / "raw")  # every figure as a store built today gives
+    assert result["rows"]  # something was compared
     assert schema_version(db) == str(store_schema.SCHEMA_VERSION)
     backups = list(root.glob("store.schema1-*.bak.duckdb"))
     assert len(backups) == 1 and snapshot(backups[0]) == written  # the copy, as it was
     # migrated once: the next command finds the current version and copies nothing
-    assert attainment_json(root) == today
+    assert attainment_json(root) == (code, result)
     assert len(list(root.glob("store.schema1-*"))) == 1
 
 
@@ -143,7 +147,7 @@ def older_store(db: Path) -> None:
         con.close()
 
 
-def test_an_older_store_is_refused_with_the_command_that_rebuilds_it(previous_src, tmp_path, today):
+def test_an_older_store_is_refused_with_the_command_that_rebuilds_it(previous_src, tmp_path):
     root = tmp_path / "older"
     db = previous_store(previous_src, root)
     older_store(db)
@@ -152,6 +156,7 @@ def test_an_older_store_is_refused_with_the_command_that_rebuilds_it(previous_sr
     assert done.returncode == 1, text
     assert "Traceback" not in text and "Exception" not in text
     assert "hazards: closed_date" in text and "safetystats ingest --rebuild" in text
+    assert "inspections: " in text  # the enforcement columns the previous release did not read
     refused = snapshot(db)
     assert cli(root, "attainment").returncode == 1  # refused again, nothing changed
     assert snapshot(db) == refused
@@ -160,12 +165,12 @@ def test_an_older_store_is_refused_with_the_command_that_rebuilds_it(previous_sr
     assert done.returncode == 0, said(done)
     assert "the old store is kept as" in said(done)
     assert len(list(root.glob("store.before-rebuild-*.duckdb"))) == 1
-    assert attainment_json(root) == today
+    assert attainment_json(root) == today(root / "raw")
 
 
 def test_a_store_of_a_newer_version_is_refused_and_left_alone(tmp_path):
     root = tmp_path / "newer"
-    write_clean(root / "raw")
+    write_clean(root / "raw")  # today's ledgers
     assert cli(root, "ingest").returncode == 0
     db = root / "store.duckdb"
     con = duckdb.connect(str(db))

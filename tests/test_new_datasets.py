@@ -89,6 +89,20 @@ def test_the_same_task_next_month_gets_the_same_derived_id(tmp_path):
     assert rows(s, "SELECT count(DISTINCT task_id), count(*) FROM tasks") == [(1, 2)]
 
 
+def test_a_task_whose_unit_is_spelled_another_way_keeps_its_derived_id(tmp_path):
+    s = settings_with(tmp_path)
+    row = ["", "农村公路危桥改造", "某桥"]
+    write_rows(
+        s.raw / "tasks" / "a.csv", [TASK_HEADER, [*row, "经区", "1", "0", "座", "2024-03-31"]]
+    )
+    write_rows(
+        s.raw / "tasks" / "b.csv",
+        [TASK_HEADER, [*row, "威海经济技术开发区", "1", "1", "座", "2024-06-30"]],
+    )
+    ingested(s)
+    assert rows(s, "SELECT count(DISTINCT task_id), count(*) FROM tasks") == [(1, 2)]
+
+
 def test_a_tasks_file_is_recognised_by_its_headers_outside_its_folder(tmp_path):
     s = settings_with(tmp_path)
     write_rows(

@@ -9,19 +9,18 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+from clikit import run as cli
+from clikit import said
 from conftest import write_rows
 from ledgers import FILES, write_clean
 
 from safetystats.ingest.entries import unreadable, walk
 from safetystats.ingest.pipeline import discover
 
-REPO = Path(__file__).resolve().parents[1]
-CLI = Path(sys.executable).parent / "safetystats"
 # root reads any file: the CLI runs without the capabilities that let it (setpriv, util-linux)
 NO_DAC = [
     "setpriv",
@@ -89,19 +88,6 @@ def test_each_kind_of_entry_has_its_reason_and_regular_files_none(raw, tmp_path)
     assert not any(f.startswith("linked_folder/") for f in found)
 
 
-def cli(config: Path, *args: str, prefix: list[str] = ()) -> subprocess.CompletedProcess:
-    env = {**os.environ, "GX_ANALYTICS_ENABLED": "false", "COLUMNS": "400"}
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), env.get("PYTHONPATH", "")])
-    return subprocess.run(
-        [*prefix, str(CLI), "--config", str(config), *args],
-        cwd=config.parent,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,  # a pipe opened for reading would block forever
-    )
-
-
 def can_drop_read_override(tmp_path: Path) -> bool:
     probe = tmp_path / "probe"
     probe.write_text("x")
@@ -131,12 +117,12 @@ def test_ingest_names_every_unreadable_entry_exits_1_and_ingests_the_rest(raw, t
     done = cli(config, "ingest", prefix=prefix)
     if (raw / "closed").exists():
         (raw / "closed").chmod(0o755)
-    said = " ".join((done.stdout + done.stderr).split())
-    assert done.returncode == 1, said
-    assert "Traceback" not in said
+    text = said(done)
+    assert done.returncode == 1, text
+    assert "Traceback" not in text
     for entry, words in expected.items():
-        line = next((x for x in said.split("failed: ")[1:] if entry.split("/")[-1] in x), "")
-        assert words in line, (entry, said)
+        line = next((x for x in text.split("failed: ")[1:] if entry.split("/")[-1] in x), "")
+        assert words in line, (entry, text)
     if "video_sites/locked.csv" not in expected:
         print("no unreadable file: root keeps its read override here (setpriv could not drop it)")
     con = duckdb.connect(str(tmp_path / "store.duckdb"), read_only=True)
@@ -153,3 +139,16 @@ def test_ingest_names_every_unreadable_entry_exits_1_and_ingests_the_rest(raw, t
         ]
     finally:
         con.close()
+
+
+def test_inspect_names_an_entry_it_cannot_read_and_never_opens_a_pipe(raw, tmp_path):
+    from safetystats.config import load_settings
+    from safetystats.ingest.inspect import inspect_files
+
+    make_entries(raw, tmp_path / "outside")
+    s = load_settings(raw=raw, db=tmp_path / "s.duckdb", reports=tmp_path / "r")
+    entries = [raw / "hazards" / "管道.csv", raw / "drills" / "dangling.csv", raw / "loop_a.csv"]
+    reports = inspect_files(entries + [raw / "enterprises" / "linked.csv"], s)
+    assert [r.loads for r in reports] == [False, False, False, True]
+    assert ["named pipe" in reports[0].error, "dangling link" in reports[1].error] == [True, True]
+    assert "link loop" in reports[2].error

@@ -9,6 +9,7 @@ subjects are units (activity_frequency, event_quota) count all seven.
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 
 import polars as pl
@@ -238,6 +239,18 @@ def test_event_quota_unknown_unit_in_the_quotas_file(quota_store, tmp_path):
         engine.metric_counts(quota_store, tgt, [D(E)], SETTINGS)
 
 
+def test_event_quota_units_inside_each_other_and_an_unknown_level(quota_store, tmp_path):
+    settings = dataclasses.replace(
+        SETTINGS, districts=PACKAGED_CONFIG / "registries" / "street.csv"
+    )
+    tgt = quota_target(tmp_path, "unit,quota\n公园街道,3\n解放社区,1\n")
+    with pytest.raises(ConfigError, match="target plan: quotas: 解放社区 lies inside 公园街道"):
+        engine.target_units(settings, tgt)
+    tgt = quota_target(tmp_path, quota=1, level=3)
+    with pytest.raises(ConfigError, match="target plan: level 3: the registry has levels 1"):
+        engine.metric_counts(quota_store, tgt, [D(E)], SETTINGS)
+
+
 def test_event_quota_missing_quotas_file(tmp_path):
     with pytest.raises(ConfigError, match="quotas file .* cannot be read"):
         parse_targets(
@@ -302,6 +315,12 @@ def test_task_progress_fractional_quantities_and_gap(tasks_store):
     total = engine.total_place(SETTINGS, "zh")
     n, d = counts_.at(D(E), total)
     assert (n, d) == (Fraction(71, 2), 71)
+    row = engine._rows_for(tgt, D(E), counts_, total, "zh")
+    assert (row["value"], row["numerator"], row["denominator"]) == (
+        0.5,
+        35,
+        71,
+    )  # shown rounded down
     assert engine.gap_count("task_progress", Fraction(3, 5), n, d) == 8
     # 荣成's T4 at 12-31: 0 of 7 at t = 0.6: ⌈4.2⌉ = 5 still needed
     assert engine.gap_count("task_progress", Fraction(3, 5), 0, 7) == 5

@@ -182,7 +182,7 @@ def test_the_wheel_stands_alone_outside_the_repository(tmp_path):
     first = run_job()
     assert "the raw folder was empty" in first
     # 15 ledgers: every dataset, some in several files and formats
-    assert len(list((work / "data" / "raw").rglob("样例数据_*"))) == 21
+    assert len(list((work / "data" / "raw").rglob("样例数据_*"))) == 22  # with the checklist lists
     assert (work / "reports" / "quarantine.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     index = work / "reports" / "2024-12-31" / "index.html"
     assert index.exists() and str(index) in first  # it ends with the index path

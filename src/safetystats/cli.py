@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from safetystats.config import ConfigError, Settings, labels_for, load_settings
@@ -45,7 +46,7 @@ def settings(**overrides) -> Settings:
     try:
         return load_settings(State.config, **overrides)
     except ConfigError as exc:
-        err.print(f"[red]configuration error:[/red] {exc}")
+        err.print(f"[red]configuration error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
 
 
@@ -102,7 +103,7 @@ def sample(
             files = write_update(target, s, month, seed, scale, factor)
             what = f"update files for {month:%Y-%m}"
     except ConfigError as exc:
-        err.print(f"[red]configuration error:[/red] {exc}")
+        err.print(f"[red]configuration error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
     times = f", {factor}×" if factor > 1 else ""
     console.print(f"wrote {len(files)} {what} ({scale}{times}, seed {seed}) to {target}")
@@ -126,9 +127,13 @@ def inspect(
     reports = inspect_files(files, s)
     for r in reports:
         state = "[green]loads[/green]" if r.loads else "[red]does not load[/red]"
-        console.rule(f"{r.label} · {r.dataset or '?'} · {state}")
+        console.rule(f"{escape(r.label)} · {r.dataset or '?'} · {state}")
         if r.error:
-            console.print(f"[red]{r.error}[/red]")
+            console.print(f"[red]{escape(r.error)}[/red]")
+            for row, cells in r.candidates:
+                listed = "; ".join(f"{c} → {'/'.join(cols) or '?'}" for c, cols in cells)
+                console.print(f"  header candidate, row {row}: {escape(listed)}")
+            console.print(r.next_step)
             continue
         if r.runner_up:
             console.print(f"looks like [bold]{r.dataset}[/bold] (runner-up: {r.runner_up})")
@@ -136,12 +141,12 @@ def inspect(
         table.add_column("header (表头)")
         table.add_column("column")
         for header, column in r.headers:
-            table.add_row(header, column or "[dim]— not used[/dim]")
+            table.add_row(escape(header), escape(column) if column else "[dim]— not used[/dim]")
         console.print(table)
         for column, closest in r.missing.items():
             console.print(
                 f"[red]missing required column[/red] {column}"
-                + (f"; closest headers: {'、'.join(closest)}" if closest else "")
+                + (f"; closest headers: {escape('、'.join(closest))}" if closest else "")
             )
         for column, values in r.unknown.items():
             listed = ", ".join(f"{v} ({n})" for v, n in values)
@@ -152,7 +157,8 @@ def inspect(
                 f"skip {r.skipped} (cross-file checks such as unknown enterprises come at validate)"
             )
         for note in r.notes:
-            err.print(f"[dim]note:[/dim] {note}")
+            err.print(f"[dim]note:[/dim] {escape(note)}")
+        console.print(r.next_step)
     if write_mapping:
         atomic.write_text(write_mapping, mapping_toml(reports, s))
         console.print(f"wrote {write_mapping}")
@@ -182,12 +188,12 @@ def print_ingest(results) -> int:
         )
     console.print(table)
     for note in getattr(results, "notes", []):
-        err.print(f"[dim]note:[/dim] {note}")
+        err.print(f"[dim]note:[/dim] {escape(note)}")
     for r in results:
         if r.status == "failed":
-            err.print(f"[red]failed:[/red] {r.message}")
+            err.print(f"[red]failed:[/red] {escape(r.message)}")
         for w in r.warnings:
-            err.print(f"[yellow]note:[/yellow] {w}")
+            err.print(f"[yellow]note:[/yellow] {escape(w)}")
     return 1 if any(r.status == "failed" for r in results) else 0
 
 
@@ -769,7 +775,7 @@ def entry() -> None:
     try:
         app()
     except ConfigError as exc:
-        err.print(f"[red]configuration error:[/red] {exc}")
+        err.print(f"[red]configuration error:[/red] {escape(str(exc))}")
         sys.exit(2)
     except StoreNotReadyError as exc:
         err.print(f"[red]{exc}[/red]")

@@ -32,6 +32,8 @@ def figure(value: float | None, kind: str = "share", digits: int = 1) -> str:
 
 def counts(numerator: int | None, denominator: int | None) -> str:
     """What a figure counts: numerator/denominator of a share, the count alone for a count."""
+    if numerator is None:  # no_data because the ledgers leave a flag blank: no counts
+        return MISSING
     if denominator is None:
-        return MISSING if numerator is None else f"{numerator:,}"
+        return f"{numerator:,}"
     return f"{numerator:,}/{denominator:,}"

@@ -26,7 +26,7 @@ from safetystats.sql import execute_folder
 LOCK_TIMEOUT_ENV = "SAFETYSTATS_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 600.0  # seconds a writer waits for another writer or readers
 # bumped when curation builds new tables: a store curated by an older version is curated again
-CURATION_VERSION = "6"
+CURATION_VERSION = "7"
 
 
 def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pl.DataFrame:

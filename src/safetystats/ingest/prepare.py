@@ -15,6 +15,7 @@ import polars as pl
 
 from safetystats import normalize as V
 from safetystats.config import Settings
+from safetystats.ingest import cells, guess
 from safetystats.ingest.read import HEADER_SCAN_ROWS, RawTable
 from safetystats.ingest.spec import DatasetSpec, parser_for
 
@@ -51,9 +52,12 @@ class Prepared:
 class MissingColumnsError(TableError):
     """A recognised table lacks a required column (absent, not blank): nothing is stored."""
 
-    def __init__(self, message: str, dataset: str, missing: list[str], found: list[str], closest):
+    def __init__(
+        self, message: str, dataset: str, missing: list[str], found: list[str], closest, columns
+    ):
         super().__init__(message)
         self.dataset, self.missing, self.found, self.closest = dataset, missing, found, closest
+        self.columns: dict[str, str] = columns  # header as shown -> the column it maps to
 
 
 @dataclass
@@ -198,11 +202,13 @@ def find_header(table: RawTable, specs: dict[str, DatasetSpec], dataset: str | N
         )
         raise NoHeaderError(
             f"{table.label}: no header row for {dataset} in the first {HEADER_SCAN_ROWS} rows "
-            f"(expected columns such as {wanted})"
+            f"(expected columns such as {wanted}); `safetystats inspect FILE --write-mapping "
+            "mapping.toml` lists the rows that could be the header and what each cell could be"
         )
     raise NoHeaderError(
         f"{table.label}: no header row of any dataset in the first {HEADER_SCAN_ROWS} rows; "
-        "put the file in a folder named after its dataset"
+        "put the file in a folder named after its dataset (e.g. hazards/) and run "
+        "`safetystats inspect FILE --write-mapping mapping.toml`"
     )
 
 
@@ -218,7 +224,8 @@ def _closest(wanted: list[str], found: list[str]) -> list[str]:
 
 def check_required(table: RawTable, spec: DatasetSpec, header: Header, names: set[str]) -> None:
     """A required column that the table lacks fails it, unless the key can be derived or the
-    column's stand-in (the enterprise's name) is there (DATA_SPEC 3.1)."""
+    column's stand-in (the enterprise's name) is there (DATA_SPEC 3.1). The message offers, for
+    each, the unused header that means it (``guess``), as the line to add."""
     missing = [
         c
         for c in spec.required
@@ -228,23 +235,41 @@ def check_required(table: RawTable, spec: DatasetSpec, header: Header, names: se
     ]
     if not missing:
         return
+    columns = {header.shown[i]: name for i, name in _mapped(spec, header.texts).items()}
     found = [s for s in header.shown if s]
-    wanted = [h for c in missing for h in (spec.column(c).headers or (c,))]
-    closest = _closest(wanted, found)
+    unused = [s for s in found if s not in columns]
+    targets = {c: spec.substitute(c) or c for c in missing}
+    guesses = {
+        c: guess.guess(t, unused) or _closest(list(spec.column(t).headers), unused)
+        for c, t in targets.items()
+    }
+    guessed = names | {targets[c] for c in missing if guesses[c]}
+    missing = [c for c in missing if not (c in spec.key and spec.can_derive(guessed))]
+    first = missing[0]
+    line = f'{targets[first]} = ["{guesses[first][0] if guesses[first] else "…"}"]'
     labels = "、".join(
         f"{spec.column(c).headers[0] if spec.column(c).headers else c}({c})" for c in missing
     )
     raise MissingColumnsError(
-        f"{table.label}: 缺少必填列 missing required column(s) {labels} for {spec.name}; "
+        f"{table.label}: 缺少必填列 missing required column(s) {labels} for {user_section(spec)}"
+        f"{' (' + spec.label_zh + ')' if spec.into else ''}; "
         f"headers found: {'、'.join(found) or '(none)'}"
-        + (f"; closest: {'、'.join(closest)}" if closest else "")
-        + f"; accepted spellings: {'、'.join(spec.column(missing[0]).headers[:8])}"
-        " — add the file's spelling under [datasets." + spec.name + ".headers] in safetystats.toml",
+        + (f"; closest: {'、'.join(guesses[first])}" if guesses[first] else "")
+        + f"; accepted spellings: {'、'.join(spec.column(targets[first]).headers[:8])}"
+        f" — add the file's header under [datasets.{user_section(spec)}.headers] in "
+        f"safetystats.toml: {line}",
         spec.name,
         missing,
         found,
-        {c: _closest(list(spec.column(c).headers or (c,)), found) for c in missing},
+        {c: guesses[c] for c in missing},
+        columns,
     )
+
+
+def user_section(spec: DatasetSpec) -> str:
+    """The dataset under which a user writes this table's spellings in safetystats.toml (a
+    per-trainee list: the dataset it is counted into)."""
+    return spec.into or spec.name
 
 
 def reject_aggregate_rows(table: RawTable, settings: Settings) -> None:
@@ -331,7 +356,7 @@ def prepare(
     text = body.select(
         [_clean(pl.col(f"c{i}")).alias(name) for i, name in mapped.items()]
         + [pl.lit(V.clean_text(v)).alias(k) for k, v in fixed.items()]
-    ).with_columns(rows.alias("_row"))
+    ).with_columns(rows.alias("_row"), _row_cells(body, header.shown).alias("_cells"))
     prepared = Prepared(
         spec.name,
         table,
@@ -355,12 +380,12 @@ def prepare(
     skip = footer_mask | empty
     prepared.skipped_footer = int(skip.sum())
     prepared.skipped_empty = int(empty.sum())
-    text = text.filter(~skip)
+    text = hold_unread_cells(prepared, text.filter(~skip), mapped)
 
     # typed values; the raw text of every unreadable cell is kept beside them
     flags = _flag_hits(spec, text)
     text = _fill_from_text(spec, text, prepared.headers, flags)
-    columns = {"_row": text["_row"]}
+    columns = {"_row": text["_row"], "_cells": text["_cells"]}
     for col in spec.columns:
         if col.name not in text.columns:
             continue
@@ -390,11 +415,49 @@ def prepare(
             if n not in staged.columns
         ]
     ).with_columns(pl.lit(table.sheet or "", dtype=pl.String).alias("_sheet"))
-    staged = staged.select([n for n, _ in spec.stored_columns()] + ["_sheet", "_row"])
+    staged = staged.select([n for n, _ in spec.stored_columns()] + ["_sheet", "_row", "_cells"])
     if spec.derive_key and (spec.derive_blank or not any(k in mapped.values() for k in spec.key)):
-        staged = derive_keys(staged, spec)
+        staged = derive_keys(staged, spec, settings.registry.resolve)
     prepared.staged = staged.with_columns(record_key(spec).alias("_key"))
     return prepared
+
+
+def _row_cells(body: pl.DataFrame, shown: list[str]) -> pl.Series:
+    """Per row: a hash of every cell as read, used or not, but a row number (序号): two rows
+    with one derived key are one record only when they agree in all of them (DATA_SPEC 3.1)."""
+    numbers = {f"c{i}" for i, h in enumerate(shown) if guess.is_row_number(h)}
+    kept = [pl.col(c).fill_null("\x00") for c in body.columns if c not in numbers]
+    text = pl.concat_str(kept, separator="\x1f") if kept else pl.lit("")
+    return body.select(text.hash().alias("_cells"))["_cells"]
+
+
+def hold_unread_cells(prep: Prepared, text: pl.DataFrame, mapped: dict[int, str]) -> pl.DataFrame:
+    """Rows with an Excel error value (``#DIV/0!``, also as text in a CSV) or a formula without
+    a cached value in any column the dataset reads are held, never read as blank (DATA_SPEC
+    3). The value names the cell (``D7``) and what is in it."""
+    columns = [name for name in mapped.values() if name in text.columns]
+    if not columns:
+        return text
+    upper = [pl.col(c).str.to_uppercase() for c in columns]
+    bad = pl.any_horizontal(
+        [u.is_in(cells.EXCEL_ERRORS) | u.str.starts_with(cells.FORMULA_MARK) for u in upper]
+    ).fill_null(False)
+    if not text.select(bad.any()).item():
+        return text
+    letters = {name: cells.column_letters(i) for i, name in mapped.items()}
+    sheet = prep.table.sheet or ""
+    for row in text.filter(bad).iter_rows(named=True):
+        column = next(
+            c
+            for c in columns
+            if cells.error_text(row[c]) or (row[c] or "").startswith(cells.FORMULA_MARK)
+        )
+        value = row[column]
+        rule = "excel_error" if cells.error_text(value) else "formula_without_value"
+        shown = cells.error_text(value) or value.removeprefix(cells.FORMULA_MARK)
+        where = f"{letters[column]}{row['_row']}"
+        prep.held.append(_held(prep, row | {"_sheet": sheet}, rule, column, f"{where}: {shown}"))
+    return text.filter(~bad)
 
 
 def _flag_hits(spec: DatasetSpec, text: pl.DataFrame) -> dict[str, pl.Series]:
@@ -445,15 +508,21 @@ def _field_text(spec: DatasetSpec, name: str) -> pl.Expr:
     return value.str.replace_all(r"\s+", "")
 
 
-def derive_keys(staged: pl.DataFrame, spec: DatasetSpec) -> pl.DataFrame:
-    """``auto:<12 hex>`` keys from the record's content, the same in next month's file."""
+def derive_keys(staged: pl.DataFrame, spec: DatasetSpec, resolve=None) -> pl.DataFrame:
+    """``auto:<12 hex>`` keys from the record's content, the same in next month's file. With
+    ``resolve`` (the registry's), a unit is hashed as the unit it names: a task reported by
+    经区 one month and by 威海经济技术开发区 the next keeps its key."""
     import hashlib
 
+    source = staged
+    if resolve and "district" in spec.derive_key:
+        units = {v: u.code if (u := resolve(v)) else v for v in staged["district"].drop_nulls()}
+        source = staged.with_columns(pl.col("district").replace(units))
     fields = pl.concat_str(
         [_field_text(spec, f).fill_null("") for f in spec.derive_key], separator="\x1f"
     )
     present = pl.any_horizontal([_field_text(spec, f).is_not_null() for f in spec.derive_key])
-    texts = staged.select(pl.when(present).then(fields).alias("t"))["t"]
+    texts = source.select(pl.when(present).then(fields).alias("t"))["t"]
     keys = pl.Series(
         spec.key[0],
         [None if t is None else "auto:" + hashlib.sha1(t.encode()).hexdigest()[:12] for t in texts],
@@ -557,13 +626,12 @@ def count_persons(prep: Prepared, spec: DatasetSpec, into: DatasetSpec) -> Prepa
     return result
 
 
-def unpivot_wide(table: RawTable, settings: Settings) -> RawTable | None:
+def unpivot_wide(table: RawTable, settings: Settings, spec: DatasetSpec) -> RawTable | None:
     """A wide training summary (one column per category, e.g. 主要负责人（人.次）, beside the
     enterprise and the month) as a long table (培训类别, 培训人数), each row keeping its
-    spreadsheet row number (DATA_SPEC 3.1); None for a table that is not one."""
-    from safetystats.ingest.spec import vocabulary
-
-    lookup = V.make_lookup(vocabulary(settings, "training_categories"))
+    spreadsheet row number (DATA_SPEC 3.1); None for a table that is not one. The categories
+    are read with the user's spellings of ``spec``'s category column."""
+    lookup = parser_for(spec.column("category"), settings)
     rows = [[_cell(c) for c in r] for r in table.frame.head(HEADER_SCAN_ROWS).rows()]
     for idx, row in enumerate(rows):
         categories = {
@@ -577,12 +645,12 @@ def unpivot_wide(table: RawTable, settings: Settings) -> RawTable | None:
         header = [row[j] for j in keep] + ["培训类别", "培训人数"]
         out, numbers = [header], [table.first_row + idx]
         body = table.frame.slice(idx + 1).rows()
-        for k, cells in enumerate(body, start=idx + 1):
+        for k, row_cells in enumerate(body, start=idx + 1):
             for j, category in categories.items():
-                value = cells[j] if j < len(cells) else None
+                value = row_cells[j] if j < len(row_cells) else None
                 if value is None or not str(value).strip():
                     continue
-                out.append([cells[i] for i in keep] + [category, value])
+                out.append([row_cells[i] for i in keep] + [category, value])
                 numbers.append(table.first_row + k)
         width = len(header)
         frame = pl.DataFrame(
@@ -604,7 +672,7 @@ def stage_table(
     a per-person list counted into its dataset, a wide summary unpivoted first. Raises
     TableError for a table that fails."""
     if dataset in (None, "training_counts"):
-        table = unpivot_wide(table, settings) or table
+        table = unpivot_wide(table, settings, specs["training_counts"]) or table
     prep = prepare(table, specs, settings, dataset, fixed)
     spec = specs[prep.dataset]
     hold_damaged_codes(prep, spec)
@@ -667,17 +735,36 @@ def _held(prep: Prepared, row: dict, rule: str, column: str | None, value) -> di
 
 def resolve_duplicates(preps: list[Prepared], spec: DatasetSpec) -> pl.DataFrame:
     """Join the staged frames of one dataset from one file and settle repeated keys: identical
-    repeats keep one row; a key repeated with different content holds every such row."""
+    repeats keep one row; a key repeated with different content holds every such row. A derived
+    key (``auto:``) compares every cell as read, used or not (``duplicate_key_conflict``,
+    naming the rows); an id from the file compares the dataset's columns (``duplicate_conflict``)."""
     frame = pl.concat([p.staged for p in preps], how="vertical_relaxed")
+    if "_cells" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.UInt64).alias("_cells"))
     content = [c for c in frame.columns if not c.startswith("_")]
+    derived = pl.col("_key").str.starts_with("auto:")
     # the variants of the repeated keys only (most keys are not repeated)
     repeated = frame.filter(pl.len().over("_key") > 1)
-    counts = repeated.group_by("_key").agg(pl.struct(content).n_unique().alias("_variants"))
+    counts = repeated.group_by("_key").agg(
+        pl.when(derived.first())
+        .then(pl.col("_cells").n_unique())
+        .otherwise(pl.struct(content).n_unique())
+        .alias("_variants"),
+        pl.when(pl.col("_sheet").n_unique() > 1)  # rows of several sheets: sheet!row
+        .then(pl.concat_str(pl.col("_sheet"), pl.lit("!"), pl.col("_row")))
+        .otherwise(pl.col("_row").cast(pl.String))
+        .sort_by(pl.col("_sheet"), pl.col("_row"))
+        .str.join(", ")
+        .alias("_rows"),
+    )
     frame = frame.join(counts, on="_key", how="left").with_columns(pl.col("_variants").fill_null(1))
     conflicts = frame.filter(pl.col("_variants") > 1)
     for row in conflicts.iter_rows(named=True):
         prep = next(p for p in preps if (p.table.sheet or "") == row["_sheet"])
-        prep.held.append(_held(prep, row, "duplicate_conflict", spec.key[0], row["_key"]))
+        if row["_key"].startswith("auto:"):
+            prep.held.append(_held(prep, row, "duplicate_key_conflict", spec.key[0], row["_rows"]))
+        else:
+            prep.held.append(_held(prep, row, "duplicate_conflict", spec.key[0], row["_key"]))
     keep = frame.filter(pl.col("_variants") == 1)
     first = keep.unique(subset="_key", keep="first", maintain_order=True)
     for prep in preps:
@@ -686,4 +773,4 @@ def resolve_duplicates(preps: list[Prepared], spec: DatasetSpec) -> pl.DataFrame
             keep.filter(pl.col("_sheet") == sheet).height
             - first.filter(pl.col("_sheet") == sheet).height
         )
-    return first.drop("_variants")
+    return first.drop("_variants", "_rows", "_cells")

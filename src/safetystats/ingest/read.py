@@ -22,6 +22,8 @@ from xml.etree import ElementTree
 import fastexcel
 import polars as pl
 
+from safetystats.ingest import cells
+
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
 SUPPORTED = EXCEL_SUFFIXES | CSV_SUFFIXES
@@ -412,8 +414,9 @@ def _read_workbook(path: Path, kind: str, by_name: bool, notes: list[str]) -> li
     zh, en = {"xlsx": ("工作簿", "workbook"), "xls": (".xls 工作簿", ".xls workbook")}.get(
         kind, ("工作簿", "workbook")
     )
+    source = path if by_name else path.read_bytes()
     try:
-        reader = fastexcel.read_excel(path if by_name else path.read_bytes())
+        reader = fastexcel.read_excel(source)
         tables = []
         for name in reader.sheet_names:
             sheet = reader.load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
@@ -426,11 +429,23 @@ def _read_workbook(path: Path, kind: str, by_name: bool, notes: list[str]) -> li
                 )
                 continue
             tables.append(RawTable(path, name, _rename(sheet.to_polars())))
-        return tables
     except Exception as exc:  # calamine reports broken or encrypted workbooks many ways
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise _not_readable(path, "encrypted") from exc
         raise _damaged(path, zh, en) from exc
+    return _with_marks(path, source, kind, tables)
+
+
+def _with_marks(path: Path, source, kind: str, tables: list[RawTable]) -> list[RawTable]:
+    """The tables with the cells calamine reads as blank written back: Excel error values
+    and formulas without a cached value (``cells``)."""
+    found = {"xlsx": cells.xlsx_marks, "xls": cells.xls_marks}.get(kind, lambda _: {})(path)
+    for table in tables:
+        marks = found.get(table.sheet or "")
+        if marks:
+            start = cells.sheet_start_column(source, table.sheet)
+            table.frame = cells.apply_marks(table.frame, marks, start)
+    return tables
 
 
 # --------------------------------------------------------------------------- text
@@ -447,14 +462,64 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("gb18030"), "gb18030"
+        text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
+        name = _other_encoding(data)
+        looks = f"看起来是 {name} 编码" if name else f"第 {exc.start} 字节无法识别"
         raise _error(
             path,
-            f"文本编码既不是 UTF-8 也不是 GB18030/GBK（第 {exc.start} 字节）；请在 Excel 中另存为“CSV UTF-8”",
-            f"text encoding is neither UTF-8 nor GB18030/GBK (byte {exc.start}); "
-            "save it from Excel as 'CSV UTF-8' and drop it again",
+            f"文本编码既不是 UTF-8 也不是 GB18030/GBK（{looks}）；请另存为 UTF-8 或 GBK 编码的 CSV",
+            "the text is neither UTF-8 nor GB18030/GBK ("
+            + (f"this file looks like {name}" if name else f"byte {exc.start}")
+            + "); save it as UTF-8 or GBK (Excel: 'CSV UTF-8') and drop it again",
         ) from exc
+    if _implausible_chinese(text) and (name := _other_encoding(data)):
+        raise _error(
+            path,
+            f"文本看起来是 {name} 编码，不是 UTF-8 或 GB18030/GBK；请另存为 UTF-8 或 GBK 编码的 CSV",
+            f"this file looks like {name}, not UTF-8 or GB18030/GBK; save it as UTF-8 or GBK "
+            "(Excel: 'CSV UTF-8') and drop it again",
+        )
+    return text, "gb18030"
+
+
+# encodings we name when a text is not UTF-8 or GB18030 (charset_normalizer's names)
+_OTHER_ENCODINGS = {
+    "big5": "Big5",
+    "cp950": "Big5",
+    "shift_jis": "Shift-JIS",
+    "cp932": "Shift-JIS",
+    "euc_jp": "EUC-JP",
+    "euc_kr": "EUC-KR",
+    "cp949": "EUC-KR",
+    "utf_16": "UTF-16",
+    "utf_16_le": "UTF-16",
+    "utf_16_be": "UTF-16",
+}
+
+
+def _implausible_chinese(text: str) -> bool:
+    """Text decoded as GB18030 that is mostly not the common characters GBK files hold (GB2312
+    or private-use ones): bytes of another double-byte encoding (Big5, Shift-JIS...)."""
+    sample = [c for c in text[:20000] if ord(c) > 0x2E7F]
+    if len(sample) < 4:
+        return False
+    common = 0
+    for c in sample:
+        try:
+            c.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common / len(sample) < 0.9
+
+
+def _other_encoding(data: bytes) -> str | None:
+    """The name of the encoding a text is most likely in, when it is one we name, else None."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:65536], cp_isolation=["gb18030", *_OTHER_ENCODINGS]).best()
+    return _OTHER_ENCODINGS.get(best.encoding) if best is not None else None
 
 
 def _decode_markup(data: bytes, path: Path) -> tuple[str, str]:

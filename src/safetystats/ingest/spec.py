@@ -45,6 +45,7 @@ class Column:
     extra_values: tuple = ()  # the user's ((canonical, (spellings...)), ...) for this column
     or_column: str | None = None  # required, unless this other column stands in for it
     units: tuple = ()  # ((header unit, divisor), ...): `罚款金额(元)` is divided into 万元
+    added: tuple[str, ...] = ()  # the header spellings the user added in safetystats.toml
 
     @property
     def dtype(self):
@@ -93,15 +94,28 @@ class DatasetSpec:
     def header_map(self) -> dict[str, str]:
         """Normalised header spelling -> column. A spelling of two columns is a ConfigError."""
         out: dict[str, str] = {}
-        for col in self.columns:
+        for col in sorted(self.columns, key=lambda c: bool(c.added)):  # the package's first
             for header in (col.name, *col.headers):
                 key = V.normalize_header(header)
                 if out.setdefault(key, col.name) != col.name:
-                    raise ConfigError(
-                        f"datasets.{self.name}: the header {header!r} is a spelling of both "
-                        f"{out[key]} and {col.name}"
-                    )
+                    raise ConfigError(self._ambiguous(header, out[key], col))
         return out
+
+    def _ambiguous(self, header: str, first: str, col: Column) -> str:
+        """A header spelling of two columns, naming the one line of safetystats.toml to change."""
+        section = f"[datasets.{self.into or self.name}.headers]"
+        if header in col.added:
+            key = V.normalize_header(header)
+            return (
+                f"{section} {col.name} = [...]: {header!r} would be a spelling of both {first} "
+                f"and {col.name} (read as {key!r}, already {first}'s); remove {header!r} from "
+                f"the line {col.name} = [...] under "
+                f"{section} in safetystats.toml / 表头“{header}”已是 {first} 的写法，请从该行删去"
+            )
+        return (
+            f"datasets.{self.name}: the header {header!r} is a spelling of both {first} and "
+            f"{col.name}; remove it from one of them under {section} in safetystats.toml"
+        )
 
     @property
     def required(self) -> list[str]:
@@ -125,7 +139,7 @@ def _check_user_datasets(user: dict, specs: dict[str, DatasetSpec]) -> None:
     for name, body in user.items():
         if name not in specs:
             raise ConfigError(f"[datasets.{name}]: unknown dataset (known: {', '.join(specs)})")
-        columns = {c.name for c in specs[name].columns}
+        columns = {c.name for s in specs.values() if name in (s.name, s.into) for c in s.columns}
         for part in ("headers", "values"):
             for column in body.get(part, {}):
                 if column not in columns:
@@ -133,6 +147,71 @@ def _check_user_datasets(user: dict, specs: dict[str, DatasetSpec]) -> None:
                         f"[datasets.{name}.{part}]: unknown column {column!r} "
                         f"(known: {', '.join(sorted(columns))})"
                     )
+
+
+def _check_user_values(settings: Settings, user: dict, specs: dict[str, DatasetSpec]) -> None:
+    """Every ``[datasets.X.values.col]`` names values of the column's vocabulary and makes no
+    spelling ambiguous; a ConfigError names the section, so the user knows the line to change."""
+    for name, body in user.items():
+        columns = {c.name: c for s in specs.values() if name in (s.name, s.into) for c in s.columns}
+        for column, given in body.get("values", {}).items():
+            section = f"[datasets.{name}.values.{column}]"
+            col = columns[column]
+            if col.type not in ("bool", "category", "industry") and not col.type.startswith(
+                "enum:"
+            ):
+                raise ConfigError(
+                    f"{section}: {column} is a {col.type} column and takes no value spellings; "
+                    "remove this section from safetystats.toml"
+                )
+            spellings = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in given.items()}
+            try:
+                parser_for(
+                    Column(col.name, col.type, False, (), extra_values=tuple(spellings.items())),
+                    settings,
+                )
+            except ConfigError as exc:
+                raise ConfigError(
+                    f"{section}: {exc}; change that line of safetystats.toml"
+                ) from exc
+
+
+def _user_spellings(user: dict, name: str, body: dict) -> dict:
+    """The user's ``headers`` and ``values`` for a dataset. A table counted into another
+    (a per-trainee list) takes those written for the dataset it is counted into, where the user
+    writes them (``[datasets.training_counts.*]``), its ``into_columns`` named as there."""
+    own = user.get(name, {})
+    if not body.get("into"):
+        return own
+    into = user.get(body["into"], {})
+    renamed = body.get("into_columns", {})
+    out: dict[str, dict] = {"headers": {}, "values": {}}
+    for column in (c["name"] for c in body["columns"]):
+        sources = (into, own) if column not in renamed else (into, own, _renamed(into, renamed))
+        for part in out:
+            for source in sources:
+                given = source.get(part, {}).get(column)
+                if given is None:
+                    continue
+                if part == "values":
+                    out[part].setdefault(column, {}).update(given)
+                else:
+                    given = [given] if isinstance(given, str) else list(given)
+                    out[part][column] = out[part].get(column, []) + given
+    return out
+
+
+def _renamed(section: dict, renamed: dict[str, str]) -> dict:
+    """A user's section with the columns of ``renamed`` ({ours: theirs}) under our names."""
+    return {
+        part: {
+            ours: section[part][theirs]
+            for ours, theirs in renamed.items()
+            if theirs in section.get(part, {})
+        }
+        for part in ("headers", "values")
+        if part in section
+    }
 
 
 def load_specs(settings: Settings, variants: bool = False) -> dict[str, DatasetSpec]:
@@ -143,7 +222,7 @@ def load_specs(settings: Settings, variants: bool = False) -> dict[str, DatasetS
     families = data.get("families", {})
     specs = {}
     for name, body in data["datasets"].items():
-        extra = user.get(name, {})
+        extra = _user_spellings(user, name, body)
         columns = []
         for c in body["columns"]:
             headers = c.get("headers", families.get(c["name"]))
@@ -164,6 +243,7 @@ def load_specs(settings: Settings, variants: bool = False) -> dict[str, DatasetS
                     tuple((k, tuple(v)) for k, v in values.items()),
                     c.get("or_column"),
                     tuple(c.get("units", {}).items()),
+                    tuple([added] if isinstance(added, str) else added),
                 )
             )
         specs[name] = DatasetSpec(
@@ -178,6 +258,7 @@ def load_specs(settings: Settings, variants: bool = False) -> dict[str, DatasetS
             body.get("flag_from", {}),
         )
     _check_user_datasets(user, specs)
+    _check_user_values(settings, user, specs)
     for spec in specs.values():
         spec.header_map  # noqa: B018 - a spelling of two columns fails here, at load time
     return specs if variants else {n: s for n, s in specs.items() if not s.into}

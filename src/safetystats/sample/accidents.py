@@ -9,7 +9,7 @@ import polars as pl
 
 from safetystats.sample.city import SampleCity
 from safetystats.sample.common import END, FOOTERS, START, _dates, _datetime_text, _days, _title
-from safetystats.sample.enterprises import INDUSTRY_WEIGHTS
+from safetystats.sample.enterprises import INDUSTRIES
 from safetystats.sample.writers import write_xlsx
 
 ACCIDENT_KINDS = [
@@ -84,8 +84,7 @@ def accidents(city: SampleCity, ent: pl.DataFrame) -> pl.DataFrame:
     n = len(when)
     has_ent = e_rows >= 0
     safe = np.where(has_ent, e_rows, 0)
-    industries = list(INDUSTRY_WEIGHTS)
-    industry = np.where(has_ent, active["industry"].to_numpy()[safe], rng.choice(industries, n))
+    industry = np.where(has_ent, active["industry"].to_numpy()[safe], rng.choice(INDUSTRIES, n))
     names = np.where(has_ent, active["enterprise_name"].to_numpy()[safe], None)
     injuries = rng.integers(0, 6, n) + np.where(level == "较大", rng.integers(0, 8, n), 0)
     kinds = rng.choice(ACCIDENT_KINDS, n)
@@ -156,4 +155,42 @@ def write_accidents(city: SampleCity, ent: pl.DataFrame, path) -> None:
         {f"{y}年": out.filter(pl.Series(year == y)) for y in (2023, 2024) if (year == y).any()},
         _title(city.area, "生产安全事故统计台账（2023—2024年）"),
         FOOTERS,
+    )
+
+
+def month_accidents(city: SampleCity, active: pl.DataFrame, rng, n: int, first, last, ym: str):
+    e = rng.integers(0, active.height, n)
+    d_idx = active["d_idx"].to_numpy()[e]
+    has_ent = rng.random(n) >= 0.15
+    days = _dates(np.sort(_days(rng, first, last, n))).to_list()
+    minutes = rng.integers(7 * 60, 20 * 60, n)
+    when = [
+        dt.datetime.combine(d, dt.time(m // 60, m % 60)) for d, m in zip(days, minutes, strict=True)
+    ]
+    level = np.where(rng.random(n) < 0.02, "较大", "一般")
+    deaths = np.where(
+        level == "较大", rng.integers(3, 7, n), rng.choice([0, 1, 2], n, p=[0.45, 0.45, 0.1])
+    )
+    injuries = rng.integers(0, 6, n)
+    names = np.where(has_ent, active["enterprise_name"].to_numpy()[e], None)
+    kinds = rng.choice(ACCIDENT_KINDS, n)
+    return pl.DataFrame(
+        {
+            "事故编号": [f"SG{ym}{city.tag}{i + 1:04d}" for i in range(n)],
+            "事故发生时间": [f"{w:%Y-%m-%d %H:%M}" for w in when],
+            "所属区县": city.spellings.pick(d_idx, rng),
+            "统一社会信用代码": np.where(has_ent, active["enterprise_id"].to_numpy()[e], None),
+            "企业名称": names,
+            "行业领域": active["industry"].to_numpy()[e],
+            "事故等级": level,
+            "死亡人数": deaths,
+            "受伤人数": injuries,
+            "直接经济损失（万元）": np.round(rng.gamma(2.0, 40.0, n), 1),
+            "事故简况": [
+                f"{w.month}月{w.day}日{w.hour}时许，{nm or '一处作业现场'}发生一起{k}事故，"
+                f"{_casualties(d, i)}。"
+                for w, nm, k, d, i in zip(when, names, kinds, deaths, injuries, strict=True)
+            ],
+        },
+        strict=False,
     )

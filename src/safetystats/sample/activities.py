@@ -12,7 +12,7 @@ import polars as pl
 from safetystats.sample.bad_rows import _with_bad
 from safetystats.sample.city import SampleCity
 from safetystats.sample.common import FOOTERS, _dates, _fmt_dates, _month_end, _title
-from safetystats.sample.writers import write_csv, write_xlsx
+from safetystats.sample.writers import write_csv
 
 # kind as written, how often (months a period), organiser ({unit}: the leaf unit), topic, file
 SCHEDULE = [
@@ -110,12 +110,7 @@ def write_activities(city: SampleCity, path) -> None:
     year = activities(city, dt.date(2024, 1, 1), dt.date(2024, 12, 31), rng)
     meetings = _meetings_out(year.filter(pl.col("file") == "meetings"), city, rng, "HY2024")
     title = _title(city.area, "2024年安委会、专委会会议及推进会记录")
-    if city.scale.large_as_csv:
-        write_csv(path("activities", "安委会专委会会议记录_2024.csv"), meetings, title, FOOTERS)
-    else:
-        write_xlsx(
-            path("activities", "安委会专委会会议记录_2024.xlsx"), {"会议": meetings}, title, FOOTERS
-        )
+    path.ledger("activities", "安委会专委会会议记录_2024", meetings, "会议", title, FOOTERS)
     work = _work_out(year.filter(pl.col("file") == "work"), city, rng)
     write_csv(
         path("activities", "联合检查督导警示教育开展情况_2024.csv"),

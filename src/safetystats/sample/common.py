@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from safetystats.sample.writers import write_csv, write_xlsx
+
 MARK = "样例数据"
 TITLE_NOTE = "（样例数据，非真实台账）"
 FOOTERS = ("填报人：王某某    审核人：李某某", "备注：本表为样例数据，仅供演示")
@@ -124,11 +126,20 @@ def _datetime_text(values: list[dt.datetime], rng) -> list[str]:
 class SampleFiles:
     """Where a sample's files go (``out/<dataset>/样例数据_<name>``), and the list of them."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, as_csv: bool = False):
         self.out = out
+        self.as_csv = as_csv
         self.written: list[Path] = []
 
     def __call__(self, dataset: str, name: str) -> Path:
         p = self.out / dataset / f"{MARK}_{name}"
         self.written.append(p)
         return p
+
+    def ledger(self, dataset: str, name: str, frame: pl.DataFrame, sheet: str, titles, footers):
+        """One ledger as its area sends it: CSV at the large scales (``self.as_csv``), else a
+        workbook of one sheet; ``name`` without its suffix."""
+        if self.as_csv:
+            write_csv(self(dataset, f"{name}.csv"), frame, titles, footers)
+        else:
+            write_xlsx(self(dataset, f"{name}.xlsx"), {sheet: frame}, titles, footers)

@@ -66,15 +66,19 @@ def drills(city: SampleCity, ent: pl.DataFrame) -> pl.DataFrame:
             "district": [city.districts[i].name for i in d_idx],
             "drill_date": _dates(dates),
             "drill_type": types,
-            "f1": flags[:, 0],
-            "f2": flags[:, 1],
-            "f3": flags[:, 2],
-            "f4": flags[:, 3],
-            "participants": rng.integers(8, 300, n),
-            "evaluated": rng.random(n) < 0.85,
+            **_flags_and_more(flags, rng, n),
             "d_idx": d_idx,
         }
     )[order]
+
+
+def _flags_and_more(flags: np.ndarray, rng, n: int) -> dict:
+    """The four 四不 flags (f1..f4), then participants and evaluation, drawn in this order."""
+    return {
+        **{f"f{k + 1}": flags[:, k] for k in range(4)},
+        "participants": rng.integers(8, 300, n),
+        "evaluated": rng.random(n) < 0.85,
+    }
 
 
 DRILL_FLAGS = {"不提前通知": "f1", "不设定脚本": "f2", "不预设场景": "f3", "不预设地点": "f4"}
@@ -139,4 +143,26 @@ def write_drills(city: SampleCity, ent: pl.DataFrame, path) -> None:
         FOOTERS[:1],
         encoding="utf-8",
         bom=True,
+    )
+
+
+def month_drills(city: SampleCity, active: pl.DataFrame, rng, n: int, first, last, ym: str):
+    e = rng.integers(0, active.height, n)
+    d_idx = active["d_idx"].to_numpy()[e]
+    unannounced = rng.random(n) < 0.22 + 0.35 * city.diligence[d_idx]
+    flags = np.where(unannounced[:, None], True, rng.random((n, 4)) < 0.5)
+    dates = np.sort(_days(rng, first, last, n))
+    return pl.DataFrame(
+        {
+            "drill_id": [f"YL{ym}{city.tag}{i:05d}" for i in range(n)],
+            "enterprise_id": active["enterprise_id"].to_numpy()[e],
+            "drill_date": _dates(dates),
+            "drill_type": rng.choice(
+                ["疏散逃生", "综合应急预案", "专项应急预案", "现场处置方案"],
+                n,
+                p=[0.4, 0.2, 0.2, 0.2],
+            ),
+            **_flags_and_more(flags, rng, n),
+            "d_idx": d_idx,
+        }
     )

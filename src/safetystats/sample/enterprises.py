@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import polars as pl
 
 from safetystats.sample.bad_rows import _bad_rows
 from safetystats.sample.city import SampleCity, _spellings
-from safetystats.sample.common import FOOTERS, FULL_WIDTH, _bool_text, _title, enterprise_code
+from safetystats.sample.common import END, FOOTERS, FULL_WIDTH, _bool_text, _title, enterprise_code
 from safetystats.sample.writers import write_xlsx
 
 NAME_HEADS = [
@@ -63,28 +65,40 @@ INDUSTRY_WEIGHTS = {
     "其他": 6,
 }
 
+INDUSTRIES = list(INDUSTRY_WEIGHTS)
+
+
+def _draw_industries(rng, n: int) -> np.ndarray:
+    """Industry numbers (into INDUSTRIES) by the weights of a city's register."""
+    w = np.array(list(INDUSTRY_WEIGHTS.values()), dtype=float)
+    return rng.choice(len(INDUSTRIES), n, p=w / w.sum())
+
+
+def _industry_columns(city: SampleCity, ind: np.ndarray) -> dict[str, list]:
+    high_risk = set(city.settings.vocab["high_risk_industries"])
+    return {
+        "industry": [INDUSTRIES[k] for k in ind],
+        "high_risk": [INDUSTRIES[k] in high_risk for k in ind],
+    }
+
 
 def enterprises(city: SampleCity) -> pl.DataFrame:
     rng, n = city.rng, city.scale.enterprises
     d_idx = rng.integers(0, len(city.districts), n)
-    industries = list(INDUSTRY_WEIGHTS)
-    w = np.array(list(INDUSTRY_WEIGHTS.values()), dtype=float)
-    ind = rng.choice(len(industries), n, p=w / w.sum())
+    ind = _draw_industries(rng, n)
     # a credit code holds the county's 6 digits (a 街道 or 社区 code is longer)
     codes = np.array([d.code[:6] for d in city.districts])[d_idx]
     ids = [enterprise_code(c, city.tag, i) for i, c in enumerate(codes)]
-    high_risk = set(city.settings.vocab["high_risk_industries"])
     status = rng.choice(["在营", "停产", "关闭", ""], n, p=[0.90, 0.04, 0.02, 0.04])
     return pl.DataFrame(
         {
             "enterprise_id": ids,
             "enterprise_name": [
-                f"{city.area.short}{NAME_HEADS[i % 20]}{NAME_TAILS[industries[k]]}有限公司{city.tag}{i:05d}"
+                f"{city.area.short}{NAME_HEADS[i % 20]}{NAME_TAILS[INDUSTRIES[k]]}有限公司{city.tag}{i:05d}"
                 for i, k in enumerate(ind)
             ],
             "d_idx": d_idx,
-            "industry": [industries[k] for k in ind],
-            "high_risk": [industries[k] in high_risk for k in ind],
+            **_industry_columns(city, ind),
             "employees": np.maximum(3, rng.lognormal(3.6, 1.0, n)).astype(int),
             "status": status,
         }
@@ -121,3 +135,32 @@ def write_enterprises(city: SampleCity, path) -> pl.DataFrame:
         extra={"企业名录": _bad_rows(ent_out.columns, "enterprises", scale, city)},
     )
     return ent
+
+
+# new enterprises of an update are numbered from here, a million a month: never the sample's
+NEW_ENTERPRISE_NUMBERS = 500_000_000
+
+
+def month_enterprises(city: SampleCity, rng, n: int, month: dt.date) -> pl.DataFrame:
+    """Enterprises registered in the month, numbered where the sample never numbers."""
+    index = (month.year - END.year - 1) * 12 + month.month - 1
+    d_idx = rng.integers(0, len(city.districts), n)
+    ind = _draw_industries(rng, n)
+    first = NEW_ENTERPRISE_NUMBERS + index * 1_000_000
+    return pl.DataFrame(
+        {
+            "enterprise_id": [
+                enterprise_code(city.districts[d].code[:6], city.tag, first + i)
+                for i, d in enumerate(d_idx)
+            ],
+            "enterprise_name": [
+                f"{city.area.short}{NAME_HEADS[(i + 7) % 20]}{NAME_TAILS[INDUSTRIES[k]]}"
+                f"有限公司{city.tag}{month:%Y%m}{i:04d}"
+                for i, k in enumerate(ind)
+            ],
+            "d_idx": d_idx,
+            **_industry_columns(city, ind),
+            "employees": np.maximum(3, rng.lognormal(3.2, 0.9, n)).astype(int),
+            "status": ["在营"] * n,
+        }
+    )

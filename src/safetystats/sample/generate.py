@@ -41,7 +41,7 @@ def write_sample(
     multiplies its volumes (`scaled`)."""
     check_registry(settings, scale_name)
     city = SampleCity(settings, seed, scaled(SCALES[scale_name], factor))
-    path = SampleFiles(out)
+    path = SampleFiles(out, city.scale.large_as_csv)
     # the first stream (city.rng), in this order
     ent = write_enterprises(city, path)
     write_hazards(city, ent, path, hazard_part_rows(scale_name))

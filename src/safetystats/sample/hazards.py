@@ -210,3 +210,19 @@ def write_hazards(city: SampleCity, ent: pl.DataFrame, path, part_rows: int | No
             _title(city.area, "2024年重大事故隐患整改情况更新"),
             FOOTERS,
         )
+
+
+def month_rectifications(open_hz: pl.DataFrame, rng, n: int, first: dt.date, last: dt.date):
+    """``n`` open hazards of the sample rectified in the month, most of them closed too."""
+    n = min(n, open_hz.height)
+    picked = open_hz[np.sort(rng.choice(open_hz.height, n, replace=False))]
+    rect = _days(rng, first, last, n)
+    closed = np.minimum(rect + rng.integers(0, 8, n).astype("timedelta64[D]"), np.datetime64(last))
+    closed_ok = rng.random(n) < 0.6
+    return picked.with_columns(
+        _dates(rect).alias("rectified_date"),
+        pl.select(pl.when(pl.Series(closed_ok)).then(_dates(closed)))
+        .to_series()
+        .alias("closed_date"),
+        pl.Series("status", np.where(closed_ok, "已销号", "已整改")),
+    )

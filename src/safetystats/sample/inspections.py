@@ -160,12 +160,7 @@ def _write_enforcement(city: SampleCity, other: pl.DataFrame, out: pl.DataFrame,
     bare, yuan = int(order[0]), int(order[1 % order.size])
     main = full.filter(~pl.Series(np.isin(d_idx, [bare, yuan])))
     title = _title(city.area, "2024年执法检查及督导检查记录")
-    if city.scale.large_as_csv:
-        write_csv(path("inspections", "执法及督导检查记录_2024.csv"), main, title, FOOTERS)
-    else:
-        write_xlsx(
-            path("inspections", "执法及督导检查记录_2024.xlsx"), {"检查记录": main}, title, FOOTERS
-        )
+    path.ledger("inspections", "执法及督导检查记录_2024", main, "检查记录", title, FOOTERS)
     unit = city.districts[bare].name
     write_csv(  # the older form: no enforcement columns at all
         path("inspections", f"执法检查记录_{unit}_2024.csv"),
@@ -184,3 +179,27 @@ def _write_enforcement(city: SampleCity, other: pl.DataFrame, out: pl.DataFrame,
             _title(city.area, f"{unit}2024年执法检查记录"),
             FOOTERS,
         )
+
+
+def month_inspections(city: SampleCity, active: pl.DataFrame, rng, n: int, first, last, ym: str):
+    e = rng.integers(0, active.height, n)
+    d_idx = active["d_idx"].to_numpy()[e]
+    kind = rng.choice(["负责人带队检查", "执法检查", "督导检查"], n, p=[0.7, 0.2, 0.1])
+    frame = pl.DataFrame(
+        {
+            "被检查单位": active["enterprise_name"].to_numpy()[e],
+            "统一社会信用代码": active["enterprise_id"].to_numpy()[e],
+            "所属区市": city.spellings.pick(d_idx, rng),
+            "检查时间": _dates(_days(rng, first, last, n)),
+            "检查类型": kind,
+            "检查单位": [city._department(i, k) for i, k in zip(d_idx, kind, strict=True)],
+            "隐患数": rng.poisson(np.where(kind == "执法检查", 2.0, 0.8)),
+        }
+    )
+    more = np.random.default_rng([city.seed, 4, first.year, first.month])  # a stream of its own
+    columns = enforcement_columns(kind, frame["隐患数"].to_numpy(), city.diligence[d_idx], more)
+    frame = frame.with_columns(pl.Series(k, v, strict=False) for k, v in columns.items())
+    frame = frame.sort("检查时间", maintain_order=True)
+    return frame.insert_column(
+        0, pl.Series("检查编号", [f"JC{ym}{city.tag}{i + 1:06d}" for i in range(n)])
+    )

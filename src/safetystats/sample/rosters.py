@@ -177,3 +177,25 @@ def write_rosters(city: SampleCity, ent: pl.DataFrame, path) -> None:
         FOOTERS[:1],
         encoding="gb18030",
     )
+
+
+def month_video_sites(city: SampleCity, active: pl.DataFrame, rng, n: int, first, last, ym: str):
+    """Sites newly listed in the month, most of them with their video installed."""
+    e = rng.integers(0, active.height, n)
+    d_idx = active["d_idx"].to_numpy()[e]
+    installed = rng.random(n) < 0.8
+    names = [city.districts[i].name for i in d_idx]
+    return pl.DataFrame(
+        {
+            "点位编号": [f"GHQ{ym}{city.tag}{i:04d}" for i in range(n)],
+            "统一社会信用代码": active["enterprise_id"].to_numpy()[e],
+            "所属区市": names,
+            "点位名称": [f"{nm}输油管道高后果区{ym}{k:03d}" for k, nm in enumerate(names)],
+            "是否高后果区": _bool_text(rng.random(n) < 0.85),
+            "是否安装智能视频监控": _bool_text(installed, "已安装", "未安装"),
+            "安装日期": pl.select(
+                pl.when(pl.Series(installed)).then(_dates(_days(rng, first, last, n)))
+            ).to_series(),
+            "在线状态": _bool_text(installed & (rng.random(n) < 0.9), "在线", "离线"),
+        }
+    )

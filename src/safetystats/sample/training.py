@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import polars as pl
 
@@ -92,4 +94,24 @@ def write_training(city: SampleCity, ent: pl.DataFrame, path) -> None:
         _with_bad(counts_out, "training_counts", scale, city),
         _title(city.area, "工伤预防培训台账"),
         FOOTERS,
+    )
+
+
+def month_counts(plan: pl.DataFrame, rng, n: int, month: dt.date) -> pl.DataFrame:
+    """The month's counts of ``n`` (enterprise, category) pairs of the training plan."""
+    rows = plan[np.sort(rng.choice(plan.height, min(n, plan.height), replace=False))]
+    trained = np.maximum(1, np.round(rows["task"].to_numpy() * rng.uniform(0.05, 0.3, rows.height)))
+    passed = (trained * rng.uniform(0.85, 1.0, rows.height)).astype(int)
+    y, m = month.year, month.month
+    style = rng.integers(0, 4, rows.height)
+    return pl.DataFrame(
+        {
+            "统一社会信用代码": rows["enterprise_id"],
+            "培训类别": rows["category"],
+            "统计月份": [
+                (f"{y}-{m:02d}", f"{y}/{m}", f"{y}年{m}月", f"{y}{m:02d}")[s] for s in style
+            ],
+            "培训人数": trained.astype(int),
+            "考核合格人数": passed,
+        }
     )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -32,8 +33,17 @@ from safetystats.sample.accidents import month_accidents
 from safetystats.sample.activities import month_activities
 from safetystats.sample.city import SampleCity
 from safetystats.sample.common import END, FOOTERS, SampleFiles, _month_end, _title
-from safetystats.sample.drills import _drill_out, _traditional_drill_out, drills, month_drills
-from safetystats.sample.enterprises import _enterprise_out, enterprises, month_enterprises
+from safetystats.sample.drills import (
+    _drill_out,
+    _traditional_drill_out,
+    drills,
+    month_drills,
+)
+from safetystats.sample.enterprises import (
+    _enterprise_out,
+    enterprises,
+    month_enterprises,
+)
 from safetystats.sample.hazards import (
     _hazard_ledgers,
     _hazard_out,
@@ -52,12 +62,20 @@ from safetystats.sample.writers import write_csv, write_xlsx
 UPDATE_SHARES = {
     "enterprises": (0.002, "enterprises", 2),  # newly registered
     "hazards": (0.01, "hazards_per_year", 10),  # found in the month
-    "rectified": (0.002, "hazards_per_year", 3),  # open hazards of the sample, rectified
+    "rectified": (
+        0.002,
+        "hazards_per_year",
+        3,
+    ),  # open hazards of the sample, rectified
     "drills": (0.006, "drills", 5),
     "training_counts": (0.0125, "enterprises", 5),
     "inspections": (0.01, "enterprises", 5),
     "video_sites": (0.005, "sites", 1),
-    "accidents": (2 / 300 / 24, "enterprises", 1),  # the sample's rate: 2 per 300 in 2 years
+    "accidents": (
+        2 / 300 / 24,
+        "enterprises",
+        1,
+    ),  # the sample's rate: 2 per 300 in 2 years
 }
 
 
@@ -116,6 +134,38 @@ def _base(city: SampleCity, seed: int, scale_name: str):
     return ent, open_hz, plan
 
 
+@dataclass
+class _Month:
+    """One month's update: its draws, volumes, dates, and where its files go."""
+
+    city: SampleCity
+    month: dt.date
+    rows: dict[str, int]
+    path: SampleFiles
+
+    def __post_init__(self):
+        m = self.month
+        self.rng = np.random.default_rng([self.city.seed, 2, m.year, m.month])  # its own draws
+        self.first, self.last = m, _month_end(m.year, m.month)
+        self.ym, self.label = f"{m:%Y%m}", f"{m:%Y-%m}"
+
+    def title(self, what: str) -> list[str]:
+        filed = self.last + dt.timedelta(days=10)
+        return _title(self.city.area, f"{self.month.year}年{self.month.month}月{what}", filed)
+
+    def ledger(self, dataset: str, name: str, frame: pl.DataFrame, what: str, sheet: str):
+        """CSV at the large scales, else a workbook (as the sample does)."""
+        self.path.ledger(dataset, f"{name}_{self.label}", frame, sheet, self.title(what), FOOTERS)
+
+    def workbook(self, dataset: str, name: str, sheet: str, frame, what: str, footers=FOOTERS):
+        write_xlsx(
+            self.path(dataset, f"{name}.xlsx"),
+            {sheet: frame},
+            self.title(what),
+            footers,
+        )
+
+
 def write_update(
     out: Path,
     settings: Settings,
@@ -131,94 +181,108 @@ def write_update(
     scale = scaled(SCALES[scale_name], factor)
     city = SampleCity(settings, seed, scale)
     ent, open_hz, plan = _base(city, seed, scale_name)
-    rows = update_rows(scale_name, factor)
-    rng = np.random.default_rng([seed, 2, month.year, month.month])  # the month's own draws
-    first, last = month, _month_end(month.year, month.month)
-    ym, label = f"{month:%Y%m}", f"{month:%Y-%m}"
-    filed = last + dt.timedelta(days=10)
-    path = SampleFiles(out, scale.large_as_csv)
-
-    def title(what: str) -> list[str]:
-        return _title(city.area, f"{month.year}年{month.month}月{what}", filed)
-
-    def ledger(dataset: str, name: str, frame: pl.DataFrame, what: str, sheet: str) -> None:
-        path.ledger(dataset, name, frame, sheet, title(what), FOOTERS)
-
-    new = month_enterprises(city, rng, rows["enterprises"], month)
-    write_xlsx(
-        path("enterprises", f"企业名录_{label}_新增.xlsx"),
-        {"新增企业": _enterprise_out(new, city, rng)},
-        title("新增安全生产重点企业名录"),
-        FOOTERS,
-    )
-    everyone = pl.concat([ent.select(new.columns), new])
-    active = everyone.filter(pl.col("status").is_in(["在营", ""]))
-
-    hz = hazards(
+    m = _Month(
         city,
-        everyone,
-        month.year,
-        rng=rng,
-        n=rows["hazards"],
-        first=first,
-        last=last,
-        ids=[f"YH{ym}{city.tag}{i:06d}" for i in range(rows["hazards"])],
+        month,
+        update_rows(scale_name, factor),
+        SampleFiles(out, scale.large_as_csv),
     )
-    ledger(
-        "hazards", f"隐患台账_{label}", _hazard_out(hz, city, rng), "隐患排查治理台账", "隐患台账"
-    )
-    fixed = month_rectifications(open_hz, rng, rows["rectified"], first, last)
-    if fixed.height:
-        write_xlsx(
-            path("hazards", f"隐患台账_{label}_整改销号.xlsx"),
-            {"整改销号": _hazard_out(fixed, city, rng)},
-            title("隐患整改销号情况（此前未整改隐患）"),
-            FOOTERS,
-        )
-
-    dr = month_drills(city, active, rng, rows["drills"], first, last, ym)
-    ledger("drills", f"应急演练_{label}", _drill_out(dr, city, rng), "应急演练记录", "演练记录")
-    write_csv(
-        path("training_counts", f"培训台账_{label}.csv"),
-        month_counts(plan, rng, rows["training_counts"], month),
-        title("工伤预防培训台账"),
-        FOOTERS,
-    )
-    write_xlsx(
-        path("video_sites", f"高后果区视频监控_{label}_新增.xlsx"),
-        {"视频监控": month_video_sites(city, active, rng, rows["video_sites"], first, last, ym)},
-        title("新增高后果区智能视频监控台账"),
-        FOOTERS[:1],
-    )
-    write_xlsx(
-        path("accidents", f"生产安全事故台账_{label}.xlsx"),
-        {
-            f"{month.year}年{month.month}月": month_accidents(
-                city, active, rng, rows["accidents"], first, last, ym
-            )
-        },
-        title("生产安全事故统计台账"),
-        FOOTERS,
-    )
-    ledger(
-        "inspections",
-        f"检查记录_{label}",
-        month_inspections(city, active, rng, rows["inspections"], first, last, ym),
-        "检查记录（带队检查、执法检查、督导检查）",
-        "检查记录",
-    )
-    ledger(
+    # the month's stream, in this order
+    active = _register_and_hazards(m, ent, open_hz)
+    _events(m, active, plan)
+    # streams of their own
+    m.ledger(
         "tasks",
-        f"八大行动重点工程进度_{label}",
+        "八大行动重点工程进度",
         month_reports(city, month),
         "八大行动重点工程进度",
         "工程进度",
     )
-    ledger(
+    m.ledger(
         "activities",
-        f"会议及工作开展记录_{label}",
+        "会议及工作开展记录",
         month_activities(city, month),
         "会议及工作开展记录",
         "会议",
     )
-    return path.written
+    return m.path.written
+
+
+def _register_and_hazards(m: _Month, ent: pl.DataFrame, open_hz: pl.DataFrame) -> pl.DataFrame:
+    """New enterprises, the month's hazards and rectifications; returns the active register."""
+    city, rng, rows, label = m.city, m.rng, m.rows, m.label
+    new = month_enterprises(city, rng, rows["enterprises"], m.month)
+    new_out = _enterprise_out(new, city, rng)
+    m.workbook(
+        "enterprises",
+        f"企业名录_{label}_新增",
+        "新增企业",
+        new_out,
+        "新增安全生产重点企业名录",
+    )
+    everyone = pl.concat([ent.select(new.columns), new])
+    ids = [f"YH{m.ym}{city.tag}{i:06d}" for i in range(rows["hazards"])]
+    hz = hazards(
+        city,
+        everyone,
+        m.month.year,
+        rng=rng,
+        n=rows["hazards"],
+        first=m.first,
+        last=m.last,
+        ids=ids,
+    )
+    m.ledger(
+        "hazards",
+        "隐患台账",
+        _hazard_out(hz, city, rng),
+        "隐患排查治理台账",
+        "隐患台账",
+    )
+    fixed = month_rectifications(open_hz, rng, rows["rectified"], m.first, m.last)
+    if fixed.height:
+        what = "隐患整改销号情况（此前未整改隐患）"
+        m.workbook(
+            "hazards",
+            f"隐患台账_{label}_整改销号",
+            "整改销号",
+            _hazard_out(fixed, city, rng),
+            what,
+        )
+    return everyone.filter(pl.col("status").is_in(["在营", ""]))
+
+
+def _events(m: _Month, active: pl.DataFrame, plan: pl.DataFrame) -> None:
+    """The month's drills, training counts, new video sites, accidents and inspections."""
+    city, rng, rows, label = m.city, m.rng, m.rows, m.label
+    span = (m.first, m.last, m.ym)
+    dr = month_drills(city, active, rng, rows["drills"], *span)
+    m.ledger("drills", "应急演练", _drill_out(dr, city, rng), "应急演练记录", "演练记录")
+    counts = month_counts(plan, rng, rows["training_counts"], m.month)
+    write_csv(
+        m.path("training_counts", f"培训台账_{label}.csv"),
+        counts,
+        m.title("工伤预防培训台账"),
+        FOOTERS,
+    )
+    sites = month_video_sites(city, active, rng, rows["video_sites"], *span)
+    what = "新增高后果区智能视频监控台账"
+    m.workbook(
+        "video_sites",
+        f"高后果区视频监控_{label}_新增",
+        "视频监控",
+        sites,
+        what,
+        FOOTERS[:1],
+    )
+    acc = month_accidents(city, active, rng, rows["accidents"], *span)
+    sheet = f"{m.month.year}年{m.month.month}月"
+    m.workbook("accidents", f"生产安全事故台账_{label}", sheet, acc, "生产安全事故统计台账")
+    ins = month_inspections(city, active, rng, rows["inspections"], *span)
+    m.ledger(
+        "inspections",
+        "检查记录",
+        ins,
+        "检查记录（带队检查、执法检查、督导检查）",
+        "检查记录",
+    )

@@ -648,6 +648,31 @@ def write_results(results: dict, started: str, host: str, args) -> None:
             "≤ 3 GB",
             x["peak_gb"] <= 3,
         )
+    for key, label in (
+        ("stats", "8. `stats accidents` + `stats enforcement`, every unit × span, province"),
+        (
+            "assess",
+            "8. `assess` from the store (attainment + warnings + scores), every unit, province",
+        ),
+    ):
+        if key in r:
+            x = r[key]
+            add(
+                label,
+                f"**{x['ours_s']:.2f} s** (median of 3)",
+                f"pandas {x['pandas_compute_s']:.2f} s (median of 3; same figures)",
+                "≤ 1 s",
+                x["ours_s"] <= 1,
+            )
+            add(
+                f"8. … {key} vs the pandas baseline",
+                f"**{x['speedup']:.1f}×**; mismatches: **{x['mismatches']}**",
+                "pandas_baseline.py",
+                "≥ 10×, 0 mismatches",
+                x["speedup"] >= 10 and x["mismatches"] == 0,
+            )
+            if x["examples"]:
+                notes.append(f"{key} mismatches (ours vs pandas): " + "; ".join(x["examples"]))
     if "attainment" in r:
         x = r["attainment"]
         add(
@@ -816,6 +841,7 @@ def main() -> None:
             province = stage("province", bench_province, results)
         if province:
             stage("attainment", bench_attainment, results, province)
+            stage("stats", bench_stats, results, province)
             if not args.skip_bulletins:
                 stage("bulletins", bench_bulletins, results, province, "all", 10, args.skip_pdf)
         xlsx = next((OUT / "province" / "raw" / "enterprises").glob("*.xlsx"))

@@ -125,7 +125,7 @@ def test_the_index_says_each_status_and_marks_each_warning(partial):
 def test_a_vetoed_unit_is_ranked_after_every_unit_without_a_veto(partial):
     s, _, second = partial
     page = (second.folder / "city_overview.html").read_text(encoding="utf-8")
-    league = page.split("达标情况排名")[1].split("</table>")[0]
+    league = page.split("考核得分排名")[1].split("</table>")[0]
     ranked = [
         re.sub(r"<[^>]+>", "", c)
         for c in re.findall(r"<tr><td[^>]*>\d+</td><td>(.*?)</td>", league)
@@ -315,6 +315,46 @@ def test_pages_at_a_phone_width_and_on_a_desktop(partial, tmp_path):
     shutil.copy(next(tmp_path.glob("p-*1.png")), OUTPUT / "bulletin_pdf_page1.png")
 
 
+def test_the_index_and_the_overview_show_the_assessment_of_assess_json(partial):
+    """Score, grade and rank (6.9) of every unit in the index and the overview's ranking are
+    those of `assess --format json` at the same date; figures.json carries them and the
+    statistics of `stats accidents|enforcement --format json`."""
+    s, _, second = partial
+    config = second.folder.parent / "safetystats.toml"
+    config.write_text(settings_toml(s), encoding="utf-8")
+    from safetystats.cli import app
+
+    def cli_json(*args):
+        out = CliRunner().invoke(
+            app, ["--config", str(config), *args, "--as-of", second.as_of.isoformat(),
+                  "--format", "json"],
+        )  # fmt: skip
+        assert out.exit_code == 0, out.output
+        return json.loads(out.stdout)["rows"]
+
+    expected = {r["district"]: r for r in cli_json("assess")}
+    assert set(expected) == set(UNITS)
+    index = second.index.read_text(encoding="utf-8")
+    rows = _index_rows(index)
+    for name, r in expected.items():
+        cells = re.findall(r'<td class="score[^"]*">(.*?)</td>', rows[name])
+        assert cells == [f"{r['score']:.1f}", r["grade"], str(r["rank"])], name
+    page = (second.folder / "city_overview.html").read_text(encoding="utf-8")
+    league = page.split("考核得分排名")[1].split("</table>")[0]
+    shown = re.findall(r"<tr><td[^>]*>(\d+)</td><td>(.*?)</td><td[^>]*>([\d.]+)</td>", league)
+    assert len(shown) == 7
+    for rank, name, score in shown:
+        name = re.sub(r"<[^>]+>", "", name).replace(" 一票否决", "")
+        assert (int(rank), float(score)) == (expected[name]["rank"], expected[name]["score"])
+    saved = json.loads((second.folder / "figures.json").read_text(encoding="utf-8"))
+    scores = {r["district"]: (r["score"], r["grade"], r["rank"]) for r in saved["scores"]}
+    assert {n: scores[n] for n in UNITS} == {
+        n: (r["score"], r["grade"], r["rank"]) for n, r in expected.items()
+    }
+    stats = cli_json("stats", "accidents")
+    assert saved["statistics"]["accidents"] == stats
+
+
 def test_the_index_stays_readable_with_12_targets_and_100_units(sample_store, tmp_path):
     from safetystats.config import labels_for
     from safetystats.report import index
@@ -343,7 +383,8 @@ def test_the_index_stays_readable_with_12_targets_and_100_units(sample_store, tm
             "return [...document.querySelectorAll('table.index th, table.index td')]"
             ".map(c => c.getBoundingClientRect().width)"
         )
-        assert len(widths) == 13 + 100 * 13 and min(widths) >= 60  # no narrow column
+        # unit, score, grade, rank and 12 targets
+        assert len(widths) == 16 + 100 * 16 and min(widths) >= 60  # no narrow column
         heights = driver.execute_script(
             "return [...document.querySelectorAll('table.index tbody tr')]"
             ".map(r => r.getBoundingClientRect().height)"

@@ -208,6 +208,8 @@ INSPECTIONS = [
     # 文登: a ledger without the enforcement columns (hazards found only)
     inspection("J1", "E3", WD, "2024-05-01", hazards_found=4),
     inspection("J2", "E3", WD, "2023-05-01", "负责人带队检查", hazards_found=1),
+    # E1 (环翠's) inspected in 文登 too: once in 文登 and once, not twice, in the total
+    inspection("J3", "E1", WD, "2024-07-01", "督导检查", hazards_found=0),
     # 荣成: carries the columns, but its only inspection is older than both spans
     inspection("K1", "E5", RC, "2022-06-01", **ALL),
     # 乳山: no inspection at all
@@ -241,9 +243,10 @@ def test_enforcement_statistics():
     month = rows[(HC, "month")]
     assert tuple(month[f] for f in ENFORCEMENT) == (2, 2, 1, 0, 0, 0, 1, 1, 3, 0)
     assert month["change"]["penalty"] == {"difference": -1.0, "percent": -100.0, "trend": "下降"}
-    # 文登 has no enforcement columns in any record: those figures are "—", never 0
+    # 文登 has no enforcement columns in any record: those figures are "—", never 0; J1, J3 of
+    # E3 and E1
     wd = rows[(WD, "ytd")]
-    assert tuple(wd[f] for f in ENFORCEMENT) == (1, 1, 1, None, None, None, None, None, 4, None)
+    assert tuple(wd[f] for f in ENFORCEMENT) == (2, 2, 1, None, None, None, None, None, 4, None)
     assert tuple(wd[f"prev_{f}"] for f in ENFORCEMENT[:3]) == (1, 1, 0)
     assert wd["change"]["cases_filed"] is None and wd["unannounced_share"] is None
     # 荣成 carries them but had no inspection in either span: 0 everywhere
@@ -253,9 +256,10 @@ def test_enforcement_statistics():
     # 乳山 has no inspection at all: counted 0, the columns' figures unknown
     rs = rows[(RS, "ytd")]
     assert tuple(rs[f] for f in ENFORCEMENT) == (0, 0, 0) + (None,) * 7
-    # the total carries every column: I1, I2, I3, J1 of E1, E2, E3; hazards 6 + 4
+    # the total carries every column: I1, I2, I3, J1, J3 of E1, E2, E3 (E1 in two units, once);
+    # hazards 6 + 4 + 0
     total = rows[(None, "ytd")]
-    assert tuple(total[f] for f in ENFORCEMENT) == (4, 3, 3, 1, 1, 2.5, 1, 1, 10, 1)
+    assert tuple(total[f] for f in ENFORCEMENT) == (5, 3, 3, 1, 1, 2.5, 1, 1, 10, 1)
 
 
 def test_a_store_curated_before_the_enforcement_columns_existed_shows_dashes():
@@ -341,7 +345,7 @@ def test_stats_accidents_command_json(accident_config):
     lines = named.stdout.lstrip("\ufeff").splitlines()
     assert len(lines) == 1 + 4 and lines[0].startswith("district_code,district,level")
     table = cli(accident_config, "stats", "accidents", "--as-of", "2024-06-30")
-    assert table.exit_code == 0 and "同比上升100.0%" in table.stdout
+    assert table.exit_code == 0 and "(上升100.0%)" in table.stdout
 
 
 @pytest.mark.slow
@@ -445,3 +449,19 @@ def test_stats_enforcement_command_with_a_yuan_header(enforcement_config):
     # the total has the columns through 环翠: 文登's inspection counts as not unannounced
     total = rows[(None, "ytd")]
     assert tuple(total[f] for f in ENFORCEMENT) == (3, 3, 3, 1, 1, 2.5, 1, 1, 9, 1)
+
+
+def test_csv_rows_are_flat_and_inert():
+    from safetystats.stats.present import to_csv
+
+    rows = [
+        {"district_code": "1", "district": "=HYPERLINK(\"x\")", "accidents": 2, "prev_accidents": 0,
+         "change": {"accidents": change(2, 0)}, "by_level": {"一般": 2, "较大": 0},
+         "serious": [{"accident_id": "A1"}, {"accident_id": "A2"}]},
+    ]  # fmt: skip
+    text = to_csv(rows)
+    assert text.startswith("\ufeff")
+    header, line = text.lstrip("\ufeff").splitlines()
+    assert header == ("district_code,district,accidents,prev_accidents,change.accidents,"
+                      "by_level.一般,by_level.较大,serious")  # fmt: skip
+    assert line == '1,"\'=HYPERLINK(""x"")",2,0,新增,2,0,A1|A2'

@@ -26,7 +26,6 @@ from safetystats.cli_options import (
     Lang,
     Pdf,
     Units,
-    as_date,
     console,
     err,
     failed,
@@ -588,12 +587,7 @@ def assess(
         str | None, typer.Option(help="the registry level shown (default: below the top)")
     ] = None,
     format: Format = "table",
-    compare: Annotated[
-        str | None,
-        typer.Option(
-            "--compare", help="YYYY-MM-DD: also the score and rank then", callback=as_date
-        ),
-    ] = None,
+    compare: Compare = None,
 ):
     """Scores, grades and ranks among siblings (DATA_SPEC 6.9)."""
     from safetystats.metrics.assessment import load_assessment
@@ -609,7 +603,11 @@ def assess(
         raise UsageError(
             f"--compare {before} 须早于 as-of {day} / must be before the as-of date {day}"
         )
-    rows = statistics.assessment_rows(s, day, chosen, before)
+    if chosen is None:
+        from safetystats.report.plan import default_level
+
+        chosen = default_level(s.registry)
+    rows = statistics.assessment_rows(s, day, None if chosen == "all" else chosen, before)
     lab = labels_for(s)
     if before is not None:
         err.print(f"[dim]{lab['assess_recomputed']} ({before})[/dim]")

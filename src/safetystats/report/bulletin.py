@@ -496,46 +496,54 @@ class CityOverview(_Page):
         return PlotlyFigure(figures.heatmap(rows, lab, lab["heatmap"]), self, grid)
 
     def league_table(self) -> Html:
-        """The units by targets met (then mean value); a unit with a veto (一票否决) after every
-        unit without one, the veto said in words beside its name (DATA_SPEC 8.1)."""
+        """The units ranked by their assessment score (6.9): rank among siblings (equal scores
+        share one), score, grade, targets met and open hazards; a vetoed unit (一票否决) after
+        every unit without a veto, the veto said in words beside its name (DATA_SPEC 8.1)."""
         lab = self.labels
         districts = self.rows.filter(pl.col("scope") == "district")
-        warnings = self.run.of("accident_warnings", districts["district_code"].unique().to_list())
-        vetoed = set(
-            warnings.filter(pl.col("rule").is_in(load_assessment(self.settings).veto_rules))[
-                "district_code"
-            ]
-        )
-        league = (
-            districts.group_by("district_code", "district", maintain_order=True)
-            .agg(
-                (pl.col("status") == "met").sum().alias("met"),
-                pl.len().alias("targets"),
-                pl.col("value").mean().alias("mean"),
-            )
-            .with_columns(pl.col("district_code").is_in(list(vetoed)).alias("vetoed"))
-            .sort(["vetoed", "met", "mean"], descending=[False, True, True], nulls_last=True)
+        codes = districts["district_code"].unique(maintain_order=True).to_list()
+        met = {
+            r["district_code"]: r
+            for r in districts.group_by("district_code")
+            .agg((pl.col("status") == "met").sum().alias("met"), pl.len().alias("targets"))
+            .iter_rows(named=True)
+        }
+        league = self.run.of("assessment", codes).sort(
+            ["rank", "district"], nulls_last=True, maintain_order=True
         )
         hazards = {r["district_code"]: r for r in self.hazards.iter_rows(named=True)}
         rows = [
             [
-                i + 1,
+                "—" if r["rank"] is None else r["rank"],
                 r["district"] + (f" {lab['veto']}" if r["vetoed"] else ""),
-                f"{r['met']} / {r['targets']}",
+                "—" if r["score"] is None else f"{r['score']:.1f}",
+                r["grade"] or "—",
+                f"{met[r['district_code']]['met']} / {met[r['district_code']]['targets']}",
                 hazards[r["district_code"]]["major_open"],
                 hazards[r["district_code"]]["major_overdue"],
             ]
-            for i, r in enumerate(league.iter_rows(named=True))
+            for r in league.iter_rows(named=True)
         ]
-        note = f'<p class="small">{esc(lab["veto"])}{esc(lab["colon"])}{esc(lab["index_veto"])}</p>'
+        notes = [lab["assess_note"]]
+        if league["vetoed"].any():
+            notes.append(f"{lab['veto']}{lab['colon']}{lab['index_veto']}")
+        scores = lab["index_scores"]
         return Html(
             f"<h2>{esc(lab['league'])}</h2>"
             + table(
-                ["#", lab["district"], lab["targets_met"], lab["open_major"], lab["overdue"]],
+                [
+                    "#",
+                    lab["district"],
+                    scores["score"],
+                    scores["grade"],
+                    lab["targets_met"],
+                    lab["open_major"],
+                    lab["overdue"],
+                ],
                 rows,
-                numeric={0, 3, 4},
-            )
-            + (note if vetoed else "")
+                numeric={0, 2, 5, 6},
+            )  # fmt: skip
+            + "".join(f'<p class="small">{esc(n)}</p>' for n in notes)
         )
 
     def trend_chart(self) -> PlotlyFigure:

@@ -57,6 +57,43 @@ def _head(saved: SavedFigures, lab: dict) -> tuple[list[str], str]:
     return list(targets), "".join(cells)
 
 
+# the assessment (6.9) beside each unit: its score, grade and rank among its siblings
+SCORE_COLUMNS = ("score", "grade", "rank")
+
+
+def score_head(lab: dict) -> str:
+    return "".join(f'<th class="score">{esc(lab["index_scores"][c])}</th>' for c in SCORE_COLUMNS)
+
+
+def score_cells(row: dict | None, lab: dict, before: dict | None = None) -> str:
+    """Score (one decimal, rounded down), grade (一票否决 in words) and rank; "—" without.
+    With the unit's row of an earlier run (6.10): the change of the score, the earlier grade
+    when it moved and the rank's move (↑ up, ↓ down)."""
+    if row is None:
+        return '<td class="score">—</td>' * len(SCORE_COLUMNS)
+    score = "—" if row["score"] is None else f"{row['score']:.1f}"
+    rank = "—" if row["rank"] is None else str(row["rank"])
+    veto = " veto-grade" if row["vetoed"] else ""
+    moved = {"score": "", "grade": "", "rank": ""}
+    if before is not None:
+        if row["score"] is not None and before.get("score") is not None:
+            moved["score"] = f"{row['score'] - before['score']:+.1f}"
+        if before.get("grade") and before["grade"] != row["grade"]:
+            moved["grade"] = lab["index_before"].format(before["grade"])
+        if row["rank"] is not None and before.get("rank") and before["rank"] != row["rank"]:
+            up = before["rank"] - row["rank"]
+            moved["rank"] = f"↑{up}" if up > 0 else f"↓{-up}"
+    gap = {"score": " ", "grade": "", "rank": " "}  # the grade's label brings its own brackets
+    change = {
+        k: f'{gap[k]}<span class="chg">{esc(v)}</span>' if v else "" for k, v in moved.items()
+    }
+    return (
+        f'<td class="score num">{esc(score)}{change["score"]}</td>'
+        f'<td class="score{veto}">{esc(row["grade"] or "—")}{change["grade"]}</td>'
+        f'<td class="score num">{esc(rank)}{change["rank"]}</td>'
+    )
+
+
 def _link(unit: dict, failed: dict) -> str:
     """The unit's name, linked to its page; a page that failed in this run says so."""
     name = esc(unit["name"])
@@ -96,13 +133,20 @@ def render(
     lab: dict,
     notes: list[str] = (),
     failed: dict | None = None,
+    earlier: SavedFigures | None = None,
 ) -> str:
     """The index page. ``failed``: file stem -> (word, error) of the pages that failed in this
-    run (also listed in ``notes``)."""
+    run (also listed in ``notes``); ``earlier``: the figures of an earlier run, whose scores
+    the index compares with (6.10)."""
     failed = failed or {}
     rules = load_assessment(settings).veto_rules
     registry = settings.registry
     targets, head = _head(saved, lab)
+    scored = {r["district_code"]: r for r in saved.scores}
+    before = {r["district_code"]: r for r in earlier.scores} if earlier else {}
+    if earlier:
+        notes = [*notes, lab["index_compared"].format(date=earlier.as_of)]
+    head = score_head(lab) + head
     body, parent_shown = [], None
     for unit in saved.units:
         rows = {r["target_id"]: r for r in saved.of("attainment", unit["code"])}
@@ -111,9 +155,11 @@ def render(
         parent = unit.get("parent_code")
         if unit["code"] is not None and parent and parent != parent_shown:
             name = registry.by_code[parent].name if parent in registry.by_code else parent
-            body.append(f'<tr class="group"><th colspan="{len(targets) + 1}">{esc(name)}</th></tr>')
+            span = len(targets) + 1 + len(SCORE_COLUMNS)
+            body.append(f'<tr class="group"><th colspan="{span}">{esc(name)}</th></tr>')
             parent_shown = parent
-        cells = "".join(status_cell(rows[t], lab) if t in rows else "<td></td>" for t in targets)
+        cells = score_cells(scored.get(unit["code"]), lab, before.get(unit["code"]))
+        cells += "".join(status_cell(rows[t], lab) if t in rows else "<td></td>" for t in targets)
         mark = marks(saved, unit["code"], lab, rules)
         total = ' class="total"' if unit["code"] is None else ""
         body.append(
@@ -150,6 +196,10 @@ INDEX_CSS = (
     ".failed{display:inline-block;background:#cf222e;color:#fff;font-size:12px;padding:0 6px;border-radius:8px}"
     ".legend .item{white-space:nowrap}.legend .pill{margin-right:4px}"
     "tr.group th{background:#eaeef2;text-align:left}"
+    "table.index td.score,table.index th.score{white-space:nowrap;text-align:center;min-width:4.5em}"
+    "table.index td.num{text-align:right}"
+    "table.index td.veto-grade{color:#cf222e;font-weight:bold}"
+    ".chg{font-size:11px;color:#57606a}"
     "tr.total th,tr.total td{border-top:3px double #1f2328}"
     "@media screen and (max-width:600px){table.index th.unit,table.index th.target"
     "{white-space:normal;min-width:6em}}"

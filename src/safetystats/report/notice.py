@@ -280,10 +280,7 @@ def make_notice(
     ``force`` a document whose inputs (store version, dates, settings, version, language, the
     comparison's saved figures) are those it was made from is kept (returned as is)."""
     from safetystats.metrics import engine
-    from safetystats.metrics.assessment import assess, load_assessment
     from safetystats.report.precomputed import RunFigures
-    from safetystats.stats.accidents import accident_statistics
-    from safetystats.stats.enforcement import enforcement_statistics
 
     lang = lang or settings.lang
     with engine.open_store(settings) as con:
@@ -306,13 +303,8 @@ def make_notice(
             raise NoticeError(f"no target is in force or final at {as_of}: nothing to report")
         previous = previous_figures(settings, con, compare, lang) if compare else None
         sample = bool(run.frames["provenance"]["is_sample"].any())
-        statistics = {
-            "accidents": accident_statistics(settings, as_of, None, lang, con),
-            "enforcement": enforcement_statistics(settings, as_of, None, lang, con),
-        }
-    scores = assess(
-        run.frames["attainment"], run.frames["accident_warnings"], load_assessment(settings), as_of
-    )
+    # the run's figures hold the statistics and the assessment (computed once with the rest)
+    statistics, scores = run.statistics, run.frames["assessment"]
     figures = figures_for(
         settings, run, as_of, lang, level, previous, statistics, _rows(scores.drop("targets")),
         charts=charts, sample=sample,

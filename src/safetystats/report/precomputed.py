@@ -14,15 +14,18 @@ and never open the store.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from safetystats.config import Settings
 from safetystats.metrics import engine
+from safetystats.metrics.assessment import assess, assessment, load_assessment
 from safetystats.metrics.targets import load_targets, target_with_role
 from safetystats.metrics.warnings import accident_warnings
+from safetystats.stats import accident_statistics, enforcement_statistics
 
 # name -> how to compute it for the units asked (None: every unit) and the total
 _COMPUTE = {
@@ -39,7 +42,7 @@ _PAGE_QUERIES = {
     "drills": "report/drills_by_type",
     "training": "report/training_by_category",
 }
-_WHOLE = ["provenance", "open_major", "missing"]
+_WHOLE = ["provenance", "open_major", "missing", "assessment"]
 PAGE_CODE = "page_code"  # the column of the page frames: the page's unit (None: the total's)
 
 
@@ -77,6 +80,15 @@ def _page_frames(con, settings: Settings, as_of: dt.date, pages: list[str | None
     return {name: pl.concat(frames, how="diagonal_relaxed") for name, frames in out.items()}
 
 
+def scores(settings: Settings, as_of: dt.date, lang: str, con, frames: dict, units) -> pl.DataFrame:
+    """Scores, grades and ranks (6.9): from the run's attainment and warnings when they are of
+    every unit, else from the store (a rank is among all of a unit's siblings)."""
+    if units is None:
+        setup = load_assessment(settings)
+        return assess(frames["attainment"], frames["accident_warnings"], setup, as_of)
+    return assessment(settings, as_of, units, lang, con)
+
+
 @dataclass
 class RunFigures:
     """Frames keyed by name; each has the column ``district_code`` (None: the total), the
@@ -84,6 +96,8 @@ class RunFigures:
 
     as_of: dt.date
     frames: dict[str, pl.DataFrame]
+    # the rows of `stats accidents|enforcement --format json` (every unit), for figures.json
+    statistics: dict[str, list[dict]] = field(default_factory=dict)
 
     @classmethod
     def compute(
@@ -108,8 +122,15 @@ class RunFigures:
             con, "report/open_major_hazards", settings, as_of=as_of, district_codes=codes
         )
         frames["missing"] = missing_events(con, settings, as_of, codes)
+        frames["assessment"] = scores(settings, as_of, lang, con, frames, units)
         frames |= _page_frames(con, settings, as_of, list(pages))
-        return cls(as_of, frames)
+        statistics = {}
+        if units is None:  # a run's figures (a page opened by hand does not show them)
+            statistics = {
+                "accidents": accident_statistics(settings, as_of, None, lang, con),
+                "enforcement": enforcement_statistics(settings, as_of, None, lang, con),
+            }
+        return cls(as_of, frames, statistics)
 
     @classmethod
     def for_pages(
@@ -125,6 +146,8 @@ class RunFigures:
         for name, frame in self.frames.items():
             frame.write_parquet(folder / f"{name}.parquet")
         (folder / "as_of.txt").write_text(self.as_of.isoformat(), encoding="utf-8")
+        text = json.dumps(self.statistics, ensure_ascii=False)
+        (folder / "statistics.json").write_text(text, encoding="utf-8")
         return folder
 
     @classmethod
@@ -132,7 +155,9 @@ class RunFigures:
         folder = Path(folder)
         as_of = dt.date.fromisoformat((folder / "as_of.txt").read_text(encoding="utf-8"))
         names = [*_COMPUTE, *_WHOLE, *_PAGE_QUERIES]
-        return cls(as_of, {n: pl.read_parquet(folder / f"{n}.parquet") for n in names})
+        statistics = json.loads((folder / "statistics.json").read_text(encoding="utf-8"))
+        frames = {n: pl.read_parquet(folder / f"{n}.parquet") for n in names}
+        return cls(as_of, frames, statistics)
 
     def of(self, name: str, codes: list[str | None]) -> pl.DataFrame:
         """The rows of ``name`` for the unit codes given (None: the total), in their order."""

@@ -179,6 +179,8 @@ def run_figures_saved(p: Publishing) -> SavedFigures:
             ["district_code", "rule", "first_date", "last_date", "accident_ids"],
         ),
         rows_of(stale, ["district_code", "dataset", "latest"]),
+        rows_of(figures.of("assessment", codes).drop("as_of")),
+        figures.statistics,
     )
     ran = {u.code for u in plan.units} | ({None} if plan.options.city else set())
     return fresh.kept_from(SavedFigures.load(plan.folder), ran)
@@ -206,7 +208,8 @@ def publish_index(p: Publishing) -> None:
         r.job.name: (lab["failed"], r.error.splitlines()[0] if r.error else "") for r in run.failed
     }
     notes += [f"{lab['failed']}: {name}: {error}" for name, (_, error) in failed.items()]
-    page = index_page.render(run.saved, plan.settings, lab, notes, failed)
+    earlier = SavedFigures.latest_before(plan.folder.parent, run.saved.as_of, plan.lang)
+    page = index_page.render(run.saved, plan.settings, lab, notes, failed, earlier)
     atomic.write_text(run.index, page)
     if plan.options.pdf:
         from safetystats.report.pdf import print_pdf

@@ -62,6 +62,19 @@ class SavedFigures:
         except (OSError, ValueError, TypeError, KeyError):
             return None
 
+    @classmethod
+    def latest_before(cls, reports: Path, as_of: str, lang: str) -> SavedFigures | None:
+        """The figures of the latest earlier run in the reports folder in the same language
+        (the default comparison of DATA_SPEC 6.10); None when there is none."""
+        earlier = [
+            saved
+            for path in reports.glob(f"*/{FILE_NAME}")
+            if (saved := cls.load(path.parent)) is not None
+            and saved.lang == lang
+            and saved.as_of < as_of
+        ]
+        return max(earlier, key=lambda f: f.as_of, default=None)
+
     def save(self, folder: Path) -> Path:
         """Written atomically: a reader sees the old figures or the new, never half."""
         text = json.dumps(self.__dict__, ensure_ascii=False, indent=1)

@@ -44,6 +44,10 @@ def enforcement_statistics(
     lang, places, as_of = engine._places(settings, as_of, district, lang, con)
     con.execute(load_sql("stats/stat_inspections"))  # every column, also in an older store
     frame = r.query(con, "enforcement_counts", settings, as_of)
+    counts = r.keyed(frame)
+    for e in r.query(con, "enforcement_enterprises", settings, as_of).iter_rows(named=True):
+        key = (None if e["is_total"] else e["district_code"], e["span"], e["period"])
+        counts[key]["enterprises_inspected"] = e["enterprises_inspected"]
     columns = r.query(con, "enforcement_columns", settings, as_of)
     carried = {
         (None if c["is_total"] else c["district_code"]): c for c in columns.iter_rows(named=True)
@@ -55,7 +59,7 @@ def enforcement_statistics(
             return loaded
         return bool(carried.get(place.code, {}).get(field))
 
-    rows = r.span_rows(places, as_of, r.keyed(frame), FIELDS, known)
+    rows = r.span_rows(places, as_of, counts, FIELDS, known)
     keys = kinds(settings)
     by_kind = r.breakdown(frame, "kind", "inspections", keys)
     r.attach(rows, "by_kind", by_kind, keys, lambda _: loaded)

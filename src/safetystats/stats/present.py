@@ -56,7 +56,8 @@ def flat(row: dict) -> dict:
 
 
 def to_csv(rows: list[dict]) -> str:
-    """UTF-8 CSV with a BOM; every row flattened, the columns of all rows in order of use."""
+    """UTF-8 CSV with a BOM; every row flattened, the columns of all rows in order of use, text
+    cells inert (DATA_SPEC 5.1)."""
     flats = [flat(r) for r in rows]
     columns = list(dict.fromkeys(k for r in flats for k in r))
     buf = io.StringIO()
@@ -68,7 +69,10 @@ def to_csv(rows: list[dict]) -> str:
 
 def stats_table(kind: str, as_of, rows: list[dict], lab: dict) -> Table:
     """Units down, figures across; each figure with its change a year earlier (同比)."""
-    table = Table(title=f"{lab['stats_titles'][kind]} · {lab['as_of']} {as_of}")
+    table = Table(
+        title=f"{lab['stats_titles'][kind]} · {lab['as_of']} {as_of}",
+        caption=lab["stats_yoy_note"] if kind != "hazards" else None,
+    )
     for col in lab["stats_unit_span"]:
         table.add_column(col)
     fields = STATS_COLUMNS[kind]
@@ -80,7 +84,7 @@ def stats_table(kind: str, as_of, rows: list[dict], lab: dict) -> Table:
         for field in fields:
             text = _shown(row.get(field))
             c = row.get("change", {}).get(field)
-            cells.append(text if c is None else f"{text} ({lab['stats_yoy']}{change_text(c)})")
+            cells.append(text if c is None else f"{text} ({change_text(c)})")
         table.add_row(row["district"], span, *cells)
     return table
 

@@ -60,19 +60,15 @@ def any_figure(kind: str, rows: list[dict]) -> bool:
 
 
 def assessment_rows(
-    settings: Settings, as_of: dt.date, level: int | str | None, before: dt.date | None = None
+    settings: Settings, as_of: dt.date, level: int | None, before: dt.date | None = None
 ) -> list[dict]:
-    """The units of ``level`` (default: the bulletins' level; "all": every unit) with score,
-    grade, vetoed, rank among siblings and targets (id -> points); with ``before``, the score,
-    grade and rank then (recomputed from the store) and the change of the score."""
-    from safetystats.report.plan import ALL_LEVELS, default_level
-
-    registry = settings.registry
-    chosen = level or default_level(registry)
+    """The units of ``level`` (None: every level) with score, grade, vetoed, rank among
+    siblings and targets (id -> points); with ``before``, the score, grade and rank then
+    (recomputed from the store) and the change of the score."""
     frame = assessment(settings, as_of)
     rows = [_json(r) for r in frame.iter_rows(named=True) if r["district_code"] is not None]
-    if chosen != ALL_LEVELS:
-        rows = [r for r in rows if r["level"] == chosen]
+    if level is not None:
+        rows = [r for r in rows if r["level"] == level]
     if before is not None:
         then = {r["district_code"]: r for r in assessment(settings, before).iter_rows(named=True)}
         for r in rows:

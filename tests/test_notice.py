@@ -378,3 +378,42 @@ def _an_enterprise(project) -> str:
         ).fetchone()[0]
     finally:
         con.close()
+
+
+def test_the_cards_show_the_change_since_the_last_run(project):
+    cli(project, "bulletins", "--as-of", EARLIER)
+    cli(project, "bulletins", "--as-of", AS_OF)
+    now = _json(project, "attainment", "--as-of", AS_OF)["rows"]
+    then = {
+        (r["district_code"], r["target_id"]): r
+        for r in _json(project, "attainment", "--as-of", EARLIER)["rows"]
+    }
+    pages = {p.read_text(encoding="utf-8") for p in (project / "reports" / AS_OF).glob("*.html")}
+    cards = [
+        m.groupdict()
+        for page in pages
+        for m in re.finditer(
+            r'data-target="(?P<target>[^"]+)"[^>]*data-value="(?P<value>[^"]+)".*?'
+            r'data-change="(?P<change>[^"]+)"',
+            page,
+        )  # fmt: skip
+    ]
+    assert cards, "no card shows a change"
+    checked = 0
+    for r in now:
+        b = then.get((r["district_code"], r["target_id"]))
+        if r["denominator"] is None or b is None or b["value"] is None or r["value"] is None:
+            continue
+        delta = round(_pct(r["value"]) - _pct(b["value"]), 1)
+        expected = f"{delta:+.1f}个百分点"
+        found = [
+            c for c in cards if c["target"] == r["target_id"] and float(c["value"]) == r["value"]
+        ]
+        if found:
+            assert found[0]["change"].startswith(expected), (
+                r["district"],
+                r["target_id"],
+                found[0]["change"],
+            )
+            checked += 1
+    assert checked >= 5

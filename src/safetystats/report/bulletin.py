@@ -233,9 +233,36 @@ class _Page:
                 f"{esc(lab[r['status']])}</span> · {nw(counts(r['numerator'], r['denominator'], r.get('reason') or MISSING))}</div>"
                 f'<div class="gap">{esc(self.gap_sentence(r))}</div>'
                 f'<div class="small">{esc(lab["projected"])} {nw(figure(r["projected"], r["kind"]))} · {esc(lab["deadline"])} {nw(r["deadline"])}</div>'
-                "</div>"
+                f"{self.change(r)}</div>"
             )
         return Html(f'<h2>{esc(lab["targets"])}</h2><div class="cards">{"".join(cards)}</div>')
+
+    def change(self, row: dict) -> str:
+        """较上期 (6.10): the card's change since the latest earlier run, in percentage points
+        for a share, in units for a count, and the status move; nothing without an earlier
+        run or when the target was not in force then."""
+        earlier = self.run.frames.get("previous")
+        if earlier is None or not earlier.height:
+            return ""
+        match = earlier.filter(
+            (pl.col("target_id") == row["target_id"])
+            & pl.col("district_code").eq_missing(row["district_code"])
+        )
+        if not match.height or match["value"][0] is None or row["value"] is None:
+            return ""
+        before, lab = match.row(0, named=True), self.labels
+        if row["kind"] == "count":
+            delta = int(row["value"]) - int(before["value"])
+            text = lab["change_count"].format(delta=f"{delta:+d}")
+        else:
+            shown = [float(figure(v, "share").rstrip("%")) for v in (row["value"], before["value"])]
+            text = lab["change_pp"].format(delta=f"{shown[0] - shown[1]:+.1f}")
+        if before["status"] != row["status"]:
+            text += lab["change_status"].format(
+                before=lab[before["status"]], after=lab[row["status"]]
+            )
+        label = lab["change_since"].format(date=before["as_of"])
+        return f'<div class="small change" data-change="{esc(text)}">{esc(label)} {nw(text)}</div>'
 
     def footnotes(self) -> Html:
         lab = self.labels

@@ -157,6 +157,8 @@ class RunFigures:
         names = [*_COMPUTE, *_WHOLE, *_PAGE_QUERIES]
         statistics = json.loads((folder / "statistics.json").read_text(encoding="utf-8"))
         frames = {n: pl.read_parquet(folder / f"{n}.parquet") for n in names}
+        if (folder / "previous.parquet").exists():  # the earlier run's figures (6.10)
+            frames["previous"] = pl.read_parquet(folder / "previous.parquet")
         return cls(as_of, frames, statistics)
 
     def of(self, name: str, codes: list[str | None]) -> pl.DataFrame:

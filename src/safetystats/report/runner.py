@@ -39,6 +39,7 @@ from safetystats.report.plan import (
     RunPlan,
     chosen_units,
     default_level,
+    digest,
     inputs_fingerprint,
     unit_stems,
 )
@@ -263,17 +264,37 @@ def bulletins(
     with store.shared_lock(settings.db), ExitStack() as stack:
         with open_store(settings) as con:
             plan = RunPlan.build(settings, con, as_of, districts, level, options)
-            prints = Fingerprints(plan.folder, plan.inputs)
+            # the cards show the change since the latest earlier run (6.10): its figures are an
+            # input of every page
+            earlier = SavedFigures.latest_before(
+                plan.folder.parent, plan.as_of.isoformat(), plan.lang
+            )
+            prints = Fingerprints(
+                plan.folder, digest(plan.inputs, earlier.as_of if earlier else "")
+            )
             if not force and (kept := _unchanged_run(plan, prints, progress)) is not None:
                 return kept
             pool = _start_workers(stack, plan)  # their kernels start while figures are computed
             pages = [*(u.code for u in plan.units), None]
             figures = RunFigures.compute(settings, plan.as_of, plan.lang, con, pages=pages)
+            figures.frames["previous"] = previous_frame(earlier)
         run = BulletinRun(plan.as_of, plan.folder, plan.folder / "index.html")
         publishing = Publishing(plan, figures, run, prints, pool, progress)
         for publish in OUTPUTS:
             publish(publishing)
         return run
+
+
+def previous_frame(earlier: SavedFigures | None) -> pl.DataFrame:
+    """The attainment rows an earlier run published (value, status), for the change on the
+    cards; empty without an earlier run."""
+    schema = {"district_code": pl.String, "target_id": pl.String, "phase": pl.String,
+              "value": pl.Float64, "status": pl.String, "as_of": pl.String}  # fmt: skip
+    rows = [
+        {k: r.get(k) for k in schema} | {"as_of": earlier.as_of}
+        for r in (earlier.attainment if earlier else [])
+    ]
+    return pl.DataFrame(rows, schema=schema)
 
 
 def _start_workers(stack: ExitStack, plan: RunPlan) -> ProcessPoolExecutor:

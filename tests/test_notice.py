@@ -338,7 +338,7 @@ def test_compared_with_the_last_run_and_recomputed_when_its_figures_are_gone(pro
     # a ledger that arrives late changes the figures at B; without B's saved figures they are
     # recomputed from today's store, and the document says so
     (project / "reports" / EARLIER / "figures.json").unlink()
-    late = project / "raw" / "drills" / "补报演练.csv"
+    late = project / "raw" / "drills" / "样例数据_补报演练.csv"  # a late file of the same sample
     late.write_text(
         "演练编号,统一社会信用代码,演练日期,演练类型,不提前通知,不设定脚本,不预设场景,不预设地点\n"
         + "".join(
@@ -389,31 +389,24 @@ def test_the_cards_show_the_change_since_the_last_run(project):
         for r in _json(project, "attainment", "--as-of", EARLIER)["rows"]
     }
     pages = {p.read_text(encoding="utf-8") for p in (project / "reports" / AS_OF).glob("*.html")}
-    cards = [
-        m.groupdict()
-        for page in pages
-        for m in re.finditer(
-            r'data-target="(?P<target>[^"]+)"[^>]*data-value="(?P<value>[^"]+)".*?'
-            r'data-change="(?P<change>[^"]+)"',
-            page,
-        )  # fmt: skip
-    ]
-    assert cards, "no card shows a change"
+    cards = {}  # (unit code, target) -> the change the card shows (attributes in any order)
+    for page in pages:
+        starts = [m for m in re.finditer(r'<div[^>]*class="card"[^>]*>', page)]
+        for i, m in enumerate(starts):
+            attrs = dict(re.findall(r'([\w-]+)="([^"]*)"', m[0]))
+            body = page[m.end() : starts[i + 1].start() if i + 1 < len(starts) else len(page)]
+            change = re.search(r'data-change="([^"]+)"', body)
+            cards[(attrs.get("data-unit") or None, attrs["data-target"])] = change and change[1]
+    assert any(cards.values()), "no card shows a change"
     checked = 0
     for r in now:
         b = then.get((r["district_code"], r["target_id"]))
-        if r["denominator"] is None or b is None or b["value"] is None or r["value"] is None:
+        shown = cards.get((r["district_code"], r["target_id"]))
+        if r["denominator"] is None or b is None or None in (b["value"], r["value"], shown):
             continue
         delta = round(_pct(r["value"]) - _pct(b["value"]), 1)
-        expected = f"{delta:+.1f}个百分点"
-        found = [
-            c for c in cards if c["target"] == r["target_id"] and float(c["value"]) == r["value"]
-        ]
-        if found:
-            assert found[0]["change"].startswith(expected), (
-                r["district"],
-                r["target_id"],
-                found[0]["change"],
-            )
-            checked += 1
+        assert shown.startswith(f"{delta:+.1f}个百分点"), (r["district"], r["target_id"], shown)
+        moved = b["status"] != r["status"]
+        assert ("→" in shown) == moved, (r["district"], r["target_id"], shown)
+        checked += 1
     assert checked >= 5

@@ -86,7 +86,7 @@ def test_a_partial_run_keeps_every_unit_in_the_index_from_the_saved_figures(part
     assert out.exit_code == 0, out.output
     expected = {
         r["target_id"]: (r["value"], r["status"])
-        for r in json.loads(out.output)["rows"]
+        for r in json.loads(out.stdout)["rows"]  # stderr names the settings file
         if r["scope"] == "district"
     }
     fresh = [r for r in saved["attainment"] if r["district"] == "文登区"]

@@ -225,7 +225,7 @@ class _Page:
         for r in rows.iter_rows(named=True):
             colour = figures.STATUS_COLOURS[r["status"]]
             cards.append(
-                f'<div class="card" style="border-left-color:{colour}" data-target="{esc(r["target_id"])}" '
+                f'<div class="card" style="border-left-color:{colour}" data-unit="{esc(r["district_code"] or "")}" data-target="{esc(r["target_id"])}" '
                 f'data-value="{r["value"]}" data-numerator="{r["numerator"]}" data-denominator="{r["denominator"]}" '
                 f'data-status="{r["status"]}" data-gap="{r["gap_count"]}">'
                 f'<div class="name">{esc(r["name"])}</div><div class="value" style="color:{colour}">{nw(figure(r["value"], r["kind"]))}</div>'

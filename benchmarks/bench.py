@@ -350,7 +350,8 @@ def _cold_bulletin(args: tuple[str, str, str, str]) -> float:
     """One bulletin with papermill's default engine (a fresh kernel), exported as the runner does."""
     import papermill as pm
 
-    from safetystats.report.runner import DISTRICT_NOTEBOOK, export_html
+    from safetystats.report.pages import export_html
+    from safetystats.report.plan import DISTRICT_NOTEBOOK
 
     code, as_of, config, out = args
     started = time.perf_counter()

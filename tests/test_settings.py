@@ -173,3 +173,16 @@ def test_a_column_every_row_of_some_files_shares_is_given_by_file(tmp_path):
     con.close()
     # a pattern that matches no file is listed as a note
     assert any("drills/nothing*" in note for note in results.notes)
+
+
+def test_english_sentences_with_a_count_have_a_singular():
+    """ "1 major hazards still open" (DATA_SPEC 8.1: English complete): every English gap
+    sentence has its form for one, and every rule its English name."""
+    from safetystats.config import load_settings, rule_titles
+    from safetystats.metrics.targets import metric_definitions
+
+    for metric, spec in metric_definitions().items():
+        if "gap_en" in spec:
+            assert "{gap}" not in spec.get("gap_en_one", "{gap}"), metric
+    titles = rule_titles(load_settings(), "en")
+    assert all(t.isascii() and t != rule for rule, t in titles.items())

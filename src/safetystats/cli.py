@@ -375,7 +375,7 @@ def attainment(
     from safetystats import atomic
     from safetystats.metrics import attainment as compute
     from safetystats.metrics.targets import load_targets
-    from safetystats.numbers import figure
+    from safetystats.numbers import counts, figure
 
     if format not in ("table", "csv", "json"):
         err.print("[red]--format must be table, csv or json[/red]")
@@ -397,7 +397,9 @@ def attainment(
     if format == "json":
         text = attainment_json(frame)
     elif format == "csv":
-        text = frame.select(JSON_FIELDS + ["name", "eval_date"]).write_csv()
+        from safetystats import inert
+
+        text = inert.csv_text(frame.select(JSON_FIELDS + ["name", "eval_date"]))
     else:
         lab = labels_for(s)
         table = Table(title=f"{lab['cli_title']} · {lab['as_of']} {frame['as_of'][0]}")
@@ -410,7 +412,7 @@ def attainment(
                 r["name"],
                 figure(r["value"], r["kind"]),
                 figure(r["threshold"], r["kind"]),
-                "—" if r["numerator"] is None else f"{r['numerator']}/{r['denominator']}",
+                "—" if r["numerator"] is None else counts(r["numerator"], r["denominator"]),
                 f"[{colour}]{label}[/{colour}]",
                 "—" if r["gap_count"] is None else str(r["gap_count"]),
                 figure(r["projected"], r["kind"]),
@@ -489,8 +491,10 @@ def warnings(
             json.dumps({"as_of": as_of_text, "rows": rows}, ensure_ascii=False, indent=1) + "\n"
         )
     elif format == "csv":
+        from safetystats import inert
+
         flat = frame.select(fields).with_columns(pl_join_ids())
-        sys.stdout.write("\ufeff" + flat.write_csv())
+        sys.stdout.write("\ufeff" + inert.csv_text(flat))
     else:
         lab = labels_for(s)
         table = Table(title=f"{lab['warnings_title']} · {lab['as_of']} {as_of_text}")

@@ -118,6 +118,12 @@ def labels_for(settings: Settings, lang: str | None = None) -> dict:
     return settings.labels[lang or settings.lang]
 
 
+def rule_titles(settings: Settings, lang: str | None = None) -> dict[str, str]:
+    """{rule id: its short name} in ``lang`` (rules.toml ``title`` / ``title_en``)."""
+    key = "title" if (lang or settings.lang) == "zh" else "title_en"
+    return {r: v.get(key, v["title"]) for r, v in settings.rules.items()}
+
+
 def sql_parameters(settings: Settings) -> dict:
     """The settings that SQL files bind by name (``$active_status`` ...), from vocab.toml and
     the labels; a query binds only those it uses."""
@@ -229,4 +235,12 @@ def load_settings(config: Path | str | None = None, **overrides) -> Settings:
     return replace(settings, **overrides) if overrides else settings
 
 
-__all__ = ["ConfigError", "Settings", "labels_for", "load_settings", "merge", "settings_toml"]
+__all__ = [
+    "ConfigError",
+    "Settings",
+    "labels_for",
+    "load_settings",
+    "merge",
+    "rule_titles",
+    "settings_toml",
+]

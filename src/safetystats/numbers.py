@@ -28,3 +28,10 @@ def figure(value: float | None, kind: str = "share", digits: int = 1) -> str:
     if kind == "count":
         return MISSING if value is None else f"{int(value):,}"
     return percent(value, digits)
+
+
+def counts(numerator: int | None, denominator: int | None) -> str:
+    """What a figure counts: numerator/denominator of a share, the count alone for a count."""
+    if denominator is None:
+        return MISSING if numerator is None else f"{numerator:,}"
+    return f"{numerator:,}/{denominator:,}"

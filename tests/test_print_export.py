@@ -201,6 +201,20 @@ def test_the_workbook_opens_on_a_grid_with_counts_as_counts_in_its_language(stor
         assert not (cells & english), (sheet.title, cells & english)
         assert not any(isinstance(c, bool) for c in cells), sheet.title
     assert "message" not in [c.value for c in book["隔离与警告记录"][1]]  # one language
+    # --lang en: the same words in English (levels, yes/no, vocabularies, datasets, rules)
+    path, _ = export(settings, run.as_of, tmp_path / "book-en.xlsx", "en")
+    english_book = openpyxl.load_workbook(path)
+    cjk = re.compile(r"[\u3400-\u9fff]")
+    for name, column in (
+        ("Overdue hazards", 3),
+        ("Training short", 3),
+        ("Training short", 4),
+        ("Data freshness", 1),
+        ("Quarantine", 7),
+        ("Quarantine", 8),
+    ):
+        values = {r[column] for r in english_book[name].iter_rows(min_row=2, values_only=True)}
+        assert values and not any(cjk.search(str(v)) for v in values), (name, column, values)
 
 
 def test_every_sheet_of_the_workbook_prints_on_a4_in_libreoffice(store, tmp_path):
@@ -458,6 +472,19 @@ def test_a_long_table_continues_under_its_header_instead_of_leaving_a_page_empty
     pages = _words(pdf)
     assert all("隐患编号" in words for words in pages), "the header row repeats on every page"
     assert "隐患079" in pages[-1]
+
+
+def test_a_short_table_stays_whole_on_one_page(tmp_path):
+    """A table of a few rows (the league table) is not split to leave one row on a page of
+    its own before a chart that fills the next (the city overview's page 3 was 9 % full)."""
+    from safetystats.report.html import table
+
+    filler = "".join(f"<p>第{i}段</p>" for i in range(24))  # page 1 ends in the table
+    rows = [[i, f"单位{i}", f"{i}/8"] for i in range(1, 9)]
+    body = filler + table(["#", "区市", "达标项数"], rows, numeric={0})
+    words = _words(print_pdf(_page(tmp_path, "short", body), tmp_path / "short.pdf"))
+    pages = [n for n, page in enumerate(words) for w in page if re.fullmatch(r"单位\d", w)]
+    assert len(pages) == 8 and len(set(pages)) == 1, pages
 
 
 def test_a_table_wider_than_the_page_prints_landscape_or_scaled_never_cut(tmp_path):

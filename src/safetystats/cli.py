@@ -412,7 +412,7 @@ def attainment(
                 r["name"],
                 figure(r["value"], r["kind"]),
                 figure(r["threshold"], r["kind"]),
-                "—" if r["numerator"] is None else counts(r["numerator"], r["denominator"]),
+                counts(r["numerator"], r["denominator"]),
                 f"[{colour}]{label}[/{colour}]",
                 "—" if r["gap_count"] is None else str(r["gap_count"]),
                 figure(r["projected"], r["kind"]),

@@ -21,11 +21,12 @@ XLSX_OPTIONS = {
 }
 
 
-def cell(text: str | None) -> str | None:
-    """A text cell as a spreadsheet must not evaluate it: '=1+1' -> "'=1+1"."""
-    if text and text.startswith(TRIGGERS):
-        return "'" + text
-    return text
+def cell(value):
+    """A text cell as a spreadsheet must not evaluate it: '=1+1' -> "'=1+1"; any other value
+    (a number, a date, None) as it is."""
+    if isinstance(value, str) and value.startswith(TRIGGERS):
+        return "'" + value
+    return value
 
 
 def frame(table: pl.DataFrame) -> pl.DataFrame:

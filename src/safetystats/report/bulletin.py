@@ -19,21 +19,13 @@ from safetystats.config import Settings, labels_for, load_settings, rule_titles
 from safetystats.metrics import engine
 from safetystats.metrics.assessment import load_assessment
 from safetystats.metrics.targets import load_targets, metric_definitions
-from safetystats.numbers import counts, figure
+from safetystats.numbers import MISSING, counts, figure
 from safetystats.report import figures, plotlyjs
 from safetystats.report.html import Html, esc, nw, pct, pill, status_grid, table
 from safetystats.report.precomputed import RunFigures
 
 MISSING_LIST_ROWS = 30
 OPEN_HAZARD_ROWS = 40
-
-
-def _counts_text(row: dict) -> str:
-    """numerator/denominator of a share; the count alone for a count; the reason (or —) when
-    the ledgers leave the flag a target reads blank (missing, not false: no counts at all)."""
-    if row["numerator"] is None:
-        return row.get("reason") or "—"
-    return counts(row["numerator"], row["denominator"])
 
 
 def _shares(rows: pl.DataFrame) -> pl.DataFrame:
@@ -238,7 +230,7 @@ class _Page:
                 f'data-status="{r["status"]}" data-gap="{r["gap_count"]}">'
                 f'<div class="name">{esc(r["name"])}</div><div class="value" style="color:{colour}">{nw(figure(r["value"], r["kind"]))}</div>'
                 f'<div>{esc(lab["threshold"])} {nw(figure(r["threshold"], r["kind"], 0))} · <span class="status" style="color:{colour}">'
-                f"{esc(lab[r['status']])}</span> · {nw(_counts_text(r))}</div>"
+                f"{esc(lab[r['status']])}</span> · {nw(counts(r['numerator'], r['denominator'], r.get('reason') or MISSING))}</div>"
                 f'<div class="gap">{esc(self.gap_sentence(r))}</div>'
                 f'<div class="small">{esc(lab["projected"])} {nw(figure(r["projected"], r["kind"]))} · {esc(lab["deadline"])} {nw(r["deadline"])}</div>'
                 "</div>"

@@ -112,8 +112,8 @@ def trend_chart(
         rows=n_rows,
         cols=cols,
         subplot_titles=rows["name"].to_list(),
-        # plotly allows at most 1 / (rows − 1) between rows; 70 px stays under it for any count
-        vertical_spacing=min(0.12, 70 / height),
+        # plotly allows at most 1 / (rows − 1) between rows (a city with 70 targets)
+        vertical_spacing=min(0.12, 70 / height, 0.4 / max(1, n_rows - 1)),
     )
     traces, axes, projected = [], {}, False
     for i, target in enumerate(targets):

@@ -13,6 +13,7 @@ STATUS_COLOURS = {
     "behind": "#cf222e",
     "no_data": "#8c959f",
 }
+WHOLE_TABLE_ROWS = 12  # a printed table this short never splits across pages
 SHORT_VALUE = re.compile(r"[\d.,%/:—-]+")  # dates, percentages, counts: one unbreakable line
 STATUS_CSS = (
     "table td.st{text-align:center;line-height:1.25}td.st .sw{display:block;font-size:11px;white-space:nowrap}"
@@ -47,7 +48,8 @@ a{{color:#0969da}}.pill{{display:inline-block;padding:2px 8px;border-radius:10px
   /* charts, cards and rows stay whole; a long table continues on the next page under its
      repeated header rather than leaving a page nearly empty (DATA_SPEC 8.2) */
   .card,.figure,.figures,tr,.js-plotly-plot,.plotly-graph-div,.headline,
-  .jp-OutputArea-output:has(.plotly-graph-div){{break-inside:avoid;page-break-inside:avoid}}
+  .jp-OutputArea-output:has(.plotly-graph-div),.scroll:has(table.whole)
+    {{break-inside:avoid;page-break-inside:avoid}}
   thead{{display:table-header-group}}
   h1,h2,h3{{break-after:avoid;page-break-after:avoid}}
   a{{color:inherit;text-decoration:none}}
@@ -120,8 +122,10 @@ def table(
     row_classes: list[str] | None = None,
 ) -> str:
     """A table in a box of its own that scrolls sideways when the table is wider (a phone);
-    its header row repeats on every printed page; numbers, dates and percentages never wrap."""
-    out = ['<div class="scroll"><table class="t"><thead><tr>']
+    numbers, dates and percentages never wrap. Printed, a short table stays on one page and a
+    long one continues on the next under its repeated header row."""
+    whole = " whole" if len(rows) <= WHOLE_TABLE_ROWS else ""
+    out = [f'<div class="scroll"><table class="t{whole}"><thead><tr>']
     out[0] += "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead><tbody>"
     for i, row in enumerate(rows):
         cls = f' class="{esc(row_classes[i])}"' if row_classes and row_classes[i] else ""

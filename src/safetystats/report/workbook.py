@@ -153,6 +153,8 @@ def _in_words(frame: pl.DataFrame, words: dict) -> pl.DataFrame:
         "hazard_level": {"major": words["major"], "general": words["general"]},
         "supervision": words["supervision_levels"],
         "dataset": words["datasets"],
+        "industry": words.get("vocab", {}),  # controlled vocabularies in English (en.vocab)
+        "category": words.get("vocab", {}),
     }
     fixes = [
         pl.col(c).replace_strict(yes_no, return_dtype=pl.String)

@@ -20,7 +20,7 @@ from safetystats.metrics import engine
 from safetystats.metrics.assessment import load_assessment
 from safetystats.metrics.targets import load_targets, metric_definitions
 from safetystats.numbers import MISSING, counts, figure
-from safetystats.report import figures, plotlyjs
+from safetystats.report import figures, plotlyjs, print_charts
 from safetystats.report.html import Html, esc, nw, pct, pill, status_grid, table
 from safetystats.report.precomputed import RunFigures
 
@@ -61,13 +61,13 @@ class PlotlyFigure:
     def _repr_html_(self) -> str:
         prefix = "" if self.page.plotly_embedded else plotlyjs.script_tag()
         self.page.plotly_embedded = True
-        if self.narrow is None:
-            return prefix + self._html(self.fig)
-        narrow = str(self.narrow) if isinstance(self.narrow, Html) else self._html(self.narrow)
-        return (
-            f'{prefix}<div class="wide-only">{self._html(self.fig)}</div>'
-            f'<div class="narrow-only">{narrow}</div>'
-        )
+        wide = self._html(self.fig)
+        if self.narrow is not None:
+            narrow = str(self.narrow) if isinstance(self.narrow, Html) else self._html(self.narrow)
+            wide = f'<div class="wide-only">{wide}</div><div class="narrow-only">{narrow}</div>'
+        if self.page.print_charts:  # --pdf: print shows a static image of the wide figure
+            wide = f'<div class="screen-chart">{wide}</div>{print_charts.img(self.fig)}'
+        return prefix + wide
 
 
 class _Page:
@@ -75,6 +75,7 @@ class _Page:
     store)."""
 
     _code: str | None = None  # the unit of the page (None: the total)
+    print_charts = False  # --pdf: each chart also as a static image for print
 
     def __init__(self, settings: Settings, run: RunFigures, lang: str | None, parameters: dict):
         self.settings = settings
@@ -285,12 +286,15 @@ class DistrictBulletin(_Page):
         config: str | None = None,
         lang: str | None = None,
         run_figures: str | None = None,
+        print_charts: bool = False,
     ):
         settings = load_settings(config or None)
         unit = engine.resolve_districts(settings, [district])[0]
         units = [unit.code, *(c.code for c in settings.registry.children(unit.code))]
         run = _figures(settings, as_of, lang, run_figures, units, unit.code)
-        return cls(settings, unit, run, lang, {"district": district, "as_of": as_of, "lang": lang})
+        page = cls(settings, unit, run, lang, {"district": district, "as_of": as_of, "lang": lang})
+        page.print_charts = print_charts
+        return page
 
     def __init__(self, settings: Settings, unit, run: RunFigures, lang: str | None, parameters):
         self.district = unit
@@ -460,11 +464,14 @@ class CityOverview(_Page):
         config: str | None = None,
         lang: str | None = None,
         run_figures: str | None = None,
+        print_charts: bool = False,
     ):
         settings = load_settings(config or None)
         units = [u.code for u in settings.registry.top_units()]
         run = _figures(settings, as_of, lang, run_figures, units, None)
-        return cls(settings, run, lang, {"as_of": as_of, "lang": lang})
+        page = cls(settings, run, lang, {"as_of": as_of, "lang": lang})
+        page.print_charts = print_charts
+        return page
 
     def _load(self) -> None:
         # the total and the units directly under it (the level below the top)

@@ -173,7 +173,8 @@ def run_job(job: Job, out_dir: Path, lang: str, pdf: bool, run_figures: Path) ->
         nb = pm.execute_notebook(
             str(job.notebook),
             None,
-            parameters={**job.parameters, "run_figures": str(run_figures)},
+            # --pdf: each chart also drawn once as an image, so printing runs no plotly.js
+            parameters={**job.parameters, "run_figures": str(run_figures), "print_charts": pdf},
             engine_name=engine.ENGINE_NAME,
             kernel_name="python3",
             progress_bar=False,

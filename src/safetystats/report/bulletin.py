@@ -59,7 +59,9 @@ class PlotlyFigure:
         )
 
     def _repr_html_(self) -> str:
-        prefix = "" if self.page.plotly_embedded else plotlyjs.script_tag()
+        prefix = ""
+        if not self.page.plotly_embedded:
+            prefix = plotlyjs.MARK if self.page.plotly_js_later else plotlyjs.script_tag()
         self.page.plotly_embedded = True
         wide = self._html(self.fig)
         if self.narrow is not None:
@@ -76,6 +78,7 @@ class _Page:
 
     _code: str | None = None  # the unit of the page (None: the total)
     print_charts = False  # --pdf: each chart also as a static image for print
+    plotly_js_later = False  # run by `bulletins`: the page's exporter puts plotly.js in
 
     def __init__(self, settings: Settings, run: RunFigures, lang: str | None, parameters: dict):
         self.settings = settings
@@ -95,6 +98,14 @@ class _Page:
 
     def _load(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def made_by_run(self, run_figures: str | None, print_charts: bool):
+        """A page of a `bulletins` run: plotly.js is put in by the exporter (report/pages.py),
+        not sent through the kernel with the first chart (1.5 MB a page); with --pdf each
+        chart is also drawn as an image for print."""
+        self.plotly_js_later = bool(run_figures)
+        self.print_charts = print_charts
+        return self
 
     @property
     def is_sample(self) -> bool:
@@ -293,8 +304,7 @@ class DistrictBulletin(_Page):
         units = [unit.code, *(c.code for c in settings.registry.children(unit.code))]
         run = _figures(settings, as_of, lang, run_figures, units, unit.code)
         page = cls(settings, unit, run, lang, {"district": district, "as_of": as_of, "lang": lang})
-        page.print_charts = print_charts
-        return page
+        return page.made_by_run(run_figures, print_charts)
 
     def __init__(self, settings: Settings, unit, run: RunFigures, lang: str | None, parameters):
         self.district = unit
@@ -470,8 +480,7 @@ class CityOverview(_Page):
         units = [u.code for u in settings.registry.top_units()]
         run = _figures(settings, as_of, lang, run_figures, units, None)
         page = cls(settings, run, lang, {"as_of": as_of, "lang": lang})
-        page.print_charts = print_charts
-        return page
+        return page.made_by_run(run_figures, print_charts)
 
     def _load(self) -> None:
         # the total and the units directly under it (the level below the top)

@@ -30,11 +30,11 @@ plotly-bundle: ## fetch plotly.js's cartesian bundle (npm registry) so bulletins
 	else echo "npm could not fetch plotly.js-cartesian-dist-min@$$v: bulletins embed the full plotly.js"; fi; \
 	rm -rf $$tmp
 
-browser: ## install Debian's chromium, chromium-driver, CJK fonts, poppler-utils and LibreOffice Calc when missing (browser, PDF and workbook tests)
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk' || ! command -v pdftoppm >/dev/null || ! command -v soffice >/dev/null; then \
-		echo "installing chromium, chromium-driver, fonts-noto-cjk, poppler-utils, libreoffice-calc"; \
+browser: ## install Debian's chromium, chromium-driver, CJK fonts, poppler-utils and LibreOffice Calc and Writer when missing (browser, PDF and workbook tests)
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk' || ! command -v pdftoppm >/dev/null || ! command -v soffice >/dev/null || ! dpkg -s libreoffice-writer >/dev/null 2>&1; then \
+		echo "installing chromium, chromium-driver, fonts-noto-cjk, poppler-utils, libreoffice-calc, libreoffice-writer"; \
 		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
-		$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk poppler-utils libreoffice-calc >/dev/null; \
+		$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk poppler-utils libreoffice-calc libreoffice-writer >/dev/null; \
 	fi
 
 run: install ## the whole job: sample data if data/raw is empty, ingest, validate, bulletins
@@ -66,7 +66,11 @@ bench: install ## benchmarks: ingest, xlsx reading, validation, attainment, bull
 strip: install ## strip outputs from the notebooks before committing them (a test checks they carry none)
 	$(VENV)/bin/nbstripout src/safetystats/notebooks/*.ipynb
 
-clean: ## remove generated data, store and reports (keeps data/raw files you dropped)
+clean: ## remove the store and reports (keeps data/raw); to start with your own ledgers: safetystats sample --remove, then make clean
 	rm -rf data/curated/*.duckdb* reports/*/ reports/*.csv reports/*.html reports/*.json
+	@if ls data/raw/*/样例数据* data/raw/样例数据* >/dev/null 2>&1; then \
+		echo "data/raw still holds the sample (样例数据…): to start with your own ledgers, run"; \
+		echo "  $(VENV)/bin/safetystats sample --remove   # removes only the 样例数据 files"; \
+		echo "then drop your files into data/raw/<dataset>/ (docs/ledgers.md)"; fi
 
 .PHONY: help install plotly-bundle browser run test test-fast docs suites lint format bench strip clean

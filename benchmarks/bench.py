@@ -174,7 +174,7 @@ def bench_attainment(results: dict, config: Path) -> None:
         expected = {}
         for target in targets:  # the counts at E and at P (the projection's), as the engine
             e = target.eval_date(as_of)
-            for day in (e, projection_date(target, e)):
+            for day in (e, projection_date(target, e, settings.thresholds["projection_days"])):
                 expected[(target.id, day)] = pandas_baseline.counts(
                     frames, target, day, settings.vocab, tree
                 )

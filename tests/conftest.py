@@ -12,6 +12,9 @@ import pytest
 from safetystats.config import load_settings
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+# settings come from what each test names, not from the developer's shell or JupyterLab
+os.environ.pop("SAFETYSTATS_CONFIG", None)
+os.environ.pop("JPY_SESSION_NAME", None)
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

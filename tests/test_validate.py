@@ -12,7 +12,7 @@ from safetystats.config import load_settings
 from safetystats.ingest import ingest
 from safetystats.paths import EXPECTATIONS_DIR
 from safetystats.pipeline import refresh
-from safetystats.store import needs_refresh
+from safetystats.store import is_curated
 
 pytestmark = pytest.mark.slow  # Great Expectations over real stores
 
@@ -205,6 +205,16 @@ def test_clean_ledgers_give_an_empty_quarantine(settings):
     result = refresh(settings, force=True)
     assert quarantine_rows(settings) == []
     assert all(d.status == "passed" for d in result.datasets)
+
+
+def needs_refresh(db) -> bool:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return not is_curated(con)
+    finally:
+        con.close()
 
 
 def test_validation_is_needed_again_after_a_change(settings):

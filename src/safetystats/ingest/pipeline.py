@@ -10,7 +10,7 @@ from pathlib import Path
 from safetystats import store
 from safetystats.config import Settings
 from safetystats.errors import disk_error
-from safetystats.ingest import staging
+from safetystats.ingest import marker, staging
 from safetystats.ingest.entries import unreadable, walk
 from safetystats.ingest.prepare import (
     NoHeaderError,
@@ -20,6 +20,12 @@ from safetystats.ingest.prepare import (
     stage_table,
 )
 from safetystats.ingest.read import SUPPORTED, UNSUPPORTED_SUFFIXES, ReadError, read_file
+from safetystats.ingest.sample_files import (
+    SAMPLE_PREFIX,
+    check_not_mixed,
+    check_store_has_no_samples,
+    own_ledgers,
+)
 from safetystats.ingest.spec import load_specs
 from safetystats.sql import load_sql
 
@@ -39,6 +45,7 @@ class FileResult:
     title_rows: int = 0
     message: str = ""
     warnings: list[str] = field(default_factory=list)
+    returned: bool = False  # a returned package (DATA_SPEC 8.6), read as corrections
 
 
 ROSTERS = "rosters"  # rosters/<name>/ names the list (DATA_SPEC 2.11)
@@ -164,6 +171,13 @@ def ingest_file(
     try:
         tables, notes = read_file(path)
         result.warnings += notes
+        facts = next((t.marker for t in tables if t.marker), None)
+        if facts is not None and facts.get("kind") == "package":  # corrections, not a ledger
+            return ingest_return(con, path, tables, facts, settings, specs, digest, result)
+        if facts is not None and facts.get("kind") == "template":  # its dataset is never guessed
+            dataset = facts.get("dataset") or dataset
+            tables = [t for t in tables if t.sheet == facts.get("sheet")] or tables  # not 填写说明
+            result.warnings += [n for t in tables if (n := marker.drop_example(t, facts))]
         preps: list[Prepared] = []
         skipped: list[str] = []
         for table in tables:
@@ -245,6 +259,65 @@ def ingest_file(
             file_id,
             [(p.table.sheet or "", c, h) for p in preps for c, h in p.headers.items()],
         )
+        if facts is not None:  # a filled template: when it arrived (DATA_SPEC 8.6)
+            from safetystats.followup.reporting import record_arrival
+
+            record_arrival(con, facts, file_id, now, settings)
+        store.mark_changed(con)
+        con.execute("COMMIT")
+    except Exception as exc:
+        store.rollback(con)
+        full = disk_error(exc)
+        if full is not None:
+            raise full from exc
+        result.message = f"{path}: not stored, the store is unchanged ({type(exc).__name__}: {exc})"
+        return result
+    result.status = "ingested"
+    return result
+
+
+def ingest_return(con, path, tables, facts, settings, specs, digest, result) -> FileResult:
+    """A returned package (DATA_SPEC 8.6): its rows applied as new versions of their records,
+    every row's result recorded; one transaction, as any file."""
+    from safetystats.followup.reporting import record_arrival
+    from safetystats.followup.returns import ReturnReader, store_return
+
+    now = datetime.now()
+    result.returned = True
+    con.execute("BEGIN TRANSACTION")
+    try:
+        file_id = staging.new_file_id(con)
+        read = ReturnReader(con, settings, specs, facts, file_id, now).read(tables)
+        stored = store_return(con, specs, read, file_id, now)
+        result.rows_read = len(read.rows)
+        result.rows_stored = stored
+        result.rows_skipped = len(read.rows) - read.count("applied")
+        result.datasets = sorted(read.versions) or ["returns"]
+        result.warnings.append(
+            f"{facts.get('unit')} 督办清单回执: "
+            + ", ".join(
+                f"{k} {read.count(k)}"
+                for k in ("applied", "unchanged", "conflict", "refused", "noted")
+            )
+        )
+        record_arrival(con, facts, file_id, now, settings)
+        staging.record_file(
+            con,
+            file_id=file_id,
+            path=str(path.resolve()),
+            file_name=path.name,
+            sheet=",".join(t.sheet or "" for t in tables),
+            sha256=digest,
+            dataset=",".join(result.datasets),
+            encoding=None,
+            rows_read=result.rows_read,
+            rows_stored=stored,
+            rows_held=0,
+            rows_skipped=result.rows_skipped,
+            title_rows=0,
+            is_sample=False,
+            ingested_at=now,
+        )
         store.mark_changed(con)
         con.execute("COMMIT")
     except Exception as exc:
@@ -267,14 +340,28 @@ class IngestRun(list):
 
 
 def ingest(paths: list[Path] | None, settings: Settings) -> IngestRun:
-    """Ingest files or folders (default: the raw folder), in the order given."""
+    """Ingest files or folders (default: the raw folder), in the order given. A folder
+    holding sample files and other ledgers is refused, and so is a folder of other ledgers
+    while the store holds sample files (SampleMixedError)."""
     specs = load_specs(settings, variants=True)
     files, notes = discover(paths or [settings.raw])
+    folders = [p for p in paths or [settings.raw] if p.is_dir()]
+    for folder in folders:
+        check_not_mixed(folder, files)
+    own = [p for folder in folders for p in own_ledgers(folder, files)]
     run = IngestRun(notes=notes + unmatched_file_patterns(settings, files))
     with store.writer(settings.db) as con:
         staging.ensure_tables(con, {n: s for n, s in specs.items() if not s.into})
+        if own:
+            stored = staging.sample_files_stored(con, SAMPLE_PREFIX)
+            check_store_has_no_samples(settings.db, own, stored)
         for path in files:
             run.append(ingest_file(con, path, settings, specs))
+        if any(r.returned and r.status == "ingested" for r in run):
+            from safetystats import atomic
+            from safetystats.followup.returns import returns_csv
+
+            atomic.write_text(settings.reports / "returns.csv", returns_csv(con), bom=True)
     return run
 
 

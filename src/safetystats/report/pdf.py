@@ -48,7 +48,6 @@ FLAGS = (
 STATIC_CHARTS = b'class="print-chart"'  # a page that prints without its scripts
 VIRTUAL_TIME_BUDGET = 10_000  # ms of the page's timers to run before printing (plotly's redraws)
 A4_INCHES = (210 / 25.4, 297 / 25.4)  # when the page has no @page size of its own
-REUSE = True  # one browser per process; False: a new Chromium for every page
 # A table wider than the printed page is never cut (DATA_SPEC 8.2): measured with print media at
 # the printed width, a table a little too wide is scaled (CSS zoom) to fit; a page without charts
 # whose table would shrink below 85 % turns landscape, and is scaled only if still too wide.
@@ -89,7 +88,7 @@ def print_pdf(html: Path, pdf: Path | None = None, timeout: float = 120) -> Path
     pdf = pdf or html.with_suffix(".pdf")
     tmp = pdf.with_name(f".{pdf.name}.tmp")
     binary = browser()
-    data = _print_with_shared_browser(binary, html, timeout) if REUSE else None
+    data = _print_with_shared_browser(binary, html, timeout)  # None: print with a new one
     if data is None:
         _print_once(binary, html, tmp, timeout)
     else:

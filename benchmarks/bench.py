@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import shutil
@@ -437,6 +438,57 @@ def bench_bulletins(
     )
 
 
+def load_average() -> float:
+    """The machine's 1-minute load average (other sessions share it), beside each figure."""
+    return os.getloadavg()[0]
+
+
+def bench_pages(
+    results: dict, config: Path, baseline_src: Path | None, runs: int = 1, slice_n: int = 10
+) -> None:
+    """Issue 23, goals 4 and 5 on a prepared store: the HTML bulletins of every unit of the
+    registry (``--level all --jobs 2 --force``) and the same with ``--pdf``; with
+    ``baseline_src`` (a ``src`` folder of an earlier commit) the same commands with that code
+    in the same run, the PDFs on a slice of ``slice_n`` units (the whole run took 496 s)."""
+    from safetystats.config import load_settings
+    from safetystats.report.runner import chosen_units
+
+    codes = [u.code for u in chosen_units(load_settings(config), None, "all")[:slice_n]]
+    whole = ["--level", "all", "--jobs", "2", "--force"]
+    part = [a for code in codes for a in ("--district", code)] + ["--jobs", "2", "--force"]
+    commands = {
+        "pages_html": [*whole],
+        "pages_pdf": [*whole, "--pdf"],
+        "pages_pdf_slice": [*part, "--pdf"],
+    }
+    code = {"": None, "baseline_": baseline_src}
+    for key, args in commands.items():
+        for prefix, src in code.items():
+            if src is None and prefix or (prefix and key == "pages_pdf"):
+                continue
+            env = {**os.environ, "PYTHONPATH": str(src or ROOT / "src")}
+            seen = []
+            for _ in range(runs):
+                load = load_average()
+                shutil.rmtree(config.parent / "reports", ignore_errors=True)
+                started = time.perf_counter()
+                done = subprocess.run(
+                    cli(config, "bulletins", *args), env=env, capture_output=True, text=True
+                )
+                seen.append((time.perf_counter() - started, load))
+                if done.returncode != 0:
+                    raise RuntimeError(f"{key}: {done.stdout[-1500:]}{done.stderr[-1500:]}")
+            reports = config.parent / "reports"
+            results[prefix + key] = {
+                "seconds": statistics.median(t for t, _ in seen),
+                "runs": [round(t, 1) for t, _ in seen],
+                "loads": [round(load, 1) for _, load in seen],
+                "pages": len([p for p in reports.rglob("*.html") if p.name != "index.html"]),
+                "pdfs": len(list(reports.rglob("*.pdf"))),
+            }
+            print(prefix + key, results[prefix + key], flush=True)
+
+
 def _write_sample(config: Path, raw: Path, *args: str) -> dict:
     """Write a sample into ``raw`` (whole or not at all: into a side folder, then renamed);
     its wall time and peak RSS."""
@@ -814,7 +866,18 @@ def main() -> None:
     parser.add_argument("--skip-pdf", action="store_true")
     parser.add_argument("--scale-factor", type=int, default=4, help="N x province (6); 0: skip")
     parser.add_argument("--reuse-store", action="store_true", help="dev: skip 1, reuse the store")
+    parser.add_argument(
+        "--pages-only", type=Path, help="issue 23 goals 4-5 only, on this prepared project's toml"
+    )
+    parser.add_argument("--baseline-src", type=Path, help="with --pages-only: the code to compare")
+    parser.add_argument("--runs", type=int, default=1, help="with --pages-only: runs per figure")
     args = parser.parse_args()
+    if args.pages_only:
+        results: dict = {}
+        bench_pages(results, args.pages_only.resolve(), args.baseline_src, args.runs)
+        (OUT / "pages.json").parent.mkdir(parents=True, exist_ok=True)
+        (OUT / "pages.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+        return
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     started, host = f"{dt.datetime.now():%Y-%m-%d %H:%M}", machine()
     results: dict = {}

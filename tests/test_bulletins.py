@@ -195,9 +195,10 @@ def test_notebook_parameters_match_the_cli():
     district = set(pm.inspect_notebook(str(NOTEBOOKS_DIR / "district_bulletin.ipynb")))
     city = set(pm.inspect_notebook(str(NOTEBOOKS_DIR / "city_overview.ipynb")))
     # --config is the global option; --jobs, --level (which units), --pdf and --force are the
-    # runner's own; run_figures is the runner's folder of figures computed once per run
-    assert district == {"district", "as_of", "lang"} | {"config", "run_figures"}
-    assert city == {"as_of", "lang", "config", "run_figures"}
+    # runner's own; run_figures is the runner's folder of figures computed once per run,
+    # print_charts is --pdf's (each chart also an image for print)
+    assert district == {"district", "as_of", "lang"} | {"config", "run_figures", "print_charts"}
+    assert city == {"as_of", "lang", "config", "run_figures", "print_charts"}
     assert {"district", "as_of", "lang", "jobs", "level", "pdf", "force"} == cli_options
 
 

@@ -20,7 +20,7 @@ from safetystats.metrics import engine
 from safetystats.metrics.assessment import load_assessment
 from safetystats.metrics.targets import load_targets, metric_definitions
 from safetystats.numbers import MISSING, counts, figure
-from safetystats.report import figures, plotlyjs
+from safetystats.report import figures, plotlyjs, print_charts
 from safetystats.report.html import Html, esc, nw, pct, pill, status_grid, table
 from safetystats.report.precomputed import RunFigures
 
@@ -59,15 +59,17 @@ class PlotlyFigure:
         )
 
     def _repr_html_(self) -> str:
-        prefix = "" if self.page.plotly_embedded else plotlyjs.script_tag()
+        prefix = ""
+        if not self.page.plotly_embedded:
+            prefix = plotlyjs.MARK if self.page.plotly_js_later else plotlyjs.script_tag()
         self.page.plotly_embedded = True
-        if self.narrow is None:
-            return prefix + self._html(self.fig)
-        narrow = str(self.narrow) if isinstance(self.narrow, Html) else self._html(self.narrow)
-        return (
-            f'{prefix}<div class="wide-only">{self._html(self.fig)}</div>'
-            f'<div class="narrow-only">{narrow}</div>'
-        )
+        wide = self._html(self.fig)
+        if self.narrow is not None:
+            narrow = str(self.narrow) if isinstance(self.narrow, Html) else self._html(self.narrow)
+            wide = f'<div class="wide-only">{wide}</div><div class="narrow-only">{narrow}</div>'
+        if self.page.print_charts:  # --pdf: print shows a static image of the wide figure
+            wide = f'<div class="screen-chart">{wide}</div>{print_charts.img(self.fig)}'
+        return prefix + wide
 
 
 class _Page:
@@ -75,6 +77,8 @@ class _Page:
     store)."""
 
     _code: str | None = None  # the unit of the page (None: the total)
+    print_charts = False  # --pdf: each chart also as a static image for print
+    plotly_js_later = False  # run by `bulletins`: the page's exporter puts plotly.js in
 
     def __init__(self, settings: Settings, run: RunFigures, lang: str | None, parameters: dict):
         self.settings = settings
@@ -94,6 +98,14 @@ class _Page:
 
     def _load(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def made_by_run(self, run_figures: str | None, print_charts: bool):
+        """A page of a `bulletins` run: plotly.js is put in by the exporter (report/pages.py),
+        not sent through the kernel with the first chart (1.5 MB a page); with --pdf each
+        chart is also drawn as an image for print."""
+        self.plotly_js_later = bool(run_figures)
+        self.print_charts = print_charts
+        return self
 
     @property
     def is_sample(self) -> bool:
@@ -312,12 +324,14 @@ class DistrictBulletin(_Page):
         config: str | None = None,
         lang: str | None = None,
         run_figures: str | None = None,
+        print_charts: bool = False,
     ):
         settings = load_settings(config or None)
         unit = engine.resolve_districts(settings, [district])[0]
         units = [unit.code, *(c.code for c in settings.registry.children(unit.code))]
         run = _figures(settings, as_of, lang, run_figures, units, unit.code)
-        return cls(settings, unit, run, lang, {"district": district, "as_of": as_of, "lang": lang})
+        page = cls(settings, unit, run, lang, {"district": district, "as_of": as_of, "lang": lang})
+        return page.made_by_run(run_figures, print_charts)
 
     def __init__(self, settings: Settings, unit, run: RunFigures, lang: str | None, parameters):
         self.district = unit
@@ -487,11 +501,13 @@ class CityOverview(_Page):
         config: str | None = None,
         lang: str | None = None,
         run_figures: str | None = None,
+        print_charts: bool = False,
     ):
         settings = load_settings(config or None)
         units = [u.code for u in settings.registry.top_units()]
         run = _figures(settings, as_of, lang, run_figures, units, None)
-        return cls(settings, run, lang, {"as_of": as_of, "lang": lang})
+        page = cls(settings, run, lang, {"as_of": as_of, "lang": lang})
+        return page.made_by_run(run_figures, print_charts)
 
     def _load(self) -> None:
         # the total and the units directly under it (the level below the top)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from safetystats import atomic
 from safetystats.config import labels_for
+from safetystats.report import plotlyjs
 from safetystats.report.html import PAGE_CSS, PRINT_SCRIPT, esc, running_header
 from safetystats.report.plan import (
     CITY_NAME,
@@ -131,9 +132,37 @@ def _exporter():
     return exporter
 
 
+# an image's data in a page's outputs: set aside while the exporter parses the page
+_IMAGE_DATA = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
+_SET_ASIDE = re.compile(r"safetystats-set-aside-(\d+)")
+
+
+def _set_aside(nb) -> list[str]:
+    """The outputs' images' data replaced by numbered marks (the exporter parses and writes
+    the whole page again with BeautifulSoup: 40 % of a worker's time when it held plotly.js
+    and the print images); returns what was set aside."""
+    kept: list[str] = []
+
+    def mark(match) -> str:
+        kept.append(match.group(0))
+        return f"safetystats-set-aside-{len(kept) - 1}"
+
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html")
+            if html:
+                html = "".join(html) if isinstance(html, list) else html
+                output["data"]["text/html"] = _IMAGE_DATA.sub(mark, html)
+    return kept
+
+
 def export_html(nb, title: str, lang: str, header: str = "") -> str:
-    """The executed notebook as one offline page: outputs only, our stylesheet, no CDN."""
+    """The executed notebook as one offline page: outputs only, our stylesheet, no CDN;
+    plotly.js where the first chart put its mark."""
+    kept = _set_aside(nb)
     body, _ = _exporter().from_notebook_node(nb)
+    body = _SET_ASIDE.sub(lambda m: kept[int(m.group(1))], body)
+    body = body.replace(plotlyjs.MARK, plotlyjs.script_tag(), 1)
     page = (
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(title)}</title>'
@@ -173,7 +202,8 @@ def run_job(job: Job, out_dir: Path, lang: str, pdf: bool, run_figures: Path) ->
         nb = pm.execute_notebook(
             str(job.notebook),
             None,
-            parameters={**job.parameters, "run_figures": str(run_figures)},
+            # --pdf: each chart also drawn once as an image, so printing runs no plotly.js
+            parameters={**job.parameters, "run_figures": str(run_figures), "print_charts": pdf},
             engine_name=engine.ENGINE_NAME,
             kernel_name="python3",
             progress_bar=False,

@@ -10,6 +10,10 @@ protocol on a pipe (``--remote-debugging-pipe``: no port, no client library), ea
 new tab closed after printing, the browser shut down when the process exits (and Chromium
 quits by itself when the pipe closes). When that browser cannot be started or driven, the
 page is printed by a one-shot ``chromium --print-to-pdf`` as before.
+
+A page whose charts are also static images for print (``img.print-chart``, drawn once when the
+page was made: report/print_charts.py) is printed with its scripts off: the browser neither
+compiles plotly.js nor draws a chart, and waits for no timers.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ FLAGS = (
     "--no-first-run",
     f"--window-size={PRINT_WIDTH},1000",
 )
+STATIC_CHARTS = b'class="print-chart"'  # a page that prints without its scripts
 VIRTUAL_TIME_BUDGET = 10_000  # ms of the page's timers to run before printing (plotly's redraws)
 A4_INCHES = (210 / 25.4, 297 / 25.4)  # when the page has no @page size of its own
 # A table wider than the printed page is never cut (DATA_SPEC 8.2): measured with print media at
@@ -212,7 +217,7 @@ class _Chromium:
                     raise _Gone("the page's renderer crashed")
             self.events.append(self._read(deadline))
 
-    def print(self, url: str, timeout: float) -> bytes:
+    def print(self, url: str, timeout: float, scripts: bool = True) -> bytes:
         deadline = time.monotonic() + timeout
         target = self.send(
             "Target.createTarget",
@@ -225,18 +230,27 @@ class _Chromium:
             )["sessionId"]
             self.send("Page.enable", session=session, deadline=deadline)
             self.send("Inspector.enable", session=session, deadline=deadline)
+            if not scripts:
+                self.send(
+                    "Emulation.setScriptExecutionDisabled", {"value": True}, session, deadline
+                )
             loaded = self.send("Page.navigate", {"url": url}, session, deadline)
             if loaded.get("errorText"):
                 raise _Gone(f"{url}: {loaded['errorText']}")
             self.wait_for("Page.loadEventFired", session, deadline)
-            # as --virtual-time-budget does: the page's timers run, fast-forwarded, then print
-            self.send(
-                "Emulation.setVirtualTimePolicy",
-                {"policy": "pauseIfNetworkFetchesPending", "budget": VIRTUAL_TIME_BUDGET},
-                session,
-                deadline,
-            )
-            self.wait_for("Emulation.virtualTimeBudgetExpired", session, deadline)
+            if scripts:
+                # as --virtual-time-budget does: the page's timers run, fast-forwarded, then print
+                self.send(
+                    "Emulation.setVirtualTimePolicy",
+                    {"policy": "pauseIfNetworkFetchesPending", "budget": VIRTUAL_TIME_BUDGET},
+                    session,
+                    deadline,
+                )
+                self.wait_for("Emulation.virtualTimeBudgetExpired", session, deadline)
+            else:  # the page's own scripts never ran; ours (the table fit) does
+                self.send(
+                    "Emulation.setScriptExecutionDisabled", {"value": False}, session, deadline
+                )
             self.send("Emulation.setEmulatedMedia", {"media": "print"}, session, deadline)
             self.send("Runtime.evaluate", {"expression": FIT_WIDE_TABLES}, session, deadline)
             width, height = A4_INCHES
@@ -311,7 +325,8 @@ def _print_with_shared_browser(binary: str, html: Path, timeout: float) -> bytes
                 return None
             _at_exit(_shared)
         try:
-            return _shared.print(html.resolve().as_uri(), timeout)
+            scripts = STATIC_CHARTS not in html.read_bytes()
+            return _shared.print(html.resolve().as_uri(), timeout, scripts)
         except TimeoutError as exc:
             _drop()
             raise PdfError(

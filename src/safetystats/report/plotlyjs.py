@@ -29,6 +29,10 @@ def plotly_js() -> str:
     return plotly.offline.get_plotlyjs()
 
 
+# where the page's exporter puts script_tag() (report/pages.py): a page of a `bulletins` run
+MARK = "<!--safetystats:plotly.js-->"
+
+
 def script_tag() -> str:
     """What plotly's to_html(include_plotlyjs=True) puts before the first figure, with our bundle."""
     return (

@@ -21,7 +21,7 @@ import polars as pl
 
 from safetystats import store_schema
 from safetystats.errors import StoreBusyError, StoreNotReadyError, disk_error
-from safetystats.sql import execute_folder
+from safetystats.sql import execute_folder, load_sql
 
 LOCK_TIMEOUT_ENV = "SAFETYSTATS_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT = 600.0  # seconds a writer waits for another writer or readers
@@ -276,14 +276,14 @@ def ensure_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
 
 def state(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     try:
-        return dict(con.execute("SELECT name, value FROM store_state").fetchall())
+        return dict(con.execute(load_sql("store/state")).fetchall())
     except duckdb.CatalogException:
         return {}
 
 
 def set_state(con: duckdb.DuckDBPyConnection, **values: str) -> None:
     for name, value in values.items():
-        con.execute("INSERT OR REPLACE INTO store_state VALUES (?, ?)", [name, value])
+        con.execute(load_sql("store/set_state"), {"name": name, "value": value})
 
 
 def mark_changed(con: duckdb.DuckDBPyConnection) -> None:

@@ -16,8 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from safetystats.config import Settings
-from safetystats.ingest import guess
-from safetystats.ingest.entries import unreadable
+from safetystats.ingest import entries, guess
 from safetystats.ingest.pipeline import dataset_from_folder, file_values
 from safetystats.ingest.prepare import (
     MissingColumnsError,
@@ -192,7 +191,7 @@ def inspect_files(paths: list[Path], settings: Settings) -> list[TableReport]:
     specs = load_specs(settings, variants=True)
     reports = []
     for path in paths:
-        reason = unreadable(path)
+        reason = entries.unreadable(path)
         if reason:  # never open a pipe, nor follow a link to anything but a file
             reports.append(
                 TableReport(path, None, error=f"{path}: 无法读取 / cannot be read: {reason}")

@@ -10,7 +10,7 @@ from pathlib import Path
 from safetystats import store
 from safetystats.config import Settings
 from safetystats.errors import disk_error
-from safetystats.ingest import staging
+from safetystats.ingest import parallel, staging
 from safetystats.ingest.entries import unreadable, walk
 from safetystats.ingest.prepare import (
     NoHeaderError,
@@ -146,25 +146,25 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def ingest_file(
-    con, path: Path, settings: Settings, specs, dataset: str | None = None
-) -> FileResult:
-    """Read, prepare and store one file in one transaction; the store is unchanged on failure."""
-    result = FileResult(path, "failed")
-    reason = unreadable(path)
-    if reason:
-        result.message = f"{path}: 无法读取 / cannot be read: {reason}"
-        return result
-    digest = sha256(path)
-    if staging.known_sha(con, digest):
-        result.status = "unchanged"
-        result.message = "same sha256 already ingested"
-        return result
+@dataclass
+class PreparedFile:
+    """What reading and preparing one file gave (no store needed: runs in a worker process):
+    the rows to store per dataset, or ``message`` when the file cannot be stored."""
+
+    preps: list[Prepared] = field(default_factory=list)
+    rows: dict[str, object] = field(default_factory=dict)  # dataset -> resolved frame
+    staged_rows: list[int] = field(default_factory=list)  # rows each table staged
+    warnings: list[str] = field(default_factory=list)
+    message: str = ""
+
+
+def prepare_file(path: Path, settings: Settings, specs, dataset: str | None) -> PreparedFile:
+    """Read and prepare one file: its tables staged, repeated keys settled per dataset."""
+    out = PreparedFile()
     dataset = dataset or dataset_from_folder(path, specs, settings.raw)
     try:
         tables, notes = read_file(path)
-        result.warnings += notes
-        preps: list[Prepared] = []
+        out.warnings += notes
         skipped: list[str] = []
         for table in tables:
             if table.frame.height == 0:
@@ -176,28 +176,68 @@ def ingest_file(
                     raise
                 skipped.append(str(exc))  # a sheet of notes beside the data: said, not stored
                 continue
-            preps.append(prep)
-        if not preps:
+            out.preps.append(prep)
+        if not out.preps:
             raise TableError("; ".join(skipped) or f"{path}: the file holds no rows")
-        result.warnings += [f"sheet skipped: {message}" for message in skipped]
+        out.warnings += [f"sheet skipped: {message}" for message in skipped]
     except (ReadError, TableError) as exc:
-        result.message = str(exc)
-        return result
-
-    now = datetime.now()
+        return PreparedFile(message=str(exc))
     by_dataset: dict[str, list[Prepared]] = {}
-    for prep in preps:
+    for prep in out.preps:
         by_dataset.setdefault(prep.dataset, []).append(prep)
+    out.rows = {name: resolve_duplicates(group, specs[name]) for name, group in by_dataset.items()}
+    out.staged_rows = [p.staged.height for p in out.preps]
+    for prep in out.preps:  # only their counts and labels are needed further (and pickled)
+        prep.table.frame, prep.table.row_numbers = prep.table.frame.clear(), None
+        prep.staged = prep.staged.clear()
+    return out
+
+
+def ingest_file(
+    con, path: Path, settings: Settings, specs, dataset: str | None = None
+) -> FileResult:
+    """Read, prepare and store one file in one transaction; the store is unchanged on failure."""
+    result, digest = check_file(con, path)
+    if digest is None:
+        return result
+    return store_file(con, path, digest, prepare_file(path, settings, specs, dataset), specs)
+
+
+def check_file(con, path: Path) -> tuple[FileResult, str | None]:
+    """The file's sha256, or None (and why, in the result) when it is not to be read."""
+    result = FileResult(path, "failed")
+    reason = unreadable(path)
+    if reason:
+        result.message = f"{path}: 无法读取 / cannot be read: {reason}"
+        return result, None
+    digest = sha256(path)
+    if staging.known_sha(con, digest):
+        result.status = "unchanged"
+        result.message = "same sha256 already ingested"
+        return result, None
+    return result, digest
+
+
+def store_file(con, path: Path, digest: str, prepared: PreparedFile, specs) -> FileResult:
+    """Store one prepared file in one transaction; the store is unchanged on failure."""
+    result = FileResult(path, "failed", warnings=list(prepared.warnings))
+    if prepared.message:
+        result.message = prepared.message
+        return result
+    if staging.known_sha(con, digest):  # the same file twice in one run
+        return FileResult(path, "unchanged", message="same sha256 already ingested")
+    preps = prepared.preps
+    now = datetime.now()
     con.execute("BEGIN TRANSACTION")
     try:
         file_id = staging.new_file_id(con)
         stored = 0
-        for name, group in by_dataset.items():
-            rows = resolve_duplicates(group, specs[name])
+        for name, rows in prepared.rows.items():
             staging.upsert(con, specs[name], rows, file_id, now)
             stored += rows.height
         # a per-person list stores its counts: its stored rows are the persons counted
-        stored += sum(p.persons - p.staged.height for p in preps if p.persons)
+        staged = prepared.staged_rows
+        stored += sum(p.persons - n for p, n in zip(preps, staged, strict=True) if p.persons)
         held = [h for p in preps for h in p.held]
         staging.insert_held(con, held, file_id)
         result.rows_read = sum(p.rows_read for p in preps)
@@ -210,13 +250,13 @@ def ingest_file(
         }
         result.rows_skipped = sum(result.skipped_by_reason.values())
         result.warnings += [
-            f"{p.table.label}: {p.persons} 名培训人员计入 {p.staged.height} 条培训台账 / "
-            f"{p.persons} trainees counted into {p.staged.height} training_counts rows"
-            for p in preps
+            f"{p.table.label}: {p.persons} 名培训人员计入 {n} 条培训台账 / "
+            f"{p.persons} trainees counted into {n} training_counts rows"
+            for p, n in zip(preps, staged, strict=True)
             if p.persons
         ]
         result.title_rows = sum(p.title_rows for p in preps)
-        result.datasets = sorted(by_dataset)
+        result.datasets = sorted(prepared.rows)
         for p in preps:
             if p.ignored_headers:
                 result.warnings.append(
@@ -266,15 +306,20 @@ class IngestRun(list):
         self.notes = notes or []
 
 
-def ingest(paths: list[Path] | None, settings: Settings) -> IngestRun:
-    """Ingest files or folders (default: the raw folder), in the order given."""
+def ingest(paths: list[Path] | None, settings: Settings, jobs: int | None = None) -> IngestRun:
+    """Ingest files or folders (default: the raw folder), in the order given. Files are read
+    and prepared in ``jobs`` worker processes (None: as config/performance.toml says) while
+    this process stores them, one transaction per file, in order."""
     specs = load_specs(settings, variants=True)
     files, notes = discover(paths or [settings.raw])
     run = IngestRun(notes=notes + unmatched_file_patterns(settings, files))
     with store.writer(settings.db) as con:
         staging.ensure_tables(con, {n: s for n, s in specs.items() if not s.into})
-        for path in files:
-            run.append(ingest_file(con, path, settings, specs))
+        checked = [(path, *check_file(con, path)) for path in files]
+        todo = [(path, digest) for path, _, digest in checked if digest]
+        prepared = parallel.prepared_files(todo, settings, specs, jobs)
+        for path, result, digest in checked:
+            run.append(store_file(con, path, digest, next(prepared), specs) if digest else result)
     return run
 
 

@@ -3,7 +3,7 @@ writer, stores them in order (docs/scaling.md: what each core does).
 
 A worker reads a file, cleans and parses its cells and settles its repeated keys
 (pipeline.prepare_file); the main process checks each file's sha256 first and then only
-writes. At most ``workers + 1`` prepared files wait at a time, so memory stays bounded by
+writes. At most ``workers`` files are prepared or wait at a time, so memory stays bounded by
 the largest files being prepared, not by the run."""
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def prepared_files(
         queue = iter(files)
         for path, _ in queue:
             waiting.append(pool.submit(_prepare, path, settings))
-            if len(waiting) > count:
+            if len(waiting) >= count:
                 break
         while waiting:
             prepared = waiting.popleft().result()

@@ -176,6 +176,9 @@ def prepare_file(path: Path, settings: Settings, specs, dataset: str | None) -> 
                     raise
                 skipped.append(str(exc))  # a sheet of notes beside the data: said, not stored
                 continue
+            # the cells as read are not needed further: freed before the next sheet (memory)
+            for done in (table, prep.table):
+                done.frame, done.row_numbers = done.frame.clear(), None
             out.preps.append(prep)
         if not out.preps:
             raise TableError("; ".join(skipped) or f"{path}: the file holds no rows")
@@ -188,7 +191,6 @@ def prepare_file(path: Path, settings: Settings, specs, dataset: str | None) -> 
     out.rows = {name: resolve_duplicates(group, specs[name]) for name, group in by_dataset.items()}
     out.staged_rows = [p.staged.height for p in out.preps]
     for prep in out.preps:  # only their counts and labels are needed further (and pickled)
-        prep.table.frame, prep.table.row_numbers = prep.table.frame.clear(), None
         prep.staged = prep.staged.clear()
     return out
 
@@ -341,7 +343,9 @@ def recorded_paths(db: Path) -> list[Path]:
     return [Path(p) for (p,) in rows if Path(p).is_file()]
 
 
-def rebuild(paths: list[Path] | None, settings: Settings) -> tuple[Path | None, IngestRun]:
+def rebuild(
+    paths: list[Path] | None, settings: Settings, jobs: int | None = None
+) -> tuple[Path | None, IngestRun]:
     """Set the store aside and build it again: the files the old store recorded that are not
     among ``paths`` (default: the raw folder), in the order it read them, then ``paths``.
     Returns where the old store went and the run."""
@@ -350,4 +354,4 @@ def rebuild(paths: list[Path] | None, settings: Settings) -> tuple[Path | None, 
     found, _ = discover(given)
     covered = {where(f) for f in found}
     earlier = [p for p in (recorded_paths(aside) if aside else []) if where(p) not in covered]
-    return aside, ingest([*earlier, *given], settings)
+    return aside, ingest([*earlier, *given], settings, jobs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -319,9 +320,11 @@ def ingest(paths: list[Path] | None, settings: Settings, jobs: int | None = None
         staging.ensure_tables(con, {n: s for n, s in specs.items() if not s.into})
         checked = [(path, *check_file(con, path)) for path in files]
         todo = [(path, digest) for path, _, digest in checked if digest]
-        prepared = parallel.prepared_files(todo, settings, specs, jobs)
-        for path, result, digest in checked:
-            run.append(store_file(con, path, digest, next(prepared), specs) if digest else result)
+        # closed at once if storing fails (a full disk): the workers stop with it
+        with closing(parallel.prepared_files(todo, settings, specs, jobs)) as prepared:
+            for path, result, digest in checked:
+                stored = store_file(con, path, digest, next(prepared), specs) if digest else result
+                run.append(stored)
     return run
 
 

@@ -30,11 +30,11 @@ plotly-bundle: ## fetch plotly.js's cartesian bundle (npm registry) so bulletins
 	else echo "npm could not fetch plotly.js-cartesian-dist-min@$$v: bulletins embed the full plotly.js"; fi; \
 	rm -rf $$tmp
 
-browser: ## install Debian's chromium, chromium-driver, CJK fonts, poppler-utils and LibreOffice Calc when missing (browser, PDF and workbook tests)
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk' || ! command -v pdftoppm >/dev/null || ! command -v soffice >/dev/null; then \
-		echo "installing chromium, chromium-driver, fonts-noto-cjk, poppler-utils, libreoffice-calc"; \
+browser: ## install Debian's chromium, chromium-driver, CJK fonts, poppler-utils and LibreOffice Calc and Writer when missing (browser, PDF and workbook tests)
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk' || ! command -v pdftoppm >/dev/null || ! command -v soffice >/dev/null || ! dpkg -s libreoffice-writer >/dev/null 2>&1; then \
+		echo "installing chromium, chromium-driver, fonts-noto-cjk, poppler-utils, libreoffice-calc, libreoffice-writer"; \
 		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
-		$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk poppler-utils libreoffice-calc >/dev/null; \
+		$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk poppler-utils libreoffice-calc libreoffice-writer >/dev/null; \
 	fi
 
 run: install ## the whole job: sample data if data/raw is empty, ingest, validate, bulletins

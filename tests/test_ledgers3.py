@@ -253,6 +253,18 @@ def test_error_cells_and_formulas_without_value_are_held_naming_the_cell(tmp_pat
     ]
 
 
+def test_error_cells_of_an_opendocument_sheet_are_held_too(settings):
+    """The same drills saved by LibreOffice as .ods (calamine reads its error cells as blank)."""
+    (settings.raw / "drills").mkdir()
+    shutil.copy(L3 / "drills_ods" / "演练记录_错误值.ods", settings.raw / "drills")
+    (result,) = ingest(None, settings)
+    balanced(result, stored=1, held=2)
+    assert [r[1:] for r in held(settings, "演练记录_错误值.ods")] == [
+        ("excel_error", "participants", "G3: #DIV/0!"),
+        ("excel_error", "no_advance_notice", "C4: #N/A"),
+    ]
+
+
 def test_error_text_in_a_csv_is_an_error_too(settings):
     write_rows(
         settings.raw / "hazards" / "h.csv",

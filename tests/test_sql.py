@@ -1390,7 +1390,8 @@ def test_column_tests_report_a_duplicate_key_and_blanks():
 
 REPORTS_COVERED = {
     "accidents", "data_freshness", "drills_by_type", "hazard_ageing", "hazard_figures",
-    "hazard_statistics", "open_major_hazards", "overdue_hazards", "provenance",
+    "hazard_statistics", "open_major_hazards", "overdue_hazards", "package_hazards",
+    "package_quarantine", "provenance",
     "quarantine_list", "short_of_events", "short_of_training", "training_by_category",
     "unit_quality",
 }  # fmt: skip
@@ -1764,6 +1765,56 @@ def test_overdue_hazards_ties_and_units(open_major_store):
     # rectified only on E) 29 days
     rows = report(open_major_store, "overdue_hazards", as_of="2024-03-01")
     assert [(r["hazard_id"], r["days_overdue"]) for r in rows] == [("M2", 29), ("M6", 29)]
+
+
+def test_package_hazards_every_open_hazard_with_its_key_and_version(open_major_store):
+    rows = report(open_major_store, "package_hazards", as_of=E, district_codes=[HC, WD])
+    # open at A (any level): overdue first, longest first (M2 150, M3 121, M1 90, M8 59 days,
+    # as in overdue_hazards), then the others by finding date and id: G1 and M4 found on W,
+    # M5 on 02-01. Not M6 (rectified on A) nor M7 (found after A).
+    assert [(r["hazard_id"], r["overdue"], r["days_overdue"]) for r in rows] == [
+        ("M2", True, 150),
+        ("M3", True, 121),
+        ("M1", True, 90),
+        ("M8", True, 59),
+        ("G1", False, None),
+        ("M4", False, None),
+        ("M5", False, None),
+    ]
+    m1 = rows[2]
+    # the key a return is matched on and the version (file) it was written from
+    assert (m1["record_key"], m1["version"], m1["level"]) == ("M1", 1, "major")
+    assert (m1["enterprise_id"], m1["enterprise"], m1["supervision"]) == ("EX", "某某厂", "city")
+    rows = report(open_major_store, "package_hazards", as_of=E, district_codes=[WD])
+    assert [r["hazard_id"] for r in rows] == ["M8"]
+
+
+def test_package_quarantine_lists_a_units_errors_only():
+    con = build()
+    con.execute(load_sql("checks/_quarantine"))  # the table validate fills
+    con.execute(
+        "INSERT INTO quarantine (dataset, record_key, file_id, file_name, sheet, row_no, column_name,"
+        " raw_value, rule_id, severity, message_zh, message_en, source, unit_code, unit, header,"
+        " dataset_zh, rule_zh, severity_zh) VALUES"
+        " ('hazards', 'H2', 7, 'b.csv', '', 9, 'found_date', '上周', 'invalid_date', 'error', 'm', 'm',"
+        "  'gx', $hc, '环翠区', '发现日期', '隐患台账', '日期无法识别', '错误'),"
+        " ('hazards', 'H1', 7, 'a.csv', '', 3, 'deadline', '', 'missing_deadline', 'warning', 'm', 'm',"
+        "  'gx', $hc, '环翠区', '整改期限', '隐患台账', '缺少整改期限', '警告'),"
+        " ('drills', 'D1', 8, 'a.csv', '', 5, 'drill_date', 'x', 'invalid_date', 'error', 'm', 'm',"
+        "  'gx', $wd, '文登区', '演练日期', '演练记录', '日期无法识别', '错误'),"
+        " ('drills', 'D2', 8, 'a.csv', '', 6, 'district', '火星区', 'unknown_district', 'error', 'm',"
+        "  'm', 'check', NULL, NULL, '所属区市', '演练记录', '区市无法识别', '错误')",
+        {"hc": HC, "wd": WD},
+    )
+    # 环翠's errors (not its warning H1; not 文登's D1; not D2, which has no unit)
+    rows = report(con, "package_quarantine", district_codes=[HC])
+    assert [(r["record_key"], r["column_name"], r["raw_value"], r["version"]) for r in rows] == [
+        ("H2", "found_date", "上周", 7)
+    ]
+    assert [r["record_key"] for r in report(con, "package_quarantine", district_codes=None)] == [
+        "D1",
+        "H2",
+    ]
 
 
 def test_overdue_hazards_of_every_level():

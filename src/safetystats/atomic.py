@@ -33,6 +33,13 @@ def write_bytes(path: Path, data: bytes) -> Path:
     return path
 
 
+def replace(tmp: Path, path: Path) -> Path:
+    """Put a finished temporary file (written beside ``path``) in its place."""
+    os.chmod(tmp, 0o666 & ~_UMASK)
+    os.replace(tmp, path)
+    return path
+
+
 def write_text(path: Path, text: str, bom: bool = False) -> Path:
     return write_bytes(path, ("\ufeff" if bom else "").encode("utf-8") + text.encode("utf-8"))
 

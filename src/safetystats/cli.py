@@ -540,7 +540,7 @@ def print_rows(format: str, as_of, rows: list[dict], table) -> None:
 
 @app.command()
 def stats(
-    kind: Annotated[str, typer.Argument(help="accidents | enforcement | hazards")],
+    kind: Annotated[str, typer.Argument(help="accidents | enforcement | hazards | reporting")],
     as_of: AsOf = None,
     district: Units = None,
     format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
@@ -561,7 +561,13 @@ def stats(
     except ConfigError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
-    print_rows(format, day, rows, lambda: present.stats_table(kind, day, rows, lab))
+    table = present.reporting_table if kind == "reporting" else None
+    print_rows(
+        format,
+        day,
+        rows,
+        lambda: table(day, rows, lab) if table else present.stats_table(kind, day, rows, lab),
+    )
     if not statistics.any_figure(kind, rows):
         dataset = lab["datasets"][statistics.DATASETS[kind]]
         err.print(f"[yellow]{lab['stats_no_ledger'].format(dataset=dataset)}[/yellow]")
@@ -710,6 +716,80 @@ def bulletins(
     refresh(s)
     chosen = parse_level(level, s)
     raise typer.Exit(run_bulletins(s, parse_date(as_of), district, jobs, lang, chosen, pdf, force))
+
+
+@app.command()
+def packages(
+    as_of: AsOf = None,
+    district: Units = None,
+    level: Annotated[
+        str | None, typer.Option(help="registry level (default: below the top)")
+    ] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="the unit's bulletin PDF beside it")] = False,
+):
+    """One follow-up workbook (督办清单) per unit, to fill in and send back."""
+    from safetystats.followup.packages import make_packages
+
+    s = settings()
+    require_store(s)
+    refresh(s, out=err)
+    try:
+        written = make_packages(s, parse_date(as_of), district, parse_level(level, s), pdf)
+    except ConfigError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    console.print(
+        f"{len(written)} packages written to {written[0].parent if written else s.reports}"
+    )
+
+
+@app.command()
+def template(
+    dataset: Annotated[str, typer.Argument(help="the dataset: hazards, drills, … (DATA_SPEC 2)")],
+    district: Annotated[
+        str | None, typer.Option(help="the unit: its name filled in, its enterprises offered")
+    ] = None,
+    period: Annotated[str | None, typer.Option(help="the month it reports, YYYY-MM")] = None,
+    output: Annotated[Path | None, typer.Option(help="the .xlsx to write")] = None,
+):
+    """A blank ledger (填报模板) for units to fill: headers, drop-downs, an example row."""
+    from safetystats.followup.template import write_template
+
+    s = settings()
+    try:
+        path = write_template(s, dataset, district, period, output)
+    except ConfigError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    console.print(f"template: {path}")
+
+
+@app.command()
+def notice(
+    as_of: AsOf = None,
+    compare: Annotated[
+        str | None,
+        typer.Option(help="compare with this date (default: the latest earlier run's as-of)"),
+    ] = None,
+    lang: Annotated[str | None, typer.Option(help="zh | en")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="also a PDF made by LibreOffice")] = False,
+    output: Annotated[Path | None, typer.Option(help="the .docx to write")] = None,
+):
+    """The 通报: a GB/T 9704 document from the figures, with the change since last time."""
+    from safetystats.report.notice import NoticeError, make_notice
+
+    s = settings()
+    require_store(s)
+    refresh(s, out=err)
+    try:
+        written = make_notice(
+            s, parse_date(as_of), parse_date(compare) if compare else "auto", lang, pdf, output
+        )
+    except NoticeError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    for path in written:
+        console.print(f"notice: {path}")
 
 
 def parse_level(level: str | None, s: Settings) -> int | str | None:

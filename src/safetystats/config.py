@@ -87,6 +87,10 @@ class Settings:
     config_file: Path | None = None
     registry_options: dict = field(default_factory=dict)  # total_name, prefixes
     extensions: dict = field(default_factory=dict)  # the user's additions to packaged tables
+    notice: dict = field(
+        default_factory=dict
+    )  # [notice]: issuer, recipients, number, template, requirements
+    reporting: dict = field(default_factory=dict)  # [reporting]: due_day, contact
 
     def _merged(self, name: str) -> dict:
         return merge(packaged(name), self.extensions.get(name, {}), name)
@@ -171,12 +175,28 @@ def settings_toml(settings: Settings, paths: bool = True) -> str:
             **settings.registry_options,
         },
         "report": {"lang": settings.lang},
+        "notice": {k: str(v) if isinstance(v, Path) else v for k, v in settings.notice.items()},
+        "reporting": settings.reporting,
         **settings.extensions,
     }
     if not paths:
         del data["paths"]
         data["registry"] = settings.registry_options
     return "\n".join(_toml_table("", data)) + "\n"
+
+
+def _notice_options(table: dict, resolve) -> dict:
+    """[notice] (DATA_SPEC 7, 8.5): texts as written, the template and requirements files
+    resolved against the config's folder (each must exist)."""
+    known = {"issuer", "recipients", "number", "template", "requirements"}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(f"[notice] has no key {unknown[0]!r} (known: {', '.join(sorted(known))})")
+    options = {k: str(v) for k, v in table.items() if k in ("issuer", "recipients", "number")}
+    for key in ("template", "requirements"):
+        if table.get(key):
+            options[key] = resolve(f"notice.{key}", str(table[key]), None, True)
+    return options
 
 
 def load_settings(config: Path | str | None = None, **overrides) -> Settings:
@@ -225,6 +245,8 @@ def load_settings(config: Path | str | None = None, **overrides) -> Settings:
         config_file=config,
         registry_options=registry,
         extensions={k: data[k] for k in EXTENSIONS if k in data},
+        notice=_notice_options(data.get("notice", {}), resolve),
+        reporting=dict(data.get("reporting", {})),
     )
     return replace(settings, **overrides) if overrides else settings
 

@@ -1,7 +1,7 @@
 """Cells that calamine reads as blank but are not: Excel error values and formulas without a
 cached value (DATA_SPEC 3).
 
-calamine (and so fastexcel) returns an error cell (``#DIV/0!``) and a formula cell whose
+calamine (and so fastexcel) returns an error cell (xlsx, xls, ods) (``#DIV/0!``) and a formula cell whose
 result was never computed (a file written by a program, never opened in Excel/WPS) as an
 empty cell. We find them in the file itself and write them back into the table's text: an
 error cell as its error text (what a CSV export holds), a formula without value as
@@ -134,6 +134,41 @@ def xls_marks(path: Path) -> dict[str, Marks]:
                 out[name] = marks
     finally:
         book.release_resources()
+    return out
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
+_ODS_CELLS = (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell")
+
+
+def ods_marks(path: Path) -> dict[str, Marks]:
+    """Per sheet name: the error cells of an OpenDocument spreadsheet (LibreOffice marks them
+    ``calcext:value-type="error"``; calamine reads them as blank). Empty when there are none."""
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            content = zf.read("content.xml")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return {}
+    if b'value-type="error"' not in content:
+        return {}
+    out: dict[str, Marks] = {}
+    for table in ElementTree.fromstring(content).iter(f"{_ODS_TABLE}table"):
+        marks: Marks = {}
+        row = 0
+        for row_element in table.iter(f"{_ODS_TABLE}table-row"):
+            col = 0
+            for cell in row_element:
+                if cell.tag not in _ODS_CELLS:
+                    continue
+                if cell.get(f"{_ODS_CALCEXT}value-type") == "error":
+                    marks[(row, col)] = "".join(cell.itertext()).strip() or "#VALUE!"
+                col += int(cell.get(f"{_ODS_TABLE}number-columns-repeated", "1"))
+            row += int(row_element.get(f"{_ODS_TABLE}number-rows-repeated", "1"))
+        if marks:
+            out[table.get(f"{_ODS_TABLE}name", "")] = marks
     return out
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from safetystats import store
 from safetystats.config import Settings
 from safetystats.errors import disk_error
-from safetystats.ingest import parallel, staging
+from safetystats.ingest import marker, parallel, staging
 from safetystats.ingest.entries import unreadable, walk
 from safetystats.ingest.prepare import (
     NoHeaderError,
@@ -40,6 +40,7 @@ class FileResult:
     title_rows: int = 0
     message: str = ""
     warnings: list[str] = field(default_factory=list)
+    returned: bool = False  # a returned package (DATA_SPEC 8.6), read as corrections
 
 
 ROSTERS = "rosters"  # rosters/<name>/ names the list (DATA_SPEC 2.11)
@@ -155,6 +156,7 @@ class PreparedFile:
     preps: list[Prepared] = field(default_factory=list)
     rows: dict[str, object] = field(default_factory=dict)  # dataset -> resolved frame
     staged_rows: list[int] = field(default_factory=list)  # rows each table staged
+    package: tuple | None = None  # a returned package's (tables, marker): see ingest_return
     warnings: list[str] = field(default_factory=list)
     message: str = ""
 
@@ -166,6 +168,14 @@ def prepare_file(path: Path, settings: Settings, specs, dataset: str | None) -> 
     try:
         tables, notes = read_file(path)
         out.warnings += notes
+        facts = next((t.marker for t in tables if t.marker), None)
+        if facts is not None and facts.get("kind") == "package":  # corrections, not a ledger
+            out.package = (tables, facts)  # read against the store by the writer
+            return out
+        if facts is not None and facts.get("kind") == "template":  # its dataset is never guessed
+            dataset = facts.get("dataset") or dataset
+            tables = [t for t in tables if t.sheet == facts.get("sheet")] or tables  # not 填写说明
+            out.warnings += [n for t in tables if (n := marker.drop_example(t, facts))]
         skipped: list[str] = []
         for table in tables:
             if table.frame.height == 0:
@@ -185,7 +195,8 @@ def prepare_file(path: Path, settings: Settings, specs, dataset: str | None) -> 
             raise TableError("; ".join(skipped) or f"{path}: the file holds no rows")
         out.warnings += [f"sheet skipped: {message}" for message in skipped]
     except (ReadError, TableError) as exc:
-        return PreparedFile(message=str(exc))
+        out.preps, out.message = [], str(exc)  # the notes on reading are kept
+        return out
     by_dataset: dict[str, list[Prepared]] = {}
     for prep in out.preps:
         by_dataset.setdefault(prep.dataset, []).append(prep)
@@ -203,7 +214,8 @@ def ingest_file(
     result, digest = check_file(con, path)
     if digest is None:
         return result
-    return store_file(con, path, digest, prepare_file(path, settings, specs, dataset), specs)
+    prepared = prepare_file(path, settings, specs, dataset)
+    return store_file(con, path, digest, prepared, settings, specs)
 
 
 def check_file(con, path: Path) -> tuple[FileResult, str | None]:
@@ -221,7 +233,9 @@ def check_file(con, path: Path) -> tuple[FileResult, str | None]:
     return result, digest
 
 
-def store_file(con, path: Path, digest: str, prepared: PreparedFile, specs) -> FileResult:
+def store_file(
+    con, path: Path, digest: str, prepared: PreparedFile, settings: Settings, specs
+) -> FileResult:
     """Store one prepared file in one transaction; the store is unchanged on failure."""
     result = FileResult(path, "failed", warnings=list(prepared.warnings))
     if prepared.message:
@@ -229,6 +243,9 @@ def store_file(con, path: Path, digest: str, prepared: PreparedFile, specs) -> F
         return result
     if staging.known_sha(con, digest):  # the same file twice in one run
         return FileResult(path, "unchanged", message="same sha256 already ingested")
+    if prepared.package:
+        tables, facts = prepared.package
+        return ingest_return(con, path, tables, facts, settings, specs, digest, result)
     preps = prepared.preps
     now = datetime.now()
     con.execute("BEGIN TRANSACTION")
@@ -288,6 +305,65 @@ def store_file(con, path: Path, digest: str, prepared: PreparedFile, specs) -> F
             file_id,
             [(p.table.sheet or "", c, h) for p in preps for c, h in p.headers.items()],
         )
+        if facts is not None:  # a filled template: when it arrived (DATA_SPEC 8.6)
+            from safetystats.followup.reporting import record_arrival
+
+            record_arrival(con, facts, file_id, now, settings)
+        store.mark_changed(con)
+        con.execute("COMMIT")
+    except Exception as exc:
+        store.rollback(con)
+        full = disk_error(exc)
+        if full is not None:
+            raise full from exc
+        result.message = f"{path}: not stored, the store is unchanged ({type(exc).__name__}: {exc})"
+        return result
+    result.status = "ingested"
+    return result
+
+
+def ingest_return(con, path, tables, facts, settings, specs, digest, result) -> FileResult:
+    """A returned package (DATA_SPEC 8.6): its rows applied as new versions of their records,
+    every row's result recorded; one transaction, as any file."""
+    from safetystats.followup.reporting import record_arrival
+    from safetystats.followup.returns import ReturnReader, store_return
+
+    now = datetime.now()
+    result.returned = True
+    con.execute("BEGIN TRANSACTION")
+    try:
+        file_id = staging.new_file_id(con)
+        read = ReturnReader(con, settings, specs, facts, file_id, now).read(tables)
+        stored = store_return(con, specs, read, file_id, now)
+        result.rows_read = len(read.rows)
+        result.rows_stored = stored
+        result.rows_skipped = len(read.rows) - read.count("applied")
+        result.datasets = sorted(read.versions) or ["returns"]
+        result.warnings.append(
+            f"{facts.get('unit')} 督办清单回执: "
+            + ", ".join(
+                f"{k} {read.count(k)}"
+                for k in ("applied", "unchanged", "conflict", "refused", "noted")
+            )
+        )
+        record_arrival(con, facts, file_id, now, settings)
+        staging.record_file(
+            con,
+            file_id=file_id,
+            path=str(path.resolve()),
+            file_name=path.name,
+            sheet=",".join(t.sheet or "" for t in tables),
+            sha256=digest,
+            dataset=",".join(result.datasets),
+            encoding=None,
+            rows_read=result.rows_read,
+            rows_stored=stored,
+            rows_held=0,
+            rows_skipped=result.rows_skipped,
+            title_rows=0,
+            is_sample=False,
+            ingested_at=now,
+        )
         store.mark_changed(con)
         con.execute("COMMIT")
     except Exception as exc:
@@ -323,8 +399,14 @@ def ingest(paths: list[Path] | None, settings: Settings, jobs: int | None = None
         # closed at once if storing fails (a full disk): the workers stop with it
         with closing(parallel.prepared_files(todo, settings, specs, jobs)) as prepared:
             for path, result, digest in checked:
-                stored = store_file(con, path, digest, next(prepared), specs) if digest else result
-                run.append(stored)
+                if digest:
+                    result = store_file(con, path, digest, next(prepared), settings, specs)
+                run.append(result)
+        if any(r.returned and r.status == "ingested" for r in run):
+            from safetystats import atomic
+            from safetystats.followup.returns import returns_csv
+
+            atomic.write_text(settings.reports / "returns.csv", returns_csv(con), bom=True)
     return run
 
 

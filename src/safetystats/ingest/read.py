@@ -22,7 +22,7 @@ from xml.etree import ElementTree
 import fastexcel
 import polars as pl
 
-from safetystats.ingest import cells
+from safetystats.ingest import cells, marker
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -57,6 +57,7 @@ class RawTable:
     first_row: int = 1
     encoding: str | None = None
     row_numbers: list[int] | None = None
+    marker: dict | None = None  # the facts of our hidden marker sheet (a template or package)
 
     @property
     def label(self) -> str:
@@ -417,11 +418,15 @@ def _read_workbook(path: Path, kind: str, by_name: bool, notes: list[str]) -> li
     source = path if by_name else path.read_bytes()
     try:
         reader = fastexcel.read_excel(source)
-        tables = []
+        tables, facts, hidden = [], None, []
         for name in reader.sheet_names:
             sheet = reader.load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
             visible = str(getattr(sheet, "visible", "visible")).lower()
+            if name == marker.SHEET:
+                facts = marker.read(sheet.to_polars())
+                continue
             if visible != "visible":
+                hidden.append(name)
                 very = visible.replace("_", "") == "veryhidden"
                 notes.append(
                     f'{path}: {"深度" if very else ""}隐藏工作表 "{name}" 已跳过 / '
@@ -429,6 +434,12 @@ def _read_workbook(path: Path, kind: str, by_name: bool, notes: list[str]) -> li
                 )
                 continue
             tables.append(RawTable(path, name, _rename(sheet.to_polars())))
+        if facts is not None:  # ours: its helper sheets (lists) are not worth a note
+            notes[:] = [
+                n for n in notes if not any(f'"{h}"' in n for h in hidden if h.startswith("_"))
+            ]
+            for table in tables:
+                table.marker = facts
     except Exception as exc:  # calamine reports broken or encrypted workbooks many ways
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise _not_readable(path, "encrypted") from exc
@@ -439,7 +450,8 @@ def _read_workbook(path: Path, kind: str, by_name: bool, notes: list[str]) -> li
 def _with_marks(path: Path, source, kind: str, tables: list[RawTable]) -> list[RawTable]:
     """The tables with the cells calamine reads as blank written back: Excel error values
     and formulas without a cached value (``cells``)."""
-    found = {"xlsx": cells.xlsx_marks, "xls": cells.xls_marks}.get(kind, lambda _: {})(path)
+    readers = {"xlsx": cells.xlsx_marks, "xls": cells.xls_marks, "ods": cells.ods_marks}
+    found = readers.get(kind, lambda _: {})(path)
     for table in tables:
         marks = found.get(table.sheet or "")
         if marks:

@@ -107,3 +107,16 @@ def assess_table(as_of, rows: list[dict], lab: dict) -> Table:
             cells += [_score(r.get("prev_score")), _shown(r.get("prev_rank"))]
         table.add_row(*cells)
     return table
+
+
+def reporting_table(as_of, rows: list[dict], lab: dict) -> Table:
+    """On time (8.6): a unit's returned package and filled template per month."""
+    table = Table(title=f"{lab['stats_titles']['reporting']} · {lab['as_of']} {as_of}")
+    for col in lab["reporting_columns"]:
+        table.add_column(col)
+    for r in rows:
+        status = lab["reporting_status"][r["status"]].format(days=r["days_late"])
+        colour = {"on_time": "green", "late": "yellow", "missing": "red"}.get(r["status"], "dim")
+        table.add_row(r["district"], r["month"], lab["reporting_kinds"][r["kind"]], r["due"],
+                      r["arrived"] or MISSING, f"[{colour}]{status}[/{colour}]")  # fmt: skip
+    return table

@@ -30,17 +30,30 @@ def hazard_rows(settings: Settings, as_of: dt.date, district=None) -> list[dict]
     return rows
 
 
+def reporting(settings: Settings, as_of: dt.date, district=None) -> list[dict]:
+    """On time (8.6): per unit and month, its returned package and filled template."""
+    from safetystats.followup.reporting import reporting_rows
+
+    return reporting_rows(settings, as_of, district)
+
+
 KINDS = {
     "accidents": accident_statistics,
     "enforcement": enforcement_statistics,
     "hazards": hazard_rows,
+    "reporting": reporting,
 }
-DATASETS = {"accidents": "accidents", "enforcement": "inspections", "hazards": "hazards"}
+DATASETS = {
+    "accidents": "accidents",
+    "enforcement": "inspections",
+    "hazards": "hazards",
+    "reporting": "returns",
+}
 
 
 def any_figure(kind: str, rows: list[dict]) -> bool:
     """Whether there is anything to report: a loaded ledger (accidents, enforcement), a row."""
-    if kind == "hazards":
+    if kind in ("hazards", "reporting"):
         return bool(rows)
     first = "accidents" if kind == "accidents" else "inspections"
     return any(r[first] is not None for r in rows)

@@ -1,0 +1,368 @@
+"""`safetystats packages`: one follow-up workbook per unit (督办清单, DATA_SPEC 8.6).
+
+Each unit of the level gets ``reports/<as-of>/packages/督办清单_<unit>_<as-of>.xlsx`` with
+its lists — overdue hazards, open major hazards, missing 五落实 items, enterprises short of
+the required events, its rows that failed the checks — each with columns to fill. Key and
+given columns are locked by sheet protection without a password (so they are not damaged by
+accident); the fill-in columns are unlocked and validated; the hidden marker names the
+package, unit, as-of date and version, and each row carries the version of its record, so a
+return can tell a stale row (a ledger changed it since) from a correction. Ledger text is
+written as text (5.1).
+
+figures (``PackageFigures.compute``, one pass over the store for every unit) → one workbook
+per unit (``write_package``, which only renders what it is given).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import xlsxwriter
+
+from safetystats import __version__, atomic
+from safetystats.config import Settings
+from safetystats.followup.template import safe_name
+from safetystats.ingest import marker
+
+INERT = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+FILL_ROWS_EXTRA = 0
+DATE_RULE = {
+    "validate": "date",
+    "criteria": "between",
+    "minimum": dt.date(2000, 1, 1),
+    "maximum": dt.date(2099, 12, 31),
+    "error_message": "请填写日期，如 2025-01-15",
+}
+BOOL_RULE = {"validate": "list", "source": ["是", "否"]}
+
+
+@dataclass
+class Sheet:
+    """One list of a package: given columns (locked) then columns to fill (unlocked)."""
+
+    name: str
+    given: list[tuple[str, str]]  # (header, field of the row)
+    fill: list[tuple[str, dict | None]]  # (header, data validation)
+    rows: list[dict]
+    hidden: tuple[str, ...] = ("_key", "_version", "_dataset", "_column")
+
+
+@dataclass
+class PackageFigures:
+    """What the packages list, for every unit: frames with ``unit_code`` (the unit of the
+    package the row belongs to)."""
+
+    as_of: dt.date
+    units: list[tuple[str, str]]  # (code, name)
+    hazards: pl.DataFrame
+    short: pl.DataFrame
+    quarantine: pl.DataFrame
+
+    @classmethod
+    def compute(
+        cls, settings: Settings, as_of: dt.date, units: list[tuple[str, str]], con
+    ) -> PackageFigures:
+        from safetystats.metrics import engine
+        from safetystats.metrics.targets import load_targets
+
+        registry = settings.registry
+        owner = {}
+        for code, _ in units:
+            owner[code] = code
+            for d in registry.descendants(code):
+                owner.setdefault(d.code, code)
+        codes = sorted(owner)
+        mapping = pl.DataFrame({"district_code": list(owner), "unit_code": list(owner.values())})
+
+        def owned(frame: pl.DataFrame) -> pl.DataFrame:
+            return frame.join(mapping, on="district_code", how="inner")
+
+        hazards = owned(
+            engine.query(con, "report/package_hazards", settings, as_of=as_of, district_codes=codes)
+        )
+        short = []
+        for target in load_targets(settings.targets):
+            if (
+                target.metric != "event_frequency"
+                or engine.phase_of(target, as_of) == "not_started"
+            ):
+                continue
+            frame = engine.short_of_events(con, settings, target, as_of, codes)
+            short.append(frame.with_columns(pl.lit(target.name(settings.lang)).alias("target")))
+        short_frame = owned(pl.concat(short, how="diagonal_relaxed")) if short else pl.DataFrame()
+        quarantine = owned(
+            engine.query(con, "report/package_quarantine", settings, district_codes=codes)
+        )
+        return cls(as_of, units, hazards, short_frame, quarantine)
+
+    def of(self, frame: pl.DataFrame, code: str) -> pl.DataFrame:
+        return frame.filter(pl.col("unit_code") == code) if frame.height else frame
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+FIVE_ITEMS = [
+    ("整改责任人", "responsible_person", None),
+    ("整改措施", "measures", None),
+    ("整改资金(万元)", "funds", {"validate": "decimal", "criteria": ">=", "value": 0}),
+    ("整改期限", "deadline", DATE_RULE),
+    ("应急预案", "contingency_plan", BOOL_RULE),
+]
+LEVELS = {"major": "重大", "general": "一般"}
+SUPERVISION = {"none": "无", "district": "区级", "city": "市级", "province": "省级", "yes": "是"}
+
+
+def hazard_rows(frame: pl.DataFrame) -> list[dict]:
+    rows = []
+    for r in frame.iter_rows(named=True):
+        missing = [
+            label
+            for label, field, _ in FIVE_ITEMS
+            if r[field] is None
+            or r[field] == ""
+            or (field == "contingency_plan" and r[field] is not True)
+        ]
+        rows.append(r | {"level_zh": LEVELS.get(r["level"], r["level"]), "missing": "、".join(missing),
+                         "supervision": SUPERVISION.get(r["supervision"], r["supervision"]),
+                         "_key": r["record_key"], "_version": r["version"], "_dataset": "hazards"})  # fmt: skip
+    return rows
+
+
+def sheets(figures: PackageFigures, code: str) -> list[Sheet]:
+    hazards = hazard_rows(figures.of(figures.hazards, code))
+    rectify = [("整改完成日期", DATE_RULE), ("销号日期", DATE_RULE), ("整改情况说明", None)]
+    listed = [
+        ("隐患编号", "hazard_id"),
+        ("企业", "enterprise"),
+        ("隐患等级", "level_zh"),
+        ("发现日期", "found_date"),
+        ("整改期限", "deadline"),
+        ("隐患描述", "description"),
+    ]
+    overdue = [r for r in hazards if r["overdue"]]
+    major = [r for r in hazards if r["level"] == "major"]
+    five = [r for r in major if r["missing"]]
+    short = figures.of(figures.short, code)
+    by_enterprise: dict = {}
+    for r in short.iter_rows(named=True) if short.height else []:
+        key = (r["target"], r["enterprise_id"])
+        entry = by_enterprise.setdefault(
+            key,
+            r
+            | {
+                "periods": [],
+                "_key": r["enterprise_id"],
+                "_version": "",
+                "_dataset": "enterprises",
+            },
+        )
+        entry["periods"].append(f"{_text(r['period_start'])}至{_text(r['period_end'])}")
+    for entry in by_enterprise.values():
+        entry["periods"] = "；".join(entry["periods"])
+    quarantine = [
+        r
+        | {
+            "_key": r["record_key"],
+            "_version": r["version"],
+            "_dataset": r["dataset"],
+            "_column": r["column_name"],
+        }
+        for r in figures.of(figures.quarantine, code).iter_rows(named=True)
+    ]
+    return [
+        Sheet("超期未整改隐患", [*listed, ("超期天数", "days_overdue")], rectify, overdue),
+        Sheet("未整改重大隐患", [*listed, ("挂牌督办", "supervision")], rectify, major),
+        Sheet(
+            "五落实缺项",
+            [("隐患编号", "hazard_id"), ("企业", "enterprise"), ("缺少的项", "missing")],
+            [(label, rule) for label, _, rule in FIVE_ITEMS],
+            five,
+        ),
+        Sheet(
+            "未达频次企业",
+            [
+                ("目标", "target"),
+                ("企业", "enterprise_name"),
+                ("统一社会信用代码", "enterprise_id"),
+                ("未达到的周期", "periods"),
+            ],
+            [("计划完成日期", DATE_RULE), ("说明", None)],
+            list(by_enterprise.values()),
+        ),
+        Sheet(
+            "需更正的记录",
+            [
+                ("数据集", "dataset_zh"),
+                ("文件", "file_name"),
+                ("工作表", "sheet"),
+                ("行号", "row_no"),
+                ("表头", "header"),
+                ("原始值", "raw_value"),
+                ("规则", "rule_zh"),
+                ("说明", "message_zh"),
+            ],  # fmt: skip
+            [("更正后的值", None)],
+            quarantine,
+        ),
+    ]
+
+
+def package_path(settings: Settings, as_of: dt.date, unit: str) -> Path:
+    return (
+        settings.reports
+        / as_of.isoformat()
+        / "packages"
+        / f"督办清单_{safe_name(unit)}_{as_of.isoformat()}.xlsx"
+    )
+
+
+def package_id(code: str, as_of: dt.date, written: str) -> str:
+    return hashlib.sha256(f"{code}|{as_of}|{written}".encode()).hexdigest()[:16]
+
+
+def write_package(settings: Settings, figures: PackageFigures, code: str, name: str) -> Path:
+    """The unit's workbook, written atomically."""
+    path = package_path(settings, figures.as_of, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    book = xlsxwriter.Workbook(str(tmp), INERT)
+    formats = {
+        "head": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter", "locked": True}),
+        "fill_head": book.add_format({"bold": True, "bg_color": "#FFF2CC", "border": 1, "text_wrap": True, "valign": "vcenter", "locked": True}),
+        "given": book.add_format({"locked": True, "text_wrap": True, "valign": "top"}),
+        "fill": book.add_format({"locked": False, "bg_color": "#FFFBEA", "border": 1, "valign": "top"}),
+        "bold": book.add_format({"bold": True}),
+    }  # fmt: skip
+    parts = sheets(figures, code)
+    due = _due_date(figures.as_of, settings.reporting.get("due_day", 28))
+    _readme(book, formats, settings, name, figures.as_of, due, parts)
+    for part in parts:
+        _list_sheet(book, formats, part)
+    written = dt.datetime.now().isoformat(timespec="seconds")
+    marker.write(
+        book,
+        {
+            "kind": "package",
+            "package_id": package_id(code, figures.as_of, written),
+            "unit_code": code,
+            "unit": name,
+            "as_of": figures.as_of.isoformat(),
+            "due": due.isoformat(),
+            "version": __version__,
+            "written": written,
+            "sheets": [p.name for p in parts],
+        },
+    )
+    book.close()
+    return atomic.replace(tmp, path)
+
+
+def _due_date(as_of: dt.date, due_day: int) -> dt.date:
+    """``due_day`` of the month after the as-of month (the last day when the month is shorter)."""
+    year, month = (as_of.year + 1, 1) if as_of.month == 12 else (as_of.year, as_of.month + 1)
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return min(
+        dt.date(year, month, 1) + dt.timedelta(days=int(due_day) - 1),
+        following - dt.timedelta(days=1),
+    )
+
+
+def _readme(
+    book, formats, settings: Settings, unit: str, as_of: dt.date, due: dt.date, parts: list[Sheet]
+) -> None:
+    sheet = book.add_worksheet("说明")
+    contact = settings.reporting.get("contact")
+    lines = [
+        f"{unit}督办清单（数据截至{as_of.isoformat()}）",
+        "请在各表黄色列中填写，其他列已锁定（如需修改可在“审阅”中撤销工作表保护，无需密码）。",
+        "超期未整改隐患、未整改重大隐患：已整改的填写整改完成日期，已销号的填写销号日期，并简要说明整改情况。",
+        "五落实缺项：补填缺少的责任人、措施、资金、期限或预案。",
+        "未达频次企业：填写计划完成日期和说明。",
+        "需更正的记录：在“更正后的值”中填写正确的值，系统将重新检查该行。",
+        f"请于{due.year}年{due.month}月{due.day}日前将本表原文件报送"
+        + (f"（{contact}）" if contact else "")
+        + "，请勿改名为其他台账或删除隐藏的工作表。",
+        "",
+        *[f"{p.name}：{len(p.rows)} 条" for p in parts],
+    ]
+    for r, line in enumerate(lines):
+        sheet.write_string(r, 0, line, formats["bold"] if r == 0 else None)
+    sheet.set_column(0, 0, 100)
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+
+
+def _list_sheet(book, formats, part: Sheet) -> None:
+    sheet = book.add_worksheet(part.name)
+    headers = [h for h, _ in part.given] + [h for h, _ in part.fill] + list(part.hidden)
+    for c, header in enumerate(headers):
+        is_fill = len(part.given) <= c < len(part.given) + len(part.fill)
+        sheet.write_string(0, c, header, formats["fill_head" if is_fill else "head"])
+    for r, row in enumerate(part.rows, start=1):
+        for c, (_, field) in enumerate(part.given):
+            sheet.write_string(r, c, _text(row.get(field)), formats["given"])
+        for c in range(len(part.given), len(part.given) + len(part.fill)):
+            sheet.write_blank(r, c, None, formats["fill"])
+        for c, field in enumerate(part.hidden, start=len(part.given) + len(part.fill)):
+            sheet.write_string(r, c, _text(row.get(field)))
+    last = max(len(part.rows), 1)
+    for c, (_, rule) in enumerate(part.fill, start=len(part.given)):
+        if rule:
+            sheet.data_validation(1, c, last, c, rule)
+    for c, (header, _) in enumerate(part.given):
+        sheet.set_column(c, c, 30 if header in ("隐患描述", "说明", "未达到的周期") else 14)
+    for c in range(len(part.given), len(part.given) + len(part.fill)):
+        sheet.set_column(c, c, 16)
+    first_hidden = len(part.given) + len(part.fill)
+    sheet.set_column(
+        first_hidden, first_hidden + len(part.hidden) - 1, None, None, {"hidden": True}
+    )
+    sheet.freeze_panes(1, 0)
+    sheet.set_row(0, 30)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    sheet.protect("", {"autofilter": True, "sort": False, "format_columns": True})
+
+
+def make_packages(settings: Settings, as_of: dt.date | None = None, districts: list[str] | None = None,
+                  level=None, pdf: bool = False) -> list[Path]:  # fmt: skip
+    """Write the package of every unit of the level (or the units named); returns the paths."""
+    from safetystats.metrics import engine
+    from safetystats.report.runner import chosen_units
+
+    units = [(u.code, u.name) for u in chosen_units(settings, districts, level)]
+    with engine.open_store(settings) as con:
+        as_of = as_of or engine.latest_event_date(con)
+        figures = PackageFigures.compute(settings, as_of, units, con)
+    written = [write_package(settings, figures, code, name) for code, name in units]
+    if pdf:
+        for (_, name), path in zip(units, written, strict=True):
+            page = _bulletin_pdf(settings, as_of, name)
+            if page is not None:
+                shutil.copyfile(page, path.with_name(f"{path.stem}_通报.pdf"))
+    return written
+
+
+def _bulletin_pdf(settings: Settings, as_of: dt.date, unit: str) -> Path | None:
+    folder = settings.reports / as_of.isoformat()
+    found = sorted(
+        p for p in folder.glob("*.pdf") if unit in p.stem and not p.name.startswith("通报")
+    )
+    return found[0] if found else None

@@ -1,0 +1,90 @@
+"""The hidden ``_safetystats`` sheet of the workbooks we hand out (DATA_SPEC 8.6, 8.7).
+
+A template or a package carries it: one ``key | value`` row per fact (kind, dataset or
+package id, unit, period or as-of date, version, the example row). A filled workbook put
+anywhere in the raw folder is recognised by it, whatever its file or folder is called: its
+dataset is never guessed. The sheet is hidden (not "very hidden"), so a clerk's Excel or WPS
+keeps it when saving.
+"""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+
+SHEET = "_safetystats"
+KINDS = ("template", "package")
+
+
+def rows(facts: dict) -> list[tuple[str, str]]:
+    """The marker's cells: values as text (lists and tables as JSON)."""
+    return [
+        (key, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+        for key, value in facts.items()
+        if value is not None
+    ]
+
+
+def write(workbook, facts: dict):
+    """Add the hidden marker sheet to an xlsxwriter workbook; ledger text stays text."""
+    sheet = workbook.add_worksheet(SHEET)
+    for r, (key, value) in enumerate(rows(facts)):
+        sheet.write_string(r, 0, key)
+        sheet.write_string(r, 1, value)
+    sheet.hide()
+    return sheet
+
+
+def read(frame: pl.DataFrame) -> dict | None:
+    """The facts of a marker sheet read as text (columns c0, c1); None when it is not ours."""
+    if frame.width < 2:
+        return None
+    facts = {}
+    for key, value in zip(
+        frame[frame.columns[0]].to_list(), frame[frame.columns[1]].to_list(), strict=True
+    ):
+        if key:
+            facts[str(key).strip()] = None if value is None else str(value)
+    if facts.get("kind") not in KINDS:
+        return None
+    for key in ("example", "columns"):
+        if facts.get(key):
+            try:
+                facts[key] = json.loads(facts[key])
+            except ValueError:
+                facts[key] = None
+    return facts
+
+
+def _same(cell, example) -> bool:
+    if cell is None:
+        return example in (None, "")
+    text = str(cell).strip()
+    return text == example or (text.endswith(".0") and text[:-2] == example)
+
+
+def drop_example(table, facts: dict) -> str | None:
+    """Blank the template's example row (spreadsheet row ``example_row``) when it still reads
+    as written; returns the note said about it. A row the clerk overwrote is data and stays."""
+    example = facts.get("example")
+    row = int(facts.get("example_row") or 0) - table.first_row
+    if not example or not (0 <= row < table.frame.height):
+        return None
+    cells = [table.frame[c][row] for c in table.frame.columns[: len(example)]]
+    if not all(_same(cell, value) for cell, value in zip(cells, example, strict=False)):
+        return None
+    table.frame = (
+        table.frame.with_row_index("_r")
+        .with_columns(
+            [
+                pl.when(pl.col("_r") == row).then(None).otherwise(pl.col(c)).alias(c)
+                for c in table.frame.columns
+            ]
+        )
+        .drop("_r")
+    )
+    return (
+        f"{table.label}: 第{row + table.first_row}行为模板示例，已跳过 / "
+        f"row {row + table.first_row} is the template's example and was skipped"
+    )

@@ -1,0 +1,98 @@
+"""The follow-up packages (DATA_SPEC 8.6): one workbook per unit, its lists with the keys,
+locked given columns and validated fill-in columns, the hidden marker, ledger text inert."""
+
+import datetime as dt
+
+import openpyxl
+import pytest
+from conftest import write_rows
+
+from safetystats.followup.packages import _due_date, make_packages
+from safetystats.ingest import ingest
+from safetystats.ingest.marker import SHEET
+from safetystats.pipeline import refresh
+
+PAYLOADS = [
+    '=HYPERLINK("http://x","点我")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)",
+    "-2+3",
+    "http://example.com/a",
+]
+REGISTER = [
+    ["统一社会信用代码", "企业名称", "所属区市", "行业领域"],
+    ["91371000MA3C000001", "文登示例化工有限公司", "文登区", "危险化学品"],
+    ["91371000MA3C000002", "环翠示例商贸有限公司", "环翠区", "其他"],
+]
+
+
+@pytest.fixture
+def store(settings):
+    write_rows(settings.raw / "enterprises" / "名录.csv", REGISTER)
+    rows = [
+        [
+            "隐患编号",
+            "统一社会信用代码",
+            "隐患等级",
+            "隐患描述",
+            "发现日期",
+            "整改期限",
+            "整改责任人",
+        ]
+    ]
+    for i, text in enumerate(PAYLOADS):  # open major hazards of 文登区, overdue at 2024-06-30
+        rows.append([f"WD-{i}", "91371000MA3C000001", "重大", text, "2024-01-10", "2024-03-31", ""])
+    rows.append(
+        ["HC-1", "91371000MA3C000002", "一般", "环翠的隐患", "2024-02-01", "2024-12-31", "张三"]
+    )
+    rows.append(["WD-BAD", "91371000MA3C000001", "重大", "日期写错", "2024-13-01", "", ""])
+    write_rows(settings.raw / "hazards" / "隐患.csv", rows)
+    ingest(None, settings)
+    refresh(settings)
+    return settings
+
+
+def test_each_unit_gets_its_own_lists_locked_and_marked(store):
+    written = make_packages(store, dt.date(2024, 6, 30))
+    names = sorted(p.name for p in written)
+    assert "督办清单_文登区_2024-06-30.xlsx" in names and "督办清单_环翠区_2024-06-30.xlsx" in names
+    book = openpyxl.load_workbook(next(p for p in written if "文登区" in p.name))
+    assert book[SHEET].sheet_state == "hidden"
+    facts = {r[0].value: r[1].value for r in book[SHEET].iter_rows()}
+    assert (
+        facts["kind"] == "package" and facts["unit"] == "文登区" and facts["as_of"] == "2024-06-30"
+    )
+    overdue = book["超期未整改隐患"]
+    keys = [overdue.cell(r, 1).value for r in range(2, overdue.max_row + 1)]
+    assert sorted(keys) == sorted(f"WD-{i}" for i in range(len(PAYLOADS)))  # not 环翠's HC-1
+    assert overdue.protection.sheet and not overdue.protection.password  # locked, no password
+    headers = [c.value for c in overdue[1]]
+    fill = headers.index("整改完成日期") + 1
+    assert overdue.cell(2, fill).protection.locked is False  # the clerk can type here
+    assert overdue.cell(2, 1).protection.locked is not False  # but not over the key
+    rules = {str(v.sqref): v.type for v in overdue.data_validations.dataValidation}
+    letter = openpyxl.utils.get_column_letter(fill)
+    assert any(ref.startswith(letter) and kind == "date" for ref, kind in rules.items())
+    five = book["五落实缺项"]
+    assert five.max_row - 1 == len(PAYLOADS)  # every open major hazard lacks its items
+    assert "整改责任人" in five.cell(2, 3).value
+    quarantine = book["需更正的记录"]
+    assert quarantine.max_row == 2 and quarantine.cell(2, 6).value == "2024-13-01"
+
+
+def test_ledger_text_stays_text_in_a_package(store):
+    written = make_packages(store, dt.date(2024, 6, 30), districts=["文登区"])
+    book = openpyxl.load_workbook(written[0])
+    sheet = book["超期未整改隐患"]
+    column = [c.value for c in sheet[1]].index("隐患描述") + 1
+    cells = [sheet.cell(r, column) for r in range(2, sheet.max_row + 1)]
+    assert sorted(c.value for c in cells) == sorted(PAYLOADS)
+    assert all(c.data_type == "s" and c.hyperlink is None for c in cells)
+
+
+def test_the_due_date_is_in_the_month_after_the_as_of():
+    assert _due_date(dt.date(2024, 6, 30), 28) == dt.date(2024, 7, 28)
+    assert _due_date(dt.date(2024, 12, 31), 28) == dt.date(2025, 1, 28)
+    assert _due_date(dt.date(2024, 1, 31), 31) == dt.date(
+        2024, 2, 29
+    )  # a shorter month: its last day

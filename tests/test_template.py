@@ -1,0 +1,165 @@
+"""Templates for the units (DATA_SPEC 8.7): written, opened and saved by LibreOffice as a
+clerk's spreadsheet program would, filled, dropped anywhere in the raw folder and read back
+as their dataset by the hidden marker, the example row skipped."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import query, write_rows
+
+from safetystats.errors import ConfigError
+from safetystats.followup.template import write_template
+from safetystats.ingest import ingest
+from safetystats.ingest.marker import SHEET
+from safetystats.ingest.spec import load_specs
+from safetystats.pipeline import refresh
+
+REGISTER = [
+    ["统一社会信用代码", "企业名称", "所属区市", "行业领域"],
+    ["91371000MA3C000001", "文登示例化工有限公司", "文登区", "危险化学品"],
+    ["91371000MA3C000002", "文登示例机械有限公司", "文登区", "工贸"],
+    ["91371000MA3C000003", "环翠示例商贸有限公司", "环翠区", "其他"],
+]
+
+
+@pytest.fixture
+def registered(settings):
+    write_rows(settings.raw / "enterprises" / "名录.csv", REGISTER)
+    ingest(None, settings)
+    refresh(settings)
+    return settings
+
+
+def _resave_with_libreoffice(path: Path, out_dir: Path) -> Path:
+    """Open and save the workbook as a clerk's spreadsheet program would (LibreOffice Calc)."""
+    if not shutil.which("soffice"):
+        pytest.skip("needs LibreOffice (make browser)")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    profile = out_dir / "lo-profile"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(out_dir),
+            str(path),
+        ],  # fmt: skip
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return out_dir / path.name
+
+
+def test_a_template_has_marked_headers_dropdowns_text_codes_and_a_hidden_marker(
+    registered, tmp_path
+):
+    path = write_template(registered, "hazards", district="文登区", period="2025-01")
+    assert path.name == "填报模板_隐患台账_文登区_2025-01.xlsx"
+    book = openpyxl.load_workbook(path)
+    assert book[SHEET].sheet_state == "hidden"
+    facts = {r[0].value: r[1].value for r in book[SHEET].iter_rows()}
+    assert (
+        facts["kind"] == "template"
+        and facts["dataset"] == "hazards"
+        and facts["period"] == "2025-01"
+    )
+    sheet = book["隐患台账"]
+    headers = [c.value for c in sheet[1]]
+    spec = load_specs(registered)["hazards"]
+    required = {c.name for c in spec.columns if c.required}
+    assert headers[0] == "＊隐患编号" and "＊发现日期" in headers and "整改完成日期" in headers
+    assert sum(h.startswith("＊") for h in headers) == len(required)
+    validations = {
+        str(v.sqref).split(":")[0][:2].rstrip("0123456789"): v
+        for v in sheet.data_validations.dataValidation
+    }
+    level = headers.index("＊隐患等级")
+    letter = openpyxl.utils.get_column_letter(level + 1)
+    dv = validations[letter]
+    assert dv.type == "list" and "重大" in dv.formula1 and "一般" in dv.formula1
+    found = openpyxl.utils.get_column_letter(headers.index("＊发现日期") + 1)
+    assert validations[found].type == "date"
+    # the district's own name offered; its enterprises from the register in the list
+    district = openpyxl.utils.get_column_letter(headers.index("所属区市") + 1)
+    assert (
+        "文登区" in validations[district].formula1
+        and "环翠区" not in validations[district].formula1
+    )
+    names = openpyxl.utils.get_column_letter(headers.index("企业名称") + 1)
+    assert "文登示例化工有限公司" in validations[names].formula1
+    assert "环翠示例商贸有限公司" not in validations[names].formula1
+    # key and credit-code columns are text, so Excel cannot damage the codes
+    for header in ("＊隐患编号", "＊统一社会信用代码"):
+        column = openpyxl.utils.get_column_letter(headers.index(header) + 1)
+        assert sheet.column_dimensions[column].number_format == "@"
+    assert "填写说明" in book.sheetnames
+
+
+def test_a_filled_template_saved_by_libreoffice_loads_from_any_folder(registered, tmp_path):
+    blank = write_template(registered, "hazards", district="文登区", period="2025-01")
+    saved = _resave_with_libreoffice(blank, tmp_path / "clerk")
+    book = openpyxl.load_workbook(saved)
+    assert SHEET in book.sheetnames  # the marker survives a save by a spreadsheet program
+    sheet = book["隐患台账"]
+    headers = [c.value for c in sheet[1]]
+    rows = [
+        {"＊隐患编号": "WD-2025-001", "＊统一社会信用代码": "91371000MA3C000001", "＊隐患等级": "重大",
+         "＊发现日期": "2025-01-06", "所属区市": "文登区", "隐患描述": "=HYPERLINK(\"x\")"},
+        {"＊隐患编号": "WD-2025-002", "＊统一社会信用代码": "91371000MA3C000002", "＊隐患等级": "一般",
+         "＊发现日期": "2025-01-08", "所属区市": "文登区"},
+    ]  # fmt: skip
+    for r, row in enumerate(rows, start=3):
+        for header, value in row.items():
+            cell = sheet.cell(r, headers.index(header) + 1)
+            cell.value = value
+            cell.data_type = "s"  # as typed into a text cell, never a formula
+    folder = registered.raw / "文登区报送" / "一月"  # not named after its dataset
+    folder.mkdir(parents=True)
+    filled = folder / "一月台账.xlsx"
+    book.save(filled)
+    run = ingest(None, registered)
+    result = next(r for r in run if r.path == filled)
+    assert result.status == "ingested", result.message
+    assert result.datasets == ["hazards"]
+    assert any("示例" in w and "跳过" in w for w in result.warnings), result.warnings
+    assert result.rows_stored == 2 and result.rows_held == 0
+    refresh(registered)
+    stored = query(
+        registered, "SELECT hazard_id, level, description FROM curated_hazards ORDER BY hazard_id"
+    )
+    assert stored == [("WD-2025-001", "major", '=HYPERLINK("x")'), ("WD-2025-002", "general", None)]
+
+
+def test_an_overwritten_example_row_is_data(registered, tmp_path):
+    blank = write_template(registered, "drills", district="文登区")
+    book = openpyxl.load_workbook(blank)
+    sheet = book["应急演练记录"] if "应急演练记录" in book.sheetnames else book.worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    sheet.cell(
+        2, headers.index("＊演练编号") + 1
+    ).value = "YL-1"  # the clerk typed over the example
+    sheet.cell(2, headers.index("＊统一社会信用代码") + 1).value = "91371000MA3C000001"
+    sheet.cell(2, headers.index("＊演练日期") + 1).value = "2025-01-03"
+    path = registered.raw / "drills_return.xlsx"
+    book.save(path)
+    result = next(r for r in ingest(None, registered) if r.path == path)
+    assert result.status == "ingested", result.message
+    assert result.rows_stored == 1 and not any("示例" in w for w in result.warnings)
+
+
+def test_a_template_for_every_dataset_and_clear_errors(settings):
+    for dataset in load_specs(settings):
+        assert write_template(settings, dataset).is_file()
+    with pytest.raises(ConfigError, match="unknown dataset"):
+        write_template(settings, "hazard")
+    with pytest.raises(ConfigError, match="YYYY-MM"):
+        write_template(settings, "hazards", period="2025-13")
+    with pytest.raises(ConfigError, match="not a unit"):
+        write_template(settings, "hazards", district="火星区")

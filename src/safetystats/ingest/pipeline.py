@@ -156,7 +156,8 @@ class PreparedFile:
     preps: list[Prepared] = field(default_factory=list)
     rows: dict[str, object] = field(default_factory=dict)  # dataset -> resolved frame
     staged_rows: list[int] = field(default_factory=list)  # rows each table staged
-    package: tuple | None = None  # a returned package's (tables, marker): see ingest_return
+    marker: dict | None = None  # the facts a template's or package's marker gives
+    package: list | None = None  # a returned package's tables, applied by ingest_return
     warnings: list[str] = field(default_factory=list)
     message: str = ""
 
@@ -168,9 +169,9 @@ def prepare_file(path: Path, settings: Settings, specs, dataset: str | None) -> 
     try:
         tables, notes = read_file(path)
         out.warnings += notes
-        facts = next((t.marker for t in tables if t.marker), None)
+        facts = out.marker = next((t.marker for t in tables if t.marker), None)
         if facts is not None and facts.get("kind") == "package":  # corrections, not a ledger
-            out.package = (tables, facts)  # read against the store by the writer
+            out.package = tables  # read against the store by the writer
             return out
         if facts is not None and facts.get("kind") == "template":  # its dataset is never guessed
             dataset = facts.get("dataset") or dataset
@@ -243,9 +244,9 @@ def store_file(
         return result
     if staging.known_sha(con, digest):  # the same file twice in one run
         return FileResult(path, "unchanged", message="same sha256 already ingested")
+    facts = prepared.marker
     if prepared.package:
-        tables, facts = prepared.package
-        return ingest_return(con, path, tables, facts, settings, specs, digest, result)
+        return ingest_return(con, path, prepared.package, facts, settings, specs, digest, result)
     preps = prepared.preps
     now = datetime.now()
     con.execute("BEGIN TRANSACTION")

@@ -3,8 +3,9 @@ writer, stores them in order (docs/scaling.md: what each core does).
 
 A worker reads a file, cleans and parses its cells and settles its repeated keys
 (pipeline.prepare_file); the main process checks each file's sha256 first and then only
-writes. At most ``workers`` files are prepared or wait at a time, so memory stays bounded by
-the largest files being prepared, not by the run."""
+writes. At most ``workers`` files are prepared or wait at a time, and together no more than
+``bytes_in_flight`` of files unless one file alone is larger, so memory stays bounded by the
+largest file (a prepared file takes about 8 times its size in memory), not by the run."""
 
 from __future__ import annotations
 
@@ -32,13 +33,20 @@ def _prepare(path: Path, settings: Settings, specs: dict | None = None):
     return prepare_file(path, settings, specs or _specs, None)
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone since it was checked: preparing it says so
+        return 0
+
+
 def workers(files: list[tuple[Path, str]], jobs: int | None) -> int:
     """Worker processes for these files: ``jobs`` when given, else one per core when the
     files hold at least config/performance.toml's ``parallel_from_bytes``; 0: in this process."""
     if jobs is not None:
         return min(jobs, len(files)) if jobs > 1 else 0
     rules = packaged("performance")["ingest"]
-    size = sum(path.stat().st_size for path, _ in files)
+    size = sum(_size(path) for path, _ in files)
     if len(files) < 2 or size < rules["parallel_from_bytes"]:
         return 0
     return min(rules["workers"] or os.cpu_count() or 1, len(files))
@@ -53,18 +61,17 @@ def prepared_files(
         for path, _ in files:
             yield _prepare(path, settings, specs)
         return
+    budget = packaged("performance")["ingest"]["bytes_in_flight"]
+    queue = deque(files)
     # spawn: polars' thread pool does not survive fork
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(count, context, _start, (settings,)) as pool:
-        waiting: deque = deque()
-        queue = iter(files)
-        for path, _ in queue:
-            waiting.append(pool.submit(_prepare, path, settings))
-            if len(waiting) >= count:
-                break
-        while waiting:
-            prepared = waiting.popleft().result()
-            for path, _ in queue:
-                waiting.append(pool.submit(_prepare, path, settings))
-                break
-            yield prepared
+        waiting: deque = deque()  # (future, the file's bytes), in order
+        while queue or waiting:
+            while queue and len(waiting) < count:
+                size = _size(queue[0][0])
+                if waiting and sum(b for _, b in waiting) + size > budget:
+                    break  # a large file waits until the files before it are stored
+                waiting.append((pool.submit(_prepare, queue.popleft()[0], settings), size))
+            future, _ = waiting.popleft()
+            yield future.result()

@@ -2,6 +2,8 @@
 processes, stored by the main process in order, give the same store, file ids, messages and
 counts as ingesting them one after the other in one process."""
 
+import os
+
 import pytest
 
 from safetystats import store
@@ -73,3 +75,11 @@ def test_workers_follow_the_settings(tmp_path):
     assert workers([(small, "1"), (small, "2")], 2) == 2
     assert workers([(small, "1")], 4) == 1
     assert workers([(small, "1"), (small, "2")], 1) == 0
+    big = tmp_path / "b.csv"
+    with open(big, "wb") as fh:
+        fh.truncate(60_000_000)  # sparse: above parallel_from_bytes (50 MB)
+    cores = os.cpu_count() or 1
+    # one per core, on machines of min_cores (3) or more; on 2 cores one process is faster
+    assert workers([(big, "1"), (big, "2"), (big, "3")], None) == (
+        min(cores, 3) if cores >= 3 else 0
+    )

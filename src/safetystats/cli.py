@@ -215,8 +215,8 @@ def ingest(
         typer.Option(
             "--jobs",
             min=1,
-            help="processes reading and preparing files (default: one per core for large "
-            "files, config/performance.toml); 1: all in this process",
+            help="processes reading and preparing files while this one writes (default: one "
+            "per core on 3+ cores for large files, config/performance.toml); 1: all in this one",
         ),
     ] = None,
 ):

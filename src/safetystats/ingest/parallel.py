@@ -42,14 +42,16 @@ def _size(path: Path) -> int:
 
 def workers(files: list[tuple[Path, str]], jobs: int | None) -> int:
     """Worker processes for these files: ``jobs`` when given, else one per core when the
-    files hold at least config/performance.toml's ``parallel_from_bytes``; 0: in this process."""
+    files hold at least config/performance.toml's ``parallel_from_bytes`` and the machine has
+    ``min_cores``; 0: in this process."""
     if jobs is not None:
         return min(jobs, len(files)) if jobs > 1 else 0
     rules = packaged("performance")["ingest"]
     size = sum(_size(path) for path, _ in files)
-    if len(files) < 2 or size < rules["parallel_from_bytes"]:
+    cores = os.cpu_count() or 1
+    if len(files) < 2 or size < rules["parallel_from_bytes"] or cores < rules["min_cores"]:
         return 0
-    return min(rules["workers"] or os.cpu_count() or 1, len(files))
+    return min(rules["workers"] or cores, len(files))
 
 
 def prepared_files(

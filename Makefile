@@ -66,7 +66,11 @@ bench: install ## benchmarks: ingest, xlsx reading, validation, attainment, bull
 strip: install ## strip outputs from the notebooks before committing them (a test checks they carry none)
 	$(VENV)/bin/nbstripout src/safetystats/notebooks/*.ipynb
 
-clean: ## remove generated data, store and reports (keeps data/raw files you dropped)
+clean: ## remove the store and reports (keeps data/raw); to start with your own ledgers: safetystats sample --remove, then make clean
 	rm -rf data/curated/*.duckdb* reports/*/ reports/*.csv reports/*.html reports/*.json
+	@if ls data/raw/*/样例数据* data/raw/样例数据* >/dev/null 2>&1; then \
+		echo "data/raw still holds the sample (样例数据…): to start with your own ledgers, run"; \
+		echo "  $(VENV)/bin/safetystats sample --remove   # removes only the 样例数据 files"; \
+		echo "then drop your files into data/raw/<dataset>/ (docs/ledgers.md)"; fi
 
 .PHONY: help install plotly-bundle browser run test test-fast docs suites lint format bench strip clean

@@ -177,7 +177,7 @@ def bench_attainment(results: dict, config: Path) -> None:
         expected = {}
         for target in targets:  # the counts at E and at P (the projection's), as the engine
             e = target.eval_date(as_of)
-            for day in (e, projection_date(target, e)):
+            for day in (e, projection_date(target, e, settings.thresholds["projection_days"])):
                 expected[(target.id, day)] = pandas_baseline.counts(
                     frames, target, day, settings.vocab, tree
                 )
@@ -354,7 +354,8 @@ def _cold_bulletin(args: tuple[str, str, str, str]) -> float:
     """One bulletin with papermill's default engine (a fresh kernel), exported as the runner does."""
     import papermill as pm
 
-    from safetystats.report.runner import DISTRICT_NOTEBOOK, export_html
+    from safetystats.report.pages import export_html
+    from safetystats.report.plan import DISTRICT_NOTEBOOK
 
     code, as_of, config, out = args
     started = time.perf_counter()

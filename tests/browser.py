@@ -75,3 +75,25 @@ def full_page_screenshot(driver, name: str) -> Path:
     path = OUTPUT / name
     path.write_bytes(base64.b64decode(shot["data"]))
     return path
+
+
+PHONE = {"width": 414, "height": 896, "deviceScaleFactor": 1, "mobile": True}
+
+
+def as_phone(driver) -> None:
+    """DevTools phone emulation at 414 px (a 414 px window is not possible: headless Chromium
+    clamps windows to 500 px); the page is loaded again at that width."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    driver.refresh()
+
+
+def as_desktop(driver) -> None:
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    driver.refresh()
+
+
+def horizontal_overflow(driver) -> int:
+    """How many pixels the page is wider than its viewport (0: no horizontal scrolling)."""
+    return driver.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )

@@ -425,9 +425,8 @@ def test_a_pasted_values_block_that_cannot_load_names_its_section(tmp_path, bloc
     from safetystats.config import ConfigError
     from safetystats.ingest.spec import load_specs
 
-    settings = load_settings(config(tmp_path, "[datasets.hazards.values.level]\n" + block))
-    with pytest.raises(ConfigError) as caught:
-        load_specs(settings)
+    with pytest.raises(ConfigError) as caught:  # when the settings load
+        load_specs(load_settings(config(tmp_path, "[datasets.hazards.values.level]\n" + block)))
     assert str(caught.value).startswith("[datasets.hazards.values.level]: ")
     assert names in str(caught.value) and "change that line" in str(caught.value)
 

@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import math
+import re
 from fractions import Fraction
 
 import pytest
@@ -452,6 +453,11 @@ def test_cli_json_has_every_district_and_a_total_per_target(settings, tmp_path):
     assert {"met", "behind"} <= statuses
     bad = CliRunner().invoke(app, ["--config", str(config), "attainment", "--district", "火星区"])
     assert bad.exit_code == 2
+    # the table: a count target's numerator alone (it printed "18/None"), a share's n/d
+    table = CliRunner().invoke(app, ["--config", str(config), "attainment"]).stdout
+    assert "None" not in table
+    total = next(r for r in totals if r["metric"] == "open_major_hazards")
+    assert re.search(rf"│\s*{total['numerator']}\s*│", table)
 
 
 @pytest.mark.slow  # ingest, GX and curation for real

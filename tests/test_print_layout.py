@@ -171,3 +171,21 @@ def test_in_a_browser_labels_do_not_collide_and_points_sit_on_their_ticks(tmp_pa
             if month in by_month:
                 p = by_month[month]
                 assert abs((p["l"] + p["r"]) / 2 - x) < 1.5, (panel["id"], month)
+
+
+def test_the_title_promises_the_dotted_projection_only_when_it_is_drawn():
+    """DATA_SPEC 8.1, no promised line that is not drawn: at the deadline (the sample's as-of
+    date) there is no projection, and the title said "点线为…预测" all the same."""
+    keys = {"trend_key": "（虚线为目标值）", "trend_key_projection": "（虚线为目标值，点线为预测）"}
+
+    def dotted(fig):
+        return [t for t in fig.data if t.line and t.line.dash == "dot"]
+
+    series, rows = _series_and_rows(e=DEADLINE)
+    at_deadline = figures.trend_chart(series, rows, LABELS | keys, "月度趋势")
+    assert dotted(at_deadline) == []
+    assert at_deadline.layout.title.text == "月度趋势（虚线为目标值）"
+    series, rows = _series_and_rows()  # E mid-December: three projections to the deadline
+    before = figures.trend_chart(series, rows, LABELS | keys, "月度趋势")
+    assert len(dotted(before)) == 3
+    assert before.layout.title.text == "月度趋势（虚线为目标值，点线为预测）"

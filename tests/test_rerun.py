@@ -4,27 +4,19 @@ import datetime as dt
 import shutil
 
 import pytest
+from conftest import reading
 
-from safetystats.config import load_settings
-from safetystats.ingest import ingest
 from safetystats.paths import PACKAGED_CONFIG
-from safetystats.pipeline import refresh
 from safetystats.report import runner
 from safetystats.report.workbook import export
-from safetystats.sample import write_sample
 
 pytestmark = pytest.mark.slow  # papermill
 
 
-def test_a_second_run_redoes_nothing_and_a_change_redoes_the_pages(tmp_path):
+def test_a_second_run_redoes_nothing_and_a_change_redoes_the_pages(sample_store, tmp_path):
     targets = tmp_path / "targets.toml"
     shutil.copy(PACKAGED_CONFIG / "targets.toml", targets)
-    s = load_settings(
-        raw=tmp_path / "raw", db=tmp_path / "s.duckdb", reports=tmp_path / "r", targets=targets
-    )
-    write_sample(s.raw, s, seed=3, scale_name="small")
-    ingest(None, s)
-    refresh(s)
+    s = reading(sample_store, tmp_path / "r", targets=targets)
     first = runner.bulletins(s, districts=["环翠区"], jobs=1, city=False)
     assert not first.failed and not any(r.unchanged for r in first.results)
     page = first.folder / "环翠区.html"

@@ -135,12 +135,18 @@ def test_street_sample_runs_end_to_end(tmp_path):
     )
     assert new_quarantined == 0  # the new datasets are messy but valid
 
-    run = runner.bulletins(settings, jobs=2)
-    assert not run.failed, [r.error for r in run.failed]
     communities = {d.name for d in settings.registry.units_at(2)}  # the level below the top
     assert len(communities) == 12
-    assert {r.job.name for r in run.results} == {"city_overview"} | communities
+    # the default units of a run: every community (pages for two of them are enough to show
+    # they are drawn; the index is of every unit of the level whatever the run's units)
+    assert {u.name for u in runner.chosen_units(settings, None, None)} == communities
+    two = sorted(communities)[:2]
+    run = runner.bulletins(settings, districts=two, jobs=2)
+    assert not run.failed, [r.error for r in run.failed]
+    assert {r.job.name for r in run.results} == {"city_overview", *two}
     assert all(r.html.exists() for r in run.results) and run.index.exists()
+    index = run.index.read_text(encoding="utf-8")
+    assert all(name in index for name in communities)
 
 
 # --- volumes: --factor, other seeds, a monthly update (issue 13) --------------------------

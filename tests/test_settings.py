@@ -8,7 +8,7 @@ from conftest import write_rows
 
 from safetystats.config import ConfigError, load_settings, settings_toml
 from safetystats.ingest import ingest
-from safetystats.ingest.spec import check_user_vocab, load_specs
+from safetystats.ingest.spec import load_specs
 
 EXTENSIONS = """
 [datasets.hazards.headers]
@@ -94,12 +94,42 @@ def test_a_spelling_of_two_things_or_an_unknown_name_is_a_configuration_error(
     tmp_path, text, message
 ):
     with pytest.raises(ConfigError, match=message):
-        s = load_settings(config(tmp_path, text))
-        load_specs(s)
-        check_user_vocab(s)
-        from safetystats.ingest.spec import parser_for
+        load_specs(load_settings(config(tmp_path, text)))
 
-        parser_for(load_specs(s)["hazards"].column("level"), s)
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('[vocab.colours]\nred = ["x"]\n', r"\[vocab.colours\]: unknown vocabulary"),
+        ('[vocab.booleans]\ntrue = ["否"]\n', "'否' would mean both"),
+        ('[datasets.hazzards.headers]\nlevel = ["x"]\n', r"\[datasets.hazzards\]: unknown dataset"),
+        (
+            '[datasets.hazards.header]\nlevel = ["x"]\n',
+            r"\[datasets.hazards.header\]: unknown table",
+        ),
+        ('[datasets.hazards.headers]\ngrade = ["x"]\n', "unknown column 'grade'"),
+        ('[datasets.hazards.values.level]\nmajor = ["一般"]\n', "'一般' would mean both"),
+        ('[datasets.hazards.values.level]\nmajr = ["1级"]\n', "'majr' is not a value of level"),
+        ('[datasets.hazards.values.found_date]\nx = ["y"]\n', "takes no value spellings"),
+    ],
+)
+def test_a_misspelt_extension_table_fails_when_the_settings_load(tmp_path, text, message):
+    """Before, [vocab.*] was checked only by a function nothing called, and a misspelt part
+    ([datasets.hazards.header]) or a values table of a free column was ignored."""
+    with pytest.raises(ConfigError, match=message):
+        load_settings(config(tmp_path, text))
+
+
+def test_a_misspelt_vocab_table_is_exit_2_naming_it(tmp_path):
+    path = config(tmp_path, '[vocab.industrys]\n危险化学品 = ["危化"]\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "safetystats.cli", "--config", str(path), "attainment"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "[vocab.industrys]: unknown vocabulary" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_configuration_errors_exit_2_with_a_message_from_the_console_script(tmp_path):
@@ -173,3 +203,16 @@ def test_a_column_every_row_of_some_files_shares_is_given_by_file(tmp_path):
     con.close()
     # a pattern that matches no file is listed as a note
     assert any("drills/nothing*" in note for note in results.notes)
+
+
+def test_english_sentences_with_a_count_have_a_singular():
+    """ "1 major hazards still open" (DATA_SPEC 8.1: English complete): every English gap
+    sentence has its form for one, and every rule its English name."""
+    from safetystats.config import load_settings, rule_titles
+    from safetystats.metrics.targets import metric_definitions
+
+    for metric, spec in metric_definitions().items():
+        if "gap_en" in spec:
+            assert "{gap}" not in spec.get("gap_en_one", "{gap}"), metric
+    titles = rule_titles(load_settings(), "en")
+    assert all(t.isascii() and t != rule for rule, t in titles.items())

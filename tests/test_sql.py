@@ -1605,28 +1605,28 @@ def test_drills_by_type():
 
 SHORT_COLUMNS = [
     "enterprise_id", "enterprise_name", "industry", "high_risk", "district_code",
-    "period_start", "period_end", "events", "required",
+    "periods_short", "missing_periods", "events", "required",
 ]  # fmt: skip
 
 
 def short(con, as_of, window_start=W, district_codes=None, **values):
-    """short_of_events rows as (enterprise_id, period_start, period_end, events, required)."""
+    """short_of_events rows as (enterprise_id, missing periods, events, required)."""
     values = target("event_frequency", window_start, **values).sql_values()
     rows = report(con, "short_of_events", as_of=as_of, district_codes=district_codes, **values)
     for r in rows:
-        assert list(r) == SHORT_COLUMNS
-    return [
-        (r["enterprise_id"], r["period_start"].isoformat(), r["period_end"].isoformat(),
-         r["events"], r["required"])
-        for r in rows
-    ]  # fmt: skip
+        assert list(r) == SHORT_COLUMNS and r["periods_short"] == len(r["missing_periods"])
+    return [(r["enterprise_id"], r["missing_periods"], r["events"], r["required"]) for r in rows]
+
+
+def p(start, end):
+    return [f"{start}–{end}"]
 
 
 def test_short_of_events_evacuation(evacuation_store):
     # E: E8 has no drill in half-year 1, E2 none in 2024 up to E; high-risk first
     assert short(evacuation_store, E, **EVACUATION) == [
-        ("E8", W, E, 0, 1),
-        ("E2", W, E, 0, 1),
+        ("E8", p(W, E), 0, 1),
+        ("E2", p(W, E), 0, 1),
     ]  # not E1, E3, E5, E6 (they meet), E4 停产, E7 关闭
     rows = report(
         evacuation_store, "short_of_events", as_of=E, district_codes=None,
@@ -1634,28 +1634,45 @@ def test_short_of_events_evacuation(evacuation_store):
     )  # fmt: skip
     assert rows[0] == dict(
         enterprise_id="E8", enterprise_name="辛烟花", industry="烟花爆竹", high_risk=True,
-        district_code=RC, period_start=D(W), period_end=D(E), events=0, required=1,
+        district_code=RC, periods_short=1, missing_periods=p(W, E), events=0, required=1,
     )  # fmt: skip
     # E + 1 (the period rule): half-year 1 has ended and is judged, half-year 2 is running and
     # not listed (before: E3 listed for the one-day [07-01, 07-01]); E8's half-year 1 is empty;
     # E2's year, running with none ended, is judged
     assert short(evacuation_store, AFTER_E, **EVACUATION) == [
-        ("E8", W, E, 0, 1),
-        ("E2", W, AFTER_E, 0, 1),
+        ("E8", p(W, E), 0, 1),
+        ("E2", p(W, AFTER_E), 0, 1),
     ]
     # 12-31: E2 has its drill (August); E3 none in July-December
     assert short(evacuation_store, YEAR_END, **EVACUATION) == [
-        ("E8", W, E, 0, 1),
-        ("E3", AFTER_E, YEAR_END, 0, 1),
+        ("E8", p(W, E), 0, 1),
+        ("E3", p(AFTER_E, YEAR_END), 0, 1),
+    ]
+
+
+def test_short_of_events_lists_each_enterprise_once_with_its_missing_periods(evacuation_store):
+    """DATA_SPEC 8.1: the list counts enterprises (as the target's gap does), each once with
+    the periods it lacks; before, one row per enterprise and period (10 rows here)."""
+    # a drill every quarter for high-risk E1, E3, E5, E8, at 12-31 (drills in EVACUATION_DRILLS):
+    # E1 (01-01, 07-01): Q2, Q4; E3 (01-15): Q2, Q3, Q4; E5 (06-30, 07-01): Q1, Q4;
+    # E8 (07-01): Q1, Q2, Q4; E2 and E6 (one a year) did theirs
+    values = EVACUATION | {"per_high_risk": "quarter"}
+    q1, q2 = p(W, "2024-03-31"), p("2024-04-01", E)
+    q3, q4 = p(AFTER_E, "2024-09-30"), p("2024-10-01", YEAR_END)
+    assert short(evacuation_store, YEAR_END, **values) == [
+        ("E5", q1 + q4, 0, 2),  # by first missing period (Q1), then events, then id
+        ("E8", q1 + q2 + q4, 0, 3),
+        ("E1", q2 + q4, 0, 2),
+        ("E3", q2 + q3 + q4, 0, 3),
     ]
 
 
 def test_short_of_events_of_some_units(evacuation_store):
-    assert short(evacuation_store, E, district_codes=[HC], **EVACUATION) == [("E2", W, E, 0, 1)]
+    assert short(evacuation_store, E, district_codes=[HC], **EVACUATION) == [("E2", p(W, E), 0, 1)]
     assert short(evacuation_store, YEAR_END, district_codes=[HC], **EVACUATION) == []
     assert short(evacuation_store, YEAR_END, district_codes=[WD, RC], **EVACUATION) == [
-        ("E8", W, E, 0, 1),
-        ("E3", AFTER_E, YEAR_END, 0, 1),
+        ("E8", p(W, E), 0, 1),
+        ("E3", p(AFTER_E, YEAR_END), 0, 1),
     ]
 
 
@@ -1663,12 +1680,12 @@ def test_short_of_events_orders_by_events_then_id(evacuation_store):
     # two a year for everyone, at E: E1 1 (X01), E3 1, E5 1 (X07 on E), E8 0; E2 0, E6 1
     values = EVACUATION | {"required": 2, "per_high_risk": "year", "required_high_risk": 2}
     assert short(evacuation_store, E, **values) == [
-        ("E8", W, E, 0, 2),
-        ("E1", W, E, 1, 2),
-        ("E3", W, E, 1, 2),
-        ("E5", W, E, 1, 2),
-        ("E2", W, E, 0, 2),
-        ("E6", W, E, 1, 2),
+        ("E8", p(W, E), 0, 2),
+        ("E1", p(W, E), 1, 2),
+        ("E3", p(W, E), 1, 2),
+        ("E5", p(W, E), 1, 2),
+        ("E2", p(W, E), 0, 2),
+        ("E6", p(W, E), 1, 2),
     ]
 
 
@@ -1676,11 +1693,11 @@ def test_short_of_events_inspections(frequency_store):
     # 04-30: E3 nothing in April (monthly, ended on 04-30); E6's Q2 [04-01, 04-30] is still
     # running beside the ended Q1: not held against it (before the period rule it was listed)
     assert short(frequency_store, "2024-04-30", **PRINCIPAL) == [
-        ("E3", "2024-04-01", "2024-04-30", 0, 1),
+        ("E3", p("2024-04-01", "2024-04-30"), 0, 1),
     ]
     # E, three a quarter for high-risk E3: Q2 [04-01, 06-30] holds 2 (I08, I09)
     values = PRINCIPAL | {"per_high_risk": "quarter", "required_high_risk": 3}
-    assert short(frequency_store, E, **values) == [("E3", "2024-04-01", E, 2, 3)]
+    assert short(frequency_store, E, **values) == [("E3", p("2024-04-01", E), 2, 3)]
 
 
 def test_short_of_events_through_the_engine(evacuation_store):
@@ -1688,9 +1705,9 @@ def test_short_of_events_through_the_engine(evacuation_store):
     evacuation = target("event_frequency", W, deadline=YEAR_END, **EVACUATION)
     frame = engine.short_of_events(evacuation_store, SETTINGS, evacuation, D("2025-03-01"), None)
     assert frame.columns == SHORT_COLUMNS
-    assert [(r["enterprise_id"], r["period_end"]) for r in frame.to_dicts()] == [
-        ("E8", D(E)),
-        ("E3", D(YEAR_END)),
+    assert [(r["enterprise_id"], r["missing_periods"]) for r in frame.to_dicts()] == [
+        ("E8", p(W, E)),
+        ("E3", p(AFTER_E, YEAR_END)),
     ]
 
 
@@ -2293,9 +2310,22 @@ def test_unit_quality(quarantine_store):
 def test_quarantine_list(quarantine_store):
     rows = report(quarantine_store, "quarantine_list")
     assert list(rows[0]) == [
-        "unit", "dataset_zh", "file_name", "sheet", "row_no", "header", "column_name",
-        "raw_value", "rule_zh", "severity_zh", "message_zh", "message_en",
-    ]  # fmt: skip
+        "unit",
+        "dataset_zh",
+        "dataset",
+        "rule_id",
+        "severity",
+        "file_name",
+        "sheet",
+        "row_no",
+        "header",
+        "column_name",
+        "raw_value",
+        "rule_zh",
+        "severity_zh",
+        "message_zh",
+        "message_en",
+    ]  # fmt: skip (dataset, rule_id, severity: the English workbook's words)
     # by unit (binary order: 文 U+6587 before 环 U+73AF; no unit last), file, row, rule id
     assert [(r["unit"], r["file_name"], r["row_no"], r["rule_zh"]) for r in rows] == [
         ("文登区", "b.csv", 2, "日期无效"),
@@ -2324,7 +2354,7 @@ class _AllValues(dict):
         "source", "level", "dataset", "types", "per", "per_high_risk", "required",
         "required_high_risk", "evaluated_only", "roster", "active_status", "cycle_start_default",
         "district_codes", "unspecified", "none_supervision", "since", "deadline", "kinds",
-        "organisers", "principal_led_only", "flags", "tasks", "measure", "levels",
+        "organisers", "principal_led_only", "flags", "tasks", "measure", "levels", "age_days",
     }  # fmt: skip
 
     def __missing__(self, key):

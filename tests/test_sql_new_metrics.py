@@ -22,6 +22,8 @@ from safetystats.metrics.targets import metric_definitions, parse_targets
 from safetystats.paths import PACKAGED_CONFIG
 from safetystats.registry import DistrictRegistry
 
+DAYS = SETTINGS.thresholds["projection_days"]  # 90: a projection's pace starts E − 90 days
+
 HC, WD, RC = "371002", "371003", "371082"  # 环翠区, 文登区, 荣成市
 W, E, AFTER_E, YEAR_END = "2024-01-01", "2024-06-30", "2024-07-01", "2024-12-31"
 UNITS = 7  # the units of the default registry
@@ -134,7 +136,7 @@ def test_activity_frequency_missing_flag_is_no_data_and_left_out_of_the_total(ac
     assert counts_.at(day, where[WD]) is None
     # the total: 7 units less 文登 = 6, of which 环翠 meets: 1/6 (with 文登 as a failure: 1/7)
     assert counts_.at(day, where[None]) == (1, 6)
-    row = engine._rows_for(tgt, day, counts_, where[WD], "zh")
+    row = engine._rows_for(tgt, day, counts_, where[WD], "zh", DAYS)
     assert (row["status"], row["value"], row["numerator"], row["denominator"]) == (
         "no_data", None, None, None
     )  # fmt: skip
@@ -315,7 +317,7 @@ def test_task_progress_fractional_quantities_and_gap(tasks_store):
     total = engine.total_place(SETTINGS, "zh")
     n, d = counts_.at(D(E), total)
     assert (n, d) == (Fraction(71, 2), 71)
-    row = engine._rows_for(tgt, D(E), counts_, total, "zh")
+    row = engine._rows_for(tgt, D(E), counts_, total, "zh", DAYS)
     assert (row["value"], row["numerator"], row["denominator"]) == (
         0.5,
         35,
@@ -371,14 +373,14 @@ def test_accident_count_status_and_no_ledger(accidents_store):
     tgt = target("accident_count", W, measure="accidents")  # threshold 0: none at all
     where = {p.code: p for p in engine.places(SETTINGS, None)}
     counts_ = engine.target_counts(accidents_store, tgt, [D(E)], SETTINGS)
-    row = engine._rows_for(tgt, D(E), counts_, where[WD], "zh")
+    row = engine._rows_for(tgt, D(E), counts_, where[WD], "zh", DAYS)
     assert (row["status"], row["numerator"], row["gap_count"]) == ("met", 0, 0)  # a real zero
-    row = engine._rows_for(tgt, D(E), counts_, where[HC], "zh")
+    row = engine._rows_for(tgt, D(E), counts_, where[HC], "zh", DAYS)
     assert (row["status"], row["numerator"], row["gap_count"]) == ("behind", 2, 2)
     # no accident ledger in the store at all: unknown everywhere, never 0
     empty = build()
     counts_ = engine.target_counts(empty, tgt, [D(E)], SETTINGS)
-    row = engine._rows_for(tgt, D(E), counts_, where[WD], "zh")
+    row = engine._rows_for(tgt, D(E), counts_, where[WD], "zh", DAYS)
     assert (row["status"], row["numerator"], row["reason"]) == ("no_data", None, "未导入事故台账")
     # a loaded accident ledger with no rows: "none reported", 0, met
     empty.execute(
@@ -386,7 +388,7 @@ def test_accident_count_status_and_no_ledger(accidents_store):
         "ingested_on) VALUES (1, 'a.xlsx', 'a.xlsx', 'x', 'accidents', now(), today())"
     )
     counts_ = engine.target_counts(empty, tgt, [D(E)], SETTINGS)
-    row = engine._rows_for(tgt, D(E), counts_, where[WD], "zh")
+    row = engine._rows_for(tgt, D(E), counts_, where[WD], "zh", DAYS)
     assert (row["status"], row["numerator"]) == ("met", 0)
 
 
@@ -444,7 +446,7 @@ def test_training_pass_rate_blank_passed_is_no_data(pass_store):
     assert counts_.at(D(E), where[RC]) is None  # one row, passed blank
     assert counts_.at(D(E), where[HC]) == (12, 17)  # E2's blank June row is left out only
     assert counts_.at(D(E), where[None]) == (12, 17)
-    row = engine._rows_for(tgt, D(E), counts_, where[RC], "zh")
+    row = engine._rows_for(tgt, D(E), counts_, where[RC], "zh", DAYS)
     assert (row["status"], row["reason"]) == ("no_data", "台账未填写考核合格人数")
 
 
@@ -613,15 +615,15 @@ def test_event_frequency_running_period_beside_the_target(frequency_store):
         # 10-01: Q1-Q3 judged (E2 meets); Q4 runs: E6's P6 on its first day already holds it
         "2024-10-01": ((1, 2), (1, 2)),
     }
-    row = engine._rows_for(tgt, D("2024-09-30"), counts_, total, "zh")
+    row = engine._rows_for(tgt, D("2024-09-30"), counts_, total, "zh", DAYS)
     assert (row["period_numerator"], row["period_denominator"]) == (None, None)
     # at 10-01 with its projection date P = 10-01 − 90 days = 07-03 (periods overlapping
     # [W, P]: Q1, Q2 judged, Q3 running: 2 of 2 meet), as attainment computes it
     e, p = D("2024-10-01"), D("2024-07-03")
-    assert engine.projection_date(tgt, e) == p
+    assert engine.projection_date(tgt, e, DAYS) == p
     counts_ = engine.target_counts(frequency_store, tgt, [e, p], SETTINGS)
     assert counts_.at(p, total) == (2, 2)
-    row = engine._rows_for(tgt, e, counts_, total, "zh")
+    row = engine._rows_for(tgt, e, counts_, total, "zh", DAYS)
     assert (row["value"], row["period_numerator"], row["period_denominator"]) == (0.5, 1, 2)
     # numerator at D: 1 + (1 − 2)·91/90 = −1/90 → the share clips at 0: the pace of the
     # counts (one firm lost in 90 days) says behind
@@ -639,5 +641,5 @@ def test_event_frequency_blank_evaluated_is_no_data_for_the_unit(frequency_store
     assert counts_.at(day, where[RC]) == (0, 1)  # E6: evaluated false
     assert counts_.at(day, where[WD]) is None  # E3's drills leave 是否评估 blank: unknown
     assert counts_.at(day, where[None]) == (1, 3)  # 文登's firm left out (not 1/4)
-    row = engine._rows_for(tgt, day, counts_, where[WD], "zh")
+    row = engine._rows_for(tgt, day, counts_, where[WD], "zh", DAYS)
     assert (row["status"], row["reason"], row["value"]) == ("no_data", "台账未填写是否评估", None)

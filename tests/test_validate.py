@@ -12,7 +12,7 @@ from safetystats.config import load_settings
 from safetystats.ingest import ingest
 from safetystats.paths import EXPECTATIONS_DIR
 from safetystats.pipeline import refresh
-from safetystats.store import needs_refresh
+from safetystats.store import is_curated
 
 pytestmark = pytest.mark.slow  # Great Expectations over real stores
 
@@ -143,12 +143,78 @@ def test_report_page_has_no_external_reference(broken):
     assert {d["dataset"] for d in summary["datasets"]} >= {"hazards", "drills"}
 
 
+def test_the_report_page_speaks_the_clerks_language(broken):
+    """18.6: messages filled in (not "“该列”的值“…”为负数"), the file's own header names (not
+    found_date), rules without failing rows folded into one line, bilingual CSV headers from
+    the labels."""
+    settings, _ = broken
+    page = (settings.reports / "validation.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", page, flags=re.S))
+    assert "“该列”" not in text and "“…”" not in text and "{" not in text
+    internal = {"found_date", "enterprise_id", "employees", "level", "district", "funds"}
+    assert not any(re.search(rf"(?<![.\w]){c}\b", text) for c in internal)  # not in a setting
+    assert "“从业人员数”的值“-10”为负数" in text  # E5's row: the header as the file has it
+    # the rules tables list only rules that found rows; the others are one folded line
+    for table in re.findall(r"<table><tr><th>规则</th>.*?</table>", page, flags=re.S):
+        for row in re.findall(r"<tr class=[^>]*>(.*?)</tr>", table):
+            failing = re.findall(r'<td class="num">(\d+)</td>', row)[0]
+            assert int(failing) > 0, row
+    assert re.search(r"<details><summary>其余 \d+ 项检查全部通过</summary>", page)
+    from safetystats.config import labels_for
+
+    header = (settings.reports / "quarantine.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.split(",") == list(labels_for(settings)["quarantine_csv"].values())
+
+
+def test_the_report_page_has_no_cramped_column_in_a_browser(broken, tmp_path):
+    """No column squeezed to a character a line (级别 was one character wide): at a phone's
+    width (414 px, emulated) every header and every short cell is one line; long messages
+    wrap; a wide table scrolls inside its own box, not the page."""
+    from browser import chromium, full_page_screenshot
+
+    settings, _ = broken
+    driver = chromium(tmp_path)
+    try:
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 414, "height": 896, "deviceScaleFactor": 1, "mobile": True},
+        )
+        driver.get((settings.reports / "validation.html").as_uri())
+        tall = driver.execute_script(
+            """const out = [];
+            for (const c of document.querySelectorAll('th, td:not(.text)')) {
+              const size = parseFloat(getComputedStyle(c).fontSize);
+              const text = document.createRange();
+              text.selectNodeContents(c);  // the text's own box, not the row's height
+              if (c.textContent.trim() && text.getBoundingClientRect().height > size * 2.2)
+                out.push(c.textContent);
+            }
+            return out;"""
+        )
+        assert tall == [], tall[:5]
+        page_width = driver.execute_script("return document.documentElement.scrollWidth")
+        assert page_width <= 414
+        full_page_screenshot(driver, "validation_report_phone.png")
+    finally:
+        driver.quit()
+
+
 def test_clean_ledgers_give_an_empty_quarantine(settings):
     write_clean(settings.raw)
     ingest(None, settings)
     result = refresh(settings, force=True)
     assert quarantine_rows(settings) == []
     assert all(d.status == "passed" for d in result.datasets)
+
+
+def needs_refresh(db) -> bool:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return not is_curated(con)
+    finally:
+        con.close()
 
 
 def test_validation_is_needed_again_after_a_change(settings):

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from safetystats.config import packaged
 from safetystats.metrics.warnings import (
     Accident,
     last_two_months,
@@ -13,6 +14,7 @@ from safetystats.metrics.warnings import (
 )
 
 D = dt.date
+LIMITS = packaged("thresholds")["accident_warnings"]  # 60 days; 较大, 重大, 特别重大
 
 
 def acc(i: str, day: str, level: str = "一般", deaths: int = 0) -> Accident:
@@ -26,21 +28,23 @@ def ids(found) -> list[str]:
 def test_two_accidents_59_days_apart_warn_and_60_days_apart_do_not():
     as_of = D(2024, 12, 31)
     # 2024-03-01 + 59 days = 2024-04-29: d2 - d1 = 59 < 60
-    assert ids(two_within_60_days([acc("A", "2024-03-01"), acc("B", "2024-04-29")], as_of)) == [
+    assert ids(
+        two_within_60_days([acc("A", "2024-03-01"), acc("B", "2024-04-29")], as_of, LIMITS)
+    ) == [
         "A",
         "B",
     ]
     # 2024-03-01 + 60 days = 2024-04-30: d2 - d1 = 60, not < 60
-    assert two_within_60_days([acc("A", "2024-03-01"), acc("B", "2024-04-30")], as_of) == []
+    assert two_within_60_days([acc("A", "2024-03-01"), acc("B", "2024-04-30")], as_of, LIMITS) == []
 
 
 def test_a_pair_may_start_the_year_before_but_must_end_in_as_of_s_year():
     as_of = D(2025, 1, 31)
     # 2024-12-20 and 2025-01-10: 21 days; d2 is in 2025 up to A -> both listed
-    found = two_within_60_days([acc("A", "2024-12-20"), acc("B", "2025-01-10")], as_of)
+    found = two_within_60_days([acc("A", "2024-12-20"), acc("B", "2025-01-10")], as_of, LIMITS)
     assert ids(found) == ["A", "B"]
     # both in 2024: d2 is not in A's year -> nothing in 2025
-    assert two_within_60_days([acc("A", "2024-11-20"), acc("B", "2024-12-10")], as_of) == []
+    assert two_within_60_days([acc("A", "2024-11-20"), acc("B", "2024-12-10")], as_of, LIMITS) == []
 
 
 def test_every_accident_of_a_qualifying_pair_is_listed_once():
@@ -52,7 +56,7 @@ def test_every_accident_of_a_qualifying_pair_is_listed_once():
         acc("D", "2024-09-01"),
     ]
     # A-B 31 days, B-C 43 days, A-C 74 days; D is 170 days after C -> A, B, C
-    assert ids(two_within_60_days(a, as_of)) == ["A", "B", "C"]
+    assert ids(two_within_60_days(a, as_of, LIMITS)) == ["A", "B", "C"]
 
 
 def test_the_last_two_complete_months():
@@ -69,7 +73,7 @@ def test_a_rise_in_count_and_deaths_two_months_running_warns():
         acc("N2", "2024-05-20", deaths=1),  # May 2024: 2 accidents, 2 deaths: both up
         acc("N3", "2024-06-11", deaths=2),  # June 2024: 1 accident, 2 deaths; June 2023: 0, 0
     ]  # a rise from 0 counts
-    assert ids(yoy_rise_two_months(a, as_of)) == ["N1", "N2", "N3"]
+    assert ids(yoy_rise_two_months(a, as_of, LIMITS)) == ["N1", "N2", "N3"]
 
 
 def test_a_rise_in_count_but_not_in_deaths_does_not_warn():
@@ -80,13 +84,13 @@ def test_a_rise_in_count_but_not_in_deaths_does_not_warn():
         acc("N2", "2024-05-20", deaths=1),  # May 2024: 2 accidents (up), 2 deaths (down)
         acc("N3", "2024-06-11", deaths=2),  # June: up in both
     ]
-    assert yoy_rise_two_months(a, as_of) == []
+    assert yoy_rise_two_months(a, as_of, LIMITS) == []
 
 
 def test_one_month_up_is_not_two_months_running():
     as_of = D(2024, 6, 30)
     a = [acc("N3", "2024-06-11", deaths=2)]  # June up from 0, May 0 vs 0: not a rise
-    assert yoy_rise_two_months(a, as_of) == []
+    assert yoy_rise_two_months(a, as_of, LIMITS) == []
 
 
 def test_a_serious_accident_of_the_year_is_a_veto():
@@ -96,7 +100,7 @@ def test_a_serious_accident_of_the_year_is_a_veto():
         acc("B", "2024-02-01", "一般"),
         acc("C", "2024-07-01", "重大"),
     ]
-    assert ids(serious_accident(a, as_of)) == ["C"]
+    assert ids(serious_accident(a, as_of, LIMITS)) == ["C"]
 
 
 @pytest.mark.slow  # ingest, GX, curation, the CLI

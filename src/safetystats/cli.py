@@ -1,7 +1,8 @@
 """Command line: safetystats [--config FILE] COMMAND (DATA_SPEC section 7).
 
 Exit codes: 0 success; 1 some input could not be read or a run partly failed (the rest
-still done); 2 usage or configuration error.
+still done); 2 usage or configuration error. An error a user can cause is turned into its
+message and exit code by the one map of :mod:`safetystats.errors`, for every command.
 """
 
 from __future__ import annotations
@@ -15,26 +16,33 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from safetystats.config import ConfigError, Settings, labels_for, load_settings
-from safetystats.errors import StoreBusyError, StoreNotReadyError, StoreVersionError, write_error
+from safetystats.cli_options import (
+    App,
+    AsOf,
+    Compare,
+    Force,
+    Format,
+    Jobs,
+    Lang,
+    Pdf,
+    Units,
+    as_date,
+    console,
+    err,
+    failed,
+    scale_name,
+    show_version,
+    statistics_kind,
+)
+from safetystats.config import Settings, describe, labels_for, load_settings
+from safetystats.errors import StoreNotReadyError, UsageError
 
-app = typer.Typer(
+app = App(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="District-by-district attainment of the work-safety campaign targets.",
 )
-console = Console(width=None if Console().is_terminal else 160)
-err = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 160)
-
-
-AsOf = Annotated[
-    str | None, typer.Option("--as-of", help="YYYY-MM-DD; default: the latest event date")
-]
-Units = Annotated[
-    list[str] | None,
-    typer.Option(help="a unit (any spelling the registry resolves, or the total); repeat"),
-]
 
 
 class State:
@@ -43,18 +51,28 @@ class State:
 
 
 def settings(**overrides) -> Settings:
-    try:
-        return load_settings(State.config, **overrides)
-    except ConfigError as exc:
-        err.print(f"[red]configuration error:[/red] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
+    """The settings of the command; says on stderr which file they come from."""
+    s = load_settings(State.config, **overrides)
+    err.print(f"[dim]{escape(describe(s))}[/dim]")
+    return s
 
 
 @app.callback()
 def main(
     config: Annotated[
-        Path | None, typer.Option("--config", help="safetystats.toml to read")
+        Path | None,
+        typer.Option(
+            "--config",
+            help="safetystats.toml to read; default: $SAFETYSTATS_CONFIG, else safetystats.toml "
+            "in the working directory or a parent, else the packaged defaults",
+        ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="print the version and exit", callback=show_version, is_eager=True
+        ),
+    ] = False,
 ):
     State.config = config
 
@@ -70,7 +88,9 @@ def sample(
             help="random seed; the same seed writes the same files, another seed other records"
         ),
     ] = 2024,
-    scale: Annotated[str, typer.Option(help="small | city | province | street")] = "city",
+    scale: Annotated[
+        str, typer.Option(help="small | city | province | street", callback=scale_name)
+    ] = "city",
     factor: Annotated[
         int,
         typer.Option(
@@ -85,28 +105,47 @@ def sample(
             "sample of the same --seed, --scale and --factor, in new files beside it",
         ),
     ] = None,
+    remove: Annotated[
+        bool,
+        typer.Option(
+            "--remove",
+            help="remove the sample files (names starting with 样例数据) from the raw folder "
+            "(or --out), to start with your own ledgers",
+        ),
+    ] = False,
 ):
-    """Write realistic, messy sample ledgers (file names start with 样例数据)."""
-    from safetystats.sample import SCALES, parse_month, write_sample, write_update
+    """Write realistic, messy sample ledgers (file names start with 样例数据), or remove them."""
+    from safetystats.sample import parse_month, write_sample, write_update
 
-    if scale not in SCALES:
-        err.print(f"[red]--scale must be one of {', '.join(SCALES)}[/red]")
-        raise typer.Exit(2)
     s = settings()
     target = out or s.raw
-    try:
-        if update_month is None:
-            files = write_sample(target, s, seed, scale, factor)
-            what = "sample files"
-        else:
-            month = parse_month(update_month)
-            files = write_update(target, s, month, seed, scale, factor)
-            what = f"update files for {month:%Y-%m}"
-    except ConfigError as exc:
-        err.print(f"[red]configuration error:[/red] {escape(str(exc))}")
-        raise typer.Exit(2) from exc
+    if remove:
+        remove_sample(target)
+        return
+    if update_month is None:
+        files = write_sample(target, s, seed, scale, factor)
+        what = "sample files"
+    else:
+        month = parse_month(update_month)
+        files = write_update(target, s, month, seed, scale, factor)
+        what = f"update files for {month:%Y-%m}"
     times = f", {factor}×" if factor > 1 else ""
     console.print(f"wrote {len(files)} {what} ({scale}{times}, seed {seed}) to {target}")
+
+
+def remove_sample(folder: Path) -> None:
+    from safetystats.ingest.sample_files import remove_samples
+
+    removed = remove_samples(folder)
+    console.print(
+        f"removed {len(removed)} sample files (样例数据) from {folder}; the other files are "
+        f"kept / 已删除 {len(removed)} 个样例数据文件，其他文件未动"
+    )
+    if removed:
+        console.print(
+            "a store that holds sample rows keeps them: `make clean` (or delete the store) "
+            "before ingesting your own ledgers / 数据库中已导入的样例数据需先清除（make clean）"
+        )
 
 
 @app.command()
@@ -226,8 +265,7 @@ def ingest(
 
     s = settings()
     if not paths and not s.raw.exists():
-        err.print(f"[red]no raw folder at {s.raw}[/red]")
-        raise typer.Exit(2)
+        raise UsageError(f"没有台账目录 / no raw folder at {s.raw}")
     if not rebuild:
         raise typer.Exit(print_ingest(run_ingest(paths or None, s, jobs)))
     aside, results = run_rebuild(paths, s, jobs)
@@ -311,8 +349,9 @@ STATUS_COLOUR = {"met": "green", "on_track": "cyan", "behind": "red", "no_data":
 
 def require_store(s: Settings) -> None:
     if not s.db.exists():
-        err.print(f"[red]no store at {s.db}: run ingest first[/red]")
-        raise typer.Exit(2)
+        raise StoreNotReadyError(
+            f"no store at {s.db}: run `safetystats ingest` first (还没有数据库，请先导入台账)"
+        )
 
 
 def refresh(
@@ -331,24 +370,6 @@ def refresh(
         )
 
 
-def parse_date(value: str | None):
-    import datetime as dt
-
-    from safetystats.normalize import clean_text
-    from safetystats.normalize import parse_date as parse
-
-    if value is None:
-        return None
-    parsed = parse(clean_text(value) or "")
-    if not isinstance(parsed, dt.date):
-        err.print(f"[red]--as-of {value!r} is not a date (YYYY-MM-DD)[/red]")
-        raise typer.Exit(2)
-    if parsed > dt.date.today():
-        err.print(f"[red]--as-of {parsed} is after today: there is nothing to report yet[/red]")
-        raise typer.Exit(2)
-    return parsed
-
-
 def pl_records():
     """The number of records behind an attainment frame: denominators, and counts."""
     import polars as pl
@@ -356,57 +377,76 @@ def pl_records():
     return pl.coalesce(pl.col("denominator"), pl.col("numerator")).fill_null(0).sum()
 
 
-def attainment_json(frame) -> str:
-    import json
-
-    as_of = frame["as_of"][0].isoformat() if frame.height else None
-    rows = [
+def json_rows(frame, fields: list[str]) -> list[dict]:
+    """The rows of ``frame`` as JSON objects of ``fields`` (dates as YYYY-MM-DD)."""
+    return [
         {
             k: (v.isoformat() if hasattr(v, "isoformat") else v)
             for k, v in row.items()
-            if k in JSON_FIELDS
+            if k in fields
         }
         for row in frame.iter_rows(named=True)
     ]
-    return json.dumps({"as_of": as_of, "rows": rows}, ensure_ascii=False, indent=1)
+
+
+def as_of_json(as_of, rows: list[dict]) -> str:
+    """DATA_SPEC 7: one object, {"as_of": "YYYY-MM-DD", "rows": [...]}."""
+    import json
+
+    day = as_of.isoformat() if as_of else None
+    return json.dumps({"as_of": day, "rows": rows}, ensure_ascii=False, indent=1)
+
+
+def attainment_json(frame) -> str:
+    return as_of_json(frame["as_of"][0] if frame.height else None, json_rows(frame, JSON_FIELDS))
+
+
+def emit(text: str, format: str, output: Path | None = None) -> None:
+    """What --format csv or json made, to --output or stdout (CSV with a BOM, for Excel)."""
+    from safetystats import atomic
+
+    text = text if text.endswith("\n") else text + "\n"
+    if output:
+        atomic.write_text(output, text, bom=format == "csv")
+        console.print(f"wrote {output}")
+    else:
+        sys.stdout.write(("\ufeff" if format == "csv" else "") + text)
 
 
 @app.command()
 def attainment(
     as_of: AsOf = None,
     district: Units = None,
-    format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    format: Format = "table",
     output: Annotated[
         Path | None, typer.Option(help="write to this file instead of printing")
     ] = None,
 ):
     """Print or write the attainment table: every target per district and for the whole city."""
-    from safetystats import atomic
     from safetystats.metrics import attainment as compute
     from safetystats.metrics.targets import load_targets
-    from safetystats.numbers import figure
+    from safetystats.numbers import counts, figure
 
-    if format not in ("table", "csv", "json"):
-        err.print("[red]--format must be table, csv or json[/red]")
-        raise typer.Exit(2)
+    if output and format == "table":
+        raise UsageError(
+            "--output 需配合 --format csv 或 json / --output needs --format csv or json"
+        )
     s = settings()
     require_store(s)
     load_targets(s.targets)  # a broken targets file fails before any work
     refresh(s, out=err)
-    try:
-        frame = compute(s, parse_date(as_of), district)
-    except ConfigError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+    frame = compute(s, as_of, district)
     # nothing to report (an empty store, no record in any window): said, and exit 1
     records = frame.select(pl_records()).item() if frame.height else 0
     nothing = records == 0
     if nothing:
         err.print("[yellow]nothing to report: no record in the window of any target[/yellow]")
     if format == "json":
-        text = attainment_json(frame)
+        emit(attainment_json(frame), format, output)
     elif format == "csv":
-        text = frame.select(JSON_FIELDS + ["name", "eval_date"]).write_csv()
+        from safetystats import inert
+
+        emit(inert.csv_text(frame.select(JSON_FIELDS + ["name", "eval_date"])), format, output)
     else:
         lab = labels_for(s)
         table = Table(title=f"{lab['cli_title']} · {lab['as_of']} {frame['as_of'][0]}")
@@ -419,23 +459,12 @@ def attainment(
                 r["name"],
                 figure(r["value"], r["kind"]),
                 figure(r["threshold"], r["kind"]),
-                "—" if r["numerator"] is None else f"{r['numerator']}/{r['denominator']}",
+                counts(r["numerator"], r["denominator"]),
                 f"[{colour}]{label}[/{colour}]",
                 "—" if r["gap_count"] is None else str(r["gap_count"]),
                 figure(r["projected"], r["kind"]),
             )
-        if output:
-            err.print("[red]--output needs --format csv or json[/red]")
-            raise typer.Exit(2)
         console.print(table)
-        raise typer.Exit(1 if nothing else 0)
-    if output:
-        atomic.write_text(output, text + ("" if text.endswith("\n") else "\n"), bom=format == "csv")
-        console.print(f"wrote {output}")
-    elif format == "csv":
-        sys.stdout.write("\ufeff" + text)
-    else:
-        sys.stdout.write(text + "\n")
     raise typer.Exit(1 if nothing else 0)
 
 
@@ -445,13 +474,13 @@ def export(
     output: Annotated[
         Path | None, typer.Option(help="the .xlsx to write; default: beside the bulletins")
     ] = None,
-    lang: Annotated[str | None, typer.Option(help="zh | en")] = None,
+    lang: Lang = None,
 ):
     """The follow-up workbook (督办): attainment, to-do lists, data freshness, quarantine."""
     s = settings()
     require_store(s)
     refresh(s, out=err)
-    path = export_workbook(s, parse_date(as_of), output, lang)
+    path = export_workbook(s, as_of, output, lang)
     console.print(f"workbook: {path}")
 
 
@@ -467,42 +496,31 @@ def export_workbook(s: Settings, as_of=None, output=None, lang=None, force=True)
 def warnings(
     as_of: AsOf = None,
     district: Units = None,
-    format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    format: Format = "table",
 ):
     """Accident early warnings (DATA_SPEC 6.5) per unit and for the total."""
-    import json
-
+    from safetystats.metrics.engine import latest_event_date, open_store
     from safetystats.metrics.warnings import accident_warnings
 
-    if format not in ("table", "csv", "json"):
-        err.print("[red]--format must be table, csv or json[/red]")
-        raise typer.Exit(2)
     s = settings()
     require_store(s)
     refresh(s, out=err)
-    from safetystats.metrics.engine import latest_event_date, open_store
-
-    day = parse_date(as_of)
+    day = as_of
     if day is None:
         with open_store(s) as con:
             day = latest_event_date(con)
     frame = accident_warnings(s, day, district)
-    as_of_text = day.isoformat() if day else ""
     fields = ["district_code", "district", "rule", "first_date", "last_date", "accident_ids"]
-    rows = [
-        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items() if k in fields}
-        for r in frame.iter_rows(named=True)
-    ]
+    rows = json_rows(frame, fields)
     if format == "json":
-        sys.stdout.write(
-            json.dumps({"as_of": as_of_text, "rows": rows}, ensure_ascii=False, indent=1) + "\n"
-        )
+        emit(as_of_json(day, rows), format)
     elif format == "csv":
-        flat = frame.select(fields).with_columns(pl_join_ids())
-        sys.stdout.write("\ufeff" + flat.write_csv())
+        from safetystats import inert
+
+        emit(inert.csv_text(frame.select(fields).with_columns(pl_join_ids())), format)
     else:
         lab = labels_for(s)
-        table = Table(title=f"{lab['warnings_title']} · {lab['as_of']} {as_of_text}")
+        table = Table(title=f"{lab['warnings_title']} · {lab['as_of']} {day or ''}")
         for col in lab["warnings_columns"]:
             table.add_column(col)
         for r in rows:
@@ -515,11 +533,11 @@ def warnings(
         console.print(table if rows else lab["no_warnings"])
 
 
-def as_of_or_latest(s: Settings, as_of: str | None):
-    """--as-of, else the latest event date in the store."""
+def as_of_or_latest(s: Settings, as_of):
+    """--as-of (a date, from its option), else the latest event date in the store."""
     from safetystats.metrics.engine import latest_event_date, open_store
 
-    day = parse_date(as_of)
+    day = as_of
     if day is None:
         with open_store(s) as con:
             day = latest_event_date(con)
@@ -540,27 +558,25 @@ def print_rows(format: str, as_of, rows: list[dict], table) -> None:
 
 @app.command()
 def stats(
-    kind: Annotated[str, typer.Argument(help="accidents | enforcement | hazards | reporting")],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="accidents | enforcement | hazards | reporting", callback=statistics_kind
+        ),
+    ],
     as_of: AsOf = None,
     district: Units = None,
-    format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    format: Format = "table",
 ):
     """Accident (6.7), enforcement (6.8) and hazard (6.4) statistics per unit and the total."""
     from safetystats.stats import present, statistics
 
-    if kind not in statistics.KINDS or format not in ("table", "csv", "json"):
-        err.print(f"[red]stats {'|'.join(statistics.KINDS)} [--format table|csv|json][/red]")
-        raise typer.Exit(2)
     s = settings()
     require_store(s)
     refresh(s, out=err)
     day = as_of_or_latest(s, as_of)
     lab = labels_for(s)
-    try:
-        rows = statistics.KINDS[kind](s, day, district)
-    except ConfigError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+    rows = statistics.KINDS[kind](s, day, district)
     table = present.reporting_table if kind == "reporting" else None
     print_rows(
         format,
@@ -580,31 +596,28 @@ def assess(
     level: Annotated[
         str | None, typer.Option(help="the registry level shown (default: below the top)")
     ] = None,
-    format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+    format: Format = "table",
     compare: Annotated[
-        str | None, typer.Option("--compare", help="YYYY-MM-DD: also the score and rank then")
+        str | None,
+        typer.Option(
+            "--compare", help="YYYY-MM-DD: also the score and rank then", callback=as_date
+        ),
     ] = None,
 ):
     """Scores, grades and ranks among siblings (DATA_SPEC 6.9)."""
     from safetystats.metrics.assessment import load_assessment
     from safetystats.stats import present, statistics
 
-    if format not in ("table", "csv", "json"):
-        err.print("[red]--format must be table, csv or json[/red]")
-        raise typer.Exit(2)
     s = settings()
-    try:
-        load_assessment(s)  # a broken [assessment] fails before any work
-    except ConfigError as exc:
-        err.print(f"[red]configuration error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    load_assessment(s)  # a broken [assessment] fails before any work
     chosen = parse_level(level, s)
     require_store(s)
     refresh(s, out=err)
-    day, before = as_of_or_latest(s, as_of), parse_date(compare)
+    day, before = as_of_or_latest(s, as_of), compare
     if before is not None and before >= day:
-        err.print(f"[red]--compare {before} must be before the as-of date {day}[/red]")
-        raise typer.Exit(2)
+        raise UsageError(
+            f"--compare {before} 须早于 as-of {day} / must be before the as-of date {day}"
+        )
     rows = statistics.assessment_rows(s, day, chosen, before)
     lab = labels_for(s)
     if before is not None:
@@ -634,11 +647,7 @@ def run_bulletins(
     from safetystats.report.runner import EmptyStoreError, chosen_units
     from safetystats.report.runner import bulletins as run_all
 
-    try:
-        count = len(chosen_units(s, districts, level)) + 1
-    except ConfigError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+    count = len(chosen_units(s, districts, level)) + 1
     with Progress(
         TextColumn("[bold]bulletins"),
         BarColumn(),
@@ -686,12 +695,8 @@ def run_bulletins(
 def bulletins(
     as_of: AsOf = None,
     district: Units = None,
-    jobs: Annotated[
-        int | None, typer.Option(help="notebooks run in parallel; default: the core count")
-    ] = None,
-    lang: Annotated[
-        str | None, typer.Option(help="zh | en; default: report.lang of the config")
-    ] = None,
+    jobs: Jobs = None,
+    lang: Lang = None,
     level: Annotated[
         str | None,
         typer.Option(
@@ -699,23 +704,15 @@ def bulletins(
             "(all); default: the level below the top"
         ),
     ] = None,
-    pdf: Annotated[bool, typer.Option("--pdf", help="also print each page to A4 PDF")] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="redo bulletins whose inputs did not change")
-    ] = False,
+    pdf: Pdf = False,
+    force: Force = False,
 ):
     """Execute the notebooks with papermill into offline HTML bulletins and an index page."""
-    if lang not in (None, "zh", "en"):
-        err.print("[red]--lang must be zh or en[/red]")
-        raise typer.Exit(2)
-    if jobs is not None and jobs < 1:
-        err.print("[red]--jobs must be at least 1[/red]")
-        raise typer.Exit(2)
     s = settings()
     require_store(s)
     refresh(s)
     chosen = parse_level(level, s)
-    raise typer.Exit(run_bulletins(s, parse_date(as_of), district, jobs, lang, chosen, pdf, force))
+    raise typer.Exit(run_bulletins(s, as_of, district, jobs, lang, chosen, pdf, force))
 
 
 @app.command()
@@ -733,11 +730,7 @@ def packages(
     s = settings()
     require_store(s)
     refresh(s, out=err)
-    try:
-        written = make_packages(s, parse_date(as_of), district, parse_level(level, s), pdf)
-    except ConfigError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+    written = make_packages(s, as_of, district, parse_level(level, s), pdf)
     console.print(
         f"{len(written)} packages written to {written[0].parent if written else s.reports}"
     )
@@ -756,39 +749,39 @@ def template(
     from safetystats.followup.template import write_template
 
     s = settings()
-    try:
-        path = write_template(s, dataset, district, period, output)
-    except ConfigError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+    path = write_template(s, dataset, district, period, output)
     console.print(f"template: {path}")
+
+
+def run_notice(s: Settings, day, compare, lang, pdf: bool, force: bool) -> int:
+    """The 通报 of a run, after the bulletins (whose saved figures it compares with)."""
+    from safetystats.report.notice import make_notice
+
+    try:
+        written = make_notice(s, day, compare or "auto", lang, pdf, force=force)
+    except Exception as exc:  # noqa: BLE001 - the run goes on, and says it failed
+        err.print(f"[red]notice failed:[/red] {type(exc).__name__}: {escape(str(exc))}")
+        return 1
+    for path in written:
+        console.print(f"notice: {path}")
+    return 0
 
 
 @app.command()
 def notice(
     as_of: AsOf = None,
-    compare: Annotated[
-        str | None,
-        typer.Option(help="compare with this date (default: the latest earlier run's as-of)"),
-    ] = None,
-    lang: Annotated[str | None, typer.Option(help="zh | en")] = None,
+    compare: Compare = None,
+    lang: Lang = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="also a PDF made by LibreOffice")] = False,
     output: Annotated[Path | None, typer.Option(help="the .docx to write")] = None,
 ):
     """The 通报: a GB/T 9704 document from the figures, with the change since last time."""
-    from safetystats.report.notice import NoticeError, make_notice
+    from safetystats.report.notice import make_notice
 
     s = settings()
     require_store(s)
     refresh(s, out=err)
-    try:
-        written = make_notice(
-            s, parse_date(as_of), parse_date(compare) if compare else "auto", lang, pdf, output
-        )
-    except NoticeError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
-    for path in written:
+    for path in make_notice(s, as_of, compare or "auto", lang, pdf, output):
         console.print(f"notice: {path}")
 
 
@@ -800,8 +793,9 @@ def parse_level(level: str | None, s: Settings) -> int | str | None:
         return level
     levels = s.registry.levels()
     if not level.isdigit() or int(level) not in levels:
-        err.print(f"[red]--level {level}: the registry has levels {levels} (or all)[/red]")
-        raise typer.Exit(2)
+        raise UsageError(
+            f"--level {level}: 单位名录的层级为 / the registry has levels {levels} (or all)"
+        )
     return int(level)
 
 
@@ -809,70 +803,58 @@ def parse_level(level: str | None, s: Settings) -> int | str | None:
 def run(
     sample_scale: Annotated[
         str,
-        typer.Option("--sample-scale", help="scale of the sample written into an empty raw folder"),
+        typer.Option(
+            "--sample-scale",
+            help="volumes of the sample written into an empty raw folder (for the configured "
+            "registry)",
+            callback=scale_name,
+        ),
     ] = "city",
-    jobs: Annotated[
-        int | None, typer.Option(help="bulletins run in parallel; default: the core count")
-    ] = None,
+    jobs: Jobs = None,
     as_of: AsOf = None,
-    lang: Annotated[str | None, typer.Option(help="zh | en")] = None,
-    pdf: Annotated[bool, typer.Option("--pdf", help="also print each page to A4 PDF")] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="redo bulletins whose inputs did not change")
-    ] = False,
+    lang: Lang = None,
+    pdf: Pdf = False,
+    force: Force = False,
+    compare: Compare = None,
 ):
     """The one scheduled command: sample data if the raw folder is empty, then ingest,
-    validate, bulletins and the follow-up workbook. It does everything it can and exits 1
-    if anything failed."""
+    validate, bulletins, the follow-up workbook and the 通报. It does everything it can and
+    exits 1 if anything failed."""
     from safetystats.ingest import ingest as run_ingest
-    from safetystats.sample import SCALES, write_sample
+    from safetystats.sample import write_sample
 
-    if sample_scale not in SCALES:
-        err.print(f"[red]--sample-scale must be one of {', '.join(SCALES)}[/red]")
-        raise typer.Exit(2)
     s = settings()
     if not s.raw.exists() or not any(p.is_file() and p.suffix != ".md" for p in s.raw.rglob("*")):
-        files = write_sample(s.raw, s, scale_name=sample_scale)
+        # the units of the configured registry, whichever registry the scale is written for
+        files = write_sample(s.raw, s, scale_name=sample_scale, any_registry=True)
         console.print(
             f"the raw folder was empty: wrote {len(files)} sample files (样例数据) to {s.raw}"
         )
     code = print_ingest(run_ingest(None, s))
     refresh(s)
-    day = parse_date(as_of)
+    day = as_of
     code = max(code, run_bulletins(s, day, jobs=jobs, lang=lang, pdf=pdf, force=force))
     try:
         console.print(f"workbook: {export_workbook(s, day, lang=lang, force=force)}")
     except Exception as exc:  # noqa: BLE001 - the run goes on, and says it failed
         err.print(f"[red]export failed:[/red] {type(exc).__name__}: {exc}")
         code = 1
+    code = max(code, run_notice(s, day, compare, lang, pdf, force))
     if State.index:  # the run ends with the page to open
         console.print(f"index: {State.index}")
     raise typer.Exit(code)
 
 
 def entry() -> None:
-    """The console script: what a user can cause is a clear message and an exit code, never a
-    traceback (2: configuration or usage; 1: the store or a folder could not be used)."""
+    """The console script. The commands answer the errors of errors.EXIT_CODES themselves;
+    this catches those raised before a command starts."""
     try:
         app()
-    except ConfigError as exc:
-        err.print(f"[red]configuration error:[/red] {escape(str(exc))}")
-        sys.exit(2)
-    except StoreNotReadyError as exc:
-        err.print(f"[red]{exc}[/red]")
-        sys.exit(2)
-    except (StoreBusyError, StoreVersionError) as exc:
-        err.print(f"[red]{exc}[/red]")
-        sys.exit(1)
-    except PermissionError as exc:
-        err.print(f"[red]permission denied: {exc.filename or exc} (只读或无权限的文件或目录)[/red]")
-        sys.exit(1)
-    except OSError as exc:  # a full disk or another write error: said plainly
-        message = write_error(exc)
-        if message is None:
+    except Exception as exc:
+        code = failed(exc)
+        if code is None:
             raise
-        err.print(f"[red]{message}[/red]")
-        sys.exit(1)
+        sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,12 @@
 """Settings as data: safetystats.toml, the unit registry, and the packaged tables
 (datasets, vocabularies, rules, labels) with the user's additions merged in.
 
-Every key of the config file is optional; relative paths resolve against the folder of the
-config file (DATA_SPEC section 7). The user extends any packaged table from the same file
+The settings file is ``--config``, else ``$SAFETYSTATS_CONFIG``, else ``safetystats.toml`` in
+the working directory or the nearest of its parents, as the user sees that directory (through
+links, not their targets: a kernel JupyterLab starts for ``notebooks/explore.ipynb`` finds the
+project's file even though ``notebooks/`` is a link into the package), else the packaged
+defaults. Every key of the config file is optional; relative paths resolve against the folder
+of the config file, or the working directory without one (DATA_SPEC section 7). The user extends any packaged table from the same file
 (DATA_SPEC 3.1): ``[datasets.<name>.headers]``, ``[datasets.<name>.values.<column>]``,
 ``[vocab.<vocabulary>]``, ``[labels.<lang>]``, ``[rules.<id>]``; one loader merges them.
 """
@@ -10,6 +14,7 @@ config file (DATA_SPEC section 7). The user extends any packaged table from the 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -19,10 +24,13 @@ from pathlib import Path
 from safetystats.errors import ConfigError
 from safetystats.paths import PACKAGED_CONFIG
 from safetystats.registry import DistrictRegistry
+from safetystats.vocabulary import check_extensions
 
+CONFIG_NAME = "safetystats.toml"
+CONFIG_ENV = "SAFETYSTATS_CONFIG"
 LANGS = ("zh", "en")
 # the tables of safetystats.toml that extend packaged ones (the rest are settings)
-EXTENSIONS = ("datasets", "vocab", "labels", "rules")
+EXTENSIONS = ("datasets", "vocab", "labels", "rules", "thresholds")
 
 
 def load_toml(path: Path) -> dict:
@@ -74,6 +82,20 @@ def merge(base: dict, extra: dict, where: str) -> dict:
     return out
 
 
+def override(base: dict, extra: dict, where: str) -> dict:
+    """``base`` with the values of ``extra`` in place of its own (tables recursively); a key
+    that ``base`` does not have is a ConfigError naming it."""
+    out = dict(base)
+    for key, value in extra.items():
+        if key not in base:
+            raise ConfigError(f"[{where}]: unknown setting {key!r} (known: {', '.join(base)})")
+        nested = isinstance(base[key], dict)
+        if nested != isinstance(value, dict):
+            raise ConfigError(f"[{where}] {key}: expected {'a table' if nested else 'a value'}")
+        out[key] = override(base[key], value, f"{where}.{key}") if nested else value
+    return out
+
+
 @dataclass(frozen=True)
 class Settings:
     """Resolved settings. Build with :func:`load_settings`."""
@@ -85,6 +107,7 @@ class Settings:
     targets: Path
     lang: str = "zh"
     config_file: Path | None = None
+    config_origin: str = "packaged defaults"  # how config_file was chosen
     registry_options: dict = field(default_factory=dict)  # total_name, prefixes
     extensions: dict = field(default_factory=dict)  # the user's additions to packaged tables
     notice: dict = field(
@@ -110,16 +133,43 @@ class Settings:
         return self._merged("rules")
 
     @cached_property
+    def thresholds(self) -> dict:
+        """The numbers of thresholds.toml (projection, staleness, ages, warnings); the user's
+        ``[thresholds]`` replaces them value by value (a list too) and names only known ones."""
+        return override(packaged("thresholds"), self.extensions.get("thresholds", {}), "thresholds")
+
+    @cached_property
     def labels(self) -> dict:
-        return self._merged("labels")
+        labels = self._merged("labels")
+        for lang in LANGS:  # the age buckets' names follow their limits
+            labels[lang]["age_buckets"] = age_buckets(
+                self.thresholds["hazard_age_days"], labels[lang]
+            )
+        return labels
 
     @cached_property
     def registry(self) -> DistrictRegistry:
         return DistrictRegistry.from_csv(self.districts, self.registry_options.get("prefixes", []))
 
 
+def age_buckets(limits: list[int], labels: dict) -> list[str]:
+    """Names of the age buckets of ``limits`` (days): [30, 90] → 30天以内, 31–90天, 90天以上."""
+    names = [labels["age_bucket_first"].format(hi=limits[0])]
+    names += [
+        labels["age_bucket_between"].format(lo=lo + 1, hi=hi)
+        for lo, hi in zip(limits, limits[1:], strict=False)
+    ]
+    return names + [labels["age_bucket_last"].format(lo=limits[-1])]
+
+
 def labels_for(settings: Settings, lang: str | None = None) -> dict:
     return settings.labels[lang or settings.lang]
+
+
+def rule_titles(settings: Settings, lang: str | None = None) -> dict[str, str]:
+    """{rule id: its short name} in ``lang`` (rules.toml ``title`` / ``title_en``)."""
+    key = "title" if (lang or settings.lang) == "zh" else "title_en"
+    return {r: v.get(key, v["title"]) for r, v in settings.rules.items()}
 
 
 def sql_parameters(settings: Settings) -> dict:
@@ -133,6 +183,7 @@ def sql_parameters(settings: Settings) -> dict:
         "active_status": voc["default_enterprise_status"],
         "cycle_start_default": voc["training_cycle_start"],
         "unspecified": labels_for(settings)["unspecified"],
+        "age_days": settings.thresholds["hazard_age_days"],
         "district_codes": None,
     }
 
@@ -182,7 +233,41 @@ def settings_toml(settings: Settings, paths: bool = True) -> str:
     if not paths:
         del data["paths"]
         data["registry"] = settings.registry_options
+        data.pop("thresholds", None)  # figures read them, validation and curation do not
     return "\n".join(_toml_table("", data)) + "\n"
+
+
+def working_directory() -> Path:
+    """The working directory as the user sees it: the path a JupyterLab kernel was started for
+    (``JPY_SESSION_NAME``, the notebook's path) or the shell's ``$PWD``, when either names the
+    directory the process is in; else the real path."""
+    here = Path.cwd()
+    shell = os.environ.get("PWD", "")
+    session = os.path.dirname(os.environ.get("JPY_SESSION_NAME", ""))  # may be relative to
+    for seen in (os.path.join(shell, session) if session else "", shell):  # the server's root
+        if os.path.isabs(seen) and os.path.isdir(seen) and os.path.samefile(seen, here):
+            return Path(os.path.normpath(seen))
+    return here
+
+
+def find_config(config: Path | str | None = None) -> tuple[Path | None, str]:
+    """The settings file and how it was found; (None, ...) for the packaged defaults."""
+    if config:
+        return Path(config), "--config"
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV]), f"${CONFIG_ENV}"
+    start = working_directory()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder / CONFIG_NAME, f"found from {start}"
+    return None, f"packaged defaults: no {CONFIG_NAME} in {start} or above"
+
+
+def describe(settings: Settings) -> str:
+    """One line saying which settings file is used (the CLI prints it on stderr)."""
+    if settings.config_file is None:
+        return f"settings 配置: {settings.config_origin}"
+    return f"settings 配置: {settings.config_file} ({settings.config_origin})"
 
 
 def _notice_options(table: dict, resolve) -> dict:
@@ -200,11 +285,11 @@ def _notice_options(table: dict, resolve) -> dict:
 
 
 def load_settings(config: Path | str | None = None, **overrides) -> Settings:
-    """Read ``config`` (or ``./safetystats.toml`` when it exists, else packaged defaults)."""
-    if config is None and Path("safetystats.toml").exists():
-        config = Path("safetystats.toml")
+    """Read the settings file :func:`find_config` chooses; the user's tables that extend
+    packaged ones are checked here (a misspelt one is a ConfigError naming it)."""
+    config, origin = find_config(config)
+    base = working_directory()
     data: dict = {}
-    base = Path.cwd()
     if config is not None:
         config = Path(config).resolve()
         data = load_toml(config)
@@ -243,12 +328,25 @@ def load_settings(config: Path | str | None = None, **overrides) -> Settings:
         ),
         lang=lang,
         config_file=config,
+        config_origin=origin,
         registry_options=registry,
         extensions={k: data[k] for k in EXTENSIONS if k in data},
         notice=_notice_options(data.get("notice", {}), resolve),
         reporting=dict(data.get("reporting", {})),
     )
+    check_extensions(settings)
+    settings.thresholds  # noqa: B018 - an unknown [thresholds] key fails here, at load time
     return replace(settings, **overrides) if overrides else settings
 
 
-__all__ = ["ConfigError", "Settings", "labels_for", "load_settings", "merge", "settings_toml"]
+__all__ = [
+    "ConfigError",
+    "Settings",
+    "describe",
+    "find_config",
+    "labels_for",
+    "load_settings",
+    "merge",
+    "rule_titles",
+    "settings_toml",
+]

@@ -342,10 +342,6 @@ def make_lookup(groups: dict[str, list[str]]):
     return parse
 
 
-def make_bool_parser(spec: dict[str, list[str]]):
-    return make_lookup({True: spec["true"], False: spec["false"]})
-
-
 # --- industries: GB/T 4754-2017 names and codes -> the campaign's industry list ---------
 
 # The 大类 (two-digit divisions) of each 门类 (section) in GB/T 4754-2017.

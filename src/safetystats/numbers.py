@@ -28,3 +28,13 @@ def figure(value: float | None, kind: str = "share", digits: int = 1) -> str:
     if kind == "count":
         return MISSING if value is None else f"{int(value):,}"
     return percent(value, digits)
+
+
+def counts(numerator: int | None, denominator: int | None, missing: str = MISSING) -> str:
+    """What a figure counts: numerator/denominator of a share, the count alone for a count;
+    ``missing`` (— or the reason) when the ledgers give no count (missing, not false)."""
+    if numerator is None:
+        return missing
+    if denominator is None:
+        return f"{numerator:,}"
+    return f"{numerator:,}/{denominator:,}"

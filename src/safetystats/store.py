@@ -298,18 +298,3 @@ def is_curated(con: duckdb.DuckDBPyConnection) -> bool:
         and s.get("curation_version") == CURATION_VERSION
         and s.get("changed_at", "") == s.get("curated_change")
     )
-
-
-def needs_refresh(db: Path) -> bool:
-    """True when the store changed since it was last validated and curated (or never was)."""
-    if not db.exists():
-        return True
-    handle = _acquire(db, fcntl.LOCK_SH, float(os.environ.get(LOCK_TIMEOUT_ENV, 600)))
-    try:
-        con = _connect(db, read_only=True)
-        try:
-            return not is_curated(con)
-        finally:
-            con.close()
-    finally:
-        handle.close()

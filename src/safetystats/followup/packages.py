@@ -158,22 +158,17 @@ def sheets(figures: PackageFigures, code: str) -> list[Sheet]:
     major = [r for r in hazards if r["level"] == "major"]
     five = [r for r in major if r["missing"]]
     short = figures.of(figures.short, code)
-    by_enterprise: dict = {}
-    for r in short.iter_rows(named=True) if short.height else []:
-        key = (r["target"], r["enterprise_id"])
-        entry = by_enterprise.setdefault(
-            key,
-            r
-            | {
-                "periods": [],
-                "_key": r["enterprise_id"],
-                "_version": "",
-                "_dataset": "enterprises",
-            },
-        )
-        entry["periods"].append(f"{_text(r['period_start'])}至{_text(r['period_end'])}")
-    for entry in by_enterprise.values():
-        entry["periods"] = "；".join(entry["periods"])
+    # one row per enterprise and target, with the periods it lacks (as the card counts them)
+    listed_short = [
+        r
+        | {
+            "periods": "；".join(r["missing_periods"] or []),
+            "_key": r["enterprise_id"],
+            "_version": "",
+            "_dataset": "enterprises",
+        }  # fmt: skip
+        for r in (short.iter_rows(named=True) if short.height else [])
+    ]
     quarantine = [
         r
         | {
@@ -202,7 +197,7 @@ def sheets(figures: PackageFigures, code: str) -> list[Sheet]:
                 ("未达到的周期", "periods"),
             ],
             [("计划完成日期", DATE_RULE), ("说明", None)],
-            list(by_enterprise.values()),
+            listed_short,
         ),
         Sheet(
             "需更正的记录",

@@ -21,6 +21,12 @@ from safetystats.ingest.prepare import (
     stage_table,
 )
 from safetystats.ingest.read import SUPPORTED, UNSUPPORTED_SUFFIXES, ReadError, read_file
+from safetystats.ingest.sample_files import (
+    SAMPLE_PREFIX,
+    check_not_mixed,
+    check_store_has_no_samples,
+    own_ledgers,
+)
 from safetystats.ingest.spec import load_specs
 from safetystats.sql import load_sql
 
@@ -387,14 +393,23 @@ class IngestRun(list):
 
 
 def ingest(paths: list[Path] | None, settings: Settings, jobs: int | None = None) -> IngestRun:
-    """Ingest files or folders (default: the raw folder), in the order given. Files are read
-    and prepared in ``jobs`` worker processes (None: as config/performance.toml says) while
-    this process stores them, one transaction per file, in order."""
+    """Ingest files or folders (default: the raw folder), in the order given. A folder
+    holding sample files and other ledgers is refused, and so is a folder of other ledgers
+    while the store holds sample files (SampleMixedError). Files are read and prepared in
+    ``jobs`` worker processes (None: as config/performance.toml says) while this process
+    stores them, one transaction per file, in order."""
     specs = load_specs(settings, variants=True)
     files, notes = discover(paths or [settings.raw])
+    folders = [p for p in paths or [settings.raw] if p.is_dir()]
+    for folder in folders:
+        check_not_mixed(folder, files)
+    own = [p for folder in folders for p in own_ledgers(folder, files)]
     run = IngestRun(notes=notes + unmatched_file_patterns(settings, files))
     with store.writer(settings.db) as con:
         staging.ensure_tables(con, {n: s for n, s in specs.items() if not s.into})
+        if own:
+            stored = staging.sample_files_stored(con, SAMPLE_PREFIX)
+            check_store_has_no_samples(settings.db, own, stored)
         checked = [(path, *check_file(con, path)) for path in files]
         todo = [(path, digest) for path, _, digest in checked if digest]
         # closed at once if storing fails (a full disk): the workers stop with it

@@ -10,6 +10,7 @@ import polars as pl
 from safetystats import normalize as V
 from safetystats.config import Settings
 from safetystats.errors import ConfigError
+from safetystats.vocabulary import vocabulary
 
 TEXT_TYPES = {"id", "text", "name", "district"}
 POLARS_TYPES = {
@@ -135,47 +136,6 @@ def _user_datasets(settings: Settings) -> dict:
     return settings.extensions.get("datasets", {})
 
 
-def _check_user_datasets(user: dict, specs: dict[str, DatasetSpec]) -> None:
-    for name, body in user.items():
-        if name not in specs:
-            raise ConfigError(f"[datasets.{name}]: unknown dataset (known: {', '.join(specs)})")
-        columns = {c.name for s in specs.values() if name in (s.name, s.into) for c in s.columns}
-        for part in ("headers", "values"):
-            for column in body.get(part, {}):
-                if column not in columns:
-                    raise ConfigError(
-                        f"[datasets.{name}.{part}]: unknown column {column!r} "
-                        f"(known: {', '.join(sorted(columns))})"
-                    )
-
-
-def _check_user_values(settings: Settings, user: dict, specs: dict[str, DatasetSpec]) -> None:
-    """Every ``[datasets.X.values.col]`` names values of the column's vocabulary and makes no
-    spelling ambiguous; a ConfigError names the section, so the user knows the line to change."""
-    for name, body in user.items():
-        columns = {c.name: c for s in specs.values() if name in (s.name, s.into) for c in s.columns}
-        for column, given in body.get("values", {}).items():
-            section = f"[datasets.{name}.values.{column}]"
-            col = columns[column]
-            if col.type not in ("bool", "category", "industry") and not col.type.startswith(
-                "enum:"
-            ):
-                raise ConfigError(
-                    f"{section}: {column} is a {col.type} column and takes no value spellings; "
-                    "remove this section from safetystats.toml"
-                )
-            spellings = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in given.items()}
-            try:
-                parser_for(
-                    Column(col.name, col.type, False, (), extra_values=tuple(spellings.items())),
-                    settings,
-                )
-            except ConfigError as exc:
-                raise ConfigError(
-                    f"{section}: {exc}; change that line of safetystats.toml"
-                ) from exc
-
-
 def _user_spellings(user: dict, name: str, body: dict) -> dict:
     """The user's ``headers`` and ``values`` for a dataset. A table counted into another
     (a per-trainee list) takes those written for the dataset it is counted into, where the user
@@ -257,52 +217,9 @@ def load_specs(settings: Settings, variants: bool = False) -> dict[str, DatasetS
             body.get("derive_blank", False),
             body.get("flag_from", {}),
         )
-    _check_user_datasets(user, specs)
-    _check_user_values(settings, user, specs)
     for spec in specs.values():
         spec.header_map  # noqa: B018 - a spelling of two columns fails here, at load time
     return specs if variants else {n: s for n, s in specs.items() if not s.into}
-
-
-def vocabulary(settings: Settings, name: str, extra: dict | None = None) -> dict:
-    """{canonical: [spellings]} of one controlled vocabulary (industries, training_categories,
-    booleans, or an enum of vocab.toml) with the user's ``[vocab.<name>]`` and ``extra`` added.
-    A spelling of two canonical values is a ConfigError naming both."""
-    voc = settings.vocab
-    if name in ("industries", "training_categories"):
-        base = {v: [] for v in voc[name]}
-    elif name == "booleans":
-        base = dict(voc["booleans"])
-    elif name in voc["enums"]:
-        base = dict(voc["enums"][name])
-    else:
-        raise ConfigError(f"[vocab.{name}]: unknown vocabulary")
-    groups = {k: list(v) for k, v in base.items()}
-    for origin, added in (
-        (f"vocab.{name}", settings.extensions.get("vocab", {}).get(name, {})),
-        (f"values of {name}", extra or {}),
-    ):
-        for canonical, spellings in added.items():
-            if canonical not in groups:
-                raise ConfigError(
-                    f"[{origin}]: {canonical!r} is not a value of {name} (known: {', '.join(groups)})"
-                )
-            groups[canonical] += [spellings] if isinstance(spellings, str) else list(spellings)
-    seen: dict[str, str] = {}
-    for canonical, spellings in groups.items():
-        for spelling in [canonical, *spellings]:
-            key = V.vocab_key(spelling)
-            if seen.setdefault(key, canonical) != canonical:
-                raise ConfigError(
-                    f"[vocab.{name}]: {spelling!r} would mean both {seen[key]!r} and {canonical!r}"
-                )
-    return groups
-
-
-def check_user_vocab(settings: Settings) -> None:
-    """Every ``[vocab.*]`` table of the config names a vocabulary and makes no spelling ambiguous."""
-    for name in settings.extensions.get("vocab", {}):
-        vocabulary(settings, name)
 
 
 def parser_for(column: Column, settings: Settings):

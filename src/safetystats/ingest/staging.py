@@ -58,6 +58,10 @@ def known_sha(con: duckdb.DuckDBPyConnection, sha: str) -> bool:
     )
 
 
+def sample_files_stored(con: duckdb.DuckDBPyConnection, prefix: str) -> int:
+    return con.execute(load_sql("staging/sample_files_stored"), {"prefix": prefix}).fetchone()[0]
+
+
 def new_file_id(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT nextval('file_id_seq')").fetchall()[0][0]
 

@@ -23,8 +23,6 @@ from safetystats.metrics.counts import Counts, Place
 from safetystats.metrics.targets import Target, load_targets, metric_definitions
 from safetystats.sql import bind, load_sql
 
-PROJECTION_DAYS = 90
-
 
 @contextmanager
 def open_store(settings: Settings | None = None):
@@ -150,9 +148,10 @@ def gap_count(metric: str, threshold: Fraction, numerator: int, denominator: int
     return max(0, math.ceil(threshold * denominator - numerator))
 
 
-def projection_date(target: Target, eval_date: dt.date) -> dt.date:
-    """P = max(W, E − 90 days): the start of the recent pace (DATA_SPEC 6.2)."""
-    return max(target.window_start, eval_date - dt.timedelta(days=PROJECTION_DAYS))
+def projection_date(target: Target, eval_date: dt.date, days: int) -> dt.date:
+    """P = max(W, E − ``days``): the start of the recent pace (DATA_SPEC 6.2: 90 days,
+    thresholds.toml projection_days)."""
+    return max(target.window_start, eval_date - dt.timedelta(days=days))
 
 
 def projection(
@@ -296,10 +295,13 @@ def resolve_districts(settings: Settings, names: list[str] | None) -> list:
     return out
 
 
-def _rows_for(target: Target, as_of: dt.date, counts: Counts, place: Place, lang: str) -> dict:
+def _rows_for(
+    target: Target, as_of: dt.date, counts: Counts, place: Place, lang: str, projection_days: int
+) -> dict:
+    """A target's row for one place; its projection starts ``projection_days`` before E."""
     is_count = target.is_count
     e = target.eval_date(as_of)
-    p = projection_date(target, e)
+    p = projection_date(target, e, projection_days)
     nd = counts.at(e, place)
     if nd is None:  # missing, not false: the unit's ledgers leave the flag blank
         n = d = value = projected = None
@@ -385,8 +387,9 @@ def attainment(
         if phase_of(target, as_of) == "not_started":
             continue
         e = target.eval_date(as_of)
-        counts = target_counts(con, target, [e, projection_date(target, e)], settings)
-        rows += [_rows_for(target, as_of, counts, place, lang) for place in where]
+        days = settings.thresholds["projection_days"]
+        counts = target_counts(con, target, [e, projection_date(target, e, days)], settings)
+        rows += [_rows_for(target, as_of, counts, place, lang, days) for place in where]
     return pl.DataFrame(
         rows,
         schema=ATTAINMENT_SCHEMA,
@@ -549,10 +552,6 @@ def hazard_figures(
     )
 
 
-STALE_DAYS = 45  # a unit whose latest hazard or drill is older than this is stale (6.4)
-STALE_DATASETS = ("hazards", "drills")
-
-
 def _by_place(frame: pl.DataFrame, where: list[Place]) -> pl.DataFrame:
     """Rows of a rolled-up report (district_code, is_total) for the places asked, with names."""
     names = pl.DataFrame(
@@ -598,12 +597,12 @@ def data_freshness(
     con=None,
 ) -> pl.DataFrame:
     """Per unit and dataset: the latest record date up to A, the days since, and ``stale``
-    when a hazard or drill ledger's latest record is more than 45 days before A (6.4)."""
+    when a hazard or drill ledger's latest record is more than ``stale_days`` (thresholds.toml,
+    45) days before A (6.4)."""
     lang, where, as_of = _places(settings, as_of, district, lang, con)
     with unit_tree(con, settings):
         frame = query(con, "report/data_freshness", settings, as_of=as_of)
     days = (pl.lit(as_of) - pl.col("latest")).dt.total_days()
-    return _by_place(frame, where).with_columns(
-        days.alias("days_since"),
-        (pl.col("dataset").is_in(STALE_DATASETS) & (days > STALE_DAYS)).alias("stale"),
-    )
+    limits = settings.thresholds
+    stale = pl.col("dataset").is_in(limits["stale_datasets"]) & (days > limits["stale_days"])
+    return _by_place(frame, where).with_columns(days.alias("days_since"), stale.alias("stale"))

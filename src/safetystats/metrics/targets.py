@@ -28,6 +28,10 @@ SCOPE_ATTRIBUTES = {
 }
 PERIODS = ("year", "half_year", "quarter", "month")
 EVENT_DATASETS = ("drills", "inspections")
+# what a page uses a target for (DATA_SPEC 6.6, 8.1): the list of enterprises short of drills,
+# the window of the 四不 chart
+ROLES = ("evacuation_list", "drill_share_window")
+ROLE_METRICS = {"evacuation_list": ("event_frequency",)}  # the metrics a role needs
 QUOTA_DATASETS = ("inspections", "activities", "drills")
 ACCIDENT_MEASURES = ("accidents", "deaths")
 
@@ -55,6 +59,7 @@ class Target:
     scope: dict = field(default_factory=dict)  # key -> list of values
     source: str = ""
     parameters: dict = field(default_factory=dict)
+    role: str = ""
 
     def eval_date(self, as_of: dt.date) -> dt.date:
         return min(as_of, self.deadline)
@@ -144,7 +149,7 @@ def _parameters(entry: dict, definition: dict, where: str, base: Path) -> dict:
     """The metric's own keys (beside scope), with their defaults, checked."""
     defaults = dict(definition.get("parameters", {}))
     common = {"id", "metric", "name_zh", "name_en", "threshold", "window_start", "deadline"}
-    common |= {"scope", "source"}
+    common |= {"scope", "source", "role"}
     for key in entry:
         if key not in common and key not in defaults:
             raise ConfigError(
@@ -265,6 +270,13 @@ def parse_targets(data: dict, origin: str) -> list[Target]:
         deadline = _date(entry["deadline"], where, "deadline")
         if start > deadline:
             raise ConfigError(f"{where}: window_start {start} is after the deadline {deadline}")
+        role = entry.get("role", "")
+        if role and role not in ROLES:
+            raise ConfigError(f"{where}: unknown role {role!r} (known: {', '.join(ROLES)})")
+        if entry["metric"] not in ROLE_METRICS.get(role, (entry["metric"],)):
+            raise ConfigError(
+                f"{where}: role {role} needs metric {' or '.join(ROLE_METRICS[role])}"
+            )
         out.append(
             Target(
                 entry["id"],
@@ -277,9 +289,19 @@ def parse_targets(data: dict, origin: str) -> list[Target]:
                 _scope(entry, definition, where),
                 entry.get("source", ""),
                 _parameters(entry, definition, where, Path(origin).parent),
+                role,
             )
         )
     return out
+
+
+def target_with_role(targets: list[Target], role: str, as_of: dt.date) -> Target | None:
+    """The target a page uses for ``role``: of those carrying it, the one in force at
+    ``as_of`` (the latest window when several are), else the one with the latest deadline."""
+    carrying = [t for t in targets if t.role == role]
+    in_force = [t for t in carrying if t.window_start <= as_of <= t.deadline]
+    pool = in_force or carrying
+    return max(pool, key=lambda t: (t.window_start, t.deadline)) if pool else None
 
 
 def load_targets(path: Path) -> list[Target]:

@@ -20,8 +20,6 @@ from safetystats.config import Settings
 from safetystats.metrics import engine
 
 RULES = ("two_within_60_days", "yoy_rise_two_months", "serious_accident")
-SERIOUS = ("较大", "重大", "特别重大")
-WINDOW_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -44,19 +42,20 @@ def _previous(ym: tuple[int, int]) -> tuple[int, int]:
     return (year - 1, 12) if month == 1 else (year, month - 1)
 
 
-def two_within_60_days(accidents: list[Accident], as_of: dt.date) -> list[Accident]:
-    """Every accident of at least one qualifying pair (d1 may lie in the year before)."""
+def two_within_60_days(accidents: list[Accident], as_of: dt.date, limits: dict) -> list[Accident]:
+    """Every accident of at least one qualifying pair, less than ``window_days`` (60) apart
+    (d1 may lie in the year before)."""
     hits: dict[str, Accident] = {}
     for i, first in enumerate(accidents):
         for second in accidents[i + 1 :]:
-            if (second.day - first.day).days >= WINDOW_DAYS:
+            if (second.day - first.day).days >= limits["window_days"]:
                 break  # sorted by date: later ones are further away
             if second.day.year == as_of.year and second.day <= as_of:
                 hits[first.id], hits[second.id] = first, second
     return sorted(hits.values(), key=lambda a: (a.day, a.id))
 
 
-def yoy_rise_two_months(accidents: list[Accident], as_of: dt.date) -> list[Accident]:
+def yoy_rise_two_months(accidents: list[Accident], as_of: dt.date, limits: dict) -> list[Accident]:
     """The accidents of months m−1 and m when both months rose in count and in deaths."""
     months = last_two_months(as_of)
     found = []
@@ -70,8 +69,10 @@ def yoy_rise_two_months(accidents: list[Accident], as_of: dt.date) -> list[Accid
     return found
 
 
-def serious_accident(accidents: list[Accident], as_of: dt.date) -> list[Accident]:
-    return [a for a in accidents if a.level in SERIOUS and a.day.year == as_of.year]
+def serious_accident(accidents: list[Accident], as_of: dt.date, limits: dict) -> list[Accident]:
+    """Accidents of a ``serious_levels`` level (较大 or worse) in A's year."""
+    serious = limits["serious_levels"]
+    return [a for a in accidents if a.level in serious and a.day.year == as_of.year]
 
 
 CHECKS = {
@@ -96,6 +97,7 @@ def accident_warnings(
     # from the first month compared a year earlier (and at least the year before, for pairs)
     since = min(dt.date(year - 1, month, 1), dt.date(as_of.year - 1, 1, 1))
     frame = engine.query(con, "report/accidents", settings, since=since, as_of=as_of)
+    limits = settings.thresholds["accident_warnings"]  # thresholds.toml
     rows = []
     for place in places:
         part = (
@@ -108,7 +110,7 @@ def accident_warnings(
             for r in part.iter_rows(named=True)
         ]
         for rule, check in CHECKS.items():
-            hits = check(accidents, as_of)
+            hits = check(accidents, as_of, limits)
             if hits:
                 rows.append(
                     {

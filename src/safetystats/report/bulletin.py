@@ -15,26 +15,17 @@ import json
 
 import polars as pl
 
-from safetystats.config import Settings, labels_for, load_settings
+from safetystats.config import Settings, labels_for, load_settings, rule_titles
 from safetystats.metrics import engine
+from safetystats.metrics.assessment import load_assessment
 from safetystats.metrics.targets import load_targets, metric_definitions
-from safetystats.numbers import figure
+from safetystats.numbers import MISSING, counts, figure
 from safetystats.report import figures, plotlyjs
-from safetystats.report.html import Html, esc, pct, pill, status_grid, table
+from safetystats.report.html import Html, esc, nw, pct, pill, status_grid, table
 from safetystats.report.precomputed import RunFigures
 
 MISSING_LIST_ROWS = 30
 OPEN_HAZARD_ROWS = 40
-
-
-def _counts_text(row: dict) -> str:
-    """numerator/denominator of a share; the count alone for a count; the reason (or —) when
-    the ledgers leave the flag a target reads blank (missing, not false: no counts at all)."""
-    if row["numerator"] is None:
-        return row.get("reason") or "—"
-    if row["denominator"] is None:
-        return f"{row['numerator']:,}"
-    return f"{row['numerator']:,}/{row['denominator']:,}"
 
 
 def _shares(rows: pl.DataFrame) -> pl.DataFrame:
@@ -42,73 +33,66 @@ def _shares(rows: pl.DataFrame) -> pl.DataFrame:
     return rows.filter(pl.col("kind") == "share")
 
 
-def _window(targets, metric: str):
-    """The earliest window start of the targets of one metric (today's date when none)."""
-    starts = [t.window_start for t in targets if t.metric == metric]
-    return min(starts) if starts else dt.date.today()
+def _figures(settings: Settings, as_of, lang, run_figures, units: list, page: str | None):
+    """The run's figures (computed once by `bulletins`), else those of this page alone,
+    computed by the same function (a notebook opened by hand)."""
+    if run_figures:
+        return RunFigures.load(run_figures)
+    return RunFigures.for_pages(settings, as_of, lang or settings.lang, units, [page])
 
 
 class PlotlyFigure:
-    """A plotly figure as HTML; the first figure of a page carries plotly.js (offline)."""
+    """A plotly figure as HTML; the first figure of a page carries plotly.js (offline).
+    ``narrow``: the same figure laid out for a phone's width (or an HTML table), shown
+    instead below 600 px."""
 
-    def __init__(self, fig, page: _Page):
-        self.fig, self.page = fig, page
+    def __init__(self, fig, page: _Page, narrow=None):
+        self.fig, self.page, self.narrow = fig, page, narrow
 
-    def _repr_html_(self) -> str:
-        prefix = "" if self.page.plotly_embedded else plotlyjs.script_tag()
-        self.page.plotly_embedded = True
-        return prefix + self.fig.to_html(
+    @staticmethod
+    def _html(fig) -> str:
+        return fig.to_html(
             full_html=False,
             include_plotlyjs=False,
             include_mathjax=False,
             config={"displaylogo": False, "responsive": True},
         )
 
+    def _repr_html_(self) -> str:
+        prefix = "" if self.page.plotly_embedded else plotlyjs.script_tag()
+        self.page.plotly_embedded = True
+        if self.narrow is None:
+            return prefix + self._html(self.fig)
+        narrow = str(self.narrow) if isinstance(self.narrow, Html) else self._html(self.narrow)
+        return (
+            f'{prefix}<div class="wide-only">{self._html(self.fig)}</div>'
+            f'<div class="narrow-only">{narrow}</div>'
+        )
+
 
 class _Page:
-    """Data shared by the cells of one notebook."""
+    """Data shared by the cells of one notebook: the figures it is given (it never opens the
+    store)."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        as_of,
-        lang: str | None,
-        parameters: dict,
-        run_figures: str | None = None,
-    ):
+    _code: str | None = None  # the unit of the page (None: the total)
+
+    def __init__(self, settings: Settings, run: RunFigures, lang: str | None, parameters: dict):
         self.settings = settings
         self.lang = lang or settings.lang
         self.labels = labels_for(settings, self.lang)
         self.parameters = parameters
         self.plotly_embedded = False
         self.generated = dt.datetime.now().replace(microsecond=0)
-        with engine.open_store(settings) as con:
-            self.as_of = figures.as_date(as_of) if as_of else engine.latest_event_date(con)
-            # the run's figures (computed once by `bulletins`), else this page's own
-            if run_figures:
-                self.run = RunFigures.load(run_figures)
-            else:
-                self.run = RunFigures.compute(settings, self.as_of, self.lang, con, self._units())
-            self.files = self.run.frames["provenance"]
-            self._load(con)
-            # the page's own unit: its data quality, freshness and accident warnings
-            self.quality = engine.query(
-                con, "report/unit_quality", settings, district_codes=self._codes()
-            )
-        self.freshness = self.run.of("freshness", [self._code])
-        self.accident_warnings = self.run.of("accident_warnings", [self._code])
+        self.run = run
+        self.as_of = run.as_of
+        self.files = run.frames["provenance"]
+        # the page's own unit: its data quality, freshness and accident warnings
+        self.quality = run.page("quality", self._code)
+        self.freshness = run.of("freshness", [self._code])
+        self.accident_warnings = run.of("accident_warnings", [self._code])
+        self._load()
 
-    _code: str | None = None  # the unit of the page (None: the total)
-
-    def _codes(self) -> list[str] | None:
-        """The unit and its descendants (None for the total's page)."""
-        return None
-
-    def _units(self) -> list[str]:
-        """The units whose figures the page shows (the total's are always computed)."""
-        return []
-
-    def _load(self, con) -> None:  # pragma: no cover - overridden
+    def _load(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
     @property
@@ -117,6 +101,11 @@ class _Page:
 
     def figure(self, fig) -> PlotlyFigure:
         return PlotlyFigure(fig, self)
+
+    def trend(self, rows: pl.DataFrame, title: str) -> PlotlyFigure:
+        """The monthly trend of the share targets of ``rows``: two columns, one on a phone."""
+        args = (self.series, _shares(rows), self.labels, title)
+        return PlotlyFigure(figures.trend_chart(*args), self, figures.trend_chart(*args, cols=1))
 
     def _banner(self) -> str:
         return (
@@ -133,8 +122,9 @@ class _Page:
         quarantined, warnings = (int(by[s]["rows"].sum() or 0) for s in ("error", "warning"))
         state = "quarantined" if quarantined else "warnings" if warnings else "passed"
         colour = {"passed": "met", "warnings": "on_track", "quarantined": "behind"}[state]
+        titles = rule_titles(self.settings, self.lang)
         rules = lab["list_sep"].join(
-            f"{r['rule_zh'] if self.lang == 'zh' else r['rule_id']} {r['rows']}"
+            f"{titles.get(r['rule_id'], r['rule_zh'])} {r['rows']}"
             for r in self.quality.head(5).iter_rows(named=True)
         )
         out = (
@@ -194,7 +184,8 @@ class _Page:
         if row["gap_count"] == 0:
             return lab["gap_done"]
         metric = metric_definitions()[row["metric"]]
-        template = metric["gap_zh"] if self.lang == "zh" else metric["gap_en"]
+        key = "gap_zh" if self.lang == "zh" else "gap_en"
+        template = metric.get(key + "_one", metric[key]) if row["gap_count"] == 1 else metric[key]
         return template.format(
             gap=f"{row['gap_count']:,}", threshold=figure(row["threshold"], row["kind"], 0)
         )
@@ -205,8 +196,15 @@ class _Page:
             status: rows.filter(pl.col("status") == status).height
             for status in figures.STATUS_COLOURS
         }
-        parts = [pill(s, f"{self.labels[s]} {n}") for s, n in counts.items() if n]
-        text = self.labels["headline"].format(n=rows.height)
+        marks = self.labels["status_marks"]
+        parts = [pill(s, f"{marks[s]} {self.labels[s]} {n}") for s, n in counts.items() if n]
+        key = "headline_one" if rows.height == 1 and "headline_one" in self.labels else "headline"
+        text = self.labels[key].format(n=rows.height)
+        vetoed = self.accident_warnings.filter(
+            pl.col("rule").is_in(load_assessment(self.settings).veto_rules)
+        )
+        if vetoed.height:  # 一票否决 in words where a leader looks first (8.1)
+            parts.append(f'<span class="veto">{esc(self.labels["veto"])}</span>')
         return f'<p class="headline" data-met="{counts["met"]}" data-behind="{counts["behind"]}"><b>{esc(text)}</b> {" ".join(parts)}</p>'
 
     def _first(self, frame: pl.DataFrame, limit: int) -> tuple[pl.DataFrame, str]:
@@ -230,11 +228,11 @@ class _Page:
                 f'<div class="card" style="border-left-color:{colour}" data-target="{esc(r["target_id"])}" '
                 f'data-value="{r["value"]}" data-numerator="{r["numerator"]}" data-denominator="{r["denominator"]}" '
                 f'data-status="{r["status"]}" data-gap="{r["gap_count"]}">'
-                f'<div class="name">{esc(r["name"])}</div><div class="value" style="color:{colour}">{figure(r["value"], r["kind"])}</div>'
-                f'<div>{esc(lab["threshold"])} {figure(r["threshold"], r["kind"], 0)} · <span class="status" style="color:{colour}">'
-                f"{esc(lab[r['status']])}</span> · {_counts_text(r)}</div>"
+                f'<div class="name">{esc(r["name"])}</div><div class="value" style="color:{colour}">{nw(figure(r["value"], r["kind"]))}</div>'
+                f'<div>{esc(lab["threshold"])} {nw(figure(r["threshold"], r["kind"], 0))} · <span class="status" style="color:{colour}">'
+                f"{esc(lab[r['status']])}</span> · {nw(counts(r['numerator'], r['denominator'], r.get('reason') or MISSING))}</div>"
                 f'<div class="gap">{esc(self.gap_sentence(r))}</div>'
-                f'<div class="small">{esc(lab["projected"])} {figure(r["projected"], r["kind"])} · {esc(lab["deadline"])} {r["deadline"]}</div>'
+                f'<div class="small">{esc(lab["projected"])} {nw(figure(r["projected"], r["kind"]))} · {esc(lab["deadline"])} {nw(r["deadline"])}</div>'
                 "</div>"
             )
         return Html(f'<h2>{esc(lab["targets"])}</h2><div class="cards">{"".join(cards)}</div>')
@@ -289,60 +287,35 @@ class DistrictBulletin(_Page):
         run_figures: str | None = None,
     ):
         settings = load_settings(config or None)
-        return cls(settings, district, as_of, lang, run_figures)
+        unit = engine.resolve_districts(settings, [district])[0]
+        units = [unit.code, *(c.code for c in settings.registry.children(unit.code))]
+        run = _figures(settings, as_of, lang, run_figures, units, unit.code)
+        return cls(settings, unit, run, lang, {"district": district, "as_of": as_of, "lang": lang})
 
-    def __init__(
-        self,
-        settings: Settings,
-        district: str,
-        as_of,
-        lang: str | None,
-        run_figures: str | None = None,
-    ):
-        self.district = engine.resolve_districts(settings, [district])[0]
-        self._code = self.district.code
-        self._children = [c.code for c in settings.registry.children(self._code)]
-        super().__init__(
-            settings,
-            as_of,
-            lang,
-            {"district": district, "as_of": as_of, "lang": lang},
-            run_figures,
-        )
+    def __init__(self, settings: Settings, unit, run: RunFigures, lang: str | None, parameters):
+        self.district = unit
+        self._code = unit.code
+        self._children = [c.code for c in settings.registry.children(unit.code)]
+        super().__init__(settings, run, lang, parameters)
 
     def _codes(self) -> list[str]:
+        """The unit and its descendants."""
         return sorted(engine.unit_place(self.settings, self.district).codes)
 
-    def _units(self) -> list[str]:
-        return [self._code, *self._children]
-
-    def _load(self, con) -> None:
-        s, code, as_of, run = self.settings, self._code, self.as_of, self.run
-        codes = self._codes()  # the unit and its descendants
+    def _load(self) -> None:
+        code, run = self._code, self.run
+        codes = self._codes()
         self.rows = run.of("attainment", [code])
         self.children = run.of("attainment", self._children) if self._children else None
         self.series = run.of("series", [code])
         self.hazards = run.of("hazards", [code])
         self.open_major = run.frames["open_major"].filter(pl.col("district_code").is_in(codes))
-        self.ageing = engine.query(
-            con, "report/hazard_ageing", s, as_of=as_of, district_codes=codes
-        )
-        targets = load_targets(s.targets)
-        # each list takes the window of the target it serves
-        self.window_start = _window(targets, "unannounced_drill_share")
-        self.drills = engine.query(
-            con,
-            "report/drills_by_type",
-            s,
-            as_of=as_of,
-            district_codes=codes,
-            window_start=self.window_start,
-        )
-        # enterprises short of the events of the first event_frequency target (evacuation drills)
+        self.ageing = run.page("ageing", code)
+        # the drills since the window of the target with role drill_share_window
+        self.drills = run.page("drills", code)
+        # enterprises short of the events of the target with role evacuation_list
         self.missing = run.frames["missing"].filter(pl.col("district_code").is_in(codes))
-        self.training = engine.query(
-            con, "report/training_by_category", s, as_of=as_of, district_codes=codes
-        )
+        self.training = run.page("training", code)
 
     def children_table(self) -> Html:
         """The unit's children with the status of every target (none for a unit without)."""
@@ -373,11 +346,7 @@ class DistrictBulletin(_Page):
         )
 
     def trend_chart(self) -> PlotlyFigure:
-        return self.figure(
-            figures.trend_chart(
-                self.series, _shares(self.rows), self.labels, self.labels["trend_chart"]
-            )
-        )
+        return self.trend(self.rows, self.labels["trend_chart"])
 
     def hazard_section(self) -> Html:
         lab = self.labels
@@ -442,13 +411,15 @@ class DistrictBulletin(_Page):
         )
 
     def missing_evacuation(self) -> Html:
+        """The enterprises short of the drills of the target with role evacuation_list, each
+        once with the periods it lacks: as many as the card's gap (DATA_SPEC 8.1)."""
         lab = self.labels
         shown, more = self._first(self.missing, MISSING_LIST_ROWS)
         rows = [
             [
                 r["enterprise_name"],
                 r["industry"],
-                str(r["period_start"]),
+                lab["list_sep"].join(r["missing_periods"]),
                 r["events"],
                 r["required"],
             ]
@@ -459,9 +430,9 @@ class DistrictBulletin(_Page):
                 [
                     lab["enterprise"],
                     lab["industry"],
-                    lab["period"],
-                    lab["drills_unit"],
-                    lab["threshold"],
+                    lab["missing_periods"],
+                    lab["drills_held"],
+                    lab["drills_required"],
                 ],
                 rows,
                 numeric={3, 4},
@@ -469,9 +440,9 @@ class DistrictBulletin(_Page):
             if rows
             else f"<p>{esc(lab['none'])}</p>"
         )
-        return Html(
-            f"<h3>{esc(lab['missing_evacuation'] + lab['paren'].format(self.missing.height))}</h3>{body}{more}"
-        )
+        count = lab["enterprises_count"].format(n=self.missing.height)
+        title = lab["missing_evacuation"] + lab["paren"].format(count)
+        return Html(f"<h3>{esc(title)}</h3>{body}{more}")
 
     def training_chart(self) -> PlotlyFigure:
         return self.figure(
@@ -491,14 +462,13 @@ class CityOverview(_Page):
         run_figures: str | None = None,
     ):
         settings = load_settings(config or None)
-        return cls(settings, as_of, lang, {"as_of": as_of, "lang": lang}, run_figures)
+        units = [u.code for u in settings.registry.top_units()]
+        run = _figures(settings, as_of, lang, run_figures, units, None)
+        return cls(settings, run, lang, {"as_of": as_of, "lang": lang})
 
-    def _units(self) -> list[str]:
-        return [u.code for u in self.settings.registry.top_units()]
-
-    def _load(self, con) -> None:
+    def _load(self) -> None:
         # the total and the units directly under it (the level below the top)
-        codes = [*self._units(), None]
+        codes = [*(u.code for u in self.settings.registry.top_units()), None]
         self.rows = self.run.of("attainment", codes)
         self.series = self.run.of("series", [None])
         self.hazards = self.run.of("hazards", codes)
@@ -518,30 +488,46 @@ class CityOverview(_Page):
         return self.final_results(self.rows.filter(pl.col("scope") == "total"))
 
     def heatmap(self) -> PlotlyFigure:
+        """Units × targets; on a phone the same grid as a table that scrolls in its box (the
+        chart's target names would collide at that width)."""
+        lab = self.labels
         rows = self.rows.filter(pl.col("scope") == "district")
-        return self.figure(figures.heatmap(rows, self.labels, self.labels["heatmap"]))
+        grid = Html(f"<h3>{esc(lab['heatmap'])}</h3>" + status_grid(rows, lab["district"], lab))
+        return PlotlyFigure(figures.heatmap(rows, lab, lab["heatmap"]), self, grid)
 
     def league_table(self) -> Html:
+        """The units by targets met (then mean value); a unit with a veto (一票否决) after every
+        unit without one, the veto said in words beside its name (DATA_SPEC 8.1)."""
         lab = self.labels
         districts = self.rows.filter(pl.col("scope") == "district")
-        league = (
-            districts.group_by("district", maintain_order=True)
-            .agg(
-                (pl.col("status") == "met").sum().alias("met"), pl.col("value").mean().alias("mean")
-            )
-            .sort(["met", "mean"], descending=True, nulls_last=True)
+        warnings = self.run.of("accident_warnings", districts["district_code"].unique().to_list())
+        vetoed = set(
+            warnings.filter(pl.col("rule").is_in(load_assessment(self.settings).veto_rules))[
+                "district_code"
+            ]
         )
-        hazards = {r["district"]: r for r in self.hazards.iter_rows(named=True)}
+        league = (
+            districts.group_by("district_code", "district", maintain_order=True)
+            .agg(
+                (pl.col("status") == "met").sum().alias("met"),
+                pl.len().alias("targets"),
+                pl.col("value").mean().alias("mean"),
+            )
+            .with_columns(pl.col("district_code").is_in(list(vetoed)).alias("vetoed"))
+            .sort(["vetoed", "met", "mean"], descending=[False, True, True], nulls_last=True)
+        )
+        hazards = {r["district_code"]: r for r in self.hazards.iter_rows(named=True)}
         rows = [
             [
                 i + 1,
-                r["district"],
-                f"{r['met']} / {districts.filter(pl.col('district') == r['district']).height}",
-                hazards[r["district"]]["major_open"],
-                hazards[r["district"]]["major_overdue"],
+                r["district"] + (f" {lab['veto']}" if r["vetoed"] else ""),
+                f"{r['met']} / {r['targets']}",
+                hazards[r["district_code"]]["major_open"],
+                hazards[r["district_code"]]["major_overdue"],
             ]
             for i, r in enumerate(league.iter_rows(named=True))
         ]
+        note = f'<p class="small">{esc(lab["veto"])}{esc(lab["colon"])}{esc(lab["index_veto"])}</p>'
         return Html(
             f"<h2>{esc(lab['league'])}</h2>"
             + table(
@@ -549,12 +535,9 @@ class CityOverview(_Page):
                 rows,
                 numeric={0, 3, 4},
             )
+            + (note if vetoed else "")
         )
 
     def trend_chart(self) -> PlotlyFigure:
         totals = self.rows.filter(pl.col("scope") == "total")
-        return self.figure(
-            figures.trend_chart(
-                self.series, _shares(totals), self.labels, self.labels["city_trend"]
-            )
-        )
+        return self.trend(totals, self.labels["city_trend"])

@@ -95,22 +95,27 @@ def month_ticks(start: dt.date, end: dt.date) -> tuple[list[dt.date], list[str],
     return labelled, [d.strftime("%Y-%m") for d in labelled], months
 
 
-def trend_chart(series: pl.DataFrame, rows: pl.DataFrame, labels: dict, title: str) -> go.Figure:
+def trend_chart(
+    series: pl.DataFrame, rows: pl.DataFrame, labels: dict, title: str, cols: int = 2
+) -> go.Figure:
     """Small multiples: each target's monthly value, its threshold, and the projection to the deadline.
 
     The values are as of each month end and at E: each sits at its own date, the month ends on
     the ticks of their months, E (maybe mid-month) between them; the hover gives the date.
+    The title's key names the dotted projection only when one is drawn (none at a deadline).
     Traces and axes are added at once, by their axis names (plotly validates every
-    row/col update on its own: three times slower)."""
+    row/col update on its own: three times slower). ``cols``: 1 for a phone's width."""
     targets = rows["target_id"].to_list()
-    cols = 2
-    n_rows = (len(targets) + cols - 1) // cols
-    # plotly allows at most 1 / (rows − 1) between rows: a city with the checklist's 70 targets
-    spacing = min(0.12, 0.4 / max(1, n_rows - 1))
+    n_rows = max(1, (len(targets) + cols - 1) // cols)
+    height = 60 + 230 * n_rows if cols > 1 else 90 + 190 * n_rows
     fig = make_subplots(
-        rows=n_rows, cols=cols, subplot_titles=rows["name"].to_list(), vertical_spacing=spacing
+        rows=n_rows,
+        cols=cols,
+        subplot_titles=rows["name"].to_list(),
+        # plotly allows at most 1 / (rows − 1) between rows (a city with 70 targets)
+        vertical_spacing=min(0.12, 70 / height, 0.4 / max(1, n_rows - 1)),
     )
-    traces, axes = [], {}
+    traces, axes, projected = [], {}, False
     for i, target in enumerate(targets):
         k = "" if i == 0 else str(i + 1)  # subplots are numbered row by row
         on = {"xaxis": f"x{k}", "yaxis": f"y{k}"}
@@ -143,6 +148,7 @@ def trend_chart(series: pl.DataFrame, rows: pl.DataFrame, labels: dict, title: s
             x = [info["eval_date"], info["deadline"]]
             y = [info["value"] * 100, info["projected"] * 100]
             traces.append(_guide(x, y, "#0969da", "dot", labels["projected"], on))
+            projected = True
         first = min([as_date(d) for d in dates] + [as_date(info["window_start"])])
         last = max([as_date(d) for d in dates] + [as_date(info["deadline"])])
         ticks, text, months = month_ticks(first, last)
@@ -165,7 +171,10 @@ def trend_chart(series: pl.DataFrame, rows: pl.DataFrame, labels: dict, title: s
     fig.add_traces(traces)
     fig.update_layout(axes)
     fig.update_annotations(font_size=13)
-    return _finish(fig, title, 60 + 230 * n_rows)
+    key = labels.get("trend_key_projection" if projected else "trend_key", "")
+    if cols == 1 and key:  # the key on a line of its own: a phone's width does not hold both
+        return _finish(fig, f"{title}<br><sub>{key}</sub>", height).update_layout(margin_t=80)
+    return _finish(fig, title + key, height)
 
 
 def ageing_chart(ageing: pl.DataFrame, labels: dict, title: str) -> go.Figure:

@@ -19,12 +19,14 @@ import polars as pl
 
 from safetystats import atomic
 from safetystats.config import Settings, labels_for
+from safetystats.errors import NothingToReportError
 from safetystats.report.docx_gbt9704 import render
 from safetystats.report.notice_text import NoticeFigures, Previous, blocks
+from safetystats.report.plan import default_level
 
 
-class NoticeError(RuntimeError):
-    """The notice could not be written (say why)."""
+class NoticeError(NothingToReportError):
+    """The notice could not be written (says why; exit 1 through the CLI's error map)."""
 
 
 def notice_path(settings: Settings, as_of: dt.date, lang: str) -> Path:
@@ -269,11 +271,14 @@ def make_notice(
     lang: str | None = None,
     pdf: bool = False,
     output: Path | None = None,
-    level: int = 1,
+    level: int | None = None,
     charts: bool = True,
+    force: bool = True,
 ) -> list[Path]:
     """Compute the figures once, write the 通报 (and its PDF); returns the files written.
-    ``compare``: a date, None for no comparison, "auto" for the latest earlier run's."""
+    ``compare``: a date, None for no comparison, "auto" for the latest earlier run's. Without
+    ``force`` a document whose inputs (store version, dates, settings, version, language, the
+    comparison's saved figures) are those it was made from is kept (returned as is)."""
     from safetystats.metrics import engine
     from safetystats.metrics.assessment import assess, load_assessment
     from safetystats.report.precomputed import RunFigures
@@ -289,6 +294,13 @@ def make_notice(
             compare = default_compare(settings.reports, as_of)
         if compare is not None and compare >= as_of:
             raise NoticeError(f"--compare {compare} is not before the as-of date {as_of}")
+        path = Path(output or notice_path(settings, as_of, lang))
+        made_from = path.with_name(f".{path.name}.inputs")
+        inputs = _inputs(settings, con, as_of, lang, pdf, compare)
+        if not force and path.exists() and made_from.exists():
+            if made_from.read_text(encoding="utf-8") == inputs:
+                return [path, path.with_suffix(".pdf")] if pdf else [path]
+        level = level or default_level(settings.registry)
         run = RunFigures.compute(settings, as_of, lang, con)
         if not run.frames["attainment"].height:
             raise NoticeError(f"no target is in force or final at {as_of}: nothing to report")
@@ -305,5 +317,23 @@ def make_notice(
         settings, run, as_of, lang, level, previous, statistics, _rows(scores.drop("targets")),
         charts=charts, sample=sample,
     )  # fmt: skip
-    path = write_notice(settings, figures, lang, output)
-    return [path, to_pdf(path)] if pdf else [path]
+    path = write_notice(settings, figures, lang, path)
+    written = [path, to_pdf(path)] if pdf else [path]
+    atomic.write_text(made_from, inputs)
+    return written
+
+
+def _inputs(settings: Settings, con, as_of: dt.date, lang: str, pdf: bool, compare) -> str:
+    """What the document depends on: the bulletins' inputs, the comparison date and the
+    figures saved at it."""
+    from safetystats import store
+    from safetystats.report.plan import digest, inputs_fingerprint
+
+    version = store.state(con).get("curated_change", "")
+    saved = settings.reports / str(compare) / "figures.json" if compare else None
+    return digest(
+        inputs_fingerprint(settings, as_of, lang, pdf, version),
+        str(compare),
+        saved.read_bytes() if saved and saved.is_file() else b"",
+        str(settings.notice),
+    )

@@ -15,13 +15,11 @@ from pathlib import Path
 
 import polars as pl
 
-from safetystats import atomic
-from safetystats.config import Settings, labels_for
+from safetystats import atomic, inert
+from safetystats.config import Settings, labels_for, rule_titles
 from safetystats.metrics import engine
 from safetystats.metrics.targets import load_targets
-from safetystats.numbers import truncated_percent
-
-MAX_WIDTH = 60
+from safetystats.numbers import figure, truncated_percent
 
 
 def workbook_name(as_of: dt.date, lang: str) -> str:
@@ -45,26 +43,17 @@ def _with_unit(frame: pl.DataFrame, settings: Settings) -> pl.DataFrame:
 
 
 def sheets(settings: Settings, as_of: dt.date | None, lang: str) -> tuple[dt.date, dict]:
-    """{sheet name: frame} of the workbook, read from the store."""
-    lab = labels_for(settings, lang)["workbook"]
+    """{sheet name: frame} of the workbook, read from the store, values in its language."""
+    words = labels_for(settings, lang)
+    lab = words["workbook"]
     out: dict[str, pl.DataFrame] = {}
     with engine.open_store(settings) as con:
         as_of = as_of or engine.latest_event_date(con) or dt.date.today()
         table = engine.attainment(settings, as_of, None, lang, con).filter(
             pl.col("phase") == "in_force"
         )
-        out[lab["attainment"]] = table.select(
-            pl.col("district").alias("unit"),
-            "level",
-            "name",
-            pl.col("value").map_elements(truncated_percent, return_dtype=pl.Float64) / 100,
-            pl.col("threshold"),
-            "numerator",
-            "denominator",
-            "status",
-            "gap_count",
-            "deadline",
-        ).with_columns(pl.col("status").replace_strict(_status_names(settings, lang)))
+        out[lab["attainment"]] = _grid(table, words)
+        out[lab["attainment_long"]] = _long(table, words)
         out[lab["open_major"]] = _with_unit(
             engine.query(con, "report/open_major_hazards", settings, as_of=as_of), settings
         )
@@ -81,52 +70,220 @@ def sheets(settings: Settings, as_of: dt.date | None, lang: str) -> tuple[dt.dat
         out[lab["freshness"]] = engine.data_freshness(settings, as_of, None, lang, con).select(
             pl.col("district").alias("unit"), "dataset", "latest", "days_since", "stale"
         )
-        out[lab["quarantine"]] = engine.query(con, "report/quarantine_list", settings)
-    return as_of, out
+        quarantine = engine.query(con, "report/quarantine_list", settings).with_columns(
+            pl.col("rule_id")
+            .replace_strict(rule_titles(settings, "en"), default=pl.col("rule_id"))
+            .alias("rule_en")
+        )
+        out[lab["quarantine"]] = quarantine.select(QUARANTINE_COLUMNS[lang])
+    return as_of, {name: _in_words(frame, words) for name, frame in out.items()}
 
 
-def _status_names(settings: Settings, lang: str) -> dict:
-    lab = labels_for(settings, lang)
-    return {s: lab[s] for s in ("met", "on_track", "behind", "no_data")}
+QUARANTINE_COLUMNS = {  # the file's own header, the cell as written, the message in one language
+    "zh": ["unit", "dataset_zh", "file_name", "sheet", "row_no", "header", "raw_value",
+           "rule_zh", "severity_zh", "message_zh"],
+    "en": ["unit", "dataset", "file_name", "sheet", "row_no", "header", "raw_value",
+           "rule_en", "severity", "message_en"],
+}  # fmt: skip
+
+
+def _long(table: pl.DataFrame, words: dict) -> pl.DataFrame:
+    """The attainment table, one row per unit × target: a share as a percentage (rounded
+    down), a count as a count; ``kind`` tells ``render`` which."""
+    share = pl.col("kind") == "share"
+    return table.select(
+        pl.col("district").alias("unit"),
+        _level_words(words),
+        "name",
+        pl.when(share)
+        .then(pl.col("value").map_elements(truncated_percent, return_dtype=pl.Float64) / 100)
+        .otherwise(pl.col("value")),
+        "threshold",
+        "numerator",
+        "denominator",
+        pl.col("status").replace_strict(_status_names(words)),
+        "gap_count",
+        "deadline",
+        "kind",
+    )
+
+
+def _grid(table: pl.DataFrame, words: dict) -> pl.DataFrame:
+    """Units down, targets across (each header with its threshold), in each cell the value
+    and the status word: the sheet a leader scans first."""
+    targets = table.unique("target_id", maintain_order=True)
+    headers = {}
+    for t in targets.iter_rows(named=True):
+        title = f"{t['name']}\n{words['threshold']} {figure(t['threshold'], t['kind'])}"
+        headers[t["target_id"]] = (
+            title if title not in headers.values() else f"{title} ({t['target_id']})"
+        )
+    statuses = _status_names(words)
+    rows: dict[str, dict] = {}
+    for r in table.iter_rows(named=True):
+        row = rows.setdefault(r["district"], {"unit": r["district"], "level": r["level"]})
+        text = f"{figure(r['value'], r['kind'])} {statuses[r['status']]}"
+        row[headers[r["target_id"]]] = {"text": text, "status": r["status"]}
+    units = sorted(rows.values(), key=lambda row: row["level"])  # the total first
+    cell = pl.Struct({"text": pl.String, "status": pl.String})
+    schema = {"unit": pl.String, "level": pl.Int64} | {h: cell for h in headers.values()}
+    grid = (
+        pl.DataFrame(units, schema=schema, orient="row") if units else pl.DataFrame(schema=schema)
+    )
+    return grid.with_columns(_level_words(words))
+
+
+def _level_words(words: dict) -> pl.Expr:
+    """The registry level as a word: the total, the top units, deeper units by number."""
+    names = {0: words["workbook"]["total"], 1: words["district"]}
+    return (
+        pl.col("level")
+        .map_elements(
+            lambda n: names.get(n, words["workbook"]["level_n"].format(n=n)),
+            return_dtype=pl.String,
+        )
+        .alias("level")
+    )
+
+
+def _in_words(frame: pl.DataFrame, words: dict) -> pl.DataFrame:
+    """Values in the workbook's language: yes/no, hazard levels, supervision, datasets, lists."""
+    yes_no = {True: words["yes"], False: words["no"]}
+    maps = {
+        "hazard_level": {"major": words["major"], "general": words["general"]},
+        "supervision": words["supervision_levels"],
+        "dataset": words["datasets"],
+        "industry": words.get("vocab", {}),  # controlled vocabularies in English (en.vocab)
+        "category": words.get("vocab", {}),
+    }
+    fixes = [
+        pl.col(c).replace_strict(yes_no, return_dtype=pl.String)
+        for c, t in frame.schema.items()
+        if t == pl.Boolean
+    ]
+    fixes += [
+        pl.col(c).list.join(words["list_sep"])
+        for c, t in frame.schema.items()
+        if t == pl.List(pl.String)
+    ]
+    fixes += [
+        pl.col(c).replace_strict(m, default=pl.col(c))
+        for c, m in maps.items()
+        if c in frame.columns and frame.schema[c] == pl.String
+    ]
+    return frame.with_columns(fixes) if fixes else frame
+
+
+def _status_names(words: dict) -> dict:
+    return {s: words[s] for s in ("met", "on_track", "behind", "no_data")}
+
+
+STATUS_FILL = {"met": "#DAFBE1", "on_track": "#DDF4FF", "behind": "#FFEBE9", "no_data": "#F3F5F7"}
+PORTRAIT_WIDTH = 95  # character columns that fit across portrait A4 at 100 %
+WRAP_WIDTH = 40  # long text wraps inside a column this wide
+LINE_HEIGHT = 15  # points per line of a wrapped row
+HEADER_WIDTH = 16  # a longer header wraps rather than widen its column
 
 
 def render(frames: dict[str, pl.DataFrame], headers: dict[str, str]) -> bytes:
     """The workbook's bytes: one sheet per frame, translated headers, frozen first row,
-    fitted widths, percent and date formats."""
-    import xlsxwriter
-
+    fitted widths, percent and date formats, every sheet ready to print on A4. Text cells are
+    strings, never formulas or links (``inert.workbook``). A ``kind`` column is not written: it
+    says whether the row's value and threshold are a share (percent) or a count; a struct
+    cell {text, status} is written as its text on its status's colour."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "remove_timezone": True})
-    head = book.add_format({"bold": True, "bg_color": "#F3F5F7", "border": 1, "text_wrap": True})
-    percent = book.add_format({"num_format": "0.0%"})
-    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    book = inert.workbook(buffer, in_memory=True, remove_timezone=True)
+    formats = {
+        "head": book.add_format(
+            {"bold": True, "bg_color": "#F3F5F7", "border": 1, "text_wrap": True, "valign": "top"}
+        ),
+        "share": book.add_format({"num_format": "0.0%"}),
+        "count": book.add_format({"num_format": "0"}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+        "top": book.add_format({"valign": "top"}),
+    } | {s: book.add_format({"bg_color": c, "border": 1}) for s, c in STATUS_FILL.items()}
     for name, frame in frames.items():
         sheet = book.add_worksheet(name)
-        sheet.freeze_panes(1, 0)
-        for j, column in enumerate(frame.columns):
-            title = headers.get(column, column)
-            sheet.write(0, j, title, head)
-            values = frame[column].to_list()
-            fmt = None
-            if column in ("value", "threshold") and frame.schema[column] == pl.Float64:
-                fmt = percent
-            elif frame.schema[column] == pl.Date:
-                fmt = day
-            for i, value in enumerate(values, start=1):
-                if value is None:
-                    continue
-                if isinstance(value, dt.date):
-                    sheet.write_datetime(i, j, dt.datetime.combine(value, dt.time()), fmt)
-                elif isinstance(value, list):
-                    sheet.write(i, j, "、".join(map(str, value)))
-                else:
-                    sheet.write(i, j, value, fmt)
-            width = max([_width(title)] + [_width(str(v)) for v in values[:500] if v is not None])
-            sheet.set_column(j, j, min(MAX_WIDTH, width + 2))
-        if frame.height:
-            sheet.autofilter(0, 0, frame.height, max(0, frame.width - 1))
+        kinds = frame["kind"].to_list() if "kind" in frame.columns else None
+        shown = frame.drop("kind") if kinds is not None else frame
+        lines = [1] * (shown.height + 1)  # text lines per row, header first
+        widths = [
+            _write_column(sheet, j, shown, headers, formats, kinds, lines)
+            for j in range(shown.width)
+        ]
+        for i, n in enumerate(lines):
+            if n > 1:  # wrapped text: the row as high as its lines (no spreadsheet guesses)
+                sheet.set_row(i, LINE_HEIGHT * n)
+        _page_setup(sheet, shown, widths)
     book.close()
     return buffer.getvalue()
+
+
+def _write_column(sheet, j: int, frame: pl.DataFrame, headers: dict, formats: dict, kinds, lines):
+    """Write one column (its header and cells) and set its width; return the width. ``lines``
+    (per row) grows to the text lines a wrapped cell of this column takes."""
+    column = frame.columns[j]
+    title = headers.get(column, column)
+    values = frame[column].to_list()
+    texts = [_text(v) for v in values[:500] if v is not None]
+    head = max(_width(line) for line in title.split("\n"))
+    cells = max(map(_width, texts), default=0)
+    wrap = cells + 2 > WRAP_WIDTH  # long text wraps in its column
+    width = min(WRAP_WIDTH, max(cells, min(head, HEADER_WIDTH)) + 2)  # a long header wraps
+    sheet.write_string(0, j, title, formats["head"])
+    lines[0] = max(lines[0], _lines(title, width))
+    for i, value in enumerate(values, start=1):
+        if value is None or value == "":
+            continue
+        if wrap:
+            lines[i] = max(lines[i], _lines(_text(value), width))
+        if isinstance(value, dict):
+            sheet.write_string(i, j, value["text"], formats[value["status"]])
+        elif isinstance(value, dt.date):
+            sheet.write_datetime(i, j, dt.datetime.combine(value, dt.time()), formats["date"])
+        elif isinstance(value, str):
+            sheet.write_string(i, j, value, formats["wrap"] if wrap else formats["top"])
+        elif isinstance(value, list):
+            sheet.write_string(
+                i, j, "、".join(map(str, value)), formats["wrap"] if wrap else formats["top"]
+            )
+        elif column in ("value", "threshold") and kinds is not None:
+            sheet.write_number(i, j, value, formats[kinds[i - 1]])
+        else:
+            sheet.write(i, j, value)
+    sheet.set_column(j, j, width)
+    return width
+
+
+def _lines(text: str, width: int) -> int:
+    """The lines a text takes in a wrapping column ``width`` characters wide."""
+    return sum(max(1, -(-_width(line) // max(1, width - 1))) for line in text.split("\n"))
+
+
+def _text(value) -> str:
+    if isinstance(value, dict):
+        return value["text"]
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+    return str(value)
+
+
+def _page_setup(sheet, frame: pl.DataFrame, widths: list[int]) -> None:
+    """A4, landscape when the columns are wider than portrait, fit to one page wide, the
+    header row repeated on every page, printed no further than the last row, page numbers."""
+    sheet.freeze_panes(1, 0)
+    if frame.height:
+        sheet.autofilter(0, 0, frame.height, max(0, frame.width - 1))
+    sheet.set_paper(9)  # A4
+    if sum(widths) > PORTRAIT_WIDTH:
+        sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)  # one page wide, as many long as the rows need
+    sheet.repeat_rows(0)
+    sheet.print_area(0, 0, max(frame.height, 1), max(frame.width - 1, 0))
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_footer("&C&P / &N")
+    sheet.hide_gridlines(0)  # gridlines printed: rows stay readable on paper
 
 
 def _width(text: str) -> int:

@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from safetystats.ingest.sample_files import SAMPLE_PREFIX
 from safetystats.sample.writers import write_csv, write_xlsx
 
-MARK = "样例数据"
+MARK = SAMPLE_PREFIX
 TITLE_NOTE = "（样例数据，非真实台账）"
 FOOTERS = ("填报人：王某某    审核人：李某某", "备注：本表为样例数据，仅供演示")
 START, END = dt.date(2023, 1, 1), dt.date(2024, 12, 31)

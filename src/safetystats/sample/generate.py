@@ -35,11 +35,14 @@ def write_sample(
     seed: int = 2024,
     scale_name: str = "city",
     factor: int = 1,
+    any_registry: bool = False,
 ) -> list[Path]:
     """Write the sample ledgers under ``out``; returns the files written. The settings'
-    registry must be the one the scale is written for (`registry_for_scale`); ``factor``
+    registry must be the one the scale is written for (`registry_for_scale`) unless
+    ``any_registry`` (the scale's volumes spread over the settings' units); ``factor``
     multiplies its volumes (`scaled`)."""
-    check_registry(settings, scale_name)
+    if not any_registry:
+        check_registry(settings, scale_name)
     city = SampleCity(settings, seed, scaled(SCALES[scale_name], factor))
     path = SampleFiles(out, city.scale.large_as_csv)
     # the first stream (city.rng), in this order

@@ -160,7 +160,8 @@ def _write_enforcement(city: SampleCity, other: pl.DataFrame, out: pl.DataFrame,
     bare, yuan = int(order[0]), int(order[1 % order.size])
     main = full.filter(~pl.Series(np.isin(d_idx, [bare, yuan])))
     title = _title(city.area, "2024年执法检查及督导检查记录")
-    path.ledger("inspections", "执法及督导检查记录_2024", main, "检查记录", title, FOOTERS)
+    if main.height:  # a registry of one or two units: their own files hold every check
+        path.ledger("inspections", "执法及督导检查记录_2024", main, "检查记录", title, FOOTERS)
     unit = city.districts[bare].name
     write_csv(  # the older form: no enforcement columns at all
         path("inspections", f"执法检查记录_{unit}_2024.csv"),

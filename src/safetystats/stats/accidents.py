@@ -9,10 +9,14 @@ import datetime as dt
 
 from safetystats.config import Settings
 from safetystats.metrics import engine
-from safetystats.metrics.warnings import SERIOUS
 from safetystats.stats import rows as r
 
 FIELDS = ["accidents", "deaths", "injuries", "direct_loss"]
+
+
+def serious_levels(settings: Settings) -> list[str]:
+    """The levels of a serious accident (较大 and worse, thresholds.toml), as the warnings."""
+    return settings.thresholds["accident_warnings"]["serious_levels"]
 
 
 def levels(settings: Settings) -> list[str]:
@@ -32,7 +36,9 @@ def accident_statistics(
     the row keys of ``stats accidents --format json`` (DATA_SPEC 7) and ``change``."""
     lang, places, as_of = engine._places(settings, as_of, district, lang, con)
     frame = r.query(con, "accident_counts", settings, as_of)
-    serious = r.query(con, "serious_accidents", settings, as_of, serious_levels=list(SERIOUS))
+    serious = r.query(
+        con, "serious_accidents", settings, as_of, serious_levels=serious_levels(settings)
+    )
     loaded = frame.height > 0 or r.ledger_loaded(con, "accidents")
     rows = r.span_rows(places, as_of, r.keyed(frame), FIELDS, lambda place, field: loaded)
     keys = levels(settings)

@@ -9,6 +9,7 @@ import json
 
 from rich.table import Table
 
+from safetystats import inert
 from safetystats.numbers import MISSING
 from safetystats.stats.spans import change_text
 
@@ -18,7 +19,6 @@ STATS_COLUMNS = {  # what the table shows of each statistic
                     "penalty", "suspensions", "off_site", "hazards_found", "major_hazards_found"],
     "hazards": ["found", "rectified", "open", "overdue"],
 }  # fmt: skip
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_json(as_of, rows: list[dict]) -> str:
@@ -55,13 +55,6 @@ def flat(row: dict) -> dict:
     return out
 
 
-def _inert(value):
-    """A text cell no spreadsheet evaluates (DATA_SPEC 5.1); numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def to_csv(rows: list[dict]) -> str:
     """UTF-8 CSV with a BOM; every row flattened, the columns of all rows in order of use."""
     flats = [flat(r) for r in rows]
@@ -69,7 +62,7 @@ def to_csv(rows: list[dict]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows({k: _inert(v) for k, v in r.items()} for r in flats)
+    writer.writerows({k: inert.cell(v) for k, v in r.items()} for r in flats)  # DATA_SPEC 5.1
     return "\ufeff" + buf.getvalue()
 
 

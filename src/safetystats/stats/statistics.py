@@ -65,7 +65,7 @@ def assessment_rows(
     """The units of ``level`` (default: the bulletins' level; "all": every unit) with score,
     grade, vetoed, rank among siblings and targets (id -> points); with ``before``, the score,
     grade and rank then (recomputed from the store) and the change of the score."""
-    from safetystats.report.runner import ALL_LEVELS, default_level
+    from safetystats.report.plan import ALL_LEVELS, default_level
 
     registry = settings.registry
     chosen = level or default_level(registry)

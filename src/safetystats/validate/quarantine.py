@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from safetystats import store
-from safetystats.config import Settings
+from safetystats.config import Settings, labels_for
 from safetystats.ingest.spec import DatasetSpec
 from safetystats.sql import load_sql
 
@@ -28,7 +28,6 @@ QUARANTINE_COLUMNS = [
     "rule_zh",
     "severity_zh",
 ]
-SEVERITY_ZH = {"error": "错误", "warning": "警告"}
 
 
 def as_quarantine(frame: pl.DataFrame, value: pl.Expr, source: str) -> pl.DataFrame:
@@ -76,6 +75,7 @@ def _messages(
         en.append(r["en"].format(**fill))
         sev.append(r["severity"])
     datasets_zh = {n: s.label_zh for n, s in specs.items()}
+    severity_zh = labels_for(settings, "zh")["severity"]
     return frame.with_columns(
         pl.Series("severity", sev, pl.String),
         pl.Series("message_zh", zh, pl.String),
@@ -84,7 +84,7 @@ def _messages(
         pl.col("rule_id")
         .replace_strict({r: v["title"] for r, v in rules.items()})
         .alias("rule_zh"),
-        pl.Series("severity_zh", [SEVERITY_ZH[v] for v in sev], pl.String),
+        pl.Series("severity_zh", [severity_zh[v] for v in sev], pl.String),
     )
 
 

@@ -8,156 +8,189 @@ import json
 
 import polars as pl
 
-from safetystats import atomic
-from safetystats.config import Settings
+from safetystats import atomic, inert
+from safetystats.config import Settings, labels_for
 
-CSV_HEADERS = {  # what a district clerk needs to find and fix the cell
-    "unit": "单位(unit)",
-    "dataset_zh": "数据集",
-    "dataset": "dataset",
-    "file_name": "文件(file)",
-    "sheet": "工作表(sheet)",
-    "row_no": "行号(row)",
-    "record_key": "编号(key)",
-    "header": "表头(header)",
-    "column_name": "列(column)",
-    "raw_value": "原始值(value)",
-    "rule_zh": "规则",
-    "rule_id": "rule",
-    "severity_zh": "级别",
-    "severity": "severity",
-    "message_zh": "说明",
-    "message_en": "message",
-}
 FIRST_ROWS = 20
 STYLE = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:24px;color:#1f2933}
 h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ccd}
-table{border-collapse:collapse;margin:8px 0;font-size:13px}td,th{border:1px solid #d0d7de;padding:4px 8px;text-align:left}
+table{border-collapse:collapse;margin:8px 0;font-size:13px}td,th{border:1px solid #d0d7de;padding:4px 8px;text-align:left;white-space:nowrap;vertical-align:top}
+td.text{white-space:normal;min-width:18em}
 th{background:#f3f5f7}.passed{color:#1a7f37}.warnings{color:#9a6700}.quarantined{color:#cf222e}
 .num{text-align:right}.fail{background:#fff1f0}.warn{background:#fff8e6}.small{color:#57606a;font-size:12px}
+details{margin:6px 0}summary{cursor:pointer;color:#1a7f37}
+.scroll{overflow-x:auto;max-width:100%}
+@media print{details{display:block}summary{list-style:none}}
 """
-STATUS_ZH = {"passed": "通过", "warnings": "有警告", "quarantined": "有隔离行"}
 
 
 def write_quarantine_csv(settings: Settings, quarantine: pl.DataFrame) -> None:
-    frame = quarantine.select(list(CSV_HEADERS)).rename(CSV_HEADERS)
-    atomic.write_text(settings.reports / "quarantine.csv", frame.write_csv(), bom=True)
+    """reports/quarantine.csv: UTF-8 with BOM for Excel, headers from the labels, every text
+    cell inert (DATA_SPEC 5.1)."""
+    headers = labels_for(settings)["quarantine_csv"]
+    frame = quarantine.select(list(headers)).rename(headers)
+    atomic.write_text(settings.reports / "quarantine.csv", inert.csv_text(frame), bom=True)
 
 
-def _table(rows: list[list], head: list[str], classes: list[str] | None = None) -> str:
-    out = ["<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"]
+def _table(
+    rows: list[list], head: list[str], classes: list[str] | None = None, text: int | None = None
+) -> str:
+    """An HTML table; numbers right-aligned, column ``text`` (long messages) wraps, the rest
+    never wraps (no one-character-wide column); wide tables scroll in their own box."""
+    out = [
+        "<div class='scroll'><table><tr>"
+        + "".join(f"<th>{html.escape(h)}</th>" for h in head)
+        + "</tr>"
+    ]
     for i, row in enumerate(rows):
         cls = f' class="{classes[i]}"' if classes and classes[i] else ""
-        out.append(
-            f"<tr{cls}>"
-            + "".join(
-                f'<td class="num">{v}</td>'
-                if isinstance(v, int)
-                else f"<td>{html.escape('' if v is None else str(v))}</td>"
-                for v in row
+        cells = []
+        for j, v in enumerate(row):
+            if isinstance(v, int):
+                cells.append(f'<td class="num">{v}</td>')
+            else:
+                wrap = ' class="text"' if j == text else ""
+                cells.append(f"<td{wrap}>{html.escape('' if v is None else str(v))}</td>")
+        out.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
+    return "".join(out) + "</table></div>"
+
+
+class _Headers:
+    """The name a clerk knows a column by: the header of the file itself (as the quarantine
+    recorded it), else the first header the dataset's spec accepts for it."""
+
+    def __init__(self, settings: Settings, quarantine: pl.DataFrame):
+        from safetystats.ingest.spec import load_specs
+
+        self.specs = load_specs(settings)
+        seen = quarantine.filter(pl.col("header").is_not_null() & (pl.col("header") != ""))
+        self.seen = {
+            (d, c): h
+            for d, c, h in seen.unique(
+                ["dataset", "column_name"], keep="first", maintain_order=True
             )
-            + "</tr>"
+            .select("dataset", "column_name", "header")
+            .iter_rows()
+        }
+
+    def __call__(self, dataset: str, column: str | None) -> str:
+        if not column:
+            return ""
+        if (dataset, column) in self.seen:
+            return self.seen[(dataset, column)]
+        spec = self.specs.get(dataset)
+        names = {c.name: c for c in spec.columns} if spec else {}
+        if column in names and names[column].headers:
+            return names[column].headers[0]
+        return column
+
+
+def _rule_rows(d, result, quarantine: pl.DataFrame, settings: Settings, header) -> list[list]:
+    """[title, severity word, header, failing rows, rows checked, an example message] of
+    every rule checked on the dataset (its expectations and the SQL checks that found rows)."""
+    rules, lab = settings.rules, labels_for(settings)["validation"]
+    q = quarantine.filter(pl.col("dataset") == d.dataset)
+    checked = [
+        (e["rule_id"], e["column"], e["checked"], e["failed"])
+        for e in result.expectations
+        if e["dataset"] == d.dataset
+    ]
+    counted = {(r, c) for r, c, _, _ in checked}
+    for (rule, column, source), part in q.group_by("rule_id", "column_name", "source"):
+        if source != "gx" and (rule, column) not in counted:
+            rows = d.rows_checked if source == "sql" else d.rows_checked + d.rows_held
+            checked.append((rule, column, rows, part.height))
+    out = []
+    for rule, column, rows, failed in checked:
+        example = q.filter((pl.col("rule_id") == rule) & (pl.col("column_name") == column))
+        message = (
+            example["message_zh" if settings.lang == "zh" else "message_en"][0]
+            if example.height
+            else ""
         )
-    return "".join(out) + "</table>"
+        severity = rules[rule]["severity"]
+        out.append(
+            [rules[rule]["title"], lab[severity], header(d.dataset, column), failed, rows, message]
+        )
+    out.sort(key=lambda r: (-r[3], r[0], r[2]))
+    return out
 
 
 def render_report(quarantine: pl.DataFrame, result, settings: Settings) -> str:
-    rules = settings.rules
+    """The validation page for the clerks who fix the ledgers: per dataset the rules that found
+    rows (in the file's own header names, with a real message as the example), the passing
+    rules folded away, then the first rows of each failing rule."""
+    lab = labels_for(settings)["validation"]
+    header = _Headers(settings, quarantine)
     parts = [
-        f"<h1>数据校验报告 Validation report</h1><p class='small'>校验时间 {html.escape(result.validated_at)} · "
-        f"错误：该行被隔离，不计入任何指标；警告：该行保留并列出 · 隔离明细：quarantine.csv（可用 Excel/WPS 打开）</p>"
+        f"<h1>{html.escape(lab['title'])}</h1><p class='small'>"
+        + html.escape(lab["intro"].format(validated_at=result.validated_at))
+        + "</p>"
     ]
     overview = [
         [
             d.label_zh,
-            d.dataset,
             d.rows_checked,
             d.rows_held,
             d.errors,
             d.warnings,
             d.rows_quarantined,
             d.rows_valid,
-            STATUS_ZH[d.status],
+            lab[d.status],
         ]
         for d in result.datasets
     ]
-    parts.append(
-        _table(
-            overview,
-            [
-                "数据集",
-                "dataset",
-                "入库行",
-                "入库时隔离",
-                "错误",
-                "警告",
-                "隔离行",
-                "有效行",
-                "状态",
-            ],
-            [d.status for d in result.datasets],
-        )
-    )
+    parts.append(_table(overview, lab["overview_columns"], [d.status for d in result.datasets]))
     for d in result.datasets:
         parts.append(
-            f"<h2 id='{d.dataset}'>{html.escape(d.label_zh)} <span class='small'>{d.dataset}</span> "
-            f"<span class='{d.status}'>{STATUS_ZH[d.status]}</span></h2>"
+            f"<h2 id='{html.escape(d.dataset)}'>{html.escape(d.label_zh)} "
+            f"<span class='{d.status}'>{html.escape(lab[d.status])}</span></h2>"
         )
-        exp = [e for e in result.expectations if e["dataset"] == d.dataset]
-        q = quarantine.filter(pl.col("dataset") == d.dataset)
-        counted = {(e["rule_id"], e["column"]) for e in exp}
-
-        def explain(rule: str) -> str:  # the rule in words, its placeholders named
-            text = rules[rule]["zh"].replace("{value}", "…").replace("{detail}", "…")
-            return text.replace("{column}", "该列").replace("{detail_en}", "…")
-
-        severity_zh = {"error": "错误", "warning": "警告"}
-        rows = [
-            [
-                rules[e["rule_id"]]["title"],
-                severity_zh[rules[e["rule_id"]]["severity"]],
-                e["column"],
-                explain(e["rule_id"]),
-                e["checked"],
-                e["failed"],
-            ]
-            for e in exp
-        ]
-        for (rule, column, source), part in q.group_by("rule_id", "column_name", "source"):
-            if source != "gx" and (rule, column) not in counted:
-                rows.append(
-                    [
-                        rules[rule]["title"],
-                        severity_zh[rules[rule]["severity"]],
-                        column,
-                        explain(rule),
-                        d.rows_checked if source == "sql" else d.rows_checked + d.rows_held,
-                        part.height,
-                    ]
-                )
-        rows.sort(key=lambda r: (-r[5], r[0]))
-        parts.append(
-            _table(
-                rows,
-                ["规则", "级别", "列", "规则说明", "检查行数", "不通过"],
-                ["fail" if r[5] and r[1] == "错误" else "warn" if r[5] else "" for r in rows],
-            )
-        )
-        for (rule,), part in sorted(q.group_by("rule_id"), key=lambda x: x[0][0]):
-            first = part.head(FIRST_ROWS)
-            parts.append(f"<h3>{html.escape(rules[rule]['title'])}：{part.height} 行</h3>")
+        rows = _rule_rows(d, result, quarantine, settings, header)
+        failing = [r for r in rows if r[3]]
+        passing = [r for r in rows if not r[3]]
+        if failing:
             parts.append(
                 _table(
-                    first.select(
-                        "unit", "file_name", "sheet", "row_no", "header", "raw_value", "message_zh"
-                    ).rows(),
-                    ["单位", "文件", "工作表", "行号", "表头", "原始值", "说明"],
+                    failing,
+                    lab["rule_columns"],
+                    ["fail" if r[1] == lab["error"] else "warn" for r in failing],
+                    text=5,
                 )
             )
+        if passing:
+            names = "、".join(dict.fromkeys(f"{r[0]}（{r[2]}）" if r[2] else r[0] for r in passing))
+            parts.append(
+                f"<details><summary>{html.escape(lab['passing'].format(n=len(passing)))}</summary>"
+                f"<p class='small'>{html.escape(names)}</p></details>"
+            )
+        q = quarantine.filter(pl.col("dataset") == d.dataset)
+        for (rule,), part in sorted(q.group_by("rule_id"), key=lambda x: x[0][0]):
+            title = settings.rules[rule]["title"]
+            parts.append(
+                f"<h3>{html.escape(lab['rule_rows'].format(rule=title, n=part.height))}</h3>"
+            )
+            message = "message_zh" if settings.lang == "zh" else "message_en"
+            parts.append(
+                _table(
+                    part.head(FIRST_ROWS)
+                    .select("unit", "file_name", "sheet", "row_no", "header", "raw_value", message)
+                    .rows(),
+                    lab["row_columns"],
+                    text=6,
+                )
+            )
+            if part.height > FIRST_ROWS:
+                parts.append(
+                    f"<p class='small'>{html.escape(lab['more_rows'].format(n=part.height - FIRST_ROWS))}</p>"
+                )
     body = "".join(parts)
+    lang = "zh-CN" if settings.lang == "zh" else "en"
     return (
-        f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>数据校验报告</title>"
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{html.escape(lab['title'])}</title>"
         f"<style>{STYLE}</style></head><body>{body}</body></html>"
     )
 

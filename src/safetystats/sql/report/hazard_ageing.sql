@@ -1,6 +1,6 @@
 -- Open hazards at $as_of by age (days since found) and level, in one unit ($district_codes: the unit and its descendants; NULL = all).
-SELECT CASE WHEN $as_of::DATE - found_date <= 30 THEN 1 WHEN $as_of::DATE - found_date <= 90 THEN 2
-            WHEN $as_of::DATE - found_date <= 180 THEN 3 ELSE 4 END AS age_bucket,
+-- Bucket 1: up to the first limit of $age_days (thresholds.toml hazard_age_days, ascending), bucket k+1: over the k-th.
+SELECT 1 + len(list_filter($age_days::INTEGER[], lambda d: $as_of::DATE - found_date > d)) AS age_bucket,
        level, count(*) AS hazards
 FROM curated_hazards
 WHERE is_open_at(found_date, rectified_date, $as_of)

@@ -1,8 +1,10 @@
 -- 在营 enterprises of one unit ($district_codes: the unit and its descendants; NULL = all) short
 -- of the events an event_frequency target asks for at $as_of (same parameters as
--- metrics/metric_event_frequency.sql): the period that lacks them, how many it had and needs.
--- Only judged periods (the period rule, DATA_SPEC 6.1): those ended by $as_of, or the running
--- one when none has ended; a running period beside ended ones is not held against a firm.
+-- metrics/metric_event_frequency.sql): one row per enterprise (DATA_SPEC 8.1: the list counts
+-- enterprises, as the target's gap does), with the periods that lack them ("from–to", in order),
+-- how many periods, and the events those periods had and needed. Only judged periods (the
+-- period rule, DATA_SPEC 6.1): those ended by $as_of, or the running one when none has ended;
+-- a running period beside ended ones is not held against a firm.
 WITH firms AS (
     SELECT e.enterprise_id, e.enterprise_name, e.industry, e.high_risk, e.district_code,
            CASE WHEN e.high_risk THEN $per_high_risk ELSE $per END AS per,
@@ -26,6 +28,10 @@ counted AS (
     GROUP BY ALL
 )
 SELECT enterprise_id, enterprise_name, industry, high_risk, district_code,
-       p_from AS period_start, p_to AS period_end, events, required
+       count(*)::INTEGER AS periods_short,
+       list(strftime(p_from, '%Y-%m-%d') || '–' || strftime(p_to, '%Y-%m-%d') ORDER BY p_from)
+           AS missing_periods,
+       sum(events)::INTEGER AS events, sum(required)::INTEGER AS required
 FROM counted WHERE events < required
-ORDER BY high_risk DESC, period_start, events, enterprise_id
+GROUP BY ALL
+ORDER BY high_risk DESC, min(p_from), events, enterprise_id

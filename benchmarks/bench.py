@@ -89,6 +89,10 @@ def _measured(results: dict, key: str, args: list[str], **extra) -> dict:
 def bench_province(results: dict, name: str = "province") -> Path:
     """1. ingest + validate + attainment from an empty store, the Shandong registry."""
     config = prepare(name, "province", registry=SHANDONG)
+    # beside the default (one process below config/performance.toml's min_cores): files read
+    # and prepared in 2 worker processes, the main process writing
+    _measured(results, f"{name}_ingest_workers", cli(config, "ingest", "--jobs", "2"))
+    prepare(name, "province", registry=SHANDONG)  # empty again
     ingest = _measured(results, f"{name}_ingest", cli(config, "ingest"))
     ingest["rows"] = stored_rows(config)
     validate = _measured(results, f"{name}_validate", cli(config, "validate"))
@@ -688,7 +692,9 @@ def write_results(results: dict, started: str, host: str, args) -> None:
             "1. province sample (Shandong registry) from empty: ingest + validate + attainment",
             f"{x['rows']:,} rows: ingest {i['seconds']:.1f} s + validate {v['seconds']:.1f} s + "
             f"attainment {a['seconds']:.1f} s = **{x['seconds']:.1f} s**",
-            "",
+            f"ingest with 2 worker processes (`--jobs 2`): {r['province_ingest_workers']['seconds']:.1f} s"
+            if "province_ingest_workers" in r
+            else "",
             "≤ 30 s",
             x["seconds"] <= 30,
         )

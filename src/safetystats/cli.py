@@ -248,6 +248,15 @@ def ingest(
             "recorded and the raw folder (for a store an older or newer version wrote)",
         ),
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            min=1,
+            help="processes reading and preparing files while this one writes (default: one "
+            "per core on 3+ cores for large files, config/performance.toml); 1: all in this one",
+        ),
+    ] = None,
 ):
     """Read ledgers into the store, one transaction per file."""
     from safetystats.ingest import ingest as run_ingest
@@ -257,8 +266,8 @@ def ingest(
     if not paths and not s.raw.exists():
         raise UsageError(f"没有台账目录 / no raw folder at {s.raw}")
     if not rebuild:
-        raise typer.Exit(print_ingest(run_ingest(paths or None, s)))
-    aside, results = run_rebuild(paths, s)
+        raise typer.Exit(print_ingest(run_ingest(paths or None, s, jobs)))
+    aside, results = run_rebuild(paths, s, jobs)
     code = print_ingest(results)
     if aside:
         console.print(f"the old store is kept as {aside} (旧数据库保留在此)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from safetystats import store
 from safetystats.config import Settings
 from safetystats.errors import disk_error
-from safetystats.ingest import marker, staging
+from safetystats.ingest import marker, parallel, staging
 from safetystats.ingest.entries import unreadable, walk
 from safetystats.ingest.prepare import (
     NoHeaderError,
@@ -153,32 +154,35 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def ingest_file(
-    con, path: Path, settings: Settings, specs, dataset: str | None = None
-) -> FileResult:
-    """Read, prepare and store one file in one transaction; the store is unchanged on failure."""
-    result = FileResult(path, "failed")
-    reason = unreadable(path)
-    if reason:
-        result.message = f"{path}: 无法读取 / cannot be read: {reason}"
-        return result
-    digest = sha256(path)
-    if staging.known_sha(con, digest):
-        result.status = "unchanged"
-        result.message = "same sha256 already ingested"
-        return result
+@dataclass
+class PreparedFile:
+    """What reading and preparing one file gave (no store needed: runs in a worker process):
+    the rows to store per dataset, or ``message`` when the file cannot be stored."""
+
+    preps: list[Prepared] = field(default_factory=list)
+    rows: dict[str, object] = field(default_factory=dict)  # dataset -> resolved frame
+    staged_rows: list[int] = field(default_factory=list)  # rows each table staged
+    marker: dict | None = None  # the facts a template's or package's marker gives
+    package: list | None = None  # a returned package's tables, applied by ingest_return
+    warnings: list[str] = field(default_factory=list)
+    message: str = ""
+
+
+def prepare_file(path: Path, settings: Settings, specs, dataset: str | None) -> PreparedFile:
+    """Read and prepare one file: its tables staged, repeated keys settled per dataset."""
+    out = PreparedFile()
     dataset = dataset or dataset_from_folder(path, specs, settings.raw)
     try:
         tables, notes = read_file(path)
-        result.warnings += notes
-        facts = next((t.marker for t in tables if t.marker), None)
+        out.warnings += notes
+        facts = out.marker = next((t.marker for t in tables if t.marker), None)
         if facts is not None and facts.get("kind") == "package":  # corrections, not a ledger
-            return ingest_return(con, path, tables, facts, settings, specs, digest, result)
+            out.package = tables  # read against the store by the writer
+            return out
         if facts is not None and facts.get("kind") == "template":  # its dataset is never guessed
             dataset = facts.get("dataset") or dataset
             tables = [t for t in tables if t.sheet == facts.get("sheet")] or tables  # not 填写说明
-            result.warnings += [n for t in tables if (n := marker.drop_example(t, facts))]
-        preps: list[Prepared] = []
+            out.warnings += [n for t in tables if (n := marker.drop_example(t, facts))]
         skipped: list[str] = []
         for table in tables:
             if table.frame.height == 0:
@@ -190,28 +194,77 @@ def ingest_file(
                     raise
                 skipped.append(str(exc))  # a sheet of notes beside the data: said, not stored
                 continue
-            preps.append(prep)
-        if not preps:
+            # the cells as read are not needed further: freed before the next sheet (memory)
+            for done in (table, prep.table):
+                done.frame, done.row_numbers = done.frame.clear(), None
+            out.preps.append(prep)
+        if not out.preps:
             raise TableError("; ".join(skipped) or f"{path}: the file holds no rows")
-        result.warnings += [f"sheet skipped: {message}" for message in skipped]
+        out.warnings += [f"sheet skipped: {message}" for message in skipped]
     except (ReadError, TableError) as exc:
-        result.message = str(exc)
-        return result
-
-    now = datetime.now()
+        out.preps, out.message = [], str(exc)  # the notes on reading are kept
+        return out
     by_dataset: dict[str, list[Prepared]] = {}
-    for prep in preps:
+    for prep in out.preps:
         by_dataset.setdefault(prep.dataset, []).append(prep)
+    out.rows = {name: resolve_duplicates(group, specs[name]) for name, group in by_dataset.items()}
+    out.staged_rows = [p.staged.height for p in out.preps]
+    for prep in out.preps:  # only their counts and labels are needed further (and pickled)
+        prep.staged = prep.staged.clear()
+    return out
+
+
+def ingest_file(
+    con, path: Path, settings: Settings, specs, dataset: str | None = None
+) -> FileResult:
+    """Read, prepare and store one file in one transaction; the store is unchanged on failure."""
+    result, digest = check_file(con, path)
+    if digest is None:
+        return result
+    prepared = prepare_file(path, settings, specs, dataset)
+    return store_file(con, path, digest, prepared, settings, specs)
+
+
+def check_file(con, path: Path) -> tuple[FileResult, str | None]:
+    """The file's sha256, or None (and why, in the result) when it is not to be read."""
+    result = FileResult(path, "failed")
+    reason = unreadable(path)
+    if reason:
+        result.message = f"{path}: 无法读取 / cannot be read: {reason}"
+        return result, None
+    digest = sha256(path)
+    if staging.known_sha(con, digest):
+        result.status = "unchanged"
+        result.message = "same sha256 already ingested"
+        return result, None
+    return result, digest
+
+
+def store_file(
+    con, path: Path, digest: str, prepared: PreparedFile, settings: Settings, specs
+) -> FileResult:
+    """Store one prepared file in one transaction; the store is unchanged on failure."""
+    result = FileResult(path, "failed", warnings=list(prepared.warnings))
+    if prepared.message:
+        result.message = prepared.message
+        return result
+    if staging.known_sha(con, digest):  # the same file twice in one run
+        return FileResult(path, "unchanged", message="same sha256 already ingested")
+    facts = prepared.marker
+    if prepared.package:
+        return ingest_return(con, path, prepared.package, facts, settings, specs, digest, result)
+    preps = prepared.preps
+    now = datetime.now()
     con.execute("BEGIN TRANSACTION")
     try:
         file_id = staging.new_file_id(con)
         stored = 0
-        for name, group in by_dataset.items():
-            rows = resolve_duplicates(group, specs[name])
+        for name, rows in prepared.rows.items():
             staging.upsert(con, specs[name], rows, file_id, now)
             stored += rows.height
         # a per-person list stores its counts: its stored rows are the persons counted
-        stored += sum(p.persons - p.staged.height for p in preps if p.persons)
+        staged = prepared.staged_rows
+        stored += sum(p.persons - n for p, n in zip(preps, staged, strict=True) if p.persons)
         held = [h for p in preps for h in p.held]
         staging.insert_held(con, held, file_id)
         result.rows_read = sum(p.rows_read for p in preps)
@@ -224,13 +277,13 @@ def ingest_file(
         }
         result.rows_skipped = sum(result.skipped_by_reason.values())
         result.warnings += [
-            f"{p.table.label}: {p.persons} 名培训人员计入 {p.staged.height} 条培训台账 / "
-            f"{p.persons} trainees counted into {p.staged.height} training_counts rows"
-            for p in preps
+            f"{p.table.label}: {p.persons} 名培训人员计入 {n} 条培训台账 / "
+            f"{p.persons} trainees counted into {n} training_counts rows"
+            for p, n in zip(preps, staged, strict=True)
             if p.persons
         ]
         result.title_rows = sum(p.title_rows for p in preps)
-        result.datasets = sorted(by_dataset)
+        result.datasets = sorted(prepared.rows)
         for p in preps:
             if p.ignored_headers:
                 result.warnings.append(
@@ -339,10 +392,12 @@ class IngestRun(list):
         self.notes = notes or []
 
 
-def ingest(paths: list[Path] | None, settings: Settings) -> IngestRun:
+def ingest(paths: list[Path] | None, settings: Settings, jobs: int | None = None) -> IngestRun:
     """Ingest files or folders (default: the raw folder), in the order given. A folder
     holding sample files and other ledgers is refused, and so is a folder of other ledgers
-    while the store holds sample files (SampleMixedError)."""
+    while the store holds sample files (SampleMixedError). Files are read and prepared in
+    ``jobs`` worker processes (None: as config/performance.toml says) while this process
+    stores them, one transaction per file, in order."""
     specs = load_specs(settings, variants=True)
     files, notes = discover(paths or [settings.raw])
     folders = [p for p in paths or [settings.raw] if p.is_dir()]
@@ -355,8 +410,14 @@ def ingest(paths: list[Path] | None, settings: Settings) -> IngestRun:
         if own:
             stored = staging.sample_files_stored(con, SAMPLE_PREFIX)
             check_store_has_no_samples(settings.db, own, stored)
-        for path in files:
-            run.append(ingest_file(con, path, settings, specs))
+        checked = [(path, *check_file(con, path)) for path in files]
+        todo = [(path, digest) for path, _, digest in checked if digest]
+        # closed at once if storing fails (a full disk): the workers stop with it
+        with closing(parallel.prepared_files(todo, settings, specs, jobs)) as prepared:
+            for path, result, digest in checked:
+                if digest:
+                    result = store_file(con, path, digest, next(prepared), settings, specs)
+                run.append(result)
         if any(r.returned and r.status == "ingested" for r in run):
             from safetystats import atomic
             from safetystats.followup.returns import returns_csv
@@ -383,7 +444,9 @@ def recorded_paths(db: Path) -> list[Path]:
     return [Path(p) for (p,) in rows if Path(p).is_file()]
 
 
-def rebuild(paths: list[Path] | None, settings: Settings) -> tuple[Path | None, IngestRun]:
+def rebuild(
+    paths: list[Path] | None, settings: Settings, jobs: int | None = None
+) -> tuple[Path | None, IngestRun]:
     """Set the store aside and build it again: the files the old store recorded that are not
     among ``paths`` (default: the raw folder), in the order it read them, then ``paths``.
     Returns where the old store went and the run."""
@@ -392,4 +455,4 @@ def rebuild(paths: list[Path] | None, settings: Settings) -> tuple[Path | None, 
     found, _ = discover(given)
     covered = {where(f) for f in found}
     earlier = [p for p in (recorded_paths(aside) if aside else []) if where(p) not in covered]
-    return aside, ingest([*earlier, *given], settings)
+    return aside, ingest([*earlier, *given], settings, jobs)

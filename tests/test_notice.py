@@ -410,3 +410,45 @@ def test_the_cards_show_the_change_since_the_last_run(project):
         assert ("→" in shown) == moved, (r["district"], r["target_id"], shown)
         checked += 1
     assert checked >= 5
+    # the workbook's long table says the same change for every unit × target
+    cli(project, "export", "--as-of", AS_OF)
+    import openpyxl
+
+    (path,) = (project / "reports" / AS_OF).glob("*.xlsx")
+    sheet = openpyxl.load_workbook(path)["目标完成明细"]
+    header = [c.value for c in sheet[1]]
+    said = {
+        (r[header.index("单位")], r[header.index("目标")]): r[header.index("较上期")]
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    table = cli(project, "attainment", "--as-of", AS_OF, "--format", "csv").stdout.lstrip("\ufeff")
+    named = {r["target_id"]: r["name"] for r in csv.DictReader(io.StringIO(table))}
+    compared = 0
+    for r in now:
+        b = then.get((r["district_code"], r["target_id"]))
+        if (
+            r["phase"] != "in_force"
+            or r["denominator"] is None
+            or b is None
+            or None in (b["value"], r["value"])
+        ):
+            continue
+        delta = round(_pct(r["value"]) - _pct(b["value"]), 1)
+        assert said[(r["district"], named[r["target_id"]])].startswith(f"{delta:+.1f}个百分点")
+        compared += 1
+    assert compared >= 20
+    # the index sorts its units by the change of their score (a click in a real browser)
+    from browser import chromium
+
+    driver = chromium(project)
+    try:
+        driver.get((project / "reports" / AS_OF / "index.html").as_uri())
+        driver.find_element("id", "sort-change").click()
+        changes = driver.execute_script(
+            "return [].map.call(document.querySelectorAll('table.index tbody tr:not(.total)'),"
+            " r => r.dataset.change === undefined ? null : +r.dataset.change)"
+        )
+    finally:
+        driver.quit()
+    shown = [c for c in changes if c is not None]
+    assert len(shown) >= 3 and shown == sorted(shown, reverse=True), changes

@@ -217,3 +217,28 @@ def test_who_reported_on_time(store, tmp_path):
     month = today.isoformat()[:7]
     assert rows[("文登区", month)]["status"] == "on_time"
     assert rows[("环翠区", month)]["status"] == "pending"
+
+
+def test_the_workbook_has_the_on_time_sheet(store, tmp_path):
+    from safetystats.report.workbook import export
+
+    (path,) = make_packages(store, AS_OF, districts=["文登区"])
+    returned = store.raw / "回执" / "回执.xlsx"
+    returned.parent.mkdir()
+    shutil.copyfile(path, returned)
+    ingest(None, store)
+    refresh(store)
+    workbook, _ = export(store, AS_OF)
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["按时报送情况"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    late = (dt.date.today() - dt.date(2024, 7, 28)).days
+    assert [
+        "文登区",
+        "2024-06",
+        "督办清单回执",
+        "2024-07-28",
+        dt.date.today().isoformat(),
+        f"迟报{late}天",
+    ] in rows
+    assert any(r[0] == "环翠区" and r[-1] == "未报" for r in rows)

@@ -162,8 +162,14 @@ def render(
         cells += "".join(status_cell(rows[t], lab) if t in rows else "<td></td>" for t in targets)
         mark = marks(saved, unit["code"], lab, rules)
         total = ' class="total"' if unit["code"] is None else ""
+        now, then = scored.get(unit["code"]) or {}, before.get(unit["code"]) or {}
+        moved = (
+            f' data-change="{now["score"] - then["score"]:.1f}"'
+            if now.get("score") is not None and then.get("score") is not None
+            else ""
+        )
         body.append(
-            f'<tr{total}><th class="unit" scope="row">{_link(unit, failed)}'
+            f'<tr{total}{moved}><th class="unit" scope="row">{_link(unit, failed)}'
             f"{' ' + mark if mark else ''}</th>{cells}</tr>"
         )
     title = lab["index_title"]
@@ -177,12 +183,26 @@ def render(
         + f'<h1>{esc(title)}</h1><p class="meta">{esc(lab["as_of"])} <b>{esc(saved.as_of)}</b>'
         f' · <a href="validation.html">{esc(lab["validation_report"])}</a></p>'
         + _legend(lab, rules)
+        + (SORT_BY_CHANGE.format(label=esc(lab["index_sort_change"])) if before else "")
         + f'<div class="scroll"><table class="t index"><thead><tr><th class="unit">{esc(lab["unit"])}</th>'
         f"{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
         + "".join(f'<p class="small">{esc(n)}</p>' for n in notes)
         + "</body></html>"
     )
 
+
+# sortable by change (6.10): the units of each group ordered by the change of their score, the
+# largest rise first (units without a change last); the total stays last
+SORT_BY_CHANGE = (
+    '<p class="meta noprint"><button type="button" id="sort-change">{label}</button></p>'
+    "<script>document.getElementById('sort-change').onclick=function(){{"
+    "var body=document.querySelector('table.index tbody'),rows=[].slice.call(body.rows),"
+    "groups=[],cur=[];rows.forEach(function(r){{if(r.classList.contains('group')||"
+    "r.classList.contains('total')){{groups.push(cur,[r]);cur=[];}}else cur.push(r);}});"
+    "groups.push(cur);groups.forEach(function(g){{g.sort(function(a,b){{"
+    "var x=a.dataset.change,y=b.dataset.change;return (y===undefined?-1e9:+y)-(x===undefined?-1e9:+x);}});"
+    "g.forEach(function(r){{body.appendChild(r);}});}});}};</script>"
+)
 
 # the index stays readable with 12 targets and 100 units: no one-character-wide columns, the
 # unit column and the header row stay in view while the table scrolls inside its own box
@@ -203,5 +223,5 @@ INDEX_CSS = (
     "tr.total th,tr.total td{border-top:3px double #1f2328}"
     "@media screen and (max-width:600px){table.index th.unit,table.index th.target"
     "{white-space:normal;min-width:6em}}"
-    "@media print{.scroll{overflow:visible}table.index thead th,table.index th.unit{position:static}}"
+    "@media print{.noprint{display:none}.scroll{overflow:visible}table.index thead th,table.index th.unit{position:static}}"
 )

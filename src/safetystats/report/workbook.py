@@ -20,6 +20,7 @@ from safetystats.config import Settings, labels_for, rule_titles
 from safetystats.metrics import engine
 from safetystats.metrics.targets import load_targets
 from safetystats.numbers import figure, truncated_percent
+from safetystats.report.saved import SavedFigures
 
 
 def workbook_name(as_of: dt.date, lang: str) -> str:
@@ -53,7 +54,10 @@ def sheets(settings: Settings, as_of: dt.date | None, lang: str) -> tuple[dt.dat
             pl.col("phase") == "in_force"
         )
         out[lab["attainment"]] = _grid(table, words)
-        out[lab["attainment_long"]] = _long(table, words)
+        earlier = SavedFigures.latest_before(settings.reports, as_of.isoformat(), lang)
+        out[lab["attainment_long"]] = _long(table, words).with_columns(
+            _changes(table, earlier, words).alias("change")
+        )
         out[lab["open_major"]] = _with_unit(
             engine.query(con, "report/open_major_hazards", settings, as_of=as_of), settings
         )
@@ -76,7 +80,58 @@ def sheets(settings: Settings, as_of: dt.date | None, lang: str) -> tuple[dt.dat
             .alias("rule_en")
         )
         out[lab["quarantine"]] = quarantine.select(QUARANTINE_COLUMNS[lang])
+    reporting = reporting_frame(settings, words)  # on time (8.6), when units return anything
+    if reporting.height:
+        out[lab["reporting"]] = reporting
     return as_of, {name: _in_words(frame, words) for name, frame in out.items()}
+
+
+def _changes(table: pl.DataFrame, earlier, words: dict) -> pl.Series:
+    """较上期 (6.10) of each unit × target: Δ in percentage points (shares) or units (counts)
+    and the status move, against the latest earlier run's saved figures; blank without one."""
+    before = {
+        (r["district_code"], r["target_id"]): r for r in (earlier.attainment if earlier else [])
+    }
+    statuses = _status_names(words)
+    out = []
+    for r in table.iter_rows(named=True):
+        b = before.get((r["district_code"], r["target_id"]))
+        if b is None or b.get("value") is None or r["value"] is None:
+            out.append(None)
+            continue
+        if r["kind"] == "count":
+            text = words["change_count"].format(delta=f"{int(r['value']) - int(b['value']):+d}")
+        else:
+            now, then = (float(figure(v).rstrip("%")) for v in (r["value"], b["value"]))
+            text = words["change_pp"].format(delta=f"{now - then:+.1f}")
+        if b["status"] != r["status"]:
+            text += words["change_status"].format(
+                before=statuses[b["status"]], after=statuses[r["status"]]
+            )
+        out.append(f"{text} ({b['as_of'] if 'as_of' in b else earlier.as_of})")
+    return pl.Series("change", out, dtype=pl.String)
+
+
+def reporting_frame(settings: Settings, words: dict) -> pl.DataFrame:
+    """The on-time table of ``stats reporting`` (8.6) in the workbook's words."""
+    from safetystats.followup.reporting import reporting_rows
+
+    rows = reporting_rows(settings)
+    status = words["reporting_status"]
+    return pl.DataFrame(
+        [
+            {
+                "unit": r["district"],
+                "month": r["month"],
+                "return_kind": words["reporting_kinds"][r["kind"]],
+                "due": r["due"],
+                "arrived": r["arrived"],
+                "status": status[r["status"]].format(days=r["days_late"]),
+            }
+            for r in rows
+        ],
+        schema={c: pl.String for c in ("unit", "month", "return_kind", "due", "arrived", "status")},
+    )
 
 
 QUARANTINE_COLUMNS = {  # the file's own header, the cell as written, the message in one language

@@ -97,3 +97,32 @@ def horizontal_overflow(driver) -> int:
     return driver.execute_script(
         "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
+
+
+def saved_by_libreoffice(path: Path, out_dir: Path) -> Path:
+    """The workbook opened and saved as a clerk's spreadsheet program would (LibreOffice Calc,
+    headless, its own profile); skips the test where LibreOffice is missing."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if not shutil.which("soffice"):
+        pytest.skip("needs LibreOffice (make browser)")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{out_dir / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(out_dir),
+            str(path),
+        ],  # fmt: skip
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    return out_dir / path.name

@@ -4,11 +4,10 @@ spreadsheet program would, filled, put back into the raw folder and read as corr
 import csv
 import datetime as dt
 import shutil
-import subprocess
-from pathlib import Path
 
 import openpyxl
 import pytest
+from browser import saved_by_libreoffice
 from conftest import query, write_rows
 
 from safetystats.followup.packages import make_packages
@@ -50,28 +49,6 @@ def _open_major(settings) -> set[str]:
     return {r[0] for r in rows}
 
 
-def _clerk_saves(path: Path, out_dir: Path) -> Path:
-    if not shutil.which("soffice"):
-        pytest.skip("needs LibreOffice (make browser)")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{out_dir / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(out_dir),
-            str(path),
-        ],  # fmt: skip
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return out_dir / path.name
-
-
 def _fill(book, sheet: str, key_column: str, key: str, values: dict) -> None:
     ws = book[sheet]
     headers = [c.value for c in ws[1]]
@@ -90,7 +67,7 @@ def _results(settings) -> list[dict]:
 
 def _package(settings, tmp_path) -> openpyxl.Workbook:
     (path,) = make_packages(settings, AS_OF, districts=["文登区"])
-    return openpyxl.load_workbook(_clerk_saves(path, tmp_path / "clerk"))
+    return openpyxl.load_workbook(saved_by_libreoffice(path, tmp_path / "clerk"))
 
 
 def test_a_returned_package_moves_the_figures_by_what_was_filled(store, tmp_path):
@@ -138,7 +115,9 @@ def test_a_returned_package_moves_the_figures_by_what_was_filled(store, tmp_path
     shutil.copyfile(returned, again)
     result = next(r for r in ingest(None, store) if r.path == again)
     assert result.status == "unchanged"
-    resaved = _clerk_saves(returned, tmp_path / "again")  # another save: other bytes, same content
+    resaved = saved_by_libreoffice(
+        returned, tmp_path / "again"
+    )  # another save: other bytes, same content
     shutil.copyfile(resaved, store.raw / "回执" / "再次报送.xlsx")
     ingest(None, store)
     refresh(store)

@@ -2,12 +2,9 @@
 clerk's spreadsheet program would, filled, dropped anywhere in the raw folder and read back
 as their dataset by the hidden marker, the example row skipped."""
 
-import shutil
-import subprocess
-from pathlib import Path
-
 import openpyxl
 import pytest
+from browser import saved_by_libreoffice
 from conftest import query, write_rows
 
 from safetystats.errors import ConfigError
@@ -31,30 +28,6 @@ def registered(settings):
     ingest(None, settings)
     refresh(settings)
     return settings
-
-
-def _resave_with_libreoffice(path: Path, out_dir: Path) -> Path:
-    """Open and save the workbook as a clerk's spreadsheet program would (LibreOffice Calc)."""
-    if not shutil.which("soffice"):
-        pytest.skip("needs LibreOffice (make browser)")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    profile = out_dir / "lo-profile"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(out_dir),
-            str(path),
-        ],  # fmt: skip
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return out_dir / path.name
 
 
 def test_a_template_has_marked_headers_dropdowns_text_codes_and_a_hidden_marker(
@@ -104,7 +77,7 @@ def test_a_template_has_marked_headers_dropdowns_text_codes_and_a_hidden_marker(
 
 def test_a_filled_template_saved_by_libreoffice_loads_from_any_folder(registered, tmp_path):
     blank = write_template(registered, "hazards", district="文登区", period="2025-01")
-    saved = _resave_with_libreoffice(blank, tmp_path / "clerk")
+    saved = saved_by_libreoffice(blank, tmp_path / "clerk")
     book = openpyxl.load_workbook(saved)
     assert SHEET in book.sheetnames  # the marker survives a save by a spreadsheet program
     sheet = book["隐患台账"]

@@ -163,7 +163,16 @@ def credit(row: dict) -> Fraction:
     threshold = Fraction(Decimal(str(row["threshold"])))
     if threshold == 0:
         return Fraction(1)
-    return min(Fraction(row["numerator"], row["denominator"]) / threshold, Fraction(1))
+    return min(_share(row) / threshold, Fraction(1))
+
+
+def _share(row: dict) -> Fraction:
+    """The exact value of a share: numerator / denominator, unless those are a decimal quantity
+    shown rounded down (task_progress: 1.5 of 2.5 km shows 1/2), then the value itself."""
+    n, d = row["numerator"], row["denominator"]
+    if d and float(Fraction(n, d)) == row["value"]:
+        return Fraction(n, d)
+    return Fraction(Decimal(repr(row["value"])))
 
 
 def score_of(points: Fraction, weights: Fraction) -> Fraction | None:
@@ -190,7 +199,7 @@ def ranks(rows: list[dict]) -> None:
 
     def place(row: dict) -> tuple:
         score = row["score"]
-        return (row["vetoed"], -math.inf if score is None else -score)
+        return (row["vetoed"], math.inf if score is None else -score)  # no score: after
 
     siblings: dict = {}
     for row in rows:

@@ -47,6 +47,7 @@ class TemplateColumn:
     header: str  # as written in the template (required ones marked)
     choices: list[str] | None  # a drop-down list
     example: str | int | float
+    positive: bool = False  # a check of the dataset wants it > 0 (tasks.planned, 2.12)
 
     @property
     def kind(self) -> str:
@@ -96,13 +97,19 @@ def _example(column: Column, choices: list[str] | None, period: str | None) -> s
 
 
 def columns(spec: DatasetSpec, settings: Settings, units: list[str], enterprises: list[str], period: str | None) -> list[TemplateColumn]:  # fmt: skip
+    positive = {
+        c["column"]
+        for c in settings.datasets.get("checks", {}).get(spec.name, [])
+        if c.get("expect") == "positive"
+    }
     out = []
     for column in spec.columns:
         if column.name in ("roster",) and spec.name != "rosters":
             continue
         choices = _choices(column, settings, units, enterprises)
         header = (MARK if column.required else "") + first_chinese(column)
-        out.append(TemplateColumn(column, header, choices, _example(column, choices, period)))
+        example = _example(column, choices, period)
+        out.append(TemplateColumn(column, header, choices, example, column.name in positive))
     return out
 
 
@@ -258,9 +265,9 @@ def _validation(col: TemplateColumn) -> dict | None:
     if col.kind == "number":
         return {
             "validate": "decimal",
-            "criteria": ">=",
+            "criteria": ">" if col.positive else ">=",
             "value": 0,
-            "error_message": "请填写不小于0的数字",
+            "error_message": "请填写大于0的数字" if col.positive else "请填写不小于0的数字",
         }
     return None
 
@@ -293,7 +300,8 @@ def _instructions(book, spec: DatasetSpec, cols: list[TemplateColumn], settings:
     for r, col in enumerate(cols, start=start + 1):
         sheet.write_string(r, 0, col.header.lstrip(MARK))
         sheet.write_string(r, 1, "必填" if col.column.required else "选填")
-        sheet.write_string(r, 2, TYPE_WORDS.get(col.kind, "从下拉列表选择"))
+        words = "数字，大于0" if col.positive else TYPE_WORDS.get(col.kind, "从下拉列表选择")
+        sheet.write_string(r, 2, words)
         sheet.write_string(r, 3, "、".join(col.choices[:30]) if col.choices else "", wrap)
     sheet.set_column(0, 0, 40)
     sheet.set_column(1, 1, 10)

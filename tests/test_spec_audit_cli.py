@@ -144,7 +144,7 @@ def test_attainment_json_keys(config):
      ["stats", "accidents", "--district", "火星区"], ["assess", "--level", "9"],
      ["assess", "--level", "x"], ["assess", "--as-of", AS_OF, "--compare", AS_OF],
      ["assess", "--format", "yaml"], ["attainment", "--format", "xml"],
-     ["packages", "--level", "9"], ["template", "fires"], ["template", "tasks", "--period", "2024-13"],
+     ["packages", "--level", "9"], ["packages", "--district", "全市"], ["template", "fires"], ["template", "tasks", "--period", "2024-13"],
      ["template", "tasks", "--district", "火星区"]],
 )  # fmt: skip
 def test_a_bad_option_is_exit_2_with_a_message(config, args):

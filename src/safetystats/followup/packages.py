@@ -26,6 +26,7 @@ import xlsxwriter
 
 from safetystats import __version__, atomic
 from safetystats.config import Settings
+from safetystats.errors import UsageError
 from safetystats.followup.template import safe_name
 from safetystats.ingest import marker
 
@@ -343,6 +344,9 @@ def make_packages(settings: Settings, as_of: dt.date | None = None, districts: l
     from safetystats.report.runner import chosen_units
 
     units = [(u.code, u.name) for u in chosen_units(settings, districts, level)]
+    if not units:  # only the total was named: it has no to-do list of its own (8.6)
+        raise UsageError(f"--district {' '.join(districts or [])}: 合计没有督办清单，请指定单位 / "
+                         "the total has no package: name units or use --level")  # fmt: skip
     with engine.open_store(settings) as con:
         as_of = as_of or engine.latest_event_date(con)
         figures = PackageFigures.compute(settings, as_of, units, con)

@@ -618,7 +618,7 @@ def assess(
         chosen = default_level(s.registry)
     rows = statistics.assessment_rows(s, day, None if chosen == "all" else chosen, before)
     lab = labels_for(s)
-    if before is not None:
+    if before is not None and any(r["prev_recomputed"] for r in rows):
         err.print(f"[dim]{lab['assess_recomputed']} ({before})[/dim]")
     print_rows(format, day, rows, lambda: present.assess_table(day, rows, lab))
     raise typer.Exit(0 if any(r["score"] is not None for r in rows) else 1)

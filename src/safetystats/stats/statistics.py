@@ -63,21 +63,40 @@ def assessment_rows(
     settings: Settings, as_of: dt.date, level: int | None, before: dt.date | None = None
 ) -> list[dict]:
     """The units of ``level`` (None: every level) with score, grade, vetoed, rank among
-    siblings and targets (id -> points); with ``before``, the score, grade and rank then
-    (recomputed from the store) and the change of the score."""
+    siblings and targets (id -> points); with ``before``, the score, grade and rank then (as
+    the bulletins of that day published them, else recomputed from the store: then
+    ``prev_recomputed``) and the change of the score."""
     frame = assessment(settings, as_of)
     rows = [_json(r) for r in frame.iter_rows(named=True) if r["district_code"] is not None]
     if level is not None:
         rows = [r for r in rows if r["level"] == level]
     if before is not None:
-        then = {r["district_code"]: r for r in assessment(settings, before).iter_rows(named=True)}
+        published = saved_scores(settings, before)  # 6.10: the value at B is the one published
+        then = {}
+        if any(r["district_code"] not in published for r in rows):  # else from the store
+            then = {
+                r["district_code"]: r for r in assessment(settings, before).iter_rows(named=True)
+            }
         for r in rows:
-            old = then.get(r["district_code"], {})
+            old = published.get(r["district_code"]) or then.get(r["district_code"], {})
+            r["prev_recomputed"] = r["district_code"] not in published
             r["prev_score"], r["prev_grade"] = old.get("score"), old.get("grade")
             r["prev_rank"] = old.get("rank")
             both = r["score"] is not None and r["prev_score"] is not None
             r["score_change"] = round(r["score"] - r["prev_score"], 1) if both else None
     return sorted(rows, key=lambda r: (r["parent_code"] or "", r["rank"] or 0, r["district"]))
+
+
+def saved_scores(settings: Settings, day: dt.date) -> dict:
+    """The scores the bulletins of ``day`` published (reports/<day>[-en]/figures.json, DATA_SPEC
+    6.10) by unit code; empty when no run of that day saved any."""
+    from safetystats.report.saved import SavedFigures
+
+    for folder in (day.isoformat(), f"{day.isoformat()}-en"):
+        saved = SavedFigures.load(settings.reports / folder)
+        if saved is not None and saved.scores:
+            return {r["district_code"]: r for r in saved.scores}
+    return {}
 
 
 def _json(row: dict) -> dict:

@@ -161,3 +161,20 @@ def test_a_span_never_reaches_past_the_as_of(as_of):
     day_after = {"2024-02-29": "2024-03-01", "2024-12-31": "2025-01-01"}[as_of]
     rows = rows_at(as_of, accidents=[accident("N1", day_after, HC)])
     assert all(r["accidents"] == 0 and r["prev_accidents"] == 0 for r in rows.values())
+
+
+@pytest.mark.parametrize(
+    ("dataset", "row", "latest"),
+    [("activities", dict(activity_id="HD1", district_code=HC, kind="会议", activity_date="2024-05-08"),
+      "2024-05-08"),
+     ("tasks", dict(task_id="T1", task="农村公路危桥改造", district_code=HC, planned=14, done=3,
+                    report_date="2024-06-30"), "2024-06-30")],
+)  # fmt: skip
+def test_the_default_as_of_is_the_latest_event_date_of_every_dataset(dataset, row, latest):
+    # 7: "--as-of defaults to the latest event date in the store": an activity held (2.13) or a
+    # task reported (2.12) after every other record moves it
+    from safetystats.metrics.engine import latest_event_date
+
+    con = build(enterprises=ENTERPRISES, accidents=[accident("A1", "2024-01-05", HC)],
+                **{dataset: [row]})  # fmt: skip
+    assert latest_event_date(con) == D(latest)

@@ -9,4 +9,6 @@ SELECT max(d) FROM (
     UNION ALL SELECT max(inspection_date) FROM curated_inspections
     UNION ALL SELECT max(accident_date) FROM curated_accidents
     UNION ALL SELECT max(done_date) FROM curated_rosters
+    UNION ALL SELECT max(report_date) FROM curated_tasks
+    UNION ALL SELECT max(activity_date) FROM curated_activities
 )

@@ -180,3 +180,23 @@ def test_assess_compares_with_the_published_scores_when_they_exist(config, tmp_p
         assert "上期数据按现有台账重算" in result.stderr  # 文登 was recomputed
     finally:
         (folder / "figures.json").unlink()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args",
+    [["stats", "accidents"], ["stats", "enforcement", "--format", "json"], ["stats", "reporting"],
+     ["assess"], ["assess", "--format", "json"], ["warnings"], ["packages"], ["attainment"]],
+)  # fmt: skip
+def test_an_empty_store_is_nothing_to_report_exit_1(tmp_path, args):
+    # 7: exit 1 "nothing to report (an empty store …)": a message, never "数据截至 None", a
+    # table of nothing with exit 0, or a traceback
+    (tmp_path / "raw").mkdir()
+    path = tmp_path / "safetystats.toml"
+    path.write_text('[paths]\nraw = "raw"\ndb = "s.duckdb"\nreports = "r"\n', encoding="utf-8")
+    assert cli(path, "ingest").exit_code == 0  # a store, with nothing in it
+    result = cli(path, *args)
+    assert result.exit_code == 1, result.output
+    assert "nothing to report" in " ".join(result.output.split())
+    assert "None" not in result.output
+    assert isinstance(result.exception, SystemExit)  # an exit code, not an exception

@@ -34,7 +34,7 @@ from safetystats.cli_options import (
     statistics_kind,
 )
 from safetystats.config import Settings, describe, labels_for, load_settings
-from safetystats.errors import StoreNotReadyError, UsageError
+from safetystats.errors import NothingToReportError, StoreNotReadyError, UsageError
 
 app = App(
     add_completion=False,
@@ -498,16 +498,12 @@ def warnings(
     format: Format = "table",
 ):
     """Accident early warnings (DATA_SPEC 6.5) per unit and for the total."""
-    from safetystats.metrics.engine import latest_event_date, open_store
     from safetystats.metrics.warnings import accident_warnings
 
     s = settings()
     require_store(s)
     refresh(s, out=err)
-    day = as_of
-    if day is None:
-        with open_store(s) as con:
-            day = latest_event_date(con)
+    day = as_of_or_latest(s, as_of)
     frame = accident_warnings(s, day, district)
     fields = ["district_code", "district", "rule", "first_date", "last_date", "accident_ids"]
     rows = json_rows(frame, fields)
@@ -540,6 +536,8 @@ def as_of_or_latest(s: Settings, as_of):
     if day is None:
         with open_store(s) as con:
             day = latest_event_date(con)
+    if day is None:  # an empty store: nothing to report (7, exit 1)
+        raise NothingToReportError("数据库中还没有记录 / the store holds no record")
     return day
 
 

@@ -26,7 +26,7 @@ import xlsxwriter
 
 from safetystats import __version__, atomic
 from safetystats.config import Settings
-from safetystats.errors import UsageError
+from safetystats.errors import NothingToReportError, UsageError
 from safetystats.followup.template import safe_name
 from safetystats.ingest import marker
 
@@ -349,6 +349,10 @@ def make_packages(settings: Settings, as_of: dt.date | None = None, districts: l
                          "the total has no package: name units or use --level")  # fmt: skip
     with engine.open_store(settings) as con:
         as_of = as_of or engine.latest_event_date(con)
+        if as_of is None:  # an empty store (7: exit 1)
+            raise NothingToReportError(
+                "数据库中还没有记录 / the store holds no record"
+            )
         figures = PackageFigures.compute(settings, as_of, units, con)
     written = [write_package(settings, figures, code, name) for code, name in units]
     if pdf:

@@ -9,6 +9,7 @@ import datetime as dt
 from fractions import Fraction
 
 import polars as pl
+from test_assessment import row as base_row
 
 from safetystats.metrics.assessment import Assessment, Group, assess
 from safetystats.metrics.engine import ATTAINMENT_SCHEMA
@@ -22,33 +23,18 @@ NO_WARNINGS = pl.DataFrame(
 
 def row(code, target_id, numerator, denominator, threshold=1.0, parent=None, value=None,
         status=None, kind="share"):  # fmt: skip
-    """An attainment row as the engine writes it; ``value`` defaults to numerator/denominator."""
+    """An attainment row as the engine writes it (test_assessment's, with this test's target,
+    threshold, parent and value); ``value`` defaults to numerator/denominator."""
     if value is None and denominator:
         value = numerator / denominator
     if status is None:
         status = "met" if value is not None and value >= threshold else "behind"
-    return {
-        "scope": "total" if code is None else "district",
-        "district_code": code,
-        "district": code or "全市",
-        "level": 0 if code is None else (2 if parent else 1),
-        "parent_code": parent,
-        "target_id": target_id,
-        "metric": "task_progress" if target_id == "TP" else "m",
-        "kind": kind,
-        "name": target_id,
-        "phase": "in_force",
-        "value": value,
-        "threshold": threshold,
-        "numerator": numerator,
-        "denominator": denominator,
-        "status": status,
-        "gap_count": 0,
-        "projected": None,
-        "window_start": dt.date(2024, 1, 1),
-        "deadline": dt.date(2024, 12, 31),
-        "eval_date": A,
-    }
+    out = base_row(code, "T1", numerator, denominator, status)
+    return out | dict(
+        district=code or "全市", level=0 if code is None else (2 if parent else 1),
+        parent_code=parent, target_id=target_id, name=target_id, kind=kind, value=value,
+        threshold=threshold, metric="task_progress" if target_id == "TP" else "m",
+    )  # fmt: skip
 
 
 def scored(rows, weights=None, veto=(), warnings=NO_WARNINGS, groups=()) -> dict:

@@ -146,42 +146,35 @@ def test_every_header_spelling_of_the_spec_is_recognised(dataset, column, spelli
     assert row[column] == expected, (column, spelling, row)
 
 
-@pytest.mark.parametrize(
-    ("written", "level"),
-    [("一般", "一般"), ("一般事故", "一般"), ("较大", "较大"), ("较大事故", "较大"),
-     ("重大", "重大"), ("重大事故", "重大"), ("特别重大", "特别重大"), ("特别重大事故", "特别重大")],
-)  # fmt: skip
-def test_accident_levels_with_or_without_the_word_accident(written, level):
-    (row,) = staged("accidents", headers_of("accidents"), cells_with("accidents", "level", written))
-    assert row["level"] == level
+VALUES = {  # (dataset, column) -> [(as written, as stored)]: the spec's values and synonyms
+    ("accidents", "level"): [
+        ("一般", "一般"), ("一般事故", "一般"), ("较大", "较大"), ("较大事故", "较大"),
+        ("重大", "重大"), ("重大事故", "重大"), ("特别重大", "特别重大"), ("特别重大事故", "特别重大")],
+    ("inspections", "kind"): [
+        ("执法检查", "执法检查"), ("执法", "执法检查"), ("行政执法检查", "执法检查"),
+        ("负责人带队检查", "负责人带队检查"), ("主要负责人带队", "负责人带队检查"),
+        ("带队检查", "负责人带队检查"), ("督导检查", "督导检查"), ("专家检查", "专家检查"),
+        ("其他", "其他")],
+    ("activities", "kind"): [
+        ("会议", "会议"), ("专题会议", "会议"), ("推进会", "会议"), ("安委会会议", "会议"),
+        ("专委会会议", "会议"), ("调度会", "会议"), ("联合检查", "联合检查"), ("督导检查", "督导检查"),
+        ("专题督导", "督导检查"), ("督导", "督导检查"), ("警示教育", "警示教育"),
+        ("警示教育活动", "警示教育"), ("宣传教育", "宣传教育"), ("公益课堂", "宣传教育"),
+        ("宣传活动", "宣传教育"), ("培训讲座", "宣传教育"), ("风险研判", "风险研判"),
+        ("风险分析", "风险研判"), ("形势分析", "风险研判"), ("研判会", "风险研判"), ("其他", "其他")],
+}  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("written", "kind"),
-    [("执法检查", "执法检查"), ("执法", "执法检查"), ("行政执法检查", "执法检查"),
-     ("负责人带队检查", "负责人带队检查"), ("主要负责人带队", "负责人带队检查"),
-     ("带队检查", "负责人带队检查"), ("督导检查", "督导检查"), ("专家检查", "专家检查"),
-     ("其他", "其他")],
-)  # fmt: skip
-def test_inspection_kinds_and_their_synonyms(written, kind):
-    cells = cells_with("inspections", "kind", written)
-    (row,) = staged("inspections", headers_of("inspections"), cells)
-    assert row["kind"] == kind
-
-
-@pytest.mark.parametrize(
-    ("written", "kind"),
-    [("会议", "会议"), ("专题会议", "会议"), ("推进会", "会议"), ("安委会会议", "会议"),
-     ("专委会会议", "会议"), ("调度会", "会议"), ("联合检查", "联合检查"), ("督导检查", "督导检查"),
-     ("专题督导", "督导检查"), ("督导", "督导检查"), ("警示教育", "警示教育"),
-     ("警示教育活动", "警示教育"), ("宣传教育", "宣传教育"), ("公益课堂", "宣传教育"),
-     ("宣传活动", "宣传教育"), ("培训讲座", "宣传教育"), ("风险研判", "风险研判"),
-     ("风险分析", "风险研判"), ("形势分析", "风险研判"), ("研判会", "风险研判"), ("其他", "其他")],
-)  # fmt: skip
-def test_activity_kinds_and_their_synonyms(written, kind):
-    cells = cells_with("activities", "kind", written)
-    (row,) = staged("activities", headers_of("activities"), cells)
-    assert row["kind"] == kind
+    ("dataset", "column", "written", "stored"),
+    [(*key, w, v) for key, values in VALUES.items() for w, v in values],
+)
+def test_levels_and_kinds_and_their_synonyms(dataset, column, written, stored):
+    # 2.9: 一般 / 较大 / 重大 / 特别重大 with or without 事故; 2.10 and 2.13: the kinds and the
+    # synonyms in brackets
+    cells = cells_with(dataset, column, written)
+    (row,) = staged(dataset, headers_of(dataset), cells)
+    assert row[column] == stored
 
 
 @pytest.mark.parametrize(

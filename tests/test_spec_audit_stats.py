@@ -178,3 +178,24 @@ def test_the_default_as_of_is_the_latest_event_date_of_every_dataset(dataset, ro
     con = build(enterprises=ENTERPRISES, accidents=[accident("A1", "2024-01-05", HC)],
                 **{dataset: [row]})  # fmt: skip
     assert latest_event_date(con) == D(latest)
+
+
+def test_the_notice_headline_of_the_spec_example():
+    # 6.7's example: "1-11月，全市共发生生产安全事故12起、死亡13人，同比分别下降20.0%、18.8%".
+    # This year 12 accidents (C0 with 2 deaths, 11 with 1: 13 deaths) up to 11-30; a year
+    # earlier 15 (P0 with 2, 14 with 1: 16 deaths). (12 − 15) / 15 = −20.0%; (13 − 16) / 16 =
+    # −18.75% -> −18.8% (half away from zero). November: C10 (1 death) against P10 (1): 持平.
+    from safetystats.config import labels_for
+    from safetystats.report.notice_text import NoticeFigures, _Text, accidents_section
+
+    this_year = [accident(f"C{i}", f"2024-{1 + i % 11:02d}-05", HC if i % 2 else WD,
+                          deaths=2 if i == 0 else 1) for i in range(12)]  # fmt: skip
+    last_year = [accident(f"P{i}", f"2023-{1 + i % 11:02d}-06", HC, deaths=2 if i == 0 else 1)
+                 for i in range(15)]  # fmt: skip
+    rows = list(rows_at("2024-11-30", accidents=this_year + last_year).values())
+    figures = NoticeFigures(D("2024-11-30"), "全市", [(HC, "环翠区"), (WD, "文登区")], [], [], [], {},
+                            accidents=rows)  # fmt: skip
+    blocks = accidents_section(figures, _Text(labels_for(SETTINGS), "zh"))
+    text = " ".join(b.text for b in blocks)
+    assert "全市共发生生产安全事故12起、死亡13人，同比分别下降20.0%、18.8%" in text
+    assert "11月，发生生产安全事故1起、死亡1人，同比均持平" in text

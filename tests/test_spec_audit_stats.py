@@ -199,3 +199,19 @@ def test_the_notice_headline_of_the_spec_example():
     text = " ".join(b.text for b in blocks)
     assert "全市共发生生产安全事故12起、死亡13人，同比分别下降20.0%、18.8%" in text
     assert "11月，发生生产安全事故1起、死亡1人，同比均持平" in text
+
+
+def test_accident_count_of_the_total_is_zero_on_a_date_without_accidents():
+    # 6.1 accident_count: accidents of the unit in [W, E]. W = 2024-01-01. The only accident
+    # (A1, 较大, 2 deaths) is on 2024-05-10: at 04-30 (E, or P of the projection) the city had
+    # none, 0 — not 1; at 06-30 it had 1 (2 deaths). Of levels 重大/特别重大: none at any date.
+    from sqlkit import counts
+
+    con = build(enterprises=ENTERPRISES, accidents=[accident("A1", "2024-05-10", HC, "较大", 2)])
+    dates = ["2024-04-30", "2024-06-30"]
+    assert counts(con, "accident_count", "2024-01-01", dates) == {
+        ("2024-04-30", None): (0, 0), ("2024-06-30", HC): (1, 0), ("2024-06-30", None): (1, 0)}  # fmt: skip
+    deaths = counts(con, "accident_count", "2024-01-01", dates, measure="deaths")
+    assert deaths[("2024-04-30", None)] == (0, 0) and deaths[("2024-06-30", None)] == (2, 0)
+    serious = counts(con, "accident_count", "2024-01-01", dates, levels=["重大", "特别重大"])
+    assert serious == {("2024-04-30", None): (0, 0), ("2024-06-30", None): (0, 0)}

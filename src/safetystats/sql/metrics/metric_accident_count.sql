@@ -9,7 +9,8 @@ ledger AS (
                       WHERE list_contains(string_split(dataset, ','), 'accidents')) AS has_ledger
 )
 SELECT d.eval_date, a.district_code, grouping(a.district_code) = 1 AS is_total,
-       coalesce(sum(CASE WHEN $measure = 'deaths' THEN coalesce(a.deaths, 0) ELSE 1 END), 0)::BIGINT
+       coalesce(sum(CASE WHEN a.accident_id IS NULL THEN 0  -- a date without accidents
+                         WHEN $measure = 'deaths' THEN coalesce(a.deaths, 0) ELSE 1 END), 0)::BIGINT
            AS numerator,
        0 AS denominator, any_value(l.has_ledger) AS has_ledger
 FROM dates d CROSS JOIN ledger l

@@ -215,3 +215,32 @@ def test_accident_count_of_the_total_is_zero_on_a_date_without_accidents():
     assert deaths[("2024-04-30", None)] == (0, 0) and deaths[("2024-06-30", None)] == (2, 0)
     serious = counts(con, "accident_count", "2024-01-01", dates, levels=["重大", "特别重大"])
     assert serious == {("2024-04-30", None): (0, 0), ("2024-06-30", None): (0, 0)}
+
+
+@pytest.mark.parametrize(
+    ("metric", "values", "key", "canonical"),
+    [("accident_count", dict(levels=["较大事故", "重大"]), "levels", ["较大", "重大"]),
+     ("event_frequency", dict(dataset="drills", types=["疏散"]), "types", ["疏散逃生"]),
+     ("event_frequency", dict(dataset="inspections", types=["执法", "主要负责人带队"]), "types",
+      ["执法检查", "负责人带队检查"]),
+     ("event_quota", dict(dataset="activities", types=["安委会会议"], quota=1), "types", ["会议"]),
+     ("activity_frequency", dict(kinds=["专题督导", "自定义活动"]), "kinds", ["督导检查", "自定义活动"])],
+)  # fmt: skip
+def test_target_values_in_a_spelling_the_ledgers_accept_match_the_records(
+    metric, values, key, canonical
+):
+    # 2.9/2.3/2.10/2.13 accept 较大事故, 疏散, 执法, 安委会会议 … for the canonical values the
+    # records hold: a target written with them counts those records (a value unknown to the
+    # vocabulary, e.g. a user's own kind, stays as written)
+    from sqlkit import target
+
+    assert target(metric, "2024-01-01", **values).parameters[key] == canonical
+
+
+def test_accident_count_of_levels_written_with_the_word_accident():
+    # levels = ["较大事故"]: A1 (较大) counts: 1, not a silent 0 (which would read "met")
+    from sqlkit import counts
+
+    con = build(enterprises=ENTERPRISES, accidents=[accident("A1", "2024-05-10", HC, "较大", 2)])
+    got = counts(con, "accident_count", "2024-01-01", ["2024-06-30"], levels=["较大事故"])
+    assert got == {("2024-06-30", HC): (1, 0), ("2024-06-30", None): (1, 0)}

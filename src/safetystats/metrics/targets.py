@@ -164,6 +164,7 @@ def _parameters(entry: dict, definition: dict, where: str, base: Path) -> dict:
     for key in ("types", "kinds", "organisers", "flags", "tasks", "levels"):
         if key in values:
             values[key] = _text_list(values[key], where, key) or None
+            values[key] = _canonical(values[key], _vocabulary_of(key, values.get("dataset")))
     if "dataset" in values:
         known = QUOTA_DATASETS if "quota" in defaults else EVENT_DATASETS
         if values["dataset"] not in known:
@@ -193,6 +194,33 @@ def _parameters(entry: dict, definition: dict, where: str, base: Path) -> dict:
             f"{where}: measure {values['measure']!r} (known: {', '.join(ACCIDENT_MEASURES)})"
         )
     return values
+
+
+VALUE_VOCABULARIES = {  # parameter (and dataset) -> the enum of vocab.toml its values are of
+    ("levels", None): "accident_level",
+    ("kinds", None): "activity_kinds",
+    ("types", "drills"): "drill_type",
+    ("types", "inspections"): "inspection_kind",
+    ("types", "activities"): "activity_kinds",
+}
+
+
+def _vocabulary_of(key: str, dataset: str | None) -> str | None:
+    return VALUE_VOCABULARIES.get((key, dataset)) or VALUE_VOCABULARIES.get((key, None))
+
+
+def _canonical(values: list[str] | None, vocabulary: str | None) -> list[str] | None:
+    """Values as the curated records hold them: a spelling the ledgers accept (较大事故, 疏散)
+    is its canonical value (较大, 疏散逃生), so a target never silently matches nothing; other
+    values (a user's own [vocab.*] kinds) stay as written."""
+    if values is None or vocabulary is None:
+        return values
+    spelled = {
+        spelling: canonical
+        for canonical, spellings in packaged("vocab")["enums"][vocabulary].items()
+        for spelling in [canonical, *spellings]
+    }
+    return list(dict.fromkeys(spelled.get(v, v) for v in values))
 
 
 def _text_list(value, where: str, key: str) -> list[str]:

@@ -244,3 +244,12 @@ def test_accident_count_of_levels_written_with_the_word_accident():
     con = build(enterprises=ENTERPRISES, accidents=[accident("A1", "2024-05-10", HC, "较大", 2)])
     got = counts(con, "accident_count", "2024-01-01", ["2024-06-30"], levels=["较大事故"])
     assert got == {("2024-06-30", HC): (1, 0), ("2024-06-30", None): (1, 0)}
+
+
+def test_scope_values_in_a_spelling_the_ledgers_accept():
+    # 6.1 scope: hazard level and source as a ledger writes them (重大, 自查) are the values the
+    # curated hazards hold (major, 企业自查)
+    from sqlkit import target
+
+    made = target("major_hazard_rectification", "2024-01-01", level="重大", source=["自查", "举报"])
+    assert made.scope == {"level": ["major"], "source": ["企业自查", "举报"]}

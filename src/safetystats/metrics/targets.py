@@ -141,7 +141,7 @@ def _scope(entry: dict, definition: dict, where: str) -> dict:
             raise ConfigError(
                 f"{where}: scope {key} must be {SCOPE_ATTRIBUTES[key].__name__} or a list of them"
             )
-        out[key] = values
+        out[key] = _canonical(values, VALUE_VOCABULARIES.get((f"scope.{key}", None)))
     return out
 
 
@@ -202,6 +202,8 @@ VALUE_VOCABULARIES = {  # parameter (and dataset) -> the enum of vocab.toml its 
     ("types", "drills"): "drill_type",
     ("types", "inspections"): "inspection_kind",
     ("types", "activities"): "activity_kinds",
+    ("scope.level", None): "level",  # 重大 -> major, as curated hazards hold it
+    ("scope.source", None): "source",
 }
 
 

@@ -107,8 +107,9 @@ def _changed_keys(con, spec: DatasetSpec, since: int) -> None:
     con.execute(text, {"since": since})
 
 
-def _curate_table(con, spec: DatasetSpec, values: dict, since: int | None) -> None:
-    """curated_<dataset>: rebuilt (``since`` None) or its changed rows replaced."""
+def _curate_table(con, spec: DatasetSpec, values: dict, since: int | None) -> bool:
+    """curated_<dataset>: rebuilt (``since`` None) or its changed rows replaced; False when
+    no row of it changed."""
     name = spec.name
     if since is None or name == FIRST:
         if name == FIRST and since is not None:  # to compare with the rebuilt register
@@ -119,16 +120,22 @@ def _curate_table(con, spec: DatasetSpec, values: dict, since: int | None) -> No
         if name == FIRST and since is not None:
             con.execute(sql.load_sql("curated/_register_changes"), {"since": since})
             con.execute(sql.load_sql("curated/_changed_names"))
-        return
+        return True
     _changed_keys(con, spec, since)
+    kept = name in marts.changed_datasets()  # the marts' scopes read its changed rows
+    if kept:
+        con.execute(sql.load_sql("curated/_changed_rows").format(dataset=name))
+    if not store.scalar(con, sql.load_sql("curated/_changed_count")):
+        return False
     _valid_view(con, spec, only="AND t._key IN (SELECT _key FROM curate_keys)")
-    con.execute(sql.load_sql("curated/_changed_rows").format(dataset=name))
     con.execute(sql.load_sql("curated/_delete_changed").format(dataset=name))
     text = sql.load_sql("curated/_insert_changed").format(
         dataset=name, select=_curated_select(name)
     )
     con.execute(text, sql.bind(text, values))
-    con.execute(sql.load_sql("curated/_changed_rows_add").format(dataset=name))
+    if kept:
+        con.execute(sql.load_sql("curated/_changed_rows_add").format(dataset=name))
+    return True
 
 
 def _tests(layer: str) -> dict:
@@ -196,8 +203,8 @@ def curate(con, settings: Settings, full: bool = False) -> CurationResult:
         since = None if full else _since(con, settings)
         failures = []
         for name in sorted(specs, key=lambda n: n != FIRST):
-            _curate_table(con, specs[name], values, since)
-            if since is not None and name != FIRST:  # over the rows rebuilt (curate_keys)
+            rebuilt = _curate_table(con, specs[name], values, since)
+            if rebuilt and since is not None and name != FIRST:  # over the rows rebuilt
                 failures += column_tests(con, "curated", f"curated_{name}", changed=True)
         if since is None:
             failures += column_tests(con, "curated")

@@ -23,6 +23,11 @@ def incremental() -> dict[str, dict]:
     return tomllib.loads(text)
 
 
+def changed_datasets() -> set[str]:
+    """The datasets whose changed curated rows the scopes read (changed_<dataset>)."""
+    return {d for scoped in incremental().values() for d in scoped.get("changed", [])}
+
+
 def _run(con, text: str, values: dict) -> None:
     con.execute(text, sql.bind(text, values))
 
@@ -45,7 +50,7 @@ def build(con, values: dict, changed: bool = False) -> None:
 def _update(con, mart: str, text: str, scoped: dict, values: dict) -> None:
     """The mart's rows of the values in scope deleted and made again."""
     con.execute(sql.load_sql(f"marts_update/{mart}"))
-    conditions = _FULL | {k: v for k, v in scoped.items() if k != "column"}
+    conditions = _FULL | {k: v for k, v in scoped.items() if k not in ("column", "changed")}
     _run(con, text.format(table="TEMP TABLE mart_part", **conditions), values)
     column = scoped["column"]
     con.execute(sql.load_sql("marts_update/_delete").format(mart=mart, column=column))

@@ -17,11 +17,11 @@ import duckdb
 
 from safetystats import store
 from safetystats.config import load_settings, sql_parameters
-from safetystats.curate import _curated_sql
+from safetystats.curate import _curated_sql, marts
 from safetystats.ingest.spec import SQL_TYPES, load_specs
 from safetystats.metrics import engine
 from safetystats.metrics.targets import SCOPE_ATTRIBUTES, Target, metric_definitions, parse_targets
-from safetystats.sql import bind, load_sql, names_in
+from safetystats.sql import bind
 
 SETTINGS = load_settings()
 SPECS = load_specs(SETTINGS)
@@ -98,8 +98,7 @@ def curate_in_memory(con, rows_by_dataset: dict[str, list[dict]]) -> None:
 
 
 def build_marts(con) -> None:
-    for name in names_in("marts"):
-        run(con, load_sql(name), CURATE_VALUES)
+    marts.build(con, CURATE_VALUES)
 
 
 def build(**rows_by_dataset: list[dict]) -> duckdb.DuckDBPyConnection:

@@ -204,3 +204,23 @@ def test_own_ledgers_are_refused_while_the_store_holds_the_sample(tmp_path):
     assert "holds the rows of 1 sample files" in said and "make clean" in said
     (tmp_path / "store.duckdb").unlink()  # what make clean does
     assert runner.invoke(app, ["--config", str(path), "ingest"]).exit_code == 0
+
+
+@pytest.mark.slow  # ingest and validation of a sample
+def test_run_data_only_writes_the_attainment_table_and_no_pages(tmp_path):
+    """The month's data in one process: ingest, validate and the attainment table (what
+    `attainment --format csv` writes), no bulletins, workbook or 通报."""
+    path = config(tmp_path)  # an empty raw folder: the run writes the small sample
+
+    def cli(*args):
+        done = subprocess.run(
+            [str(CLI), "--config", str(path), *args], capture_output=True, text=True, timeout=600
+        )
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+
+    cli("run", "--data-only", "--sample-scale", "small")
+    table = tmp_path / "reports" / "attainment.csv"
+    assert [p.name for p in (tmp_path / "reports").iterdir() if p.is_dir()] == []  # no pages
+    cli("attainment", "--format", "csv", "--output", str(tmp_path / "att.csv"))
+    assert table.read_bytes() == (tmp_path / "att.csv").read_bytes()
+    assert table.read_text(encoding="utf-8-sig").count("\n") > 10

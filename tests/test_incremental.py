@@ -3,6 +3,7 @@ validation, the other rows keep their results. A store filled in two halves, val
 each, must equal the same store filled in one go and validated in full."""
 
 import datetime as dt
+import re
 
 import pytest
 from conftest import query, write_rows
@@ -16,12 +17,14 @@ from safetystats.ingest.pipeline import discover
 from safetystats.metrics import engine
 from safetystats.pipeline import refresh
 from safetystats.sample import write_sample
+from safetystats.sample.monthly import write_update
 from safetystats.validate import validate
 from safetystats.validate.suite_rows import since as suites_since
 
 pytestmark = pytest.mark.slow  # GX
 
 AS_OF = dt.date(2024, 12, 31)
+DATE = r"datetime\.date\((\d+), (\d+), 1\)"  # a month in a repr
 
 
 def _tables(s) -> dict:
@@ -30,9 +33,9 @@ def _tables(s) -> dict:
         names = [
             r[0]
             for r in con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE table_name = 'quarantine' "
-                "OR table_name LIKE 'curated_%' OR table_name LIKE 'mart_%' "
-                "OR table_name = 'gx_failures' ORDER BY 1"
+                "SELECT table_name FROM duckdb_tables() WHERE table_name IN ('quarantine', "
+                "'gx_failures', 'check_failures', 'enterprise_names') "
+                "OR table_name LIKE 'curated_%' OR table_name LIKE 'mart_%' ORDER BY 1"
             ).fetchall()
         ]
         return {n: sorted(map(repr, con.execute(f'SELECT * FROM "{n}"').fetchall())) for n in names}
@@ -85,7 +88,7 @@ def test_two_halves_validated_incrementally_equal_one_full_validation(raw, tmp_p
     assert a.keys() == b.keys() and "quarantine" in a and "curated_hazards" in a
     for name in a:
         assert a[name] == b[name], name
-    assert a["quarantine"] and a["gx_failures"]  # something was compared
+    assert a["quarantine"] and a["gx_failures"] and a["check_failures"]  # something was compared
     assert incremental.expectations == full.expectations
     assert [d.__dict__ for d in incremental.datasets] == [d.__dict__ for d in full.datasets]
     assert attainment_json(engine.attainment(halves, AS_OF)) == attainment_json(
@@ -132,3 +135,122 @@ def test_a_store_moved_to_another_folder_stays_incremental(raw, tmp_path):
         assert suites_since(con, moved, full=False) is not None  # the suites' results are kept
         validate(con, moved)
         assert curate(con, moved).since is not None  # and only changed rows are curated
+
+
+def _corrections(s, folder):
+    """Files that change old rows' results: a drill on a day that has drills, a training count
+    of mid-2024 corrected (the months after it carry the running total), and an enterprise with
+    drills moved to another district and industry (its old records' district checks change)."""
+    drill = query(
+        s,
+        "SELECT d.enterprise_id, d.district, d.drill_date, d.drill_type FROM drills d "
+        "JOIN enterprises e USING (enterprise_id) WHERE d.district = e.district "
+        "AND e.district <> '文登区' ORDER BY d.drill_date, 1 LIMIT 1",
+    )[0]
+    count = query(  # a pair short of its task before June 2024 and training after it
+        s,
+        "SELECT c.enterprise_id, c.category, c.trained, p.task FROM training_counts c "
+        "JOIN training_plan p USING (enterprise_id, category) JOIN enterprises e "
+        "USING (enterprise_id) WHERE c.month = '2024-06-01' AND p.task > 0 AND e.status = '在营' "
+        "AND coalesce((SELECT sum(trained) FROM training_counts k WHERE k.enterprise_id = "
+        "c.enterprise_id AND k.category = c.category AND k.month < c.month), 0) < p.task "
+        "AND EXISTS (SELECT 1 FROM training_counts k WHERE k.enterprise_id = c.enterprise_id "
+        "AND k.category = c.category AND k.month > c.month AND k.trained > 0) ORDER BY 1, 2 LIMIT 1",
+    )[0]
+    moved = query(
+        s,
+        "SELECT enterprise_id, enterprise_name FROM enterprises WHERE enterprise_id = ?",
+        [drill[0]],
+    )[0]
+    day = drill[2].isoformat()
+    return (
+        drill,
+        count,
+        [
+            write_rows(
+                folder / "演练补录.csv",
+                [
+                    [
+                        "演练编号",
+                        "统一社会信用代码",
+                        "所属区市",
+                        "演练日期",
+                        "演练类型",
+                        "不提前通知",
+                        "不设定脚本",
+                        "不预设场景",
+                        "不预设地点",
+                        "参演人数",
+                        "是否评估",
+                    ]
+                ]
+                + [
+                    ["YL-补录-1", drill[0], drill[1], day, drill[3], "√", "√", "√", "√", "30", "是"]
+                ],
+            ),
+            write_rows(
+                folder / "培训台账更正.csv",
+                [["统一社会信用代码", "培训类别", "统计月份", "培训人数", "考核合格人数"]]
+                # June reaches the task: the later months add nothing any more
+                + [[count[0], count[1], "2024-06", str(count[2] + count[3]), "0"]],
+            ),
+            write_rows(
+                folder / "企业名录更正.csv",
+                [["统一社会信用代码", "企业名称", "所属区市", "行业领域", "从业人员数", "经营状态"]]
+                + [[moved[0], moved[1], "文登区", "危险化学品", "80", "在营"]],
+            ),
+        ],
+    )
+
+
+def _old_mismatches(s, last_old: int) -> int:
+    """district_mismatch findings on rows of the files up to ``last_old``."""
+    sql = "SELECT count(*) FROM quarantine WHERE rule_id = 'district_mismatch' AND file_id <= ?"
+    return query(s, sql, [last_old])[0][0]
+
+
+def test_a_monthly_update_and_corrections_validated_incrementally_equal_a_full_validation(
+    raw, tmp_path
+):
+    """The month's files of this wave's datasets (tasks, activities, inspections with their
+    enforcement columns, accidents, drills, training, hazards, register) and corrections of old
+    rows, validated and curated incrementally, equal the same store validated in full: the
+    kept check results, enterprise_names, the quarantine, every curated table and mart."""
+    files, _ = discover([raw])
+    steps = load_settings(raw=raw, db=tmp_path / "steps.duckdb", reports=tmp_path / "r1")
+    ingest(files, steps)
+    refresh(steps)
+    before = _tables(steps)
+    last_old = query(steps, "SELECT max(file_id) FROM ingest_files")[0][0]
+    mismatches_before = _old_mismatches(steps, last_old)
+    update = write_update(
+        tmp_path / "update", steps, dt.date(2025, 1, 1), seed=7, scale_name="small"
+    )
+    drill, count, corrections = _corrections(steps, tmp_path / "corrections")
+    assert {p.parent.name for p in update} >= {"tasks", "activities", "inspections", "accidents"}
+    new = [*update, *corrections]
+    assert all(r.status == "ingested" for r in ingest(new, steps))
+    with store.writer(steps.db) as con:
+        incremental = validate(con, steps)
+        assert curate(con, steps).since is not None
+
+    whole = load_settings(raw=raw, db=tmp_path / "whole.duckdb", reports=tmp_path / "r2")
+    ingest([*files, *new], whole)
+    full = refresh(whole, full=True)
+
+    a, b = _tables(steps), _tables(whole)
+    assert a.keys() == b.keys()
+    for name in a:
+        assert a[name] == b[name], name
+    assert incremental.expectations == full.expectations
+    assert [d.__dict__ for d in incremental.datasets] == [d.__dict__ for d in full.datasets]
+    # the cases are real: old records of the moved enterprise now break district_mismatch
+    assert _old_mismatches(steps, last_old) > mismatches_before
+    for name in ("curated_tasks", "curated_activities", "curated_accidents", "curated_inspections"):
+        assert a[name] != before[name], name
+    # the drill's day changed in mart_drill_days; the training months from 2024-06 on changed
+    changed_days = set(a["mart_drill_days"]) ^ set(before["mart_drill_days"])
+    assert any(repr(drill[2]) in row for row in changed_days)
+    changed = set(a["mart_training_increments"]) ^ set(before["mart_training_increments"])
+    months = {tuple(map(int, m)) for row in changed for m in re.findall(DATE, row)}
+    assert (2024, 6) in months and max(months) > (2024, 6)

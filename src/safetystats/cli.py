@@ -400,6 +400,13 @@ def attainment_json(frame) -> str:
     return as_of_json(frame["as_of"][0] if frame.height else None, json_rows(frame, JSON_FIELDS))
 
 
+def attainment_csv(frame) -> str:
+    """The attainment table as `attainment --format csv` writes it."""
+    from safetystats import inert
+
+    return inert.csv_text(frame.select(JSON_FIELDS + ["name", "eval_date"]))
+
+
 def emit(text: str, format: str, output: Path | None = None) -> None:
     """What --format csv or json made, to --output or stdout (CSV with a BOM, for Excel)."""
     from safetystats import atomic
@@ -443,9 +450,7 @@ def attainment(
     if format == "json":
         emit(attainment_json(frame), format, output)
     elif format == "csv":
-        from safetystats import inert
-
-        emit(inert.csv_text(frame.select(JSON_FIELDS + ["name", "eval_date"])), format, output)
+        emit(attainment_csv(frame), format, output)
     else:
         lab = labels_for(s)
         table = Table(title=f"{lab['cli_title']} · {lab['as_of']} {frame['as_of'][0]}")
@@ -812,6 +817,14 @@ def run(
     pdf: Pdf = False,
     force: Force = False,
     compare: Compare = None,
+    data_only: Annotated[
+        bool,
+        typer.Option(
+            "--data-only",
+            help="ingest, validate and write the attainment table (reports/attainment.csv) "
+            "only: no bulletins, workbook or 通报",
+        ),
+    ] = False,
 ):
     """The one scheduled command: sample data if the raw folder is empty, then ingest,
     validate, bulletins, the follow-up workbook and the 通报. It does everything it can and
@@ -829,6 +842,12 @@ def run(
     code = print_ingest(run_ingest(None, s))
     refresh(s)
     day = as_of
+    if data_only:  # the month's data in one process (the three commands start three)
+        from safetystats.metrics import attainment as compute
+
+        path = s.reports / "attainment.csv"
+        emit(attainment_csv(compute(s, day, None)), "csv", path)
+        raise typer.Exit(code)
     code = max(code, run_bulletins(s, day, jobs=jobs, lang=lang, pdf=pdf, force=force))
     try:
         console.print(f"workbook: {export_workbook(s, day, lang=lang, force=force)}")

@@ -15,6 +15,7 @@ from importlib.resources import files
 
 from safetystats import sql, store
 from safetystats.config import Settings, sql_parameters
+from safetystats.curate import marts
 from safetystats.ingest.spec import DatasetSpec, load_specs
 
 log = logging.getLogger(__name__)
@@ -106,8 +107,9 @@ def _changed_keys(con, spec: DatasetSpec, since: int) -> None:
     con.execute(text, {"since": since})
 
 
-def _curate_table(con, spec: DatasetSpec, values: dict, since: int | None) -> None:
-    """curated_<dataset>: rebuilt (``since`` None) or its changed rows replaced."""
+def _curate_table(con, spec: DatasetSpec, values: dict, since: int | None) -> bool:
+    """curated_<dataset>: rebuilt (``since`` None) or its changed rows replaced; False when
+    no row of it changed."""
     name = spec.name
     if since is None or name == FIRST:
         if name == FIRST and since is not None:  # to compare with the rebuilt register
@@ -118,37 +120,67 @@ def _curate_table(con, spec: DatasetSpec, values: dict, since: int | None) -> No
         if name == FIRST and since is not None:
             con.execute(sql.load_sql("curated/_register_changes"), {"since": since})
             con.execute(sql.load_sql("curated/_changed_names"))
-        return
+        return True
     _changed_keys(con, spec, since)
+    kept = name in marts.changed_datasets()  # the marts' scopes read its changed rows
+    if kept:
+        con.execute(sql.load_sql("curated/_changed_rows").format(dataset=name))
+    if not store.scalar(con, sql.load_sql("curated/_changed_count")):
+        return False
     _valid_view(con, spec, only="AND t._key IN (SELECT _key FROM curate_keys)")
     con.execute(sql.load_sql("curated/_delete_changed").format(dataset=name))
     text = sql.load_sql("curated/_insert_changed").format(
         dataset=name, select=_curated_select(name)
     )
     con.execute(text, sql.bind(text, values))
+    if kept:
+        con.execute(sql.load_sql("curated/_changed_rows_add").format(dataset=name))
+    return True
 
 
-def column_tests(con, layer: str) -> list[str]:
-    """Failures of the column tests in sql/<layer>/schema.toml (an empty list when all pass)."""
-    tests = tomllib.loads(files(sql).joinpath(layer, "schema.toml").read_text(encoding="utf-8"))
+def _tests(layer: str) -> dict:
+    return tomllib.loads(files(sql).joinpath(layer, "schema.toml").read_text(encoding="utf-8"))
+
+
+def column_tests(con, layer: str, only: str | None = None, changed: bool = False) -> list[str]:
+    """Failures of the column tests in sql/<layer>/schema.toml (an empty list when all pass);
+    ``only``: that table's; ``changed``: over the rows an incremental curation rebuilt
+    (curate_keys) and the groups they fall in (the other rows passed before)."""
+    tests = _tests(layer)
+    if only is not None:
+        tests = {only: tests[only]} if only in tests else {}
     failures = []
     exists = sql.load_sql("store/table_exists")
+    rows = sql.load_sql("column_tests/_only_changed") if changed else ""
     for table, spec in tests.items():
         if not store.scalar(con, exists, {"table": table}):
             continue
         quoted = ", ".join(f'"{c}"' for c in spec.get("unique", []))
         if quoted:
-            test = sql.load_sql("column_tests/unique").format(table=table, columns=quoted)
+            groups = (
+                ""
+                if not changed
+                else sql.load_sql("column_tests/_changed_groups").format(
+                    table=table, columns=quoted
+                )
+            )
+            test = sql.load_sql("column_tests/unique").format(
+                table=table, columns=quoted, groups=groups
+            )
             dupes = store.scalar(con, test)
             if dupes:
                 failures.append(f"{table}: ({quoted}) not unique in {dupes} cases")
         for column in spec.get("not_null", []):
-            test = sql.load_sql("column_tests/not_null").format(table=table, column=column)
+            test = sql.load_sql("column_tests/not_null").format(
+                table=table, column=column, only=rows
+            )
             nulls = store.scalar(con, test)
             if nulls:
                 failures.append(f"{table}.{column}: {nulls} blank values")
         for column, accepted in spec.get("accepted", {}).items():
-            test = sql.load_sql("column_tests/accepted").format(table=table, column=column)
+            test = sql.load_sql("column_tests/accepted").format(
+                table=table, column=column, only=rows
+            )
             other = store.scalar(con, test, {"accepted": accepted})
             if other:
                 failures.append(f"{table}.{column}: {other} values outside {accepted}")
@@ -160,19 +192,26 @@ def curate(con, settings: Settings, full: bool = False) -> CurationResult:
     mark the store current. Needs a writer's connection and a validated store.
 
     After a validation on the same connection, only the rows that changed since the last
-    curation are rebuilt (see ``_changed_keys``); every row with ``full``. Marts are rebuilt."""
+    curation are rebuilt (see ``_changed_keys``), their column tests run over those rows, and
+    the marts are updated for the days and months they fall in (marts.py); every row with
+    ``full``."""
     started = time.perf_counter()
     specs = load_specs(settings)
     values = sql_parameters(settings)
     with store.transaction(con):
         store.ensure_bookkeeping(con)
         since = None if full else _since(con, settings)
+        failures = []
         for name in sorted(specs, key=lambda n: n != FIRST):
-            _curate_table(con, specs[name], values, since)
-        for name in sql.names_in("marts"):
-            text = sql.load_sql(name)
-            con.execute(text, sql.bind(text, values))
-        failures = column_tests(con, "curated") + column_tests(con, "marts")
+            rebuilt = _curate_table(con, specs[name], values, since)
+            if rebuilt and since is not None and name != FIRST:  # over the rows rebuilt
+                failures += column_tests(con, "curated", f"curated_{name}", changed=True)
+        if since is None:
+            failures += column_tests(con, "curated")
+        else:  # the register is rebuilt
+            failures += column_tests(con, "curated", f"curated_{FIRST}")
+        marts.build(con, values, changed=since is not None)
+        failures += column_tests(con, "marts")
         if failures:
             raise ColumnTestError("column tests failed: " + "; ".join(failures))
         s = store.state(con)

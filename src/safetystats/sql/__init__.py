@@ -8,6 +8,7 @@ checks/       cross-dataset checks of validate, one rule per file
 curated/      curated_<dataset> tables that metrics read, and their column tests
 column_tests/ the column tests of schema.toml (unique, not null, accepted values)
 marts/        aggregates the metrics sum over, and their column tests
+marts_update/ the days or months of a mart an incremental curation remakes (incremental.toml)
 metrics/      one query per metric: numerator and denominator per unit and date
 report/       what bulletins and the analyst API show beside the targets
 """

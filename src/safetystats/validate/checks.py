@@ -1,6 +1,11 @@
 """The cross-dataset checks of validate (DATA_SPEC 4): the tables they read (district map,
 enterprise names, records, located rows) and the rows that break a rule of sql/checks/ (one
-file per rule; files starting with _ are not rules)."""
+file per rule; files starting with _ are not rules).
+
+Incremental like the suites: a record's result depends on the record, its enterprise's rows
+and names in the register and the settings, so after a validation that kept its results
+(check_failures) only the rows of new files and the records of the enterprises that changed
+in the register are checked again (``since``); the others keep theirs."""
 
 from __future__ import annotations
 
@@ -16,6 +21,28 @@ from safetystats.validate.quarantine import as_quarantine
 # checks that read what the others found
 LAST = ("enterprise_quarantined",)
 OWN_TABLES = ("_district_map", "_districts", "_enterprise_names", "_quarantine")
+# the datasets some checks read directly (not through `records`): only their checked rows
+CHECKED_VIEWS = ("enterprises", "drills")
+
+
+def _fingerprint(settings: Settings) -> str:
+    """What a check's result depends on besides the store: the settings, the registry, this
+    version (the suites' fingerprint holds the same settings and version)."""
+    return store.rules_fingerprint(settings, settings.districts)
+
+
+def since(con, settings: Settings, suites_since: int | None) -> int | None:
+    """The last file whose rows the kept check results cover: the suites' (the same
+    validation saved both), or None (check every row: first validation, --full, new settings,
+    or a store validated by a version that did not keep them)."""
+    s = store.state(con)
+    if (
+        suites_since is None
+        or s.get("checks_file_id") != str(suites_since)
+        or s.get("checks_fingerprint") != _fingerprint(settings)
+    ):
+        return None
+    return suites_since
 
 
 def create_tables(con) -> None:
@@ -55,21 +82,59 @@ def _fill(con, name: str, rows: list[tuple], columns: list[str]) -> None:
         con.execute(load_sql(f"checks/{name}"))
 
 
-def spec_views(con, specs: dict[str, DatasetSpec]) -> None:
-    """Tables and views the checks read: enterprise_names, the table `records` (every dataset
-    but the register, enterprises resolved by code or name), the views `located` (every
-    dataset) and `registered`."""
-    con.execute(load_sql("checks/_fill_enterprise_names"))
+def _columns(spec: DatasetSpec):
+    cols = {c.name: c for c in spec.columns}
+
+    def column(c: str) -> str:
+        return f't."{c}"' if c in cols else "NULL::VARCHAR"
+
+    return cols, column
+
+
+def _check_keys(con, specs: dict[str, DatasetSpec], since: int) -> None:
+    """Temp tables register_changed, check_keys (the rows checked again) and record_keys
+    (those and the rows with kept failures); enterprise_names redone for the changed names."""
+    con.execute(load_sql("checks/_register_changed"), {"since": since})
+    parts = []
+    for name, spec in specs.items():
+        _, column = _columns(spec)
+        by_enterprise = name != "enterprises"  # the register's own checks read the row alone
+        parts.append(
+            load_sql("checks/_check_keys").format(
+                dataset=name,
+                enterprise=column("enterprise_id") if by_enterprise else "NULL::VARCHAR",
+                enterprise_name=column("enterprise_name") if by_enterprise else "NULL::VARCHAR",
+            )
+        )
+    text = load_sql("checks/_check_keys_table").format(parts="\nUNION ALL\n".join(parts))
+    con.execute(text, {"since": since})
+    con.execute(load_sql("checks/_record_keys"))
+
+
+def spec_views(con, specs: dict[str, DatasetSpec], since: int | None = None) -> None:
+    """Tables and views the checks read: enterprise_names, the table `record_rows` and view
+    `records` (every dataset but the register, enterprises resolved by code or name), the
+    views `located` (every dataset), `registered` and checked_<dataset>. ``since``: only the
+    rows to check again (see ``since``) and those with kept failures; None: every row."""
+    changed = "" if since is None else "IN (SELECT name_key FROM register_changed)"
+    if since is not None:
+        _check_keys(con, specs, since)
+    con.execute(
+        load_sql("checks/_clear_enterprise_names").format(
+            only=changed and f"AND name_key {changed}"
+        )
+    )
+    con.execute(
+        load_sql("checks/_fill_enterprise_names").format(
+            only=changed and f"AND name_key(enterprise_name) {changed}"
+        )
+    )
     records, located = [], []
     for name, spec in specs.items():
         located.append(load_sql("checks/_locate").format(dataset=name))
         if name == "enterprises":
             continue
-        cols = {c.name: c for c in spec.columns}
-
-        def column(c: str, cols=cols) -> str:
-            return f't."{c}"' if c in cols else "NULL::VARCHAR"
-
+        cols, column = _columns(spec)
         records.append(
             load_sql("checks/_records").format(
                 dataset=name,
@@ -82,11 +147,23 @@ def spec_views(con, specs: dict[str, DatasetSpec]) -> None:
                     and cols["district"].required
                     and not cols["district"].or_column
                 ).lower(),
+                keys=""
+                if since is None
+                else f"JOIN record_keys k ON k.dataset = '{name}' AND k._key = t._key",
+                checked="true" if since is None else "k.checked",
             )
         )
     con.execute(load_sql("checks/_records_table").format(parts="\nUNION ALL\n".join(records)))
+    con.execute(load_sql("checks/_records_view"))
     con.execute(load_sql("checks/_located_view").format(parts="\nUNION ALL\n".join(located)))
     con.execute(load_sql("checks/_registered"))
+    for name in CHECKED_VIEWS:
+        only = (
+            ""
+            if since is None
+            else "AND t._key IN (SELECT _key FROM check_keys WHERE dataset = '" + name + "')"
+        )
+        con.execute(load_sql("checks/_checked_view").format(dataset=name, only=only))
 
 
 def _bad_check_codes(con) -> None:
@@ -129,16 +206,29 @@ def _run_checks(con, names: list[str], settings: Settings) -> pl.DataFrame:
     return as_quarantine(rows, pl.col("raw_value"), "sql")
 
 
-def cross_dataset_rows(con, settings: Settings, earlier: list[pl.DataFrame]) -> pl.DataFrame:
-    """The rows that break a rule of sql/checks/ (one file per rule), located in their files.
-    The checks that need the register's own failures run last."""
+def cross_dataset_rows(
+    con, settings: Settings, suite_failures: pl.DataFrame, since: int | None
+) -> pl.DataFrame:
+    """The rows that break a rule of sql/checks/ (one file per rule), located in their files:
+    the kept results of the rows not checked again (``since``, see ``spec_views``) and the
+    checked rows' new ones. The checks that need the register's own failures run last."""
     rules = [
         n.removeprefix("checks/")
         for n in names_in("checks")
         if not n.removeprefix("checks/").startswith("_")
     ]
+    kept = [] if since is None else [store.fetch_frame(con, load_sql("checks/_checks_kept"))]
     _bad_check_codes(con)
     first = _run_checks(con, [r for r in rules if r not in LAST], settings)
-    failed = pl.concat([*earlier, first], how="diagonal_relaxed")
+    failed = pl.concat([suite_failures, *kept, first], how="diagonal_relaxed")
     _register_errors(con, failed, settings)
-    return pl.concat([first, _run_checks(con, list(LAST), settings)], how="diagonal_relaxed")
+    return pl.concat([*kept, first, _run_checks(con, list(LAST), settings)], how="diagonal_relaxed")
+
+
+def save_failures(con, found: pl.DataFrame, settings: Settings) -> None:
+    """Replace the kept check results (inside the caller's transaction)."""
+    con.execute(load_sql("checks/_check_failures_clear"))
+    with store.registered(con, "checks_new", found):
+        con.execute(load_sql("checks/_check_failures_fill"))
+    last = store.scalar(con, load_sql("store/last_file_id"))
+    store.set_state(con, checks_fingerprint=_fingerprint(settings), checks_file_id=str(last))

@@ -57,7 +57,8 @@ def validate(con, settings: Settings, full: bool = False) -> ValidationResult:
 
     The suites run over the rows of the files ingested since the last validation (every row
     with ``full``, or when the suites or settings changed); the results of the other rows are
-    kept from the validations before. The cross-dataset checks run over the whole store."""
+    kept from the validations before. The cross-dataset checks run over the same rows and the
+    records of the enterprises that changed in the register (validate/checks.py)."""
     # the report files replace the old ones after COMMIT
     with atomic.staged(), store.transaction(con):
         return _validate(con, settings, full)
@@ -72,19 +73,21 @@ def _validate(con, settings: Settings, full: bool) -> ValidationResult:
     staging.ensure_tables(con, specs)
     checks.create_tables(con)
     checks.district_map(con, settings, specs)
-    checks.spec_views(con, specs)
     since = suite_rows.since(con, settings, full)
+    checks_since = checks.since(con, settings, since)
+    checks.spec_views(con, specs, checks_since)
     con.execute(load_sql("checks/_revalidated"), {"since": since})
     # process
     gx_failures = suite_rows.all_failures(con, suite_rows.suite_rows(con, specs, settings, since))
     started = time.perf_counter()
     held = store.fetch_frame(con, load_sql("checks/_held"))
-    cross = checks.cross_dataset_rows(con, settings, [gx_failures])
+    cross = checks.cross_dataset_rows(con, settings, gx_failures, checks_since)
     assembled = quarantine.assemble([held, gx_failures, cross], settings, specs)
     log.info("validate cross-dataset checks and quarantine: %.2fs", time.perf_counter() - started)
     # save outputs
     now = datetime.now().isoformat(timespec="seconds")
     suite_rows.save_failures(con, gx_failures, settings)
+    checks.save_failures(con, cross, settings)
     expectation_summary = suite_rows.summary(con, specs, settings)
     stored = quarantine.save(con, assembled, compare)
     store.set_state(

@@ -2,7 +2,7 @@
 -- quarantine's unit column (q_new: the quarantine rows being stored).
 CREATE OR REPLACE TEMP VIEW record_units AS
 SELECT r.dataset, r._key, coalesce(own.code, reg.code) AS unit_code, coalesce(own.name, reg.name) AS unit
-FROM records r
+FROM record_rows r
 LEFT JOIN district_map own ON own.value = r.district
 LEFT JOIN enterprises e ON e.enterprise_id = r.enterprise_id
 LEFT JOIN district_map reg ON reg.value = e.district

@@ -1,5 +1,5 @@
 -- The 18-character credit codes of the store whose check character was never computed.
 SELECT DISTINCT c.enterprise_id
-FROM (SELECT enterprise_id FROM records UNION ALL SELECT enterprise_id FROM enterprises) c
+FROM (SELECT enterprise_id FROM records UNION ALL SELECT enterprise_id FROM checked_enterprises) c
 WHERE length(c.enterprise_id) = 18
   AND NOT EXISTS (SELECT 1 FROM credit_codes_checked k WHERE k.enterprise_id = c.enterprise_id)

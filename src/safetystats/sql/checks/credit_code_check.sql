@@ -3,5 +3,5 @@
 SELECT r.dataset, r._key, 'enterprise_id' AS column_name, r.enterprise_id AS raw_value,
        'credit_code_check' AS rule_id, b.expected AS detail
 FROM (SELECT dataset, _key, enterprise_id FROM records WHERE NOT by_name
-      UNION ALL SELECT 'enterprises', _key, enterprise_id FROM enterprises) r
+      UNION ALL SELECT 'enterprises', _key, enterprise_id FROM checked_enterprises) r
 JOIN bad_check_codes b ON b.enterprise_id = r.enterprise_id

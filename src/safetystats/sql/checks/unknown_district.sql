@@ -5,5 +5,5 @@ FROM records r JOIN district_map m ON m.value = r.district
 WHERE m.code IS NULL
 UNION ALL
 SELECT 'enterprises', e._key, 'district', e.district, 'unknown_district', m.detail_zh, m.detail_en
-FROM enterprises e JOIN district_map m ON m.value = e.district
+FROM checked_enterprises e JOIN district_map m ON m.value = e.district
 WHERE m.code IS NULL

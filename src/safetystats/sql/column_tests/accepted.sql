@@ -1,2 +1,3 @@
 -- Column test: the values of one column of a table outside the accepted list $accepted (0: none).
-SELECT count(*) FROM "{table}" WHERE NOT list_contains($accepted, "{column}"::VARCHAR)
+-- The placeholder only: empty (every row), or the rows an incremental curation rebuilt (_only_changed.sql).
+SELECT count(*) FROM "{table}" t WHERE NOT list_contains($accepted, "{column}"::VARCHAR) {only}

@@ -6,11 +6,10 @@
 CREATE OR REPLACE TEMP VIEW "valid_{dataset}" AS
 SELECT t.* EXCLUDE ({excluded}) {enterprise_out},
        coalesce(own.code, reg.code) AS district_code
-FROM "{dataset}" t
+FROM (SELECT * FROM "{dataset}" t WHERE true {only}) t  -- the rows asked for first
 LEFT JOIN enterprise_names n ON {enterprise} IS NULL AND n.name_key = name_key({enterprise_name})
 LEFT JOIN district_map own ON own.value = {district}
 LEFT JOIN enterprises e ON e.enterprise_id = coalesce({enterprise}, n.enterprise_id)
 LEFT JOIN district_map reg ON reg.value = e.district
 WHERE NOT EXISTS (SELECT 1 FROM quarantine q
-                  WHERE q.dataset = '{dataset}' AND q.severity = 'error' AND q.record_key = t._key)
-{only};
+                  WHERE q.dataset = '{dataset}' AND q.severity = 'error' AND q.record_key = t._key);

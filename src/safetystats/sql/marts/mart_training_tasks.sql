@@ -1,6 +1,6 @@
 -- Training tasks (task > 0) per unit, category and enterprise attributes. Tasks of 停产/关闭
 -- enterprises are left out (DATA_SPEC 6.1); an enterprise not in the register keeps its tasks.
-CREATE OR REPLACE TABLE mart_training_tasks AS
+CREATE OR REPLACE {table} AS
 SELECT p.district_code, p.category, e.industry, e.hazchem, e.high_risk, sum(p.task)::BIGINT AS task
 FROM curated_training_plan p
 LEFT JOIN curated_enterprises e ON e.enterprise_id = p.enterprise_id

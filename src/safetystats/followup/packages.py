@@ -57,28 +57,31 @@ class Sheet:
 
 @dataclass
 class UnitRows:
-    """A frame's rows grouped by the unit of the package they belong to, as Python lists (so
-    that writing needs no polars, also in a worker process)."""
+    """A frame's rows and, per unit of a package, the places of the rows it lists (those of
+    its own unit and descendants, in the query's order), as Python lists: so that writing
+    needs no polars, also in a worker process, and a row listed by a county and its city is
+    held once."""
 
     columns: dict[str, list]
-    spans: dict[str, tuple[int, int]]  # unit code -> [start, end) of its rows
+    places: dict[str, list[int]]
 
     @classmethod
-    def of_frame(cls, frame: pl.DataFrame) -> UnitRows:
-        if not frame.height:
-            return cls({}, {})
-        frame = frame.sort("unit_code", maintain_order=True)  # each unit's rows in query order
-        spans, start = {}, 0
-        for code, count in frame.group_by("unit_code", maintain_order=True).len().iter_rows():
-            spans[code] = (start, start + count)
-            start += count
-        return cls({c: frame[c].to_list() for c in frame.columns}, spans)
+    def of_frame(cls, frame: pl.DataFrame, owners: dict[str, list[str]]) -> UnitRows:
+        """``owners``: the record's own unit code -> the units whose packages list it."""
+        places: dict[str, list[int]] = {}
+        if frame.height:
+            for i, code in enumerate(frame["district_code"].to_list()):
+                for unit in owners.get(code, ()):
+                    places.setdefault(unit, []).append(i)
+        return cls({c: frame[c].to_list() for c in frame.columns}, places)
 
     def rows(self, code: str) -> list[dict]:
-        start, end = self.spans.get(code, (0, 0))
         names = list(self.columns)
-        values = [self.columns[n][start:end] for n in names]
-        return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
+        columns = [self.columns[n] for n in names]
+        return [
+            dict(zip(names, [c[i] for c in columns], strict=True))
+            for i in self.places.get(code, ())
+        ]
 
 
 @dataclass
@@ -100,18 +103,14 @@ class PackageFigures:
         from safetystats.metrics.targets import load_targets
 
         registry = settings.registry
-        pairs = {  # (own unit of a record, unit of a package that lists it)
-            (own, code)
-            for code, _ in units
-            for own in [code, *(d.code for d in registry.descendants(code))]
-        }
-        codes = sorted({own for own, _ in pairs})
-        mapping = pl.DataFrame(
-            sorted(pairs), schema={"district_code": pl.String, "unit_code": pl.String}, orient="row"
-        )
+        owners: dict[str, list[str]] = {}  # own unit -> the units of the run it lies in
+        for code, _ in units:
+            for own in [code, *(d.code for d in registry.descendants(code))]:
+                owners.setdefault(own, []).append(code)
+        codes = sorted(owners)
 
         def owned(frame: pl.DataFrame) -> UnitRows:
-            return UnitRows.of_frame(frame.join(mapping, on="district_code", how="inner"))
+            return UnitRows.of_frame(frame, owners)
 
         hazards = owned(
             engine.query(con, "report/package_hazards", settings, as_of=as_of, district_codes=codes)
@@ -125,7 +124,7 @@ class PackageFigures:
                 continue
             frame = engine.short_of_events(con, settings, target, as_of, codes)
             short.append(frame.with_columns(pl.lit(target.name(settings.lang)).alias("target")))
-        short_rows = owned(pl.concat(short, how="diagonal_relaxed")) if short else UnitRows({}, {})
+        short_rows = owned(pl.concat(short, how="diagonal_relaxed") if short else pl.DataFrame())
         quarantine = owned(
             engine.query(con, "report/package_quarantine", settings, district_codes=codes)
         )

@@ -339,6 +339,104 @@ def bench_stats(results: dict, config: Path) -> None:
     )
 
 
+def compute_times(config: Path, runs: int) -> dict:
+    """Issue 23 goal 6, inside one process (the code on sys.path): each of ``stats accidents``,
+    ``enforcement``, ``hazards`` and ``assess``, what the command computes after its start,
+    imports and settings (the rows it prints, every unit); wall and CPU seconds (all threads),
+    medians of ``runs`` after a warm-up run."""
+    from safetystats.config import load_settings
+    from safetystats.metrics.engine import latest_event_date, open_store
+    from safetystats.stats import statistics as kinds
+
+    settings = load_settings(config)
+    with open_store(settings) as con:
+        as_of = latest_event_date(con)
+    work = {kind: kinds.KINDS[kind] for kind in ("accidents", "enforcement", "hazards")}
+    work["assess"] = lambda s, day, district: kinds.assessment_rows(s, day, None)
+    out = {}
+    for name, function in work.items():
+        function(settings, as_of, None)  # warm: the first run also reads the store's pages
+        walls, cpus = [], []
+        for _ in range(runs):
+            wall, cpu = time.perf_counter(), time.process_time()
+            function(settings, as_of, None)
+            walls.append(time.perf_counter() - wall)
+            cpus.append(time.process_time() - cpu)
+        out[name] = {
+            "seconds": statistics.median(walls),
+            "cpu_seconds": statistics.median(cpus),
+            "runs": [round(t, 3) for t in walls],
+        }
+    return out
+
+
+def _commands(config: Path, src: Path, commands: dict, runs: int) -> dict:
+    """Whole commands with the code of ``src``: wall seconds (median of ``runs``), CPU seconds
+    of the command and its workers (user + sys), peak RSS, load average at each start."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    out = {}
+    for key, args in commands.items():
+        seen = []
+        for _ in range(runs):
+            load = load_average()
+            before = os.times()
+            started = time.perf_counter()
+            proc = subprocess.run(cli(config, *args), env=env, capture_output=True, text=True)
+            wall = time.perf_counter() - started
+            after = os.times()
+            if proc.returncode not in (0, 1):
+                raise RuntimeError(f"{key}: {proc.stdout[-1500:]}{proc.stderr[-1500:]}")
+            cpu = (after.children_user - before.children_user) + (
+                after.children_system - before.children_system
+            )
+            seen.append((wall, cpu, load))
+        out[key] = {
+            "seconds": statistics.median(t for t, _, _ in seen),
+            "cpu_seconds": statistics.median(c for _, c, _ in seen),
+            "runs": [round(t, 2) for t, _, _ in seen],
+            "loads": [round(x, 1) for _, _, x in seen],
+        }
+        print(f"{src}: {key} {out[key]}", flush=True)
+    return out
+
+
+def bench_compute(
+    results: dict, config: Path, baseline_src: Path | None, runs: int = 3, compare: str = ""
+) -> None:
+    """Issue 23 goal 6 and issue 22's packages on a prepared province store: the compute of
+    ``stats`` (accidents, enforcement, hazards) and ``assess`` in the process, the whole
+    commands, ``notice`` and ``packages --level all`` (every unit, cities and counties); with
+    ``baseline_src`` the same with that code, one after the other in the same run. The
+    baseline's packages are ``packages --level 1`` then ``--level 2``: the same workbooks (its
+    ``--level all`` left a county's rows out of its city's package)."""
+    runs = max(runs, 3)
+    code = {"": ROOT / "src"} | ({"baseline_": baseline_src} if baseline_src else {})
+    inner = [sys.executable, str(HERE / "bench.py"), "--compute-times", str(config)]
+    for prefix, src in code.items():
+        env = {**os.environ, "PYTHONPATH": str(src)}
+        done = subprocess.run(
+            [*inner, "--runs", str(runs)], env=env, capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"compute times ({src}): {done.stderr[-2000:]}")
+        results[prefix + "compute"] = json.loads(done.stdout.splitlines()[-1]) | {
+            "load": load_average()
+        }
+        print(prefix + "compute", results[prefix + "compute"], flush=True)
+        commands = {
+            f"stats {kind}": ["stats", kind, "--format", "json"]
+            for kind in ("accidents", "enforcement", "hazards")
+        }
+        commands["assess"] = ["assess", "--format", "json"]
+        commands["notice"] = ["notice", *(["--compare", compare] if compare else [])]
+        if prefix:
+            commands["packages level 1"] = ["packages", "--level", "1"]
+            commands["packages level 2"] = ["packages", "--level", "2"]
+        else:
+            commands["packages"] = ["packages", "--level", "all"]
+        results[prefix + "commands"] = _commands(config, src, commands, runs)
+
+
 def bench_run(results: dict) -> None:
     """3. `run` on the city sample in an empty folder, then again with nothing changed."""
     folder = OUT / "run_city"
@@ -924,7 +1022,26 @@ def main() -> None:
     parser.add_argument(
         "--update-only", type=Path, help="7 only, on this validated province project's toml"
     )
+    parser.add_argument(
+        "--compute-only",
+        type=Path,
+        help="issue 23 goal 6 and the packages only (stats, assess, notice, packages), on this "
+        "prepared project's toml; with --baseline-src also with that code; pandas ratios too",
+    )
+    parser.add_argument("--compare", default="", help="with --compute-only: notice --compare")
+    parser.add_argument("--compute-times", type=Path, help=argparse.SUPPRESS)  # the inner run
     args = parser.parse_args()
+    if args.compute_times:
+        print(json.dumps(compute_times(args.compute_times.resolve(), max(args.runs, 3))))
+        return
+    if args.compute_only:
+        results = {}
+        config = args.compute_only.resolve()
+        bench_compute(results, config, args.baseline_src, args.runs, args.compare)
+        bench_stats(results, config)
+        (OUT / "compute.json").parent.mkdir(parents=True, exist_ok=True)
+        (OUT / "compute.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+        return
     if args.pages_only:
         results: dict = {}
         bench_pages(results, args.pages_only.resolve(), args.baseline_src, args.runs)

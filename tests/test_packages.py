@@ -96,3 +96,58 @@ def test_the_due_date_is_in_the_month_after_the_as_of():
     assert _due_date(dt.date(2024, 1, 31), 31) == dt.date(
         2024, 2, 29
     )  # a shorter month: its last day
+
+
+TWO_LEVELS = [
+    ["code", "name", "aliases", "parent"],
+    ["371000", "威海市", "", ""],
+    ["371002", "环翠区", "环翠", "371000"],
+    ["371003", "文登区", "文登", "371000"],
+    ["370400", "枣庄市", "", ""],
+    ["370402", "市中区", "", "370400"],
+    ["370800", "济宁市", "", ""],
+    ["370811", "市中区", "", "370800"],
+]
+
+
+def _contents(path) -> dict:
+    """Every sheet's cells but the marker's (its package id and time differ run to run)."""
+    book = openpyxl.load_workbook(path)
+    return {
+        s.title: [[c.value for c in row] for row in s.iter_rows()]
+        for s in book.worksheets
+        if s.title != SHEET
+    }
+
+
+def test_every_level_lists_a_record_in_each_unit_above_it(store, tmp_path, monkeypatch):
+    from safetystats.config import load_settings
+    from safetystats.followup import packages
+
+    units = write_rows(tmp_path / "units.csv", TWO_LEVELS)
+    s = load_settings(raw=store.raw, db=store.db, reports=tmp_path / "out", districts=units)
+    refresh(s)  # the registry changed: validated again
+    monkeypatch.setattr(packages, "writers", lambda n: 0)
+    alone = make_packages(s, dt.date(2024, 6, 30), level="all")
+    names = sorted(p.name.removesuffix("_2024-06-30.xlsx") for p in alone)
+    assert len(alone) == 7 and names == sorted(
+        [
+            "督办清单_威海市",
+            "督办清单_环翠区",
+            "督办清单_文登区",
+            "督办清单_枣庄市",
+            "督办清单_济宁市",
+            "督办清单_市中区-370402",
+            "督办清单_市中区-370811",
+        ]
+    )  # fmt: skip  (the two 市中区 no longer write one file)
+    seen = {p.name.split("_")[1]: _contents(p) for p in alone}
+    overdue = {unit: sorted(r[0] for r in c["超期未整改隐患"][1:]) for unit, c in seen.items()}
+    wd = sorted(f"WD-{i}" for i in range(len(PAYLOADS)))
+    assert overdue["文登区"] == wd and overdue["威海市"] == wd  # the city lists its county's rows
+    assert overdue["环翠区"] == [] and overdue["枣庄市"] == []
+    # the same workbooks written by two forked worker processes
+    monkeypatch.setattr(packages, "writers", lambda n: 2)
+    shared = make_packages(s, dt.date(2024, 6, 30), level="all")
+    assert [p.name for p in shared] == [p.name for p in alone]
+    assert {p.name.split("_")[1]: _contents(p) for p in shared} == seen

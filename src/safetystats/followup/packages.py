@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
+import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +28,7 @@ import polars as pl
 import xlsxwriter
 
 from safetystats import __version__, atomic
-from safetystats.config import Settings
+from safetystats.config import Settings, packaged
 from safetystats.errors import NothingToReportError, UsageError
 from safetystats.followup.template import safe_name
 from safetystats.ingest import marker
@@ -54,15 +57,44 @@ class Sheet:
 
 
 @dataclass
+class UnitRows:
+    """A frame's rows and, per unit of a package, the places of the rows it lists (those of
+    its own unit and descendants, in the query's order), as Python lists: so that writing
+    needs no polars, also in a worker process, and a row listed by a county and its city is
+    held once."""
+
+    columns: dict[str, list]
+    places: dict[str, list[int]]
+
+    @classmethod
+    def of_frame(cls, frame: pl.DataFrame, owners: dict[str, list[str]]) -> UnitRows:
+        """``owners``: the record's own unit code -> the units whose packages list it."""
+        places: dict[str, list[int]] = {}
+        if frame.height:
+            for i, code in enumerate(frame["district_code"].to_list()):
+                for unit in owners.get(code, ()):
+                    places.setdefault(unit, []).append(i)
+        return cls({c: frame[c].to_list() for c in frame.columns}, places)
+
+    def rows(self, code: str) -> list[dict]:
+        names = list(self.columns)
+        columns = [self.columns[n] for n in names]
+        return [
+            dict(zip(names, [c[i] for c in columns], strict=True))
+            for i in self.places.get(code, ())
+        ]
+
+
+@dataclass
 class PackageFigures:
-    """What the packages list, for every unit: frames with ``unit_code`` (the unit of the
-    package the row belongs to)."""
+    """What the packages list, for every unit: the rows of each unit's subtree (a row of a
+    county is in its county's package and in its city's when both are written)."""
 
     as_of: dt.date
     units: list[tuple[str, str]]  # (code, name)
-    hazards: pl.DataFrame
-    short: pl.DataFrame
-    quarantine: pl.DataFrame
+    hazards: UnitRows
+    short: UnitRows
+    quarantine: UnitRows
 
     @classmethod
     def compute(
@@ -72,16 +104,14 @@ class PackageFigures:
         from safetystats.metrics.targets import load_targets
 
         registry = settings.registry
-        owner = {}
+        owners: dict[str, list[str]] = {}  # own unit -> the units of the run it lies in
         for code, _ in units:
-            owner[code] = code
-            for d in registry.descendants(code):
-                owner.setdefault(d.code, code)
-        codes = sorted(owner)
-        mapping = pl.DataFrame({"district_code": list(owner), "unit_code": list(owner.values())})
+            for own in [code, *(d.code for d in registry.descendants(code))]:
+                owners.setdefault(own, []).append(code)
+        codes = sorted(owners)
 
-        def owned(frame: pl.DataFrame) -> pl.DataFrame:
-            return frame.join(mapping, on="district_code", how="inner")
+        def owned(frame: pl.DataFrame) -> UnitRows:
+            return UnitRows.of_frame(frame, owners)
 
         hazards = owned(
             engine.query(con, "report/package_hazards", settings, as_of=as_of, district_codes=codes)
@@ -95,14 +125,11 @@ class PackageFigures:
                 continue
             frame = engine.short_of_events(con, settings, target, as_of, codes)
             short.append(frame.with_columns(pl.lit(target.name(settings.lang)).alias("target")))
-        short_frame = owned(pl.concat(short, how="diagonal_relaxed")) if short else pl.DataFrame()
+        short_rows = owned(pl.concat(short, how="diagonal_relaxed") if short else pl.DataFrame())
         quarantine = owned(
             engine.query(con, "report/package_quarantine", settings, district_codes=codes)
         )
-        return cls(as_of, units, hazards, short_frame, quarantine)
-
-    def of(self, frame: pl.DataFrame, code: str) -> pl.DataFrame:
-        return frame.filter(pl.col("unit_code") == code) if frame.height else frame
+        return cls(as_of, units, hazards, short_rows, quarantine)
 
 
 def _text(value) -> str:
@@ -128,9 +155,9 @@ LEVELS = {"major": "重大", "general": "一般"}
 SUPERVISION = {"none": "无", "district": "区级", "city": "市级", "province": "省级", "yes": "是"}
 
 
-def hazard_rows(frame: pl.DataFrame) -> list[dict]:
+def hazard_rows(listed: list[dict]) -> list[dict]:
     rows = []
-    for r in frame.iter_rows(named=True):
+    for r in listed:
         missing = [
             label
             for label, field, _ in FIVE_ITEMS
@@ -145,7 +172,7 @@ def hazard_rows(frame: pl.DataFrame) -> list[dict]:
 
 
 def sheets(figures: PackageFigures, code: str) -> list[Sheet]:
-    hazards = hazard_rows(figures.of(figures.hazards, code))
+    hazards = hazard_rows(figures.hazards.rows(code))
     rectify = [("整改完成日期", DATE_RULE), ("销号日期", DATE_RULE), ("整改情况说明", None)]
     listed = [
         ("隐患编号", "hazard_id"),
@@ -158,7 +185,6 @@ def sheets(figures: PackageFigures, code: str) -> list[Sheet]:
     overdue = [r for r in hazards if r["overdue"]]
     major = [r for r in hazards if r["level"] == "major"]
     five = [r for r in major if r["missing"]]
-    short = figures.of(figures.short, code)
     # one row per enterprise and target, with the periods it lacks (as the card counts them)
     listed_short = [
         r
@@ -168,7 +194,7 @@ def sheets(figures: PackageFigures, code: str) -> list[Sheet]:
             "_version": "",
             "_dataset": "enterprises",
         }  # fmt: skip
-        for r in (short.iter_rows(named=True) if short.height else [])
+        for r in figures.short.rows(code)
     ]
     quarantine = [
         r
@@ -178,7 +204,7 @@ def sheets(figures: PackageFigures, code: str) -> list[Sheet]:
             "_dataset": r["dataset"],
             "_column": r["column_name"],
         }
-        for r in figures.of(figures.quarantine, code).iter_rows(named=True)
+        for r in figures.quarantine.rows(code)
     ]
     return [
         Sheet("超期未整改隐患", [*listed, ("超期天数", "days_overdue")], rectify, overdue),
@@ -218,22 +244,32 @@ def sheets(figures: PackageFigures, code: str) -> list[Sheet]:
     ]
 
 
-def package_path(settings: Settings, as_of: dt.date, unit: str) -> Path:
+def package_path(settings: Settings, as_of: dt.date, stem: str) -> Path:
     return (
         settings.reports
         / as_of.isoformat()
         / "packages"
-        / f"督办清单_{safe_name(unit)}_{as_of.isoformat()}.xlsx"
+        / f"督办清单_{stem}_{as_of.isoformat()}.xlsx"
     )
+
+
+def file_stems(settings: Settings, units: list[tuple[str, str]]) -> dict[str, str]:
+    """The unit's part of each file name: its name, and its code too where two units of the
+    registry share the name (济南 and 枣庄's 市中区), so that no package overwrites another."""
+    names = [u.name for u in settings.registry.districts]
+    shared = {n for n in names if names.count(n) > 1}
+    return {code: safe_name(f"{name}-{code}" if name in shared else name) for code, name in units}
 
 
 def package_id(code: str, as_of: dt.date, written: str) -> str:
     return hashlib.sha256(f"{code}|{as_of}|{written}".encode()).hexdigest()[:16]
 
 
-def write_package(settings: Settings, figures: PackageFigures, code: str, name: str) -> Path:
-    """The unit's workbook, written atomically."""
-    path = package_path(settings, figures.as_of, name)
+def write_package(
+    settings: Settings, figures: PackageFigures, code: str, name: str, stem: str | None = None
+) -> Path:
+    """The unit's workbook, written atomically (``stem``: the unit's part of the file name)."""
+    path = package_path(settings, figures.as_of, stem or safe_name(name))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     book = xlsxwriter.Workbook(str(tmp), INERT)
@@ -309,13 +345,21 @@ def _list_sheet(book, formats, part: Sheet) -> None:
     for c, header in enumerate(headers):
         is_fill = len(part.given) <= c < len(part.given) + len(part.fill)
         sheet.write_string(0, c, header, formats["fill_head" if is_fill else "head"])
+    # xlsxwriter's undecorated writers (row and column as numbers): a package of a city writes
+    # hundreds of thousands of cells, and the A1-notation check costs a sixth of each
+    write, blank = sheet._write_string, sheet._write_blank
+    given, hidden = [field for _, field in part.given], list(part.hidden)
+    fill = range(len(given), len(given) + len(part.fill))
+    given_format, fill_format = formats["given"], formats["fill"]
     for r, row in enumerate(part.rows, start=1):
-        for c, (_, field) in enumerate(part.given):
-            sheet.write_string(r, c, _text(row.get(field)), formats["given"])
-        for c in range(len(part.given), len(part.given) + len(part.fill)):
-            sheet.write_blank(r, c, None, formats["fill"])
-        for c, field in enumerate(part.hidden, start=len(part.given) + len(part.fill)):
-            sheet.write_string(r, c, _text(row.get(field)))
+        for c, field in enumerate(given):
+            value = row.get(field)
+            write(r, c, value if type(value) is str else _text(value), given_format)
+        for c in fill:
+            blank(r, c, None, fill_format)
+        for c, field in enumerate(hidden, start=fill.stop):
+            value = row.get(field)
+            write(r, c, value if type(value) is str else _text(value))
     last = max(len(part.rows), 1)
     for c, (_, rule) in enumerate(part.fill, start=len(part.given)):
         if rule:
@@ -354,13 +398,51 @@ def make_packages(settings: Settings, as_of: dt.date | None = None, districts: l
                 "数据库中还没有记录 / the store holds no record"
             )
         figures = PackageFigures.compute(settings, as_of, units, con)
-    written = [write_package(settings, figures, code, name) for code, name in units]
+    written = write_all(settings, figures)
     if pdf:
         for (_, name), path in zip(units, written, strict=True):
             page = _bulletin_pdf(settings, as_of, name)
             if page is not None:
                 shutil.copyfile(page, path.with_name(f"{path.stem}_通报.pdf"))
     return written
+
+
+_SHARED: tuple | None = None  # (settings, figures, stems) for the forked writers
+
+
+def write_all(settings: Settings, figures: PackageFigures) -> list[Path]:
+    """Every unit's workbook, in the order of ``figures.units``: in this process, or shared
+    out among forked worker processes (config/performance.toml [packages]; each inherits the
+    figures, so nothing is sent to it but the units' places in the list)."""
+    global _SHARED
+    stems = file_stems(settings, figures.units)
+    count = writers(len(figures.units))
+    _SHARED = (settings, figures, stems)
+    try:
+        if count < 2:
+            return [_write_one(i) for i in range(len(figures.units))]
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(count, mp_context=context) as pool:
+            return list(pool.map(_write_one, range(len(figures.units)), chunksize=4))
+    finally:
+        _SHARED = None
+
+
+def writers(units: int) -> int:
+    """Worker processes for ``units`` workbooks (0 or 1: none)."""
+    rules = packaged("performance")["packages"]
+    if (
+        units < rules["parallel_from_units"]
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return 0
+    return min(rules["workers"] or os.cpu_count() or 1, units)
+
+
+def _write_one(i: int) -> Path:
+    settings, figures, stems = _SHARED
+    code, name = figures.units[i]
+    return write_package(settings, figures, code, name, stems[code])
 
 
 def _bulletin_pdf(settings: Settings, as_of: dt.date, unit: str) -> Path | None:

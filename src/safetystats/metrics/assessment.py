@@ -16,6 +16,7 @@ never opens the store.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -160,7 +161,7 @@ def credit(row: dict) -> Fraction:
         return Fraction(0)
     if row["kind"] == "count":
         return Fraction(1 if row["status"] == "met" else 0)
-    threshold = Fraction(Decimal(str(row["threshold"])))
+    threshold = _exact(row["threshold"])
     if threshold == 0:
         return Fraction(1)
     return min(_share(row) / threshold, Fraction(1))
@@ -173,6 +174,12 @@ def _share(row: dict) -> Fraction:
     if d and float(Fraction(n, d)) == row["value"]:
         return Fraction(n, d)
     return Fraction(Decimal(repr(row["value"])))
+
+
+@functools.lru_cache(maxsize=64)
+def _exact(threshold: float) -> Fraction:
+    """A threshold as the exact decimal it was written as (0.95, not the float's binary)."""
+    return Fraction(Decimal(str(threshold)))
 
 
 def score_of(points: Fraction, weights: Fraction) -> Fraction | None:
@@ -267,8 +274,9 @@ def assessment(
     ranks are among all siblings; ``district`` keeps the units named and the total)."""
     checked = load_assessment(settings)
     lang, where, as_of = engine._places(settings, as_of, district, lang, con)
-    frame = assess(
-        engine.attainment(settings, as_of, None, lang, con),
+    everyone = where if district is None else engine.places(settings, None, lang)
+    frame = assess(  # the counts at E: a score does not read the projection
+        engine.attainment_of(settings, as_of, everyone, lang, con, projections=False),
         accident_warnings(settings, as_of, None, lang, con),
         checked,
         as_of,

@@ -296,12 +296,17 @@ def resolve_districts(settings: Settings, names: list[str] | None) -> list:
 
 
 def _rows_for(
-    target: Target, as_of: dt.date, counts: Counts, place: Place, lang: str, projection_days: int
+    target: Target,
+    as_of: dt.date,
+    counts: Counts,
+    place: Place,
+    lang: str,
+    projection_days: int | None,
 ) -> dict:
-    """A target's row for one place; its projection starts ``projection_days`` before E."""
+    """A target's row for one place; its projection starts ``projection_days`` before E (None:
+    no projection, and a target not met is behind)."""
     is_count = target.is_count
     e = target.eval_date(as_of)
-    p = projection_date(target, e, projection_days)
     nd = counts.at(e, place)
     if nd is None:  # missing, not false: the unit's ledgers leave the flag blank
         n = d = value = projected = None
@@ -309,8 +314,11 @@ def _rows_for(
     else:
         n, d = nd
         value = _value((n, d), is_count)
-        at_p = counts.at(p, place) or (0, 0)
-        projected = projection((n, d), at_p, e, p, target.deadline, is_count)
+        projected = None
+        if projection_days is not None:
+            p = projection_date(target, e, projection_days)
+            at_p = counts.at(p, place) or (0, 0)
+            projected = projection((n, d), at_p, e, p, target.deadline, is_count)
         status, reason = status_of(value, projected, target.threshold, is_count), None
     period = counts.period_at(e, place)
     return {
@@ -382,13 +390,22 @@ def attainment(
     >>> attainment(as_of="2024-12-31", district="环翠区")
     """
     lang, where, as_of = _places(settings, as_of, district, lang, con)
+    return attainment_of(settings, as_of, where, lang, con, projections=True)
+
+
+def attainment_of(
+    settings: Settings, as_of: dt.date, where: list[Place], lang: str, con, projections: bool
+) -> pl.DataFrame:
+    """:func:`attainment` for the places given; without ``projections`` the counts are taken at
+    E alone (what a score needs): no projection, and a target not met is behind."""
+    days = settings.thresholds["projection_days"] if projections else None
     rows = []
     for target in load_targets(settings.targets):
         if phase_of(target, as_of) == "not_started":
             continue
         e = target.eval_date(as_of)
-        days = settings.thresholds["projection_days"]
-        counts = target_counts(con, target, [e, projection_date(target, e, days)], settings)
+        dates = [e] if days is None else [e, projection_date(target, e, days)]
+        counts = target_counts(con, target, dates, settings)
         rows += [_rows_for(target, as_of, counts, place, lang, days) for place in where]
     return pl.DataFrame(
         rows,

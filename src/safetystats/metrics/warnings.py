@@ -44,14 +44,18 @@ def _previous(ym: tuple[int, int]) -> tuple[int, int]:
 
 def two_within_60_days(accidents: list[Accident], as_of: dt.date, limits: dict) -> list[Accident]:
     """Every accident of at least one qualifying pair, less than ``window_days`` (60) apart
-    (d1 may lie in the year before)."""
+    (d1 may lie in the year before). In date order, an accident is the later one of a pair when
+    the one just before it is near enough and it lies in A's year up to A, and the earlier one
+    of a pair when the next such accident after it is near enough: one pass, however many."""
+    window = limits["window_days"]
     hits: dict[str, Accident] = {}
-    for i, first in enumerate(accidents):
-        for second in accidents[i + 1 :]:
-            if (second.day - first.day).days >= limits["window_days"]:
-                break  # sorted by date: later ones are further away
-            if second.day.year == as_of.year and second.day <= as_of:
-                hits[first.id], hits[second.id] = first, second
+    later = None  # the first accident after the current one that lies in A's year up to A
+    for i in range(len(accidents) - 1, -1, -1):
+        first = accidents[i]
+        if later is not None and (later.day - first.day).days < window:
+            hits[first.id], hits[later.id] = first, later
+        if first.day.year == as_of.year and first.day <= as_of:
+            later = first
     return sorted(hits.values(), key=lambda a: (a.day, a.id))
 
 
@@ -98,17 +102,20 @@ def accident_warnings(
     since = min(dt.date(year - 1, month, 1), dt.date(as_of.year - 1, 1, 1))
     frame = engine.query(con, "report/accidents", settings, since=since, as_of=as_of)
     limits = settings.thresholds["accident_warnings"]  # thresholds.toml
+    everyone = [  # in date order (report/accidents.sql), as every rule reads them
+        Accident(r["accident_id"], r["accident_date"], r["level"], int(r["deaths"]))
+        for r in frame.iter_rows(named=True)
+    ]
+    rows_of: dict[str, list[int]] = {}  # own unit -> its accidents' places in that order
+    for i, code in enumerate(frame["district_code"]):
+        rows_of.setdefault(code, []).append(i)
     rows = []
     for place in places:
-        part = (
-            frame
-            if place.codes is None
-            else frame.filter(pl.col("district_code").is_in(list(place.codes)))
-        )
-        accidents = [
-            Accident(r["accident_id"], r["accident_date"], r["level"], int(r["deaths"]))
-            for r in part.iter_rows(named=True)
-        ]
+        if place.codes is None:
+            accidents = everyone
+        else:
+            mine = sorted(i for code in place.codes for i in rows_of.get(code, ()))
+            accidents = [everyone[i] for i in mine]
         for rule, check in CHECKS.items():
             hits = check(accidents, as_of, limits)
             if hits:

@@ -22,28 +22,52 @@ firms AS (
 ),
 periods AS (SELECT * FROM target_periods((SELECT list(DISTINCT per) FROM firms), $window_start,
                                          $deadline, (SELECT max(eval_date) FROM dates))),
-ranked AS (  -- each firm's qualifying events in each of its periods, in date order
-    SELECT f.enterprise_id, p.p_from, ev.event_date,
-           row_number() OVER (PARTITION BY f.enterprise_id, p.p_from ORDER BY ev.event_date) AS k
+got AS (  -- the day each firm's period got its required events (its k-th event, k = required),
+          -- for the firm-periods that had any event; NULL: too few
+    SELECT f.enterprise_id, any_value(f.district_code) AS district_code, f.per, p.p_from, p.p_end,
+           CASE WHEN any_value(f.required) = 1 THEN min(ev.event_date)
+                WHEN any_value(f.required) > 1
+                THEN list_sort(list(ev.event_date) FILTER (WHERE f.required > 1))[any_value(f.required)]
+           END AS met_on
     FROM firms f
     JOIN periods p ON p.per = f.per
     JOIN qualifying_events($dataset, $types, $evaluated_only) ev
       ON ev.enterprise_id = f.enterprise_id AND ev.event_date BETWEEN p.p_from AND p.p_end
+    GROUP BY f.enterprise_id, f.per, p.p_from, p.p_end
 ),
-met AS (  -- the day each firm's period got its required events (its k-th event); NULL: never
-    SELECT f.enterprise_id, f.district_code, p.p_from, p.p_end, r.event_date AS met_on
-    FROM firms f
-    JOIN periods p ON p.per = f.per
-    LEFT JOIN ranked r ON r.enterprise_id = f.enterprise_id AND r.p_from = p.p_from AND r.k = f.required
-),
-meeting AS (  -- at E: every ended period met; with none ended, the running one met by E
-    SELECT d.eval_date, m.enterprise_id, m.district_code,
-           period_rule_met(m.p_end, m.met_on, d.eval_date) AS meets,
-           unjudged_running_period(m.p_end, d.eval_date) AS running,
-           running_period_met(m.p_end, m.met_on, d.eval_date) AS running_met
-    FROM dates d JOIN met m ON m.p_from <= d.eval_date
+judged AS (  -- per kind of period at E: the periods begun by E that have ended, one still running
+    SELECT d.eval_date, p.per, count(*) FILTER (WHERE p.p_end <= d.eval_date) AS ended,
+           bool_or(p.p_end > d.eval_date) AS running
+    FROM dates d JOIN periods p ON p.p_from <= d.eval_date
     WHERE d.eval_date >= $window_start
     GROUP BY ALL
+),
+held AS (  -- per firm with events at E: its ended periods that got them, its running one by E
+    SELECT d.eval_date, g.enterprise_id, any_value(g.district_code) AS district_code, g.per,
+           count(*) FILTER (WHERE g.p_end <= d.eval_date AND g.met_on IS NOT NULL) AS ended_met,
+           bool_or(g.p_end > d.eval_date AND g.met_on <= d.eval_date) AS running_met
+    FROM dates d JOIN got g ON g.p_from <= d.eval_date
+    GROUP BY d.eval_date, g.enterprise_id, g.per
+),
+met AS (  -- the period rule at E (as period_rule_met.sql, running_period_met.sql), per unit:
+          -- every ended period met; with none ended, the running one met by E
+    SELECT h.eval_date, h.district_code, h.per,
+           count(*) FILTER (WHERE CASE WHEN j.ended > 0 THEN h.ended_met = j.ended
+                                       ELSE h.running_met END) AS numerator,
+           count(*) FILTER (WHERE j.ended > 0 AND h.running_met) AS period_numerator
+    FROM held h JOIN judged j ON j.eval_date = h.eval_date AND j.per = h.per
+    GROUP BY ALL
+),
+firm_counts AS (SELECT district_code, per, count(*) AS firms FROM firms GROUP BY ALL),
+own AS (  -- per E and own unit: the firms judged (those whose periods have begun), meeting the
+          -- rule, with a running period not judged (unjudged_running_period.sql), meeting it
+    SELECT j.eval_date, c.district_code, c.firms AS denominator,
+           coalesce(m.numerator, 0) AS numerator,
+           coalesce(m.period_numerator, 0) AS period_numerator,
+           CASE WHEN j.ended > 0 AND j.running THEN c.firms ELSE 0 END AS period_denominator
+    FROM judged j JOIN firm_counts c ON c.per = j.per
+    LEFT JOIN met m ON m.eval_date = j.eval_date AND m.per = j.per
+                   AND m.district_code IS NOT DISTINCT FROM c.district_code
 ),
 considered AS (  -- the records the target looks at, per unit and date, and those with the flag filled
     SELECT d.eval_date, f.district_code, count(*) AS considered,
@@ -55,14 +79,14 @@ considered AS (  -- the records the target looks at, per unit and date, and thos
     GROUP BY ALL
 ),
 counted AS (
-    SELECT d.eval_date, m.district_code, grouping(m.district_code) = 1 AS is_total,
-           count(m.enterprise_id) FILTER (WHERE m.meets) AS numerator,
-           count(m.enterprise_id) AS denominator,
-           count(m.enterprise_id) FILTER (WHERE m.running_met) AS period_numerator,
-           count(m.enterprise_id) FILTER (WHERE m.running) AS period_denominator
-    FROM dates d LEFT JOIN meeting m ON m.eval_date = d.eval_date
-    GROUP BY GROUPING SETS ((d.eval_date, m.district_code), (d.eval_date))
-    HAVING grouping(m.district_code) = 1 OR m.district_code IS NOT NULL
+    SELECT d.eval_date, o.district_code, grouping(o.district_code) = 1 AS is_total,
+           coalesce(sum(o.numerator), 0)::BIGINT AS numerator,
+           coalesce(sum(o.denominator), 0)::BIGINT AS denominator,
+           coalesce(sum(o.period_numerator), 0)::BIGINT AS period_numerator,
+           coalesce(sum(o.period_denominator), 0)::BIGINT AS period_denominator
+    FROM dates d LEFT JOIN own o ON o.eval_date = d.eval_date
+    GROUP BY GROUPING SETS ((d.eval_date, o.district_code), (d.eval_date))
+    HAVING grouping(o.district_code) = 1 OR o.district_code IS NOT NULL
 )
 SELECT c.*, coalesce(k.considered, 0) AS considered, coalesce(k.filled, 0) AS filled
 FROM counted c

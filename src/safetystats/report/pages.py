@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sys
 import time
 import traceback
 from dataclasses import dataclass
@@ -172,6 +173,13 @@ def export_html(nb, title: str, lang: str, header: str = "") -> str:
     if _EXTERNAL.search(page):
         raise RuntimeError(f"{title}: the page references an external script or stylesheet")
     return page
+
+
+def worker_start() -> None:
+    """First thing in a worker process (the pool's initializer): jsonschema, imported with
+    nbformat, would compile rfc3987_syntax's IRI grammar (1.3 s of CPU a worker); neither
+    nbformat's nor papermill's schema has an IRI format, so the worker goes without it."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # jsonschema skips what cannot be imported
 
 
 def warm_up() -> None:

@@ -553,13 +553,28 @@ def load_average() -> float:
     return os.getloadavg()[0]
 
 
+def _children_cpu() -> float:
+    """User + sys seconds of this process's finished children and their waited-for children."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def bench_pages(
-    results: dict, config: Path, baseline_src: Path | None, runs: int = 1, slice_n: int = 10
+    results: dict,
+    config: Path,
+    baseline_src: Path | None,
+    runs: int = 1,
+    slice_n: int = 10,
+    html_only: bool = False,
 ) -> None:
     """Issue 23, goals 4 and 5 on a prepared store: the HTML bulletins of every unit of the
     registry (``--level all --jobs 2 --force``) and the same with ``--pdf``; with
     ``baseline_src`` (a ``src`` folder of an earlier commit) the same commands with that code
-    in the same run, the PDFs on a slice of ``slice_n`` units (the whole run took 496 s)."""
+    in the same run, the PDFs on a slice of ``slice_n`` units (the whole run took 496 s).
+    ``html_only``: goal 5 alone (the HTML pages; each code's runs one after the other). CPU: user +
+    sys of the command's process tree (its workers and their kernels)."""
     from safetystats.config import load_settings
     from safetystats.report.runner import chosen_units
 
@@ -571,21 +586,25 @@ def bench_pages(
         "pages_pdf": [*whole, "--pdf"],
         "pages_pdf_slice": [*part, "--pdf"],
     }
+    if html_only:
+        commands = {"pages_html": commands["pages_html"]}
     code = {"": None, "baseline_": baseline_src}
     for key, args in commands.items():
         for prefix, src in code.items():
             if src is None and prefix or (prefix and key == "pages_pdf"):
                 continue
             env = {**os.environ, "PYTHONPATH": str(src or ROOT / "src")}
-            seen = []
+            seen, cpu = [], []
             for _ in range(runs):
                 load = load_average()
                 shutil.rmtree(config.parent / "reports", ignore_errors=True)
+                before = _children_cpu()
                 started = time.perf_counter()
                 done = subprocess.run(
                     cli(config, "bulletins", *args), env=env, capture_output=True, text=True
                 )
                 seen.append((time.perf_counter() - started, load))
+                cpu.append(_children_cpu() - before)
                 if done.returncode != 0:
                     raise RuntimeError(f"{key}: {done.stdout[-1500:]}{done.stderr[-1500:]}")
             reports = config.parent / "reports"
@@ -593,6 +612,7 @@ def bench_pages(
                 "seconds": statistics.median(t for t, _ in seen),
                 "runs": [round(t, 1) for t, _ in seen],
                 "loads": [round(load, 1) for _, load in seen],
+                "cpu_s": [round(c, 1) for c in cpu],
                 "pages": len([p for p in reports.rglob("*.html") if p.name != "index.html"]),
                 "pdfs": len(list(reports.rglob("*.pdf"))),
             }
@@ -1030,6 +1050,9 @@ def main() -> None:
     )
     parser.add_argument("--compare", default="", help="with --compute-only: notice --compare")
     parser.add_argument("--compute-times", type=Path, help=argparse.SUPPRESS)  # the inner run
+    parser.add_argument(
+        "--html-only", action="store_true", help="with --pages-only: goal 5 only (no PDFs)"
+    )
     args = parser.parse_args()
     if args.compute_times:
         print(json.dumps(compute_times(args.compute_times.resolve(), max(args.runs, 3))))
@@ -1044,7 +1067,13 @@ def main() -> None:
         return
     if args.pages_only:
         results: dict = {}
-        bench_pages(results, args.pages_only.resolve(), args.baseline_src, args.runs)
+        bench_pages(
+            results,
+            args.pages_only.resolve(),
+            args.baseline_src,
+            args.runs,
+            html_only=args.html_only,
+        )
         (OUT / "pages.json").parent.mkdir(parents=True, exist_ok=True)
         (OUT / "pages.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
         return

@@ -10,6 +10,7 @@ Every figure comes from the attainment engine, so a bulletin shows exactly the n
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib.metadata
 import json
 
@@ -38,8 +39,28 @@ def _figures(settings: Settings, as_of, lang, run_figures, units: list, page: st
     """The run's figures (computed once by `bulletins`), else those of this page alone,
     computed by the same function (a notebook opened by hand)."""
     if run_figures:
-        return RunFigures.load(run_figures)
+        return _run_figures(run_figures)
     return RunFigures.for_pages(settings, as_of, lang or settings.lang, units, [page])
+
+
+def _settings(config: str | None, run_figures: str | None) -> Settings:
+    """The settings of a page: of a run's page, read once per run in a warm kernel (a run
+    writes its own settings file and figures folder, and holds the store's readers' lock until
+    its last page); of a notebook opened by hand, read every time."""
+    return _run_settings(config, run_figures) if run_figures else load_settings(config or None)
+
+
+# what every page of one run reads alike, once per run in a kernel (the key: the run's own
+# figures folder): the Parquet frames, the statistics' JSON, the settings and the registry
+# were a third of a page's time in the kernel
+@functools.lru_cache(maxsize=1)
+def _run_figures(folder: str) -> RunFigures:
+    return RunFigures.load(folder)
+
+
+@functools.lru_cache(maxsize=1)
+def _run_settings(config: str | None, folder: str) -> Settings:
+    return load_settings(config or None)
 
 
 class PlotlyFigure:
@@ -327,7 +348,7 @@ class DistrictBulletin(_Page):
         run_figures: str | None = None,
         print_charts: bool = False,
     ):
-        settings = load_settings(config or None)
+        settings = _settings(config, run_figures)
         unit = engine.resolve_districts(settings, [district])[0]
         units = [unit.code, *(c.code for c in settings.registry.children(unit.code))]
         run = _figures(settings, as_of, lang, run_figures, units, unit.code)
@@ -504,7 +525,7 @@ class CityOverview(_Page):
         run_figures: str | None = None,
         print_charts: bool = False,
     ):
-        settings = load_settings(config or None)
+        settings = _settings(config, run_figures)
         units = [u.code for u in settings.registry.top_units()]
         run = _figures(settings, as_of, lang, run_figures, units, None)
         page = cls(settings, run, lang, {"as_of": as_of, "lang": lang})

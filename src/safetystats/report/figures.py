@@ -1,8 +1,17 @@
-"""plotly figures of the bulletins, Chinese labels by default. Each returns a go.Figure."""
+"""plotly figures of the bulletins, Chinese labels by default. Each returns a go.Figure.
+
+The figures are written as plotly's JSON (plain dicts) and wrapped without validation:
+plotly validates every property of a figure built through its objects (``add_bar``,
+``update_layout``, ``make_subplots``, the template given to a figure), which was most of a
+page's time (0.4 s of the 0.5 s in the kernel). The JSON is the same as the validated
+figure's (tests/test_figures_json.py validates each one and compares).
+"""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -16,39 +25,48 @@ TEMPLATE = "plotly_white"
 LAYOUT = dict(
     font=dict(family=FONT.replace('"', ""), size=13),
     margin=dict(l=10, r=10, t=50, b=10),
-    hoverlabel=dict(font_family=FONT.replace('"', "")),
+    hoverlabel=dict(font=dict(family=FONT.replace('"', ""))),
 )
 
 
-def _new(make=go.Figure, **kwargs) -> go.Figure:
-    """A figure (``make``: go.Figure or make_subplots) on the bulletins' template. Given as
-    the default while the figure is made, plotly takes the template as it is; set on the figure
-    (``template=...``), it validates the whole template again: 0.1 s a figure, a third of a
-    page's time."""
-    before = pio.templates.default
-    pio.templates.default = TEMPLATE
-    try:
-        return make(**kwargs)
-    finally:
-        pio.templates.default = before
+@functools.cache
+def _template() -> dict:
+    """The bulletins' template as JSON, once per process."""
+    return pio.templates[TEMPLATE].to_plotly_json()
 
 
-def _finish(fig: go.Figure, title: str, height: int) -> go.Figure:
-    fig.update_layout(title=dict(text=title, x=0), height=height, **LAYOUT)
-    return fig
+def merged(base: dict, update: dict) -> dict:
+    """``base`` with ``update`` merged into it, nested dicts key by key (as plotly's
+    ``update_layout`` merges); ``base`` is changed and returned."""
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+def _figure(
+    data: list[dict], layout: dict, title: str, height: int, last: dict | None = None
+) -> go.Figure:
+    """A figure on the bulletins' template, with its title, height, font and margins (then
+    ``last``); built from its JSON without plotly's validation."""
+    layout = merged(layout, {"title": dict(text=title, x=0), "height": height})
+    layout = merged(merged(layout, copy.deepcopy(LAYOUT)), last or {})
+    return go.Figure(dict(data=data, layout={"template": _template(), **layout}), _validate=False)
 
 
 def targets_chart(rows: pl.DataFrame, labels: dict, title: str) -> go.Figure:
     """Each target's value (bar, coloured by status) against its threshold (marker)."""
     names = rows["name"].to_list()
     values = [None if v is None else v * 100 for v in rows["value"].to_list()]
-    fig = _new()
-    fig.add_bar(
+    bar = dict(
+        type="bar",
         y=names,
         x=values,
         orientation="h",
         name=labels["value"],
-        marker_color=[STATUS_COLOURS[s] for s in rows["status"].to_list()],
+        marker=dict(color=[STATUS_COLOURS[s] for s in rows["status"].to_list()]),
         text=[pct(v) for v in rows["value"].to_list()],
         # inside the bar, so the threshold marker never strikes through the label
         textposition="inside",
@@ -56,7 +74,8 @@ def targets_chart(rows: pl.DataFrame, labels: dict, title: str) -> go.Figure:
         textfont=dict(color="#ffffff"),
         hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
     )
-    fig.add_scatter(
+    threshold = dict(
+        type="scatter",
         y=names,
         x=[t * 100 for t in rows["threshold"].to_list()],
         mode="markers",
@@ -64,10 +83,12 @@ def targets_chart(rows: pl.DataFrame, labels: dict, title: str) -> go.Figure:
         marker=dict(symbol="line-ns", size=26, line=dict(width=3, color="#1f2328")),
         hovertemplate="%{y}: " + labels["threshold"] + " %{x:.0f}%<extra></extra>",
     )
-    fig.update_xaxes(range=[0, 115], ticksuffix="%")
-    fig.update_yaxes(autorange="reversed")
-    fig.update_layout(legend=dict(orientation="h", y=-0.12))
-    return _finish(fig, title, 80 + 48 * len(names))
+    layout = dict(
+        xaxis=dict(range=[0, 115], ticksuffix="%"),
+        yaxis=dict(autorange="reversed"),
+        legend=dict(orientation="h", y=-0.12),
+    )
+    return _figure([bar, threshold], layout, title, 80 + 48 * len(names))
 
 
 def _guide(x, y, colour: str, dash: str, name: str, axes: dict) -> dict:
@@ -109,6 +130,24 @@ def month_ticks(start: dt.date, end: dt.date) -> tuple[list[dt.date], list[str],
     return labelled, [d.strftime("%Y-%m") for d in labelled], months
 
 
+@functools.lru_cache(maxsize=64)
+def _subplots(n_rows: int, cols: int, titles: tuple[str, ...], spacing: float) -> dict:
+    """The layout of the trend's panels (axes' domains, the titles as annotations) as
+    make_subplots gives it, without its template; made once per shape and titles (units of
+    one level share their targets)."""
+    fig = make_subplots(
+        rows=n_rows, cols=cols, subplot_titles=list(titles), vertical_spacing=spacing
+    )
+    layout = fig.to_plotly_json()["layout"]
+    layout.pop("template", None)
+    return layout
+
+
+def _panels(n_rows: int, cols: int, titles: tuple[str, ...], spacing: float) -> dict:
+    """A copy of the panels' layout, for one figure to fill in."""
+    return copy.deepcopy(_subplots(n_rows, cols, titles, spacing))
+
+
 def trend_chart(
     series: pl.DataFrame, rows: pl.DataFrame, labels: dict, title: str, cols: int = 2
 ) -> go.Figure:
@@ -122,14 +161,9 @@ def trend_chart(
     targets = rows["target_id"].to_list()
     n_rows = max(1, (len(targets) + cols - 1) // cols)
     height = 60 + 230 * n_rows if cols > 1 else 90 + 190 * n_rows
-    fig = _new(
-        make_subplots,
-        rows=n_rows,
-        cols=cols,
-        subplot_titles=rows["name"].to_list(),
-        # plotly allows at most 1 / (rows − 1) between rows (a city with 70 targets)
-        vertical_spacing=min(0.12, 70 / height, 0.4 / max(1, n_rows - 1)),
-    )
+    # plotly allows at most 1 / (rows − 1) between rows (a city with 70 targets)
+    spacing = min(0.12, 70 / height, 0.4 / max(1, n_rows - 1))
+    layout = _panels(n_rows, cols, tuple(rows["name"].to_list()), spacing)
     traces, axes, projected = [], {}, False
     for i, target in enumerate(targets):
         k = "" if i == 0 else str(i + 1)  # subplots are numbered row by row
@@ -183,36 +217,46 @@ def trend_chart(
             # every month end marked, the labelled ones longer
             minor=dict(tickmode="array", tickvals=months, ticks="outside", ticklen=3),
         )
-    fig.add_traces(traces)
-    fig.update_layout(axes)
-    fig.update_annotations(font_size=13)
+    merged(layout, axes)
+    for note in layout.get("annotations", []):
+        merged(note, {"font": {"size": 13}})
     key = labels.get("trend_key_projection" if projected else "trend_key", "")
     if cols == 1 and key:  # the key on a line of its own: a phone's width does not hold both
-        return _finish(fig, f"{title}<br><sub>{key}</sub>", height).update_layout(margin_t=80)
-    return _finish(fig, title + key, height)
+        return _figure(
+            traces, layout, f"{title}<br><sub>{key}</sub>", height, {"margin": {"t": 80}}
+        )
+    return _figure(traces, layout, title + key, height)
 
 
 def ageing_chart(ageing: pl.DataFrame, labels: dict, title: str) -> go.Figure:
     buckets = labels["age_buckets"]
-    fig = _new()
+    bars = []
     for level, colour in (("major", "#cf222e"), ("general", "#d4a72c")):
         part = dict(
             ageing.filter(pl.col("level") == level).select("age_bucket", "hazards").iter_rows()
         )
         counts = [part.get(i + 1, 0) for i in range(len(buckets))]
-        fig.add_bar(
-            x=buckets,
-            y=counts,
-            name=labels[level],
-            marker_color=colour,
-            text=[c or "" for c in counts],  # a few major hazards beside many general: numbers
-            textposition="outside",
+        bars.append(
+            dict(
+                type="bar",
+                x=buckets,
+                y=counts,
+                name=labels[level],
+                marker=dict(color=colour),
+                text=[
+                    str(c) if c else "" for c in counts
+                ],  # a few major beside many general: numbers
+                textposition="outside",
+            )
         )
-    # side by side, so a handful of major hazards is not a sliver on top of the general ones
-    fig.update_layout(barmode="group", legend=dict(orientation="h", y=-0.2))
     top = int(ageing["hazards"].max() or 0) if ageing.height else 0
-    fig.update_yaxes(rangemode="tozero", range=[0, max(1, top) * 1.2])  # empty: 0..1, not -1..1
-    return _finish(fig, title, 320)
+    layout = dict(
+        # side by side, so a handful of major hazards is not a sliver on top of the general ones
+        barmode="group",
+        legend=dict(orientation="h", y=-0.2),
+        yaxis=dict(rangemode="tozero", range=[0, max(1, top) * 1.2]),  # empty: 0..1, not -1..1
+    )
+    return _figure(bars, layout, title, 320)
 
 
 def translated(values: list, labels: dict) -> list:
@@ -224,7 +268,7 @@ def translated(values: list, labels: dict) -> list:
 
 def drills_chart(drills: pl.DataFrame, labels: dict, title: str) -> go.Figure:
     types = sorted(set(drills["drill_type"].to_list()))
-    fig = _new()
+    bars = []
     for flag, name, colour in (
         (True, labels["unannounced"], "#1a7f37"),
         (False, labels["announced"], "#8c959f"),
@@ -232,14 +276,17 @@ def drills_chart(drills: pl.DataFrame, labels: dict, title: str) -> go.Figure:
         part = dict(
             drills.filter(pl.col("unannounced") == flag).select("drill_type", "drills").iter_rows()
         )
-        fig.add_bar(
-            x=translated(types, labels),
-            y=[part.get(t, 0) for t in types],
-            name=name,
-            marker_color=colour,
+        bars.append(
+            dict(
+                type="bar",
+                x=translated(types, labels),
+                y=[part.get(t, 0) for t in types],
+                name=name,
+                marker=dict(color=colour),
+            )
         )
-    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=-0.2))
-    return _finish(fig, title, 320)
+    layout = dict(barmode="stack", legend=dict(orientation="h", y=-0.2))
+    return _figure(bars, layout, title, 320)
 
 
 def training_chart(training: pl.DataFrame, labels: dict, title: str) -> go.Figure:
@@ -247,11 +294,11 @@ def training_chart(training: pl.DataFrame, labels: dict, title: str) -> go.Figur
         t and 100 * c / t
         for c, t in zip(training["trained"].to_list(), training["task"].to_list(), strict=True)
     ]
-    fig = _new()
-    fig.add_bar(
+    bar = dict(
+        type="bar",
         x=translated(training["category"].to_list(), labels),
         y=rates,
-        marker_color="#0969da",
+        marker=dict(color="#0969da"),
         text=[
             pct(c / t if t else None)
             for c, t in zip(training["trained"], training["task"], strict=True)
@@ -262,8 +309,7 @@ def training_chart(training: pl.DataFrame, labels: dict, title: str) -> go.Figur
         ),
         hovertemplate="%{x}: %{y:.1f}% (%{customdata[0]}/%{customdata[1]})<extra></extra>",
     )
-    fig.update_yaxes(range=[0, 115], ticksuffix="%")
-    return _finish(fig, title, 320)
+    return _figure([bar], dict(yaxis=dict(range=[0, 115], ticksuffix="%")), title, 320)
 
 
 STATUS_ORDER = ["behind", "on_track", "met", "no_data"]
@@ -287,26 +333,24 @@ def heatmap(rows: pl.DataFrame, labels: dict, title: str) -> go.Figure:
     scale = []  # discrete bands, one colour per status
     for i, status in enumerate(STATUS_ORDER):
         scale += [[i / n, STATUS_COLOURS[status]], [(i + 1) / n, STATUS_COLOURS[status]]]
-    fig = _new(
-        data=go.Heatmap(
-            z=z,
-            x=targets,
-            y=districts,
-            text=text,
-            texttemplate="%{text}",
-            textfont=dict(color="#ffffff"),
-            zmin=-0.5,
-            zmax=n - 0.5,
-            colorscale=scale,
-            showscale=False,
-            xgap=2,
-            ygap=2,
-            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
-        )
+    cells = dict(
+        type="heatmap",
+        z=z,
+        x=targets,
+        y=districts,
+        text=text,
+        texttemplate="%{text}",
+        textfont=dict(color="#ffffff"),
+        zmin=-0.5,
+        zmax=n - 0.5,
+        colorscale=scale,
+        showscale=False,
+        xgap=2,
+        ygap=2,
+        hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
     )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(tickangle=-20)
-    return _finish(fig, title, 140 + 48 * len(districts))
+    layout = dict(yaxis=dict(autorange="reversed"), xaxis=dict(tickangle=-20))
+    return _figure([cells], layout, title, 140 + 48 * len(districts))
 
 
 def as_date(value) -> dt.date:

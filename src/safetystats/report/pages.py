@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sys
 import time
 import traceback
 from dataclasses import dataclass
@@ -116,12 +117,39 @@ class Fingerprints:
         atomic.write_text(self.path, json.dumps(self.known, ensure_ascii=False, indent=0))
 
 
-@functools.cache
-def _exporter():
-    """One exporter per process: its templates are compiled once, not for every page."""
+def _page_exporter_class():
+    """nbconvert's HTMLExporter without its last step, a BeautifulSoup pass over the whole
+    page that gives images without one an alt text and JupyterLab's cell classes a tabindex:
+    the basic template has none of those classes and every image of a page has its alt, so the
+    pass only parsed and wrote the page again (10 % of a run's CPU). The page is the same
+    (tests/test_page_export.py compares it with HTMLExporter's)."""
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-    exporter = HTMLExporter(
+    class PageExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # HTMLExporter's own filters, as it registers them, then the template alone
+            info = nb.metadata.get("language_info", {})
+            lexer = info.get("pygments_lexer", info.get("name", None))
+            self.register_filter(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+            )
+            resources = self._init_resources(resources)
+            data_type = WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            )
+            self.register_filter("filter_data_type", data_type)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return PageExporter
+
+
+@functools.cache
+def _exporter(exporter_class=None):
+    """One exporter per process: its templates are compiled once, not for every page."""
+    exporter = (exporter_class or _page_exporter_class())(
         template_name="basic",
         exclude_input=True,
         exclude_input_prompt=True,
@@ -172,6 +200,13 @@ def export_html(nb, title: str, lang: str, header: str = "") -> str:
     if _EXTERNAL.search(page):
         raise RuntimeError(f"{title}: the page references an external script or stylesheet")
     return page
+
+
+def worker_start() -> None:
+    """First thing in a worker process (the pool's initializer): jsonschema, imported with
+    nbformat, would compile rfc3987_syntax's IRI grammar (1.3 s of CPU a worker); neither
+    nbformat's nor papermill's schema has an IRI format, so the worker goes without it."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # jsonschema skips what cannot be imported
 
 
 def warm_up() -> None:

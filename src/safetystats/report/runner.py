@@ -30,7 +30,14 @@ from safetystats import atomic, store
 from safetystats.config import Settings, labels_for, settings_toml
 from safetystats.metrics.engine import open_store
 from safetystats.report import index as index_page
-from safetystats.report.pages import Fingerprints, JobResult, plan_jobs, run_job, warm_up
+from safetystats.report.pages import (
+    Fingerprints,
+    JobResult,
+    plan_jobs,
+    run_job,
+    warm_up,
+    worker_start,
+)
 from safetystats.report.plan import (
     ALL_LEVELS,
     CITY_NAME,
@@ -300,7 +307,11 @@ def previous_frame(earlier: SavedFigures | None) -> pl.DataFrame:
 def _start_workers(stack: ExitStack, plan: RunPlan) -> ProcessPoolExecutor:
     workers = max(1, min(plan.options.jobs or os.cpu_count() or 1, len(plan.units) + 1))
     pool = stack.enter_context(
-        ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=worker_start,
+        )
     )
     for _ in range(workers):
         pool.submit(warm_up)

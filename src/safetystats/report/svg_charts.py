@@ -158,13 +158,26 @@ def _colour(trace: dict, index: int, point: int | None = None) -> str:
     return colour or COLOURWAY[index % len(COLOURWAY)]
 
 
+def _plain(value):
+    """The figure's JSON in plain Python: arrays as lists, NaN as None (a gap)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
 class Chart:
     """One figure being drawn: its frame (margins, plot area), its axes and the SVG parts."""
 
     def __init__(self, fig, width: int):
         spec = fig.to_plotly_json()
-        self.traces, self.layout = spec["data"], dict(spec["layout"])
-        self.layout.pop("template", None)
+        spec["layout"].pop("template", None)
+        self.traces, self.layout = _plain(spec["data"]), _plain(spec["layout"])
         for t in self.traces:
             t.setdefault("type", "scatter")
             if t["type"] not in KINDS:

@@ -59,14 +59,18 @@ def lines_of(markup: str) -> list[tuple[str, bool]]:
 
 
 def label(x, y, text, size, anchor="start", colour=INK, weight=None, baseline="middle") -> str:
-    """One line of text; ``baseline``: where ``y`` sits (middle, hanging, alphabetic)."""
-    dy = {"middle": size * 0.35, "hanging": size * 0.8, "alphabetic": 0}[baseline]
-    inner = escape(text)
-    return (
-        f"<text {attrs(x=float(x), y=float(y + dy), font_size=size, fill=colour)}"
-        f"{' text-anchor=' + chr(34) + anchor + chr(34) if anchor != 'start' else ''}"
-        f"{' font-weight=' + chr(34) + weight + chr(34) if weight else ''}>{inner}</text>"
+    """One line of text at (x, y); ``baseline``: where ``y`` sits on the text (middle, hanging
+    from its top, alphabetic)."""
+    place = attrs(
+        x=float(x),
+        y=float(y),
+        font_size=float(size),
+        fill=colour,
+        text_anchor=None if anchor == "start" else anchor,
+        font_weight=weight,
+        dominant_baseline={"middle": "central", "hanging": "hanging"}.get(baseline),
     )
+    return f"<text {place}>{escape(text)}</text>"
 
 
 def as_number(value) -> float | None:

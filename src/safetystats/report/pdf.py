@@ -6,12 +6,14 @@ Chromium lays the charts out at a width that fits the printed page. Written atom
 
 Starting Chromium costs about 1 s of the 2.3 s a bulletin page takes to print, so a process
 keeps one browser for all its pages: started on the first page, driven over the DevTools
-protocol on a pipe (``--remote-debugging-pipe``: no port, no client library), each page in a
-new tab closed after printing, the browser shut down when the process exits (and Chromium
-quits by itself when the pipe closes). When that browser cannot be started or driven, the
+protocol on a pipe (``--remote-debugging-pipe``: no port, no client library), the browser shut
+down when the process exits (and Chromium quits by itself when the pipe closes). Pages printed
+with their scripts off (below) go one after another through one tab kept open (a new tab costs
+a renderer process: about 0.4 s of CPU a page); a page whose scripts run gets a tab of its own,
+closed after printing. When that browser cannot be started or driven, the
 page is printed by a one-shot ``chromium --print-to-pdf`` as before.
 
-A page whose charts are also static images for print (``img.print-chart``, drawn once when the
+A page whose charts are also static pictures for print (``svg.print-chart``, drawn once when the
 page was made: report/print_charts.py) is printed with its scripts off: the browser neither
 compiles plotly.js nor draws a chart, and waits for no timers.
 """

@@ -12,137 +12,25 @@ the plot area. A trace kind it does not know is an error, not a blank (tests/tes
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-from dataclasses import dataclass
 
+from safetystats.report.svg_axes import Axis, axes_of, on_axes, xy_of
 from safetystats.report.svg_draw import (
     COLOURWAY,
     DASHES,
     GRID,
     INK,
     Scale,
-    as_number,
     attrs,
     element,
     label,
     lines_of,
-    nice_ticks,
     text_width,
 )
 
 KINDS = ("bar", "scatter", "heatmap")
 BARGAP = 0.2  # plotly's: a fifth of a category's slot between bars
 TICK_GAP = 6  # px between an axis and its labels
-
-
-@dataclass
-class Axis:
-    name: str  # "xaxis", "yaxis2", ...
-    spec: dict
-    kind: str = "linear"  # linear, date, category
-    lo: float = 0.0
-    hi: float = 1.0
-    categories: tuple = ()
-    scale: Scale | None = None
-
-    @property
-    def horizontal(self) -> bool:
-        return self.name.startswith("x")
-
-    def ticks(self) -> list[tuple[float, str]]:
-        """(position in data units, label) of each labelled tick."""
-        s = self.spec
-        if s.get("tickvals") is not None:
-            texts = s.get("ticktext") or [str(v) for v in s["tickvals"]]
-            values = [self.scale.value(v) for v in s["tickvals"]]
-            return [(v, str(t)) for v, t in zip(values, texts, strict=False) if v is not None]
-        if self.kind == "category":
-            return [(i, str(c)) for i, c in enumerate(self.categories)]
-        low, high = sorted((self.lo, self.hi))
-        if self.kind == "date":
-            days = nice_ticks(low, high, 5)
-            return [(d, (dt.date(1970, 1, 1) + dt.timedelta(days=d)).isoformat()) for d in days]
-        suffix = s.get("ticksuffix", "")
-        return [(v, f"{v:.10g}{suffix}") for v in nice_ticks(low, high)]
-
-    def minor(self) -> list[float]:
-        values = (self.spec.get("minor") or {}).get("tickvals") or []
-        return [v for v in (self.scale.value(x) for x in values) if v is not None]
-
-
-def _points(trace: dict) -> tuple[list, list]:
-    return list(trace.get("x") or []), list(trace.get("y") or [])
-
-
-def _on_axes(trace: dict) -> tuple[str, str]:
-    x, y = trace.get("xaxis", "x"), trace.get("yaxis", "y")
-    return "xaxis" + x[1:], "yaxis" + y[1:]
-
-
-def _values(trace: dict, horizontal: bool) -> list:
-    """What a trace puts on the x (``horizontal``) or y axis."""
-    x, y = _points(trace)
-    return x if horizontal else y
-
-
-def _kind(axis: Axis, values: list) -> str:
-    if axis.spec.get("type") in ("date", "category", "linear"):
-        return axis.spec["type"]
-    present = [v for v in values if v is not None]
-    if any(isinstance(v, (dt.date, dt.datetime)) for v in present):
-        return "date"
-    if present and all(isinstance(v, str) for v in present):
-        return "date" if all(as_number(v) is not None for v in present) else "category"
-    return "linear"
-
-
-def _bar_extent(traces: list[dict], layout: dict, axis: Axis) -> list[float]:
-    """The values a bar axis must show: 0 and each bar's end (stacked: the stacks' ends)."""
-    ends, stacks = [0.0], {}
-    stacked = layout.get("barmode") == "stack"
-    for t in traces:
-        h = t.get("orientation") == "h"
-        if t["type"] != "bar" or h != axis.horizontal:
-            continue
-        x, y = _points(t)
-        cats, vals = (y, x) if h else (x, y)
-        for c, v in zip(cats, vals, strict=False):
-            if v is None:
-                continue
-            base = stacks.get(c, 0.0) if stacked else 0.0
-            ends.append(base + v)
-            if stacked:
-                stacks[c] = base + v
-    return ends
-
-
-def _axes(traces: list[dict], layout: dict) -> dict[str, Axis]:
-    axes: dict[str, Axis] = {}
-    for t in traces:
-        for name in _on_axes(t):
-            axes.setdefault(name, Axis(name, layout.get(name) or {}))
-    for axis in axes.values():
-        mine = [t for t in traces if axis.name in _on_axes(t)]
-        values = [v for t in mine for v in _values(t, axis.horizontal)]
-        axis.kind = _kind(axis, values)
-        if axis.kind == "category":
-            axis.categories = tuple(dict.fromkeys(v for v in values if v is not None))
-            axis.lo, axis.hi = -0.5, len(axis.categories) - 0.5
-        elif axis.spec.get("range"):
-            axis.lo, axis.hi = (as_number(v) for v in axis.spec["range"])
-        else:
-            numbers = [as_number(v) for v in values]
-            if any(t["type"] == "bar" for t in mine):
-                numbers += _bar_extent(mine, layout, axis)
-            numbers = [n for n in numbers if n is not None] or [0.0, 1.0]
-            lo, hi = min(numbers), max(numbers)
-            pad = (hi - lo) * 0.05 or 1.0
-            bars = any(t["type"] == "bar" for t in mine)
-            axis.lo, axis.hi = (lo if bars and lo == 0 else lo - pad), hi + pad
-        if axis.spec.get("autorange") == "reversed":
-            axis.lo, axis.hi = axis.hi, axis.lo
-    return axes
 
 
 def _legend_items(traces: list[dict], layout: dict) -> list[dict]:
@@ -184,7 +72,7 @@ class Chart:
                 raise ValueError(f"no static print drawing for a {t['type']} trace")
         self.width, self.height = width, self.layout.get("height") or 450
         self.font = (self.layout.get("font") or {}).get("size") or 12
-        self.axes = _axes(self.traces, self.layout)
+        self.axes = axes_of(self.traces, self.layout)
         self.legend = _legend_items(self.traces, self.layout)
         self.parts: list[str] = []
         self._frame()
@@ -236,7 +124,7 @@ class Chart:
             axis.scale = Scale(axis.kind, axis.lo, axis.hi, a, b, axis.categories)
 
     def pair(self, trace: dict) -> tuple[Scale, Scale]:
-        x, y = _on_axes(trace)
+        x, y = on_axes(trace)
         return self.axes[x].scale, self.axes[y].scale
 
     # the parts, drawn back to front
@@ -323,7 +211,7 @@ class Chart:
             h = t.get("orientation") == "h"
             sx, sy = self.pair(t)
             cat_scale, val_scale = (sy, sx) if h else (sx, sy)
-            x, y = _points(t)
+            x, y = xy_of(t)
             cats, vals = (y, x) if h else (x, y)
             texts = t.get("text")
             texts = texts if isinstance(texts, (list, tuple)) else [texts] * len(vals)
@@ -387,7 +275,7 @@ class Chart:
             mode = t.get("mode") or "lines+markers"
             line = t.get("line") or {}
             colour = line.get("color") or _colour(t, index)
-            xs, ys = _points(t)
+            xs, ys = xy_of(t)
             points = [(sx(x), sy(y)) for x, y in zip(xs, ys, strict=False)]
             if "lines" in mode:
                 self._polyline(points, colour, line)

@@ -107,10 +107,7 @@ class Chart:
 
     def _overhang(self, axis: Axis) -> float:
         s = axis.scale
-        ends = [
-            s.start + (v - s.lo) / (s.hi - s.lo) * (s.end - s.start) + text_width(t, self.font) / 2
-            for v, t in axis.ticks()
-        ]
+        ends = [s.at(v) + text_width(t, self.font) / 2 for v, t in axis.ticks()]
         return max(ends, default=0) - (self.width - 2)
 
     def _place(self) -> None:
@@ -134,9 +131,7 @@ class Chart:
             a, b = other.scale.start, other.scale.end
             if axis.kind != "category" and axis.spec.get("showgrid", True):
                 for value, _ in axis.ticks():
-                    p = axis.scale.start + (value - axis.scale.lo) / (
-                        axis.scale.hi - axis.scale.lo
-                    ) * (axis.scale.end - axis.scale.start)
+                    p = axis.scale.at(value)
                     self._line(axis, p, a, b, GRID, 1)
             if axis.kind == "linear" and min(axis.lo, axis.hi) < 0 < max(axis.lo, axis.hi):
                 self._line(axis, axis.scale(0), a, b, GRID, 2)
@@ -225,9 +220,7 @@ class Chart:
                     0 if stacked else -(1 - BARGAP) / 2 + (k + 0.5) * slot
                 )
                 thick = slot * cat_scale.pixels_per_unit
-                mid = cat_scale.start + (centre - cat_scale.lo) / (cat_scale.hi - cat_scale.lo) * (
-                    cat_scale.end - cat_scale.start
-                )
+                mid = cat_scale.at(centre)
                 a, b = val_scale(base), val_scale(base + v)
                 lo, hi = sorted((a, b))
                 box = (
@@ -336,11 +329,9 @@ class Chart:
             edge = max(other.start, other.end) if axis.horizontal else min(other.start, other.end)
             length = axis.spec.get("ticklen") or 0 if axis.spec.get("ticks") == "outside" else 0
             for value in axis.minor():
-                self._tick(
-                    axis, s.start + (value - s.lo) / (s.hi - s.lo) * (s.end - s.start), edge, 3
-                )
+                self._tick(axis, s.at(value), edge, 3)
             for value, text in axis.ticks():
-                p = s.start + (value - s.lo) / (s.hi - s.lo) * (s.end - s.start)
+                p = s.at(value)
                 if length:
                     self._tick(axis, p, edge, length)
                 if axis.horizontal:

@@ -124,8 +124,10 @@ class Scale:
 
     def __call__(self, v) -> float | None:
         number = self.value(v)
-        if number is None:
-            return None
+        return None if number is None else self.at(number)
+
+    def at(self, number: float) -> float:
+        """The pixel of a position already in the axis's units (a category's number, days)."""
         return self.start + (number - self.lo) / (self.hi - self.lo) * (self.end - self.start)
 
     @property

@@ -381,7 +381,10 @@ class Chart:
 
     def legend_row(self) -> None:
         x, y, size = self.x0, self.legend_y, self.font
-        for t in self.legend:
+        items = self.legend
+        if self.layout.get("barmode") == "stack" and all(t["type"] == "bar" for t in items):
+            items = items[::-1]  # as plotly: the legend reads as the stack, top first
+        for t in items:
             index = self.traces.index(t)
             colour = (t.get("line") or {}).get("color") or _colour(t, index)
             if t["type"] == "bar":

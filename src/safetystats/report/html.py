@@ -56,9 +56,9 @@ a{{color:#0969da}}.pill{{display:inline-block;padding:2px 8px;border-radius:10px
   .cards{{grid-template-columns:repeat(3,1fr)}}
   .scroll{{overflow:visible}}.narrow-only{{display:none!important}}.wide-only{{display:block!important}}
   /* --pdf pages carry each chart as a static image: printed instead of the interactive one */
-  .screen-chart{{display:none!important}}img.print-chart{{display:block;width:100%;break-inside:avoid}}
+  .screen-chart{{display:none!important}}.print-chart{{display:block;width:100%;height:auto;break-inside:avoid}}
 }}
-@media not print{{img.print-chart{{display:none}}}}
+@media not print{{.print-chart{{display:none}}}}
 .scroll{{overflow-x:auto;max-width:100%}}.narrow-only{{display:none}}
 @media screen and (max-width:600px){{
   body{{padding:10px 12px}}h1{{font-size:20px}}h2{{font-size:17px}}

@@ -160,8 +160,11 @@ def _exporter(exporter_class=None):
     return exporter
 
 
-# an image's data in a page's outputs: set aside while the exporter parses the page
-_IMAGE_DATA = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
+# an image's data or a print chart (--pdf's SVG) in a page's outputs: set aside while the
+# exporter parses the page (kept byte for byte, and not parsed)
+_IMAGE_DATA = re.compile(
+    r'data:image/png;base64,[A-Za-z0-9+/=]+|<svg class="print-chart".*?</svg>', re.S
+)
 _SET_ASIDE = re.compile(r"safetystats-set-aside-(\d+)")
 
 

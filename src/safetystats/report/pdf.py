@@ -6,12 +6,14 @@ Chromium lays the charts out at a width that fits the printed page. Written atom
 
 Starting Chromium costs about 1 s of the 2.3 s a bulletin page takes to print, so a process
 keeps one browser for all its pages: started on the first page, driven over the DevTools
-protocol on a pipe (``--remote-debugging-pipe``: no port, no client library), each page in a
-new tab closed after printing, the browser shut down when the process exits (and Chromium
-quits by itself when the pipe closes). When that browser cannot be started or driven, the
+protocol on a pipe (``--remote-debugging-pipe``: no port, no client library), the browser shut
+down when the process exits (and Chromium quits by itself when the pipe closes). Pages printed
+with their scripts off (below) go one after another through one tab kept open (a new tab costs
+a renderer process: about 0.4 s of CPU a page); a page whose scripts run gets a tab of its own,
+closed after printing. When that browser cannot be started or driven, the
 page is printed by a one-shot ``chromium --print-to-pdf`` as before.
 
-A page whose charts are also static images for print (``img.print-chart``, drawn once when the
+A page whose charts are also static pictures for print (``svg.print-chart``, drawn once when the
 page was made: report/print_charts.py) is printed with its scripts off: the browser neither
 compiles plotly.js nor draws a chart, and waits for no timers.
 """
@@ -138,6 +140,7 @@ class _Chromium:
         self.buffer = b""
         self.events: list[dict] = []
         self.closed = False
+        self.tab: tuple[str, str] | None = None  # (target, session) of the reused print tab
         to_browser, to_us = os.pipe(), os.pipe()
         # the browser's ends numbered above 4, so that placing them at 3 and 4 clobbers nothing
         theirs = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in (to_browser[0], to_us[1])]
@@ -217,62 +220,75 @@ class _Chromium:
                     raise _Gone("the page's renderer crashed")
             self.events.append(self._read(deadline))
 
-    def print(self, url: str, timeout: float, scripts: bool = True) -> bytes:
-        deadline = time.monotonic() + timeout
+    def _new_tab(self, deadline: float) -> tuple[str, str]:
+        """A new tab at the printed width: (its target, its session)."""
         target = self.send(
             "Target.createTarget",
             {"url": "about:blank", "newWindow": True, "width": PRINT_WIDTH, "height": 1000},
             deadline=deadline,
         )["targetId"]
+        session = self.send(
+            "Target.attachToTarget", {"targetId": target, "flatten": True}, deadline=deadline
+        )["sessionId"]
+        self.send("Page.enable", session=session, deadline=deadline)
+        self.send("Inspector.enable", session=session, deadline=deadline)
+        return target, session
+
+    def print(self, url: str, timeout: float, scripts: bool = True) -> bytes:
+        """The page as PDF. A page printed with its scripts off reuses this browser's one
+        print tab (a new tab costs a renderer process: about 0.4 s of CPU a page); a page whose
+        scripts run gets a tab of its own, closed after printing."""
+        deadline = time.monotonic() + timeout
+        if scripts:
+            target, session = self._new_tab(deadline)
+        else:
+            if self.tab is None:
+                self.tab = self._new_tab(deadline)
+            target, session = self.tab
         try:
-            session = self.send(
-                "Target.attachToTarget", {"targetId": target, "flatten": True}, deadline=deadline
-            )["sessionId"]
-            self.send("Page.enable", session=session, deadline=deadline)
-            self.send("Inspector.enable", session=session, deadline=deadline)
-            if not scripts:
-                self.send(
-                    "Emulation.setScriptExecutionDisabled", {"value": True}, session, deadline
-                )
-            loaded = self.send("Page.navigate", {"url": url}, session, deadline)
-            if loaded.get("errorText"):
-                raise _Gone(f"{url}: {loaded['errorText']}")
-            self.wait_for("Page.loadEventFired", session, deadline)
+            return self._print(url, session, scripts, deadline)
+        finally:
+            self.events = []  # nothing after this page waits for its events
             if scripts:
-                # as --virtual-time-budget does: the page's timers run, fast-forwarded, then print
-                self.send(
-                    "Emulation.setVirtualTimePolicy",
-                    {"policy": "pauseIfNetworkFetchesPending", "budget": VIRTUAL_TIME_BUDGET},
-                    session,
-                    deadline,
-                )
-                self.wait_for("Emulation.virtualTimeBudgetExpired", session, deadline)
-            else:  # the page's own scripts never ran; ours (the table fit) does
-                self.send(
-                    "Emulation.setScriptExecutionDisabled", {"value": False}, session, deadline
-                )
-            self.send("Emulation.setEmulatedMedia", {"media": "print"}, session, deadline)
-            self.send("Runtime.evaluate", {"expression": FIT_WIDE_TABLES}, session, deadline)
-            width, height = A4_INCHES
-            printed = self.send(
-                "Page.printToPDF",
-                {
-                    "printBackground": True,
-                    "preferCSSPageSize": True,  # the page's @page: A4 portrait and its margins
-                    "paperWidth": width,
-                    "paperHeight": height,
-                    "displayHeaderFooter": False,
-                },
+                try:
+                    self.send("Target.closeTarget", {"targetId": target}, deadline=deadline + 5)
+                except (TimeoutError, _Gone, OSError):
+                    pass
+
+    def _print(self, url: str, session: str, scripts: bool, deadline: float) -> bytes:
+        if not scripts:
+            self.send("Emulation.setScriptExecutionDisabled", {"value": True}, session, deadline)
+        loaded = self.send("Page.navigate", {"url": url}, session, deadline)
+        if loaded.get("errorText"):
+            raise _Gone(f"{url}: {loaded['errorText']}")
+        self.wait_for("Page.loadEventFired", session, deadline)
+        if scripts:
+            # as --virtual-time-budget does: the page's timers run, fast-forwarded, then print
+            self.send(
+                "Emulation.setVirtualTimePolicy",
+                {"policy": "pauseIfNetworkFetchesPending", "budget": VIRTUAL_TIME_BUDGET},
                 session,
                 deadline,
             )
-            return base64.b64decode(printed["data"])
-        finally:
-            self.events = []  # nothing after this page waits for its events
-            try:
-                self.send("Target.closeTarget", {"targetId": target}, deadline=deadline + 5)
-            except (TimeoutError, _Gone, OSError):
-                pass
+            self.wait_for("Emulation.virtualTimeBudgetExpired", session, deadline)
+        else:  # the page's own scripts never ran; ours (the table fit) does
+            self.send("Emulation.setScriptExecutionDisabled", {"value": False}, session, deadline)
+        self.send("Emulation.setEmulatedMedia", {"media": "print"}, session, deadline)
+        self.send("Runtime.evaluate", {"expression": FIT_WIDE_TABLES}, session, deadline)
+        width, height = A4_INCHES
+        printed = self.send(
+            "Page.printToPDF",
+            {
+                "printBackground": True,
+                "preferCSSPageSize": True,  # the page's @page: A4 portrait and its margins
+                "paperWidth": width,
+                "paperHeight": height,
+                "displayHeaderFooter": False,
+            },
+            session,
+            deadline,
+        )
+        return base64.b64decode(printed["data"])
 
     def close(self) -> None:
         """Ask the browser to quit, make sure it has, and remove its profile. Once."""

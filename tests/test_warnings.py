@@ -148,3 +148,29 @@ def test_warnings_command_json_per_unit_and_total(tmp_path):
         "2024-03-01",
         "2024-05-01",
     )
+
+
+def test_a_page_names_the_first_five_accidents_of_a_warning_and_counts_the_rest(settings):
+    """Seven accidents ten days apart in 环翠区: one two_within_60_days warning with seven
+    ids; the page names A1–A5 and says 等7起 (a province's total page would otherwise print
+    pages of ids)."""
+    from conftest import write_rows
+
+    from safetystats.ingest import ingest
+    from safetystats.metrics.engine import open_store
+    from safetystats.pipeline import refresh
+    from safetystats.report.bulletin import DistrictBulletin
+    from safetystats.report.precomputed import RunFigures
+
+    rows = [["事故编号", "事故发生时间", "所属区市", "事故等级", "死亡人数"]]
+    rows += [[f"A{i}", f"2024-03-{1 + 10 * (i - 1):02d}", "环翠区", "一般", "0"] for i in (1, 2, 3)]
+    rows += [[f"A{i}", f"2024-04-{10 * (i - 4) + 1:02d}", "环翠区", "一般", "0"] for i in (4, 5, 6)]
+    rows += [["A7", "2024-05-01", "环翠区", "一般", "0"]]
+    write_rows(settings.raw / "accidents" / "a.csv", rows)
+    ingest(None, settings)
+    refresh(settings)
+    unit = settings.registry.resolve("环翠区")
+    with open_store(settings) as con:
+        run = RunFigures.compute(settings, D(2024, 6, 30), "zh", con, [unit.code], [unit.code])
+    status = DistrictBulletin(settings, unit, run, "zh", {})._data_status()
+    assert "A1、A2、A3、A4、A5 等7起" in status and "A6" not in status

@@ -394,9 +394,7 @@ def make_packages(settings: Settings, as_of: dt.date | None = None, districts: l
     with engine.open_store(settings) as con:
         as_of = as_of or engine.latest_event_date(con)
         if as_of is None:  # an empty store (7: exit 1)
-            raise NothingToReportError(
-                "数据库中还没有记录 / the store holds no record"
-            )
+            raise NothingToReportError("数据库中还没有记录 / the store holds no record")
         figures = PackageFigures.compute(settings, as_of, units, con)
     written = write_all(settings, figures)
     if pdf:

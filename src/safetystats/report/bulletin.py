@@ -27,6 +27,7 @@ from safetystats.report.precomputed import RunFigures
 
 MISSING_LIST_ROWS = 30
 OPEN_HAZARD_ROWS = 40
+WARNING_IDS = 5  # accidents named beside a warning; more are counted
 REPORTING_MONTHS = 3  # the on-time table of the overview: the cycles of the last three months
 
 
@@ -172,9 +173,16 @@ class _Page:
         for r in self.accident_warnings.iter_rows(named=True):
             out += (
                 f'<br><span class="warning">⚠ {esc(lab["warning_rules"][r["rule"]])}'
-                f"{esc(lab['paren'].format(lab['list_sep'].join(r['accident_ids'])))}</span>"
+                f"{esc(lab['paren'].format(self._ids(r['accident_ids'])))}</span>"
             )
         return out
+
+    def _ids(self, ids: list[str]) -> str:
+        """A warning's accidents: all of a few, the first of many with their number (a
+        province's total page would otherwise print pages of ids)."""
+        shown = self.labels["list_sep"].join(ids[:WARNING_IDS])
+        extra = len(ids) - WARNING_IDS
+        return shown + (self.labels["ids_more"].format(n=len(ids)) if extra > 0 else "")
 
     def in_force(self, rows: pl.DataFrame) -> pl.DataFrame:
         """The targets in force at A; when none is (A after every deadline), the latest year's

@@ -7,7 +7,8 @@ import openpyxl
 import pytest
 from conftest import write_rows
 
-from safetystats.followup.packages import _due_date, make_packages
+from safetystats.followup.packages import make_packages
+from safetystats.followup.reporting import due_date
 from safetystats.ingest import ingest
 from safetystats.ingest.marker import SHEET
 from safetystats.pipeline import refresh
@@ -91,11 +92,9 @@ def test_ledger_text_stays_text_in_a_package(store):
 
 
 def test_the_due_date_is_in_the_month_after_the_as_of():
-    assert _due_date(dt.date(2024, 6, 30), 28) == dt.date(2024, 7, 28)
-    assert _due_date(dt.date(2024, 12, 31), 28) == dt.date(2025, 1, 28)
-    assert _due_date(dt.date(2024, 1, 31), 31) == dt.date(
-        2024, 2, 29
-    )  # a shorter month: its last day
+    assert due_date("2024-06", 28) == dt.date(2024, 7, 28)
+    assert due_date("2024-12", 28) == dt.date(2025, 1, 28)
+    assert due_date("2024-01", 31) == dt.date(2024, 2, 29)  # a shorter month: its last day
 
 
 TWO_LEVELS = [

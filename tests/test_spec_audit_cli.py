@@ -186,7 +186,8 @@ def test_assess_compares_with_the_published_scores_when_they_exist(config, tmp_p
 @pytest.mark.parametrize(
     "args",
     [["stats", "accidents"], ["stats", "enforcement", "--format", "json"], ["stats", "reporting"],
-     ["assess"], ["assess", "--format", "json"], ["warnings"], ["packages"], ["attainment"]],
+     ["assess"], ["assess", "--format", "json"], ["warnings"], ["packages"], ["attainment"],
+     ["export"]],
 )  # fmt: skip
 def test_an_empty_store_is_nothing_to_report_exit_1(tmp_path, args):
     # 7: exit 1 "nothing to report (an empty store …)": a message, never "数据截至 None", a

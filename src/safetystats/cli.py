@@ -484,7 +484,8 @@ def export(
     s = settings()
     require_store(s)
     refresh(s, out=err)
-    path = export_workbook(s, as_of, output, lang)
+    latest = as_of_or_latest(s, None)  # an empty store: nothing to report (7, exit 1)
+    path = export_workbook(s, as_of or latest, output, lang)
     console.print(f"workbook: {path}")
 
 

@@ -30,6 +30,7 @@ import xlsxwriter
 from safetystats import __version__, atomic
 from safetystats.config import Settings, packaged
 from safetystats.errors import NothingToReportError, UsageError
+from safetystats.followup.reporting import DEFAULT_DUE_DAY, due_date
 from safetystats.followup.template import safe_name
 from safetystats.ingest import marker
 
@@ -281,7 +282,9 @@ def write_package(
         "bold": book.add_format({"bold": True}),
     }  # fmt: skip
     parts = sheets(figures, code)
-    due = _due_date(figures.as_of, settings.reporting.get("due_day", 28))
+    due = due_date(
+        figures.as_of.isoformat()[:7], settings.reporting.get("due_day", DEFAULT_DUE_DAY)
+    )
     _readme(book, formats, settings, name, figures.as_of, due, parts)
     for part in parts:
         _list_sheet(book, formats, part)
@@ -302,16 +305,6 @@ def write_package(
     )
     book.close()
     return atomic.replace(tmp, path)
-
-
-def _due_date(as_of: dt.date, due_day: int) -> dt.date:
-    """``due_day`` of the month after the as-of month (the last day when the month is shorter)."""
-    year, month = (as_of.year + 1, 1) if as_of.month == 12 else (as_of.year, as_of.month + 1)
-    following = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return min(
-        dt.date(year, month, 1) + dt.timedelta(days=int(due_day) - 1),
-        following - dt.timedelta(days=1),
-    )
 
 
 def _readme(

@@ -16,7 +16,7 @@ import polars as pl
 from safetystats import normalize as V
 from safetystats.config import Settings
 from safetystats.ingest import cells, guess
-from safetystats.ingest.read import HEADER_SCAN_ROWS, RawTable
+from safetystats.ingest.read import HEADER_SCAN_ROWS, RawTable, ReadInOneGo
 from safetystats.ingest.spec import DatasetSpec, parser_for
 
 
@@ -47,6 +47,7 @@ class Prepared:
     ignored_headers: list[str] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # column -> the file's own header
     persons: int = 0  # rows of a per-person list counted into the stored rows
+    header: Header | None = None  # where the header was found (a chunk after it needs it)
 
 
 class MissingColumnsError(TableError):
@@ -328,23 +329,30 @@ def prepare(
     settings: Settings,
     dataset: str | None = None,
     fixed: dict[str, str] | None = None,
+    after: Header | None = None,
 ) -> Prepared:
     """Stage one table: its header, the dataset, typed values, footers skipped, keys.
-    ``fixed``: column values the file gives every row (``[[datasets.X.files]] set``)."""
-    try:
-        header = find_header(table, specs, dataset)
-    except NoHeaderError:
-        reject_aggregate_rows(table, settings)
-        raise
+    ``fixed``: column values the file gives every row (``[[datasets.X.files]] set``).
+    ``after``: the table is a chunk of a file after the one that held this header: every row
+    is a data row."""
+    if after is None:
+        try:
+            header = find_header(table, specs, dataset)
+        except NoHeaderError:
+            reject_aggregate_rows(table, settings)
+            raise
+    else:
+        header = after
     spec = specs[header.dataset]
     mapped = _mapped(spec, header.texts)
     fixed = {k: v for k, v in (fixed or {}).items() if k not in mapped.values()}
-    reject_aggregates(table, header, settings)
-    check_required(table, spec, header, spec.provided(set(mapped.values()) | set(fixed)))
+    if after is None:
+        reject_aggregates(table, header, settings)
+        check_required(table, spec, header, spec.provided(set(mapped.values()) | set(fixed)))
     ignored = [
         header.shown[i] for i in range(len(header.shown)) if i not in mapped and header.shown[i]
     ]
-    header_idx = header.row + header.depth - 1
+    header_idx = -1 if after else header.row + header.depth - 1
 
     body = table.frame.slice(header_idx + 1)
     first_data_row = table.first_row + header_idx + 1
@@ -362,9 +370,10 @@ def prepare(
         table,
         text,
         rows_read=body.height,
-        title_rows=header.row,
+        title_rows=0 if after else header.row,
         ignored_headers=ignored,
         headers={name: header.shown[i] for i, name in mapped.items()},
+        header=header,
     )
 
     # footers: a row whose cells are all empty, or whose first non-empty cell starts with
@@ -671,10 +680,18 @@ def stage_table(
     """One table as it would be stored: prepared, damaged codes and unkeyable rows held,
     a per-person list counted into its dataset, a wide summary unpivoted first. Raises
     TableError for a table that fails."""
+    more, table.more = table.more, None
     if dataset in (None, "training_counts"):
-        table = unpivot_wide(table, settings, specs["training_counts"]) or table
+        wide = unpivot_wide(table, settings, specs["training_counts"])
+        if wide is not None and more is not None:
+            raise ReadInOneGo(str(table.path))  # a wide summary is unpivoted whole
+        table = wide or table
     prep = prepare(table, specs, settings, dataset, fixed)
     spec = specs[prep.dataset]
+    if more is not None:
+        if spec.into:  # a per-person list is counted whole
+            raise ReadInOneGo(str(table.path))
+        prep = with_chunks(prep, more, specs, settings, fixed)
     hold_damaged_codes(prep, spec)
     if spec.into:  # one row per trainee: counted into the dataset
         prep = count_persons(prep, spec, specs[spec.into])
@@ -685,6 +702,24 @@ def stage_table(
             f"rows: all {prep.rows_read} rows are blank or footers (填报人/合计/说明...)"
         )
     return prep
+
+
+def with_chunks(first: Prepared, more, specs, settings: Settings, fixed) -> Prepared:
+    """The first chunk of a file with the chunks after it, each prepared alone under the first
+    one's header (a chunk's cells are freed once it is prepared): what preparing the whole
+    table gives, before its damaged codes and unkeyable rows are held (over all the rows, so
+    that the held rows come in the same order)."""
+    frames = [first.staged]
+    for chunk in more:
+        prep = prepare(chunk, specs, settings, first.dataset, fixed, after=first.header)
+        chunk.frame = chunk.frame.clear()
+        frames.append(prep.staged)
+        first.held += prep.held
+        first.rows_read += prep.rows_read
+        first.skipped_footer += prep.skipped_footer
+        first.skipped_empty += prep.skipped_empty
+    first.staged = pl.concat(frames, how="vertical_relaxed", rechunk=False)
+    return first
 
 
 def hold_damaged_codes(prep: Prepared, spec: DatasetSpec) -> None:

@@ -314,13 +314,19 @@ def _typed(text: pl.Series, parse, dtype, unknown_value=None) -> tuple[pl.Series
 
 
 def _clean(expr: pl.Expr) -> pl.Expr:
-    """NFKC, trimmed, without the invisible characters web pages leave; blank -> null."""
-    cleaned = (
-        expr.str.normalize("NFKC")
-        .str.replace_all("[\u200b-\u200f\u2060\ufeff]", "")
-        .str.strip_chars()
+    """NFKC, trimmed, without the invisible characters web pages leave (``_blank_null`` then
+    makes a blank cell null). A pure-ASCII cell is only trimmed: NFKC leaves it as it is and
+    the invisible characters are not ASCII."""
+    unicode = expr.str.normalize("NFKC").str.replace_all("[\u200b-\u200f\u2060\ufeff]", "")
+    return (
+        pl.when(expr.str.contains(r"[^\x00-\x7f]")).then(unicode).otherwise(expr).str.strip_chars()
     )
-    return pl.when(cleaned == "").then(None).otherwise(cleaned)
+
+
+def _blank_null(name: str) -> pl.Expr:
+    """A blank cleaned cell as null. Apart from ``_clean``: in one expression polars would
+    clean every cell twice (once for the test, once for the value)."""
+    return pl.when(pl.col(name) == "").then(None).otherwise(pl.col(name)).alias(name)
 
 
 def prepare(
@@ -361,10 +367,14 @@ def prepare(
         if table.row_numbers
         else pl.int_range(first_data_row, first_data_row + body.height, dtype=pl.Int64, eager=True)
     )
-    text = body.select(
-        [_clean(pl.col(f"c{i}")).alias(name) for i, name in mapped.items()]
-        + [pl.lit(V.clean_text(v)).alias(k) for k, v in fixed.items()]
-    ).with_columns(rows.alias("_row"), _row_cells(body, header.shown).alias("_cells"))
+    text = (
+        body.select(
+            [_clean(pl.col(f"c{i}")).alias(name) for i, name in mapped.items()]
+            + [pl.lit(V.clean_text(v)).alias(k) for k, v in fixed.items()]
+        )
+        .with_columns([_blank_null(name) for name in mapped.values()])
+        .with_columns(rows.alias("_row"), _row_cells(body, header.shown).alias("_cells"))
+    )
     prepared = Prepared(
         spec.name,
         table,
@@ -446,6 +456,15 @@ def hold_unread_cells(prep: Prepared, text: pl.DataFrame, mapped: dict[int, str]
     3). The value names the cell (``D7``) and what is in it."""
     columns = [name for name in mapped.values() if name in text.columns]
     if not columns:
+        return text
+    # every Excel error starts with '#': most tables have no cell that does (one cheap pass)
+    marked = pl.any_horizontal(
+        [
+            pl.col(c).str.starts_with("#") | pl.col(c).str.starts_with(cells.FORMULA_MARK)
+            for c in columns
+        ]
+    )
+    if not text.select(marked.fill_null(False).any()).item():
         return text
     upper = [pl.col(c).str.to_uppercase() for c in columns]
     bad = pl.any_horizontal(
@@ -739,6 +758,8 @@ def hold_damaged_codes(prep: Prepared, spec: DatasetSpec) -> None:
 def hold_unkeyable(prep: Prepared, spec: DatasetSpec) -> None:
     """Rows with part of the key blank cannot be stored by key: held for the quarantine."""
     partial = pl.col("_key").is_null()
+    if not prep.staged.select(partial.any()).item():
+        return  # nothing to hold: the rows are not copied
     held = prep.staged.filter(partial)
     for row in held.iter_rows(named=True):
         column = next((k for k in spec.key if row[k] is None), spec.key[0])
@@ -792,20 +813,28 @@ def resolve_duplicates(preps: list[Prepared], spec: DatasetSpec) -> pl.DataFrame
         .str.join(", ")
         .alias("_rows"),
     )
-    frame = frame.join(counts, on="_key", how="left").with_columns(pl.col("_variants").fill_null(1))
-    conflicts = frame.filter(pl.col("_variants") > 1)
+    # the rows of keys repeated with different content are held (in the file's order); of
+    # the other repeated keys the first row is kept. Only the repeated rows are joined: the
+    # file's rows are copied once, by the one filter, and not at all without repeats
+    conflicts = repeated.join(
+        counts.filter(pl.col("_variants") > 1), on="_key", how="inner", maintain_order="left"
+    )
     for row in conflicts.iter_rows(named=True):
         prep = next(p for p in preps if (p.table.sheet or "") == row["_sheet"])
         if row["_key"].startswith("auto:"):
             prep.held.append(_held(prep, row, "duplicate_key_conflict", spec.key[0], row["_rows"]))
         else:
             prep.held.append(_held(prep, row, "duplicate_conflict", spec.key[0], row["_key"]))
-    keep = frame.filter(pl.col("_variants") == 1)
-    first = keep.unique(subset="_key", keep="first", maintain_order=True)
     for prep in preps:
-        sheet = prep.table.sheet or ""
-        prep.skipped_duplicate = (
-            keep.filter(pl.col("_sheet") == sheet).height
-            - first.filter(pl.col("_sheet") == sheet).height
-        )
-    return first.drop("_variants", "_rows", "_cells")
+        prep.skipped_duplicate = 0
+    if repeated.height == 0:
+        return frame.drop("_cells")
+    held_keys = conflicts["_key"].unique()
+    kept = ~pl.col("_key").is_in(held_keys.implode())
+    dropped = kept & ~pl.col("_key").is_first_distinct()
+    per_sheet = frame.select("_sheet", dropped.alias("d")).group_by("_sheet").agg(pl.col("d").sum())
+    for sheet, count in per_sheet.iter_rows():
+        for prep in preps:
+            if (prep.table.sheet or "") == sheet:
+                prep.skipped_duplicate = count
+    return frame.filter(kept & ~dropped).drop("_cells")

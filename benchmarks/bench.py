@@ -177,11 +177,12 @@ def bench_from_empty(results: dict, config: Path, baseline_src: Path | None, run
     prepared project (``config``: the province, or a sample written with ``--factor N``), with
     this code and then, in the same run, ``baseline_src``'s: wall and CPU seconds of each step,
     the peak RSS of each step's whole process tree, the load average around each."""
-    scratch = _scratch_config(config, "from_empty")
+    name = f"from_empty_{config.parent.name}"
+    scratch = _scratch_config(config, name)
     steps = {
         "ingest": ["ingest"],
         "validate": ["validate"],
-        "attainment": ["attainment", "--format", "csv", "--output", str(OUT / "att.csv")],
+        "attainment": ["attainment", "--format", "csv", "--output", str(OUT / name / "att.csv")],
     }
     for label, src in (("ours", ROOT / "src"), ("baseline", baseline_src)):
         if src is None:
@@ -190,7 +191,7 @@ def bench_from_empty(results: dict, config: Path, baseline_src: Path | None, run
         seen = []
         for _ in range(runs):
             for stale in ("store.duckdb", "store.duckdb.wal"):
-                (OUT / "from_empty" / stale).unlink(missing_ok=True)
+                (OUT / name / stale).unlink(missing_ok=True)
             run = {}
             for step, args in steps.items():
                 done = run_tree(cli(scratch, *args), env)
@@ -1024,7 +1025,8 @@ def main() -> None:
     if args.from_empty:
         results = {}
         bench_from_empty(results, args.from_empty.resolve(), args.baseline_src, args.runs)
-        (OUT / "from_empty.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+        done = OUT / f"from_empty_{args.from_empty.resolve().parent.name}.json"
+        done.write_text(json.dumps(results, indent=1), encoding="utf-8")
         return
     if args.pages_only:
         results: dict = {}

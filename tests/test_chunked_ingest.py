@@ -5,6 +5,7 @@ with repeated keys, damaged values, blank lines and quoted line ends across the 
 
 import pytest
 
+from safetystats import store
 from safetystats.config import load_settings
 from safetystats.ingest import ingest, read
 from safetystats.sample import write_sample
@@ -32,6 +33,10 @@ def _big(head: list[str], rows: list[str], copies: int) -> list[str]:
     cells = body[20].split(",")
     cells[1] = "9.13702E+17"  # a credit code Excel damaged
     body[20] = ",".join(cells)
+    cells = body[2000].split(",")
+    cells[1] = "9.13702E+17"  # another, chunks later
+    body[2000] = ",".join(cells)
+    body[1500] = body[1500].replace(",一般", ",#DIV/0!", 1).replace(",重大", ",#DIV/0!", 1)
     body[30] = body[30].replace(',"",', ',"第一行\n第二行",', 1)
     body.insert(40, "")  # a blank line inside
     conflict = body[5].split(",")
@@ -85,16 +90,30 @@ def test_a_file_in_chunks_is_stored_as_the_whole_file(raw, tmp_path, monkeypatch
     assert [(r.message, r.warnings, r.title_rows) for r in one] == [
         (r.message, r.warnings, r.title_rows) for r in many
     ]
-    # held: the damaged code and the two rows of the conflicting key (the unreadable date is
-    # stored with its text); skipped: the blank line inside and the one before the footer,
-    # the footer, the two repeats kept once (3,206 rows read = 3,198 stored + 3 + 5)
+    # held: the Excel error, the two damaged codes and the two rows of the conflicting key
+    # (the unreadable date is stored with its text); skipped: the blank line inside and the one
+    # before the footer, the footer, the two repeats kept once (3,206 = 3,196 + 5 + 5)
     assert {r.status for r in many} == {"ingested"}
-    assert many[0].title_rows == 2 and many[0].rows_held == 3
-    assert many[0].rows_read == 3206 and many[0].rows_stored == 3198
+    assert many[0].title_rows == 2 and many[0].rows_held == 5
+    assert many[0].rows_read == 3206 and many[0].rows_stored == 3196
     assert many[0].skipped_by_reason["duplicate"] == 2
     assert many[0].skipped_by_reason["empty"] == 2
     assert many[0].skipped_by_reason["footer"] == 1
     assert _store(whole) == _store(chunked)
+    # and the held rows in the order they were held (by step, then row, as the whole file)
+    assert _held(whole) == _held(chunked)
+    assert [rule for rule, _ in _held(chunked)][:5] == [
+        "excel_error",
+        "damaged_code",
+        "damaged_code",
+        "duplicate_conflict",
+        "duplicate_conflict",
+    ]
+
+
+def _held(s) -> list:
+    with store.reader(s.db, require_curated=False) as con:
+        return con.execute("SELECT rule_id, row_no FROM held_rows ORDER BY rowid").fetchall()
 
 
 def test_a_file_that_must_be_read_whole_is_read_whole(raw, tmp_path, monkeypatch):

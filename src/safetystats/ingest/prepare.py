@@ -711,10 +711,11 @@ def stage_table(
         if spec.into:  # a per-person list is counted whole
             raise ReadInOneGo(str(table.path))
         prep = with_chunks(prep, more, specs, settings, fixed)
-    hold_damaged_codes(prep, spec)
-    if spec.into:  # one row per trainee: counted into the dataset
-        prep = count_persons(prep, spec, specs[spec.into])
-    hold_unkeyable(prep, specs[prep.dataset])
+    else:
+        hold_damaged_codes(prep, spec)
+        if spec.into:  # one row per trainee: counted into the dataset
+            prep = count_persons(prep, spec, specs[spec.into])
+        hold_unkeyable(prep, specs[prep.dataset])
     if prep.staged.height == 0 and not prep.held and prep.skipped_footer > prep.skipped_empty:
         raise TableError(
             f"{table.label}: 没有数据行：{prep.rows_read} 行均为空行或表尾说明 / no data "
@@ -725,18 +726,32 @@ def stage_table(
 
 def with_chunks(first: Prepared, more, specs, settings: Settings, fixed) -> Prepared:
     """The first chunk of a file with the chunks after it, each prepared alone under the first
-    one's header (a chunk's cells are freed once it is prepared): what preparing the whole
-    table gives, before its damaged codes and unkeyable rows are held (over all the rows, so
-    that the held rows come in the same order)."""
+    one's header, its damaged codes and unkeyable rows held (a chunk's cells are freed once
+    it is prepared, and only its own rows are copied): what preparing the whole table gives.
+    The held rows come in the order the whole table gives them: by the step that held them
+    (cells that cannot be read, each id column's damaged codes, unkeyable rows), then by row."""
+    spec = specs[first.dataset]
+    ids = [c.name for c in spec.columns if c.type == "id"]
+
+    def step(held: dict) -> int:
+        if held["rule"] == "damaged_code":
+            return 1 + ids.index(held["column"])
+        return 0 if held["rule"] in ("excel_error", "formula_without_value") else len(ids) + 1
+
+    hold_damaged_codes(first, spec)
+    hold_unkeyable(first, spec)
     frames = [first.staged]
     for chunk in more:
         prep = prepare(chunk, specs, settings, first.dataset, fixed, after=first.header)
         chunk.frame = chunk.frame.clear()
+        hold_damaged_codes(prep, spec)
+        hold_unkeyable(prep, spec)
         frames.append(prep.staged)
         first.held += prep.held
         first.rows_read += prep.rows_read
         first.skipped_footer += prep.skipped_footer
         first.skipped_empty += prep.skipped_empty
+    first.held.sort(key=step)  # stable: each step's rows stay in row order
     first.staged = pl.concat(frames, how="vertical_relaxed", rechunk=False)
     return first
 

@@ -230,7 +230,14 @@ def bench_province(results: dict, name: str = "province") -> Path:
     )
     total = ingest["seconds"] + validate["seconds"] + att["seconds"]
     peak = max(ingest["peak_gb"], validate["peak_gb"], att["peak_gb"])
-    results[f"{name}_pipeline"] = {"seconds": total, "peak_gb": peak, "rows": ingest["rows"]}
+    cpu = ingest["cpu"] + validate["cpu"] + att["cpu"]
+    results[f"{name}_pipeline"] = {
+        "seconds": total,
+        "cpu": cpu,
+        "peak_gb": peak,
+        "rows": ingest["rows"],
+        "load": ingest["load"][0],
+    }
     print(
         f"{name}: ingest {ingest['rows']:,} rows {ingest['seconds']:.1f} s "
         f"(peak {ingest['peak_gb']:.2f} GB), validate {validate['seconds']:.1f} s "
@@ -818,7 +825,8 @@ def write_results(results: dict, started: str, host: str, args) -> None:
         add(
             "1. province sample (Shandong registry) from empty: ingest + validate + attainment",
             f"{x['rows']:,} rows: ingest {i['seconds']:.1f} s + validate {v['seconds']:.1f} s + "
-            f"attainment {a['seconds']:.1f} s = **{x['seconds']:.1f} s**",
+            f"attainment {a['seconds']:.1f} s = **{x['seconds']:.1f} s** "
+            f"({x['cpu']:.1f} s of CPU, load {x['load']:.1f})",
             f"ingest with 2 worker processes (`--jobs 2`): {r['province_ingest_workers']['seconds']:.1f} s"
             if "province_ingest_workers" in r
             else "",

@@ -221,3 +221,42 @@ def test_the_workbook_has_the_on_time_sheet(store, tmp_path):
         f"迟报{late}天",
     ] in rows
     assert any(r[0] == "环翠区" and r[-1] == "未报" for r in rows)
+
+
+def test_the_overview_shows_who_reported_on_time(store, tmp_path):
+    """The overview's on-time table (8.6): 文登区 returned June's package today, long after
+    its due day (2024-07-28); every other unit returned nothing and is missing."""
+    from safetystats.metrics.engine import open_store
+    from safetystats.report.bulletin import CityOverview
+    from safetystats.report.precomputed import RunFigures
+    from safetystats.report.runner import bulletins
+
+    (path,) = make_packages(store, AS_OF, districts=["文登区"])
+    returned = store.raw / "回执" / "回执.xlsx"
+    returned.parent.mkdir()
+    shutil.copyfile(path, returned)
+    ingest(None, store)
+    refresh(store)
+    with open_store(store) as con:
+        run = RunFigures.compute(store, AS_OF, "zh", con)
+    html = str(CityOverview(store, run, "zh", {}).reporting())
+    others = len(store.registry.top_units()) - 1
+    late = (dt.date.today() - dt.date(2024, 7, 28)).days
+    assert f"2024-06 督办清单回执：迟报1个、未报{others}个" in html
+    assert f"<td>文登区</td><td>迟报{late}天</td>" in html.replace(' class="nw"', "")
+    assert html.count("<td>未报</td>") + html.count('<td class="nw">未报</td>') == others
+    # the page of a run shows it too; before any return, the section is absent
+    bulletins(store, AS_OF, districts=["文登区"])
+    page = (store.reports / AS_OF.isoformat() / "city_overview.html").read_text(encoding="utf-8")
+    assert "按时报送情况" in page and f"迟报{late}天" in page
+
+
+def test_no_on_time_section_before_anything_is_returned(store):
+    from safetystats.metrics.engine import open_store
+    from safetystats.report.bulletin import CityOverview
+    from safetystats.report.precomputed import RunFigures
+
+    with open_store(store) as con:
+        run = RunFigures.compute(store, AS_OF, "zh", con)
+    assert run.frames["reporting"].is_empty()
+    assert str(CityOverview(store, run, "zh", {}).reporting()) == ""

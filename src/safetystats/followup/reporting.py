@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
+
 from safetystats.config import Settings
 from safetystats.sql import load_sql
 
@@ -51,6 +53,34 @@ def record_arrival(con, facts: dict, file_id: int, now: dt.datetime, settings: S
     )
 
 
+ON_TIME_SCHEMA = {
+    "district_code": pl.String,
+    "month": pl.String,
+    "kind": pl.String,
+    "due": pl.Date,
+    "arrived": pl.Date,
+    "status": pl.String,
+    "days_late": pl.Int64,
+}
+
+
+def on_time(con, unit_codes: list[str], today: dt.date) -> pl.DataFrame:
+    """Per unit of ``unit_codes`` × month × kind of return: due, first arrival, status
+    (on_time / late / missing / pending as of ``today``) and days late; no rows when nothing
+    has ever been returned."""
+    from safetystats import store
+
+    has = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'arrivals'"
+    ).fetchall()[0][0]
+    if not has:
+        return pl.DataFrame(schema=ON_TIME_SCHEMA)
+    frame = store.fetch_frame(
+        con, load_sql("stats/reporting"), {"unit_codes": unit_codes, "today": today}
+    )
+    return frame.cast(ON_TIME_SCHEMA).select(list(ON_TIME_SCHEMA))
+
+
 def reporting_rows(
     settings: Settings, as_of=None, district=None, level=None, today: dt.date | None = None
 ) -> list[dict]:
@@ -62,16 +92,7 @@ def reporting_rows(
     units = chosen_units(settings, district, level)
     names = {u.code: u.name for u in units}
     with store.reader(settings.db) as con:
-        has = con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'arrivals'"
-        ).fetchall()[0][0]
-        if not has:
-            return []
-        frame = store.fetch_frame(
-            con,
-            load_sql("stats/reporting"),
-            {"unit_codes": list(names), "today": today or dt.date.today()},
-        )
+        frame = on_time(con, list(names), today or dt.date.today())
     return [
         {
             "district_code": r["district_code"],

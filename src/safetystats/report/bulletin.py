@@ -26,6 +26,7 @@ from safetystats.report.precomputed import RunFigures
 
 MISSING_LIST_ROWS = 30
 OPEN_HAZARD_ROWS = 40
+REPORTING_MONTHS = 3  # the on-time table of the overview: the cycles of the last three months
 
 
 def _shares(rows: pl.DataFrame) -> pl.DataFrame:
@@ -588,6 +589,53 @@ class CityOverview(_Page):
             )  # fmt: skip
             + "".join(f'<p class="small">{esc(n)}</p>' for n in notes)
         )
+
+    def reporting(self) -> Html:
+        """Who returned their package and filled templates on time (8.6): each unit against
+        the cycles of the last three months, and a line counting the latest cycle already due;
+        nothing while no unit has returned anything."""
+        lab = self.labels
+        units = self.settings.registry.top_units()
+        frame = self.run.of("reporting", [u.code for u in units])
+        if frame.is_empty():
+            return Html("")
+        months = sorted(frame["month"].unique())[-REPORTING_MONTHS:]
+        frame = frame.filter(pl.col("month").is_in(months))
+        cycles = frame.select("month", "kind").unique().sort(["month", "kind"]).rows()
+        cells = {
+            (r["district_code"], r["month"], r["kind"]): lab["reporting_status"][
+                r["status"]
+            ].format(days=r["days_late"])
+            for r in frame.iter_rows(named=True)
+        }
+        head = [lab["district"], *(f"{m} {lab['reporting_kinds'][k]}" for m, k in cycles)]
+        rows = [[u.name, *(cells[(u.code, m, k)] for m, k in cycles)] for u in units]
+        return Html(
+            f"<h2>{esc(lab['stats_titles']['reporting'])}</h2>"
+            + f"<p>{esc(self._reporting_line(frame, cycles))}</p>"
+            + table(head, rows)
+        )
+
+    def _reporting_line(self, frame: pl.DataFrame, cycles: list[tuple]) -> str:
+        """``2025-01 督办清单回执：按时12个、迟报2个、未报2个`` for the latest cycle already
+        due (the latest cycle when none is)."""
+        lab = self.labels
+        due = [c for c in cycles if frame.filter(
+            (pl.col("month") == c[0]) & (pl.col("kind") == c[1]) & (pl.col("status") != "pending")
+        ).height]  # fmt: skip
+        month, kind = (due or cycles)[-1]
+        counts = dict(
+            frame.filter((pl.col("month") == month) & (pl.col("kind") == kind))
+            .group_by("status")
+            .len()
+            .rows()
+        )
+        parts = [
+            lab["reporting_count"].format(word=word, n=counts[status])
+            for status, word in lab["reporting_counts"].items()
+            if counts.get(status)
+        ]
+        return f"{month} {lab['reporting_kinds'][kind]}{lab['colon']}{lab['list_sep'].join(parts)}"
 
     def trend_chart(self) -> PlotlyFigure:
         totals = self.rows.filter(pl.col("scope") == "total")

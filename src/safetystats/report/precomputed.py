@@ -21,6 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from safetystats.config import Settings
+from safetystats.followup.reporting import on_time
 from safetystats.metrics import engine
 from safetystats.metrics.assessment import assess, assessment, load_assessment
 from safetystats.metrics.targets import load_targets, target_with_role
@@ -42,7 +43,7 @@ _PAGE_QUERIES = {
     "drills": "report/drills_by_type",
     "training": "report/training_by_category",
 }
-_WHOLE = ["provenance", "open_major", "missing", "assessment"]
+_WHOLE = ["provenance", "open_major", "missing", "assessment", "reporting"]
 PAGE_CODE = "page_code"  # the column of the page frames: the page's unit (None: the total's)
 
 
@@ -62,6 +63,14 @@ def drill_window(settings: Settings, as_of: dt.date) -> dt.date:
     ``drill_share_window`` (January 1 of the as-of year when no target has it)."""
     target = target_with_role(load_targets(settings.targets), "drill_share_window", as_of)
     return target.window_start if target else dt.date(as_of.year, 1, 1)
+
+
+def reporting(con, settings: Settings, as_of: dt.date, units: list[str] | None) -> pl.DataFrame:
+    """Who returned what on time (8.6), per unit (None: every unit) for the months up to the
+    as-of date's, as of today."""
+    codes = units if units is not None else [d.code for d in settings.registry.districts]
+    frame = on_time(con, codes, dt.date.today())
+    return frame.filter(pl.col("month") <= as_of.isoformat()[:7])
 
 
 def _page_frames(con, settings: Settings, as_of: dt.date, pages: list[str | None]) -> dict:
@@ -123,6 +132,7 @@ class RunFigures:
         )
         frames["missing"] = missing_events(con, settings, as_of, codes)
         frames["assessment"] = scores(settings, as_of, lang, con, frames, units)
+        frames["reporting"] = reporting(con, settings, as_of, units)
         frames |= _page_frames(con, settings, as_of, list(pages))
         statistics = {}
         if units is None:  # a run's figures (a page opened by hand does not show them)

@@ -5,7 +5,8 @@ A worker reads a file, cleans and parses its cells and settles its repeated keys
 (pipeline.prepare_file); the main process checks each file's sha256 first and then only
 writes. At most ``workers`` files are prepared or wait at a time, and together no more than
 ``bytes_in_flight`` of files unless one file alone is larger, so memory stays bounded by the
-largest file (a prepared file takes about 8 times its size in memory), not by the run."""
+largest file (a file read whole takes about 8 times its size in memory; a large CSV is read
+in chunks: read.chunk_bytes), not by the run."""
 
 from __future__ import annotations
 

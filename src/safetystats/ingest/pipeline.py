@@ -11,7 +11,7 @@ from pathlib import Path
 from safetystats import store
 from safetystats.config import Settings
 from safetystats.errors import disk_error
-from safetystats.ingest import marker, parallel, staging
+from safetystats.ingest import marker, parallel, read, staging
 from safetystats.ingest.entries import unreadable, walk
 from safetystats.ingest.prepare import (
     NoHeaderError,
@@ -20,7 +20,13 @@ from safetystats.ingest.prepare import (
     resolve_duplicates,
     stage_table,
 )
-from safetystats.ingest.read import SUPPORTED, UNSUPPORTED_SUFFIXES, ReadError, read_file
+from safetystats.ingest.read import (
+    SUPPORTED,
+    UNSUPPORTED_SUFFIXES,
+    ReadError,
+    ReadInOneGo,
+    read_file,
+)
 from safetystats.ingest.sample_files import (
     SAMPLE_PREFIX,
     check_not_mixed,
@@ -169,11 +175,21 @@ class PreparedFile:
 
 
 def prepare_file(path: Path, settings: Settings, specs, dataset: str | None) -> PreparedFile:
-    """Read and prepare one file: its tables staged, repeated keys settled per dataset."""
+    """Read and prepare one file: its tables staged, repeated keys settled per dataset. A large
+    CSV is read and prepared in chunks (``read.chunk_bytes``), unless it needs reading whole."""
+    try:
+        return _prepare_file(path, settings, specs, dataset, read.chunk_bytes())
+    except ReadInOneGo:
+        return _prepare_file(path, settings, specs, dataset, 0)
+
+
+def _prepare_file(
+    path: Path, settings: Settings, specs, dataset: str | None, chunk: int
+) -> PreparedFile:
     out = PreparedFile()
     dataset = dataset or dataset_from_folder(path, specs, settings.raw)
     try:
-        tables, notes = read_file(path)
+        tables, notes = read_file(path, chunk)
         out.warnings += notes
         facts = out.marker = next((t.marker for t in tables if t.marker), None)
         if facts is not None and facts.get("kind") == "package":  # corrections, not a ledger

@@ -16,7 +16,7 @@ import polars as pl
 from safetystats import normalize as V
 from safetystats.config import Settings
 from safetystats.ingest import cells, guess
-from safetystats.ingest.read import HEADER_SCAN_ROWS, RawTable
+from safetystats.ingest.read import HEADER_SCAN_ROWS, RawTable, ReadInOneGo
 from safetystats.ingest.spec import DatasetSpec, parser_for
 
 
@@ -47,6 +47,7 @@ class Prepared:
     ignored_headers: list[str] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # column -> the file's own header
     persons: int = 0  # rows of a per-person list counted into the stored rows
+    header: Header | None = None  # where the header was found (a chunk after it needs it)
 
 
 class MissingColumnsError(TableError):
@@ -313,13 +314,19 @@ def _typed(text: pl.Series, parse, dtype, unknown_value=None) -> tuple[pl.Series
 
 
 def _clean(expr: pl.Expr) -> pl.Expr:
-    """NFKC, trimmed, without the invisible characters web pages leave; blank -> null."""
-    cleaned = (
-        expr.str.normalize("NFKC")
-        .str.replace_all("[\u200b-\u200f\u2060\ufeff]", "")
-        .str.strip_chars()
+    """NFKC, trimmed, without the invisible characters web pages leave (``_blank_null`` then
+    makes a blank cell null). A pure-ASCII cell is only trimmed: NFKC leaves it as it is and
+    the invisible characters are not ASCII."""
+    unicode = expr.str.normalize("NFKC").str.replace_all("[\u200b-\u200f\u2060\ufeff]", "")
+    return (
+        pl.when(expr.str.contains(r"[^\x00-\x7f]")).then(unicode).otherwise(expr).str.strip_chars()
     )
-    return pl.when(cleaned == "").then(None).otherwise(cleaned)
+
+
+def _blank_null(name: str) -> pl.Expr:
+    """A blank cleaned cell as null. Apart from ``_clean``: in one expression polars would
+    clean every cell twice (once for the test, once for the value)."""
+    return pl.when(pl.col(name) == "").then(None).otherwise(pl.col(name)).alias(name)
 
 
 def prepare(
@@ -328,23 +335,30 @@ def prepare(
     settings: Settings,
     dataset: str | None = None,
     fixed: dict[str, str] | None = None,
+    after: Header | None = None,
 ) -> Prepared:
     """Stage one table: its header, the dataset, typed values, footers skipped, keys.
-    ``fixed``: column values the file gives every row (``[[datasets.X.files]] set``)."""
-    try:
-        header = find_header(table, specs, dataset)
-    except NoHeaderError:
-        reject_aggregate_rows(table, settings)
-        raise
+    ``fixed``: column values the file gives every row (``[[datasets.X.files]] set``).
+    ``after``: the table is a chunk of a file after the one that held this header: every row
+    is a data row."""
+    if after is None:
+        try:
+            header = find_header(table, specs, dataset)
+        except NoHeaderError:
+            reject_aggregate_rows(table, settings)
+            raise
+    else:
+        header = after
     spec = specs[header.dataset]
     mapped = _mapped(spec, header.texts)
     fixed = {k: v for k, v in (fixed or {}).items() if k not in mapped.values()}
-    reject_aggregates(table, header, settings)
-    check_required(table, spec, header, spec.provided(set(mapped.values()) | set(fixed)))
+    if after is None:
+        reject_aggregates(table, header, settings)
+        check_required(table, spec, header, spec.provided(set(mapped.values()) | set(fixed)))
     ignored = [
         header.shown[i] for i in range(len(header.shown)) if i not in mapped and header.shown[i]
     ]
-    header_idx = header.row + header.depth - 1
+    header_idx = -1 if after else header.row + header.depth - 1
 
     body = table.frame.slice(header_idx + 1)
     first_data_row = table.first_row + header_idx + 1
@@ -353,18 +367,23 @@ def prepare(
         if table.row_numbers
         else pl.int_range(first_data_row, first_data_row + body.height, dtype=pl.Int64, eager=True)
     )
-    text = body.select(
-        [_clean(pl.col(f"c{i}")).alias(name) for i, name in mapped.items()]
-        + [pl.lit(V.clean_text(v)).alias(k) for k, v in fixed.items()]
-    ).with_columns(rows.alias("_row"), _row_cells(body, header.shown).alias("_cells"))
+    text = (
+        body.select(
+            [_clean(pl.col(f"c{i}")).alias(name) for i, name in mapped.items()]
+            + [pl.lit(V.clean_text(v)).alias(k) for k, v in fixed.items()]
+        )
+        .with_columns([_blank_null(name) for name in mapped.values()])
+        .with_columns(rows.alias("_row"), _row_cells(body, header.shown).alias("_cells"))
+    )
     prepared = Prepared(
         spec.name,
         table,
         text,
         rows_read=body.height,
-        title_rows=header.row,
+        title_rows=0 if after else header.row,
         ignored_headers=ignored,
         headers={name: header.shown[i] for i, name in mapped.items()},
+        header=header,
     )
 
     # footers: a row whose cells are all empty, or whose first non-empty cell starts with
@@ -437,6 +456,15 @@ def hold_unread_cells(prep: Prepared, text: pl.DataFrame, mapped: dict[int, str]
     3). The value names the cell (``D7``) and what is in it."""
     columns = [name for name in mapped.values() if name in text.columns]
     if not columns:
+        return text
+    # every Excel error starts with '#': most tables have no cell that does (one cheap pass)
+    marked = pl.any_horizontal(
+        [
+            pl.col(c).str.starts_with("#") | pl.col(c).str.starts_with(cells.FORMULA_MARK)
+            for c in columns
+        ]
+    )
+    if not text.select(marked.fill_null(False).any()).item():
         return text
     upper = [pl.col(c).str.to_uppercase() for c in columns]
     bad = pl.any_horizontal(
@@ -671,20 +699,61 @@ def stage_table(
     """One table as it would be stored: prepared, damaged codes and unkeyable rows held,
     a per-person list counted into its dataset, a wide summary unpivoted first. Raises
     TableError for a table that fails."""
+    more, table.more = table.more, None
     if dataset in (None, "training_counts"):
-        table = unpivot_wide(table, settings, specs["training_counts"]) or table
+        wide = unpivot_wide(table, settings, specs["training_counts"])
+        if wide is not None and more is not None:
+            raise ReadInOneGo(str(table.path))  # a wide summary is unpivoted whole
+        table = wide or table
     prep = prepare(table, specs, settings, dataset, fixed)
     spec = specs[prep.dataset]
-    hold_damaged_codes(prep, spec)
-    if spec.into:  # one row per trainee: counted into the dataset
-        prep = count_persons(prep, spec, specs[spec.into])
-    hold_unkeyable(prep, specs[prep.dataset])
+    if more is not None:
+        if spec.into:  # a per-person list is counted whole
+            raise ReadInOneGo(str(table.path))
+        prep = with_chunks(prep, more, specs, settings, fixed)
+    else:
+        hold_damaged_codes(prep, spec)
+        if spec.into:  # one row per trainee: counted into the dataset
+            prep = count_persons(prep, spec, specs[spec.into])
+        hold_unkeyable(prep, specs[prep.dataset])
     if prep.staged.height == 0 and not prep.held and prep.skipped_footer > prep.skipped_empty:
         raise TableError(
             f"{table.label}: 没有数据行：{prep.rows_read} 行均为空行或表尾说明 / no data "
             f"rows: all {prep.rows_read} rows are blank or footers (填报人/合计/说明...)"
         )
     return prep
+
+
+def with_chunks(first: Prepared, more, specs, settings: Settings, fixed) -> Prepared:
+    """The first chunk of a file with the chunks after it, each prepared alone under the first
+    one's header, its damaged codes and unkeyable rows held (a chunk's cells are freed once
+    it is prepared, and only its own rows are copied): what preparing the whole table gives.
+    The held rows come in the order the whole table gives them: by the step that held them
+    (cells that cannot be read, each id column's damaged codes, unkeyable rows), then by row."""
+    spec = specs[first.dataset]
+    ids = [c.name for c in spec.columns if c.type == "id"]
+
+    def step(held: dict) -> int:
+        if held["rule"] == "damaged_code":
+            return 1 + ids.index(held["column"])
+        return 0 if held["rule"] in ("excel_error", "formula_without_value") else len(ids) + 1
+
+    hold_damaged_codes(first, spec)
+    hold_unkeyable(first, spec)
+    frames = [first.staged]
+    for chunk in more:
+        prep = prepare(chunk, specs, settings, first.dataset, fixed, after=first.header)
+        chunk.frame = chunk.frame.clear()
+        hold_damaged_codes(prep, spec)
+        hold_unkeyable(prep, spec)
+        frames.append(prep.staged)
+        first.held += prep.held
+        first.rows_read += prep.rows_read
+        first.skipped_footer += prep.skipped_footer
+        first.skipped_empty += prep.skipped_empty
+    first.held.sort(key=step)  # stable: each step's rows stay in row order
+    first.staged = pl.concat(frames, how="vertical_relaxed", rechunk=False)
+    return first
 
 
 def hold_damaged_codes(prep: Prepared, spec: DatasetSpec) -> None:
@@ -704,6 +773,8 @@ def hold_damaged_codes(prep: Prepared, spec: DatasetSpec) -> None:
 def hold_unkeyable(prep: Prepared, spec: DatasetSpec) -> None:
     """Rows with part of the key blank cannot be stored by key: held for the quarantine."""
     partial = pl.col("_key").is_null()
+    if not prep.staged.select(partial.any()).item():
+        return  # nothing to hold: the rows are not copied
     held = prep.staged.filter(partial)
     for row in held.iter_rows(named=True):
         column = next((k for k in spec.key if row[k] is None), spec.key[0])
@@ -757,20 +828,28 @@ def resolve_duplicates(preps: list[Prepared], spec: DatasetSpec) -> pl.DataFrame
         .str.join(", ")
         .alias("_rows"),
     )
-    frame = frame.join(counts, on="_key", how="left").with_columns(pl.col("_variants").fill_null(1))
-    conflicts = frame.filter(pl.col("_variants") > 1)
+    # the rows of keys repeated with different content are held (in the file's order); of
+    # the other repeated keys the first row is kept. Only the repeated rows are joined: the
+    # file's rows are copied once, by the one filter, and not at all without repeats
+    conflicts = repeated.join(
+        counts.filter(pl.col("_variants") > 1), on="_key", how="inner", maintain_order="left"
+    )
     for row in conflicts.iter_rows(named=True):
         prep = next(p for p in preps if (p.table.sheet or "") == row["_sheet"])
         if row["_key"].startswith("auto:"):
             prep.held.append(_held(prep, row, "duplicate_key_conflict", spec.key[0], row["_rows"]))
         else:
             prep.held.append(_held(prep, row, "duplicate_conflict", spec.key[0], row["_key"]))
-    keep = frame.filter(pl.col("_variants") == 1)
-    first = keep.unique(subset="_key", keep="first", maintain_order=True)
     for prep in preps:
-        sheet = prep.table.sheet or ""
-        prep.skipped_duplicate = (
-            keep.filter(pl.col("_sheet") == sheet).height
-            - first.filter(pl.col("_sheet") == sheet).height
-        )
-    return first.drop("_variants", "_rows", "_cells")
+        prep.skipped_duplicate = 0
+    if repeated.height == 0:
+        return frame.drop("_cells")
+    held_keys = conflicts["_key"].unique()
+    kept = ~pl.col("_key").is_in(held_keys.implode())
+    dropped = kept & ~pl.col("_key").is_first_distinct()
+    per_sheet = frame.select("_sheet", dropped.alias("d")).group_by("_sheet").agg(pl.col("d").sum())
+    for sheet, count in per_sheet.iter_rows():
+        for prep in preps:
+            if (prep.table.sheet or "") == sheet:
+                prep.skipped_duplicate = count
+    return frame.filter(kept & ~dropped).drop("_cells")

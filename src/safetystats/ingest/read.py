@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -43,6 +44,19 @@ class ReadError(Exception):
     """A file that cannot be read at all; the message names the file and why."""
 
 
+class ReadInOneGo(Exception):
+    """A file begun in chunks that must be read whole to give what reading it whole gives
+    (an encoding error, a row wider than the head, a per-person list...): read it again so."""
+
+
+def chunk_bytes() -> int:
+    """CSV files larger than this are read and prepared in chunks of about this many bytes
+    (config/performance.toml ``[ingest] chunk_bytes``; 0: never)."""
+    from safetystats.config import packaged
+
+    return int(packaged("performance")["ingest"]["chunk_bytes"])
+
+
 @dataclass
 class RawTable:
     """All cells of one sheet (or CSV file, or HTML table) as text, column names c0, c1, ...
@@ -58,6 +72,9 @@ class RawTable:
     encoding: str | None = None
     row_numbers: list[int] | None = None
     marker: dict | None = None  # the facts of our hidden marker sheet (a template or package)
+    # a large CSV read in chunks: this table is its first chunk, ``more`` gives the others
+    # (each a RawTable whose ``first_row`` follows on); see ``chunk_bytes``
+    more: Iterator[RawTable] | None = None
 
     @property
     def label(self) -> str:
@@ -351,9 +368,11 @@ def _mismatch_note(path: Path, kind: str) -> str:
 # --------------------------------------------------------------------------- entry points
 
 
-def read_file(path: Path) -> tuple[list[RawTable], list[str]]:
+def read_file(path: Path, chunk: int = 0) -> tuple[list[RawTable], list[str]]:
     """The visible tables of a file and notes in plain language (hidden sheets skipped, a file
-    read as something other than its name says, ...). ``ReadError`` when it cannot be read."""
+    read as something other than its name says, ...). ``ReadError`` when it cannot be read.
+    ``chunk``: a CSV file larger than this many bytes comes as its first chunk, the others in
+    the table's ``more`` (they may raise ``ReadInOneGo``)."""
     path = Path(path)
     notes: list[str] = []
     try:
@@ -385,7 +404,7 @@ def read_file(path: Path) -> tuple[list[RawTable], list[str]]:
     elif kind == "spreadsheetml":
         tables = _read_spreadsheetml(path, notes)
     else:
-        tables = _read_csv(path, notes)
+        tables = _read_csv_chunked(path, notes, chunk) or _read_csv(path, notes)
     return tables, notes
 
 
@@ -620,6 +639,134 @@ def _csv_polars(text: str, delimiter: str, width: int) -> pl.DataFrame | None:
     if frame.width != width:
         return None
     return frame.with_columns(pl.when(pl.all() != "").then(pl.all()))
+
+
+# --------------------------------------------------------------------------- CSV in chunks
+
+# a CSV's delimiter and width come from its first 65,536 characters: at most 4 bytes each
+_HEAD_CHARS = 65536
+_HEAD_BYTES = 4 * _HEAD_CHARS + 8
+_CUT_TRIES = 1000  # line ends tried from the end of a piece for one outside quotes
+
+
+def _read_csv_chunked(path: Path, notes: list[str], chunk: int) -> list[RawTable] | None:
+    """A CSV larger than ``chunk`` bytes as its first chunk, the others in its ``more``, each
+    read as ``_read_csv`` reads the whole file (the encoding, delimiter and width from the
+    file's head). None when the file is to be read whole: small, no line ends in its head, or
+    a head that is not plainly UTF-8 or GB18030 (reading it whole says what it is)."""
+    try:
+        if chunk <= 0 or path.stat().st_size <= max(chunk, _HEAD_BYTES):
+            return None
+        with path.open("rb") as fh:
+            head = fh.read(_HEAD_BYTES)
+    except OSError:
+        return None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head[:_SNIFF_BYTES]):
+        return None
+    bom = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    found = _head_text(head[bom:])
+    if found is None:
+        return None
+    text, codec = found
+    norm = text.replace("\r\n", "\n")
+    if "\x00" in text[:_SNIFF_BYTES] or len(norm.rstrip("\n")) <= _HEAD_CHARS + 2:
+        return None
+    head_text = norm[:_HEAD_CHARS]
+    delimiter = _delimiter(head_text)
+    try:
+        rows = list(csv.reader(io.StringIO(head_text), delimiter=delimiter))
+    except csv.Error:
+        return None
+    if len(rows) > 1:
+        rows.pop()  # maybe cut in the middle
+    width = max((len(r) for r in rows), default=1) or 1
+    encoding = "utf-8-sig" if bom and codec == "utf-8" else codec
+    chunks = _csv_chunks(path, bom, chunk, codec, encoding, delimiter, width)
+    try:
+        first = next(chunks)
+    except (ReadInOneGo, StopIteration):
+        return None
+    if first.frame.height < HEADER_SCAN_ROWS + 2:  # the header is looked for in one chunk
+        return None
+    if delimiter != ",":
+        zh, en = _DELIMITER_NAMES[delimiter]
+        notes.append(f"{path}: 按{zh}分隔读取 / read as {en}-separated")
+    first.more = chunks
+    return [first]
+
+
+def _head_text(head: bytes) -> tuple[str, str] | None:
+    """The head decoded (a character cut at its end left out) and its codec, as ``decode``
+    would decide for the whole file from it; None when that needs the whole file."""
+    import codecs
+
+    for codec in ("utf-8", "gb18030"):
+        try:
+            text = codecs.getincrementaldecoder(codec)().decode(head)
+        except UnicodeDecodeError:
+            continue
+        if codec == "gb18030" and _implausible_chinese(text):
+            return None
+        return text, codec
+    return None
+
+
+def _csv_chunks(path, skip, size, codec, encoding, delimiter, width) -> Iterator[RawTable]:
+    """Each piece of the file as a table; ``ReadInOneGo`` when a piece does not decode or has
+    a row wider than the head (reading the file whole gives the message or the csv module)."""
+    first_row = 1
+    for piece, last in _pieces(path, skip, size):
+        try:
+            text = piece.decode(codec)
+        except UnicodeDecodeError as exc:
+            raise ReadInOneGo(str(path)) from exc
+        del piece
+        if "\r" in text:
+            text = text.replace("\r\n", "\n")
+        text = text.rstrip("\n") if last else text[:-1]  # a piece ends with its line end
+        if not text:
+            return
+        frame = _csv_polars(text, delimiter, width)
+        if frame is None:
+            raise ReadInOneGo(str(path))
+        yield RawTable(path, None, frame, first_row, encoding=encoding)
+        first_row += frame.height
+
+
+def _pieces(path: Path, skip: int, size: int) -> Iterator[tuple[bytes, bool]]:
+    """The file's bytes after ``skip`` in pieces of about ``size`` bytes, each cut after a line
+    end outside quotes and not before or after a blank line, and whether it is the last.
+    A quote and a line end are one byte in UTF-8 and GB18030, never part of a character."""
+    with path.open("rb") as fh:
+        fh.seek(skip)
+        carry = b""
+        while block := fh.read(size):
+            data = carry + block
+            cut = _cut(data)
+            if cut < 0:
+                carry = data
+                continue
+            yield data[: cut + 1], False
+            carry = data[cut + 1 :]
+    if carry:
+        yield carry, True
+
+
+def _cut(data: bytes) -> int:
+    """The last line end of ``data`` that ends a record (an even number of quotes before it),
+    not next to a blank line and not its last byte; -1 when there is none."""
+    end = len(data) - 1
+    for _ in range(_CUT_TRIES):
+        i = data.rfind(b"\n", 0, end)
+        if i < 2:
+            return -1
+        blank = (
+            data[i + 1 : i + 2] in (b"\n", b"\r") or data[i - 1] == 10 or data[i - 2 : i] == b"\n\r"
+        )
+        if not blank and data.count(b'"', 0, i) % 2 == 0:
+            return i
+        end = i
+    return -1
 
 
 # --------------------------------------------------------------------------- HTML tables

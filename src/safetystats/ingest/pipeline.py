@@ -248,7 +248,7 @@ def check_file(con, path: Path) -> tuple[FileResult, str | None]:
     if reason:
         result.message = f"{path}: 无法读取 / cannot be read: {reason}"
         return result, None
-    digest = sha256(path)
+    digest = staging.file_digest(con, path, sha256)
     if staging.known_sha(con, digest):
         result.status = "unchanged"
         result.message = "same sha256 already ingested"

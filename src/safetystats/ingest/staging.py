@@ -4,6 +4,7 @@ file per transaction (DATA_SPEC section 5)."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -50,6 +51,20 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, specs: dict[str, DatasetSpec])
     for table, columns in lacking.items():
         for column, dtype in columns:
             con.execute(add.format(table=table, column=column, type=SQL_TYPES[dtype]))
+
+
+def file_digest(con: duckdb.DuckDBPyConnection, path: Path, read) -> str:
+    """The file's sha256: the one recorded for its path when its size and modification time
+    are those recorded (a month's ingest does not read the raw folder's earlier files again),
+    else ``read(path)``'s, recorded."""
+    stat = path.stat()
+    key = {"path": str(path.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    known = con.execute(load_sql("staging/file_stats_known"), key).fetchone()
+    if known:
+        return known[0]
+    digest = read(path)
+    con.execute(load_sql("staging/file_stats_record"), {**key, "sha256": digest})
+    return digest
 
 
 def known_sha(con: duckdb.DuckDBPyConnection, sha: str) -> bool:

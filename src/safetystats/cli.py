@@ -831,10 +831,11 @@ def run(
     validate, bulletins, the follow-up workbook and the 通报. It does everything it can and
     exits 1 if anything failed."""
     from safetystats.ingest import ingest as run_ingest
-    from safetystats.sample import write_sample
 
     s = settings()
     if not s.raw.exists() or not any(p.is_file() and p.suffix != ".md" for p in s.raw.rglob("*")):
+        from safetystats.sample import write_sample
+
         # the units of the configured registry, whichever registry the scale is written for
         files = write_sample(s.raw, s, scale_name=sample_scale, any_registry=True)
         console.print(

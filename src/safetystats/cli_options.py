@@ -83,7 +83,7 @@ def as_date(value: str | None):
 
 def scale_name(value: str | None) -> str | None:
     """--scale, --sample-scale: a scale of the sample (exit 2 otherwise)."""
-    from safetystats.sample import SCALES
+    from safetystats.sample.scales import SCALES  # not the generators
 
     return one_of(*SCALES)(value)
 

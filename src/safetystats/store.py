@@ -24,6 +24,7 @@ from safetystats.errors import StoreBusyError, StoreNotReadyError, disk_error
 from safetystats.sql import execute_folder, load_sql
 
 LOCK_TIMEOUT_ENV = "SAFETYSTATS_LOCK_TIMEOUT"
+MEMORY_LIMIT_ENV = "SAFETYSTATS_MEMORY_LIMIT"  # e.g. 4GB: overrides config/performance.toml
 DEFAULT_LOCK_TIMEOUT = 600.0  # seconds a writer waits for another writer or readers
 # bumped when curation builds new tables: a store curated by an older version is curated again
 CURATION_VERSION = "7"
@@ -76,9 +77,20 @@ def _busy_message(db: Path, mode: int, timeout: float) -> str:
     )
 
 
+def _memory_limit() -> dict:
+    """DuckDB's memory limit for a connection (config/performance.toml ``[store]``, or the
+    environment's SAFETYSTATS_MEMORY_LIMIT): beyond it DuckDB spills to a folder beside the
+    store instead of holding a national year's tables in memory (docs/scaling.md); blank:
+    DuckDB's default, 80 % of the machine's memory."""
+    from safetystats.config import packaged
+
+    limit = os.environ.get(MEMORY_LIMIT_ENV) or packaged("performance")["store"]["memory_limit"]
+    return {"memory_limit": limit} if limit else {}
+
+
 def _connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(db), read_only=read_only)
+        return duckdb.connect(str(db), read_only=read_only, config=_memory_limit())
     except duckdb.Error as exc:
         full = disk_error(exc)
         if full is not None:

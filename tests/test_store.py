@@ -1,0 +1,17 @@
+"""The store's connections."""
+
+
+def test_the_stores_connections_have_the_configured_memory_limit(tmp_path, monkeypatch):
+    """config/performance.toml [store] memory_limit (3GB; DuckDB says 2.7 GiB), overridden by
+    SAFETYSTATS_MEMORY_LIMIT: a national year's validation spills instead of taking 10 GB."""
+    from safetystats import store
+
+    db = tmp_path / "s.duckdb"
+
+    def limit() -> str:
+        with store.writer(db) as con:
+            return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    assert limit() == "2.7 GiB"
+    monkeypatch.setenv(store.MEMORY_LIMIT_ENV, "1GB")
+    assert limit() == "953.6 MiB"

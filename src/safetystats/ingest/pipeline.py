@@ -250,6 +250,7 @@ def check_file(con, path: Path) -> tuple[FileResult, str | None]:
         return result, None
     digest = staging.file_digest(con, path, sha256)
     if staging.known_sha(con, digest):
+        staging.record_stat(con, str(path.resolve()), digest)  # a store from before file_stats
         result.status = "unchanged"
         result.message = "same sha256 already ingested"
         return result, None

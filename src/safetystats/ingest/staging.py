@@ -53,18 +53,32 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, specs: dict[str, DatasetSpec])
             con.execute(add.format(table=table, column=column, type=SQL_TYPES[dtype]))
 
 
+# (size, modification time) of each file hashed in this process, by resolved path, until the
+# file is recorded: the stat taken before reading, so that a file changed while it was read is
+# read again next time
+_HASHED: dict[str, tuple[int, int]] = {}
+
+
 def file_digest(con: duckdb.DuckDBPyConnection, path: Path, read) -> str:
     """The file's sha256: the one recorded for its path when its size and modification time
     are those recorded (a month's ingest does not read the raw folder's earlier files again),
-    else ``read(path)``'s, recorded."""
+    else ``read(path)``'s. It is recorded with the file (:func:`record_file`, in the file's
+    transaction) or, for a file already stored, by :func:`record_stat`."""
     stat = path.stat()
     key = {"path": str(path.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
     known = con.execute(load_sql("staging/file_stats_known"), key).fetchone()
     if known:
         return known[0]
-    digest = read(path)
-    con.execute(load_sql("staging/file_stats_record"), {**key, "sha256": digest})
-    return digest
+    _HASHED[key["path"]] = (stat.st_size, stat.st_mtime_ns)
+    return read(path)
+
+
+def record_stat(con: duckdb.DuckDBPyConnection, path: str, digest: str) -> None:
+    """The size and modification time of a file hashed in this process, under its sha256."""
+    seen = _HASHED.pop(path, None)
+    if seen is not None:
+        values = {"path": path, "size": seen[0], "mtime_ns": seen[1], "sha256": digest}
+        con.execute(load_sql("staging/file_stats_record"), values)
 
 
 def known_sha(con: duckdb.DuckDBPyConnection, sha: str) -> bool:
@@ -118,8 +132,10 @@ def insert_held(con: duckdb.DuckDBPyConnection, held: list[dict], file_id: int) 
 
 
 def record_file(con: duckdb.DuckDBPyConnection, **values) -> None:
-    """One row of ingest_files (the names of staging/record_file.sql)."""
+    """One row of ingest_files (the names of staging/record_file.sql), and the file's size and
+    modification time (:func:`file_digest`)."""
     con.execute(load_sql("staging/record_file"), values)
+    record_stat(con, values["path"], values["sha256"])
 
 
 def record_headers(con: duckdb.DuckDBPyConnection, file_id: int, headers: list[tuple]) -> None:

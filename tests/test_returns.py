@@ -14,6 +14,9 @@ from safetystats.followup.packages import make_packages
 from safetystats.ingest import ingest
 from safetystats.pipeline import refresh
 
+# every test saves a package through LibreOffice or runs the pages: the slow layer
+pytestmark = pytest.mark.slow
+
 AS_OF = dt.date(2024, 6, 30)
 REGISTER = [
     ["统一社会信用代码", "企业名称", "所属区市", "行业领域"],

@@ -201,6 +201,7 @@ def ingest_all(settings) -> dict[str, int]:
     return counts(settings)
 
 
+@pytest.mark.slow  # writes whole samples
 def test_factor_writes_n_times_the_rows_with_distinct_ids(tmp_path):
     one = scale_settings(tmp_path / "x1", "small")
     two = scale_settings(tmp_path / "x2", "small")
@@ -229,6 +230,7 @@ def test_factor_writes_n_times_the_rows_with_distinct_ids(tmp_path):
     assert stored_rows(two) == {t: double[t] + (restated if t == "hazards" else 0) for t in TABLES}
 
 
+@pytest.mark.slow  # writes whole samples
 def test_samples_of_other_seeds_hold_distinct_records(tmp_path):
     """Two seeds' samples in one store add up (each ingested from its own raw folder: a
     roster's name comes from rosters/<name>/ right under the raw folder)."""
@@ -246,6 +248,7 @@ def test_samples_of_other_seeds_hold_distinct_records(tmp_path):
     assert stored_rows(settings)["drills"] == both["drills"] > 1.8 * one["drills"]
 
 
+@pytest.mark.slow  # writes whole samples
 def test_a_monthly_update_adds_its_rows_to_the_sample(tmp_path):
     from typer.testing import CliRunner
 

@@ -75,6 +75,7 @@ def test_a_template_has_marked_headers_dropdowns_text_codes_and_a_hidden_marker(
     assert "填写说明" in book.sheetnames
 
 
+@pytest.mark.slow  # LibreOffice
 def test_a_filled_template_saved_by_libreoffice_loads_from_any_folder(registered, tmp_path):
     blank = write_template(registered, "hazards", district="文登区", period="2025-01")
     saved = saved_by_libreoffice(blank, tmp_path / "clerk")

@@ -293,6 +293,18 @@ def state(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         return {}
 
 
+def replace_kept(
+    con: duckdb.DuckDBPyConnection, table: str, found, name: str, fingerprint: str
+) -> None:
+    """Replace a table of kept results (``gx_failures``, ``check_failures``) with ``found`` and
+    note the settings and the last file they are for (state ``<name>_fingerprint`` and
+    ``<name>_file_id``); inside the caller's transaction."""
+    with registered(con, "kept_new", found):
+        con.execute(load_sql("store/replace_kept").format(table=table))
+    last = scalar(con, load_sql("store/last_file_id"))
+    set_state(con, **{f"{name}_fingerprint": fingerprint, f"{name}_file_id": str(last)})
+
+
 def set_state(con: duckdb.DuckDBPyConnection, **values: str) -> None:
     for name, value in values.items():
         con.execute(load_sql("store/set_state"), {"name": name, "value": value})

@@ -31,7 +31,7 @@ from safetystats import __version__, atomic
 from safetystats.config import Settings, packaged
 from safetystats.errors import NothingToReportError, UsageError
 from safetystats.followup.reporting import DEFAULT_DUE_DAY, due_date
-from safetystats.followup.template import safe_name
+from safetystats.followup.template import print_setup, safe_name
 from safetystats.ingest import marker
 
 INERT = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
@@ -365,12 +365,7 @@ def _list_sheet(book, formats, part: Sheet) -> None:
     sheet.set_column(
         first_hidden, first_hidden + len(part.hidden) - 1, None, None, {"hidden": True}
     )
-    sheet.freeze_panes(1, 0)
-    sheet.set_row(0, 30)
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0)
+    print_setup(sheet, header_height=30)
     sheet.protect("", {"autofilter": True, "sort": False, "format_columns": True})
 
 

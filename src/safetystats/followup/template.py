@@ -241,10 +241,16 @@ def _ledger_sheet(book, spec: DatasetSpec, cols: list[TemplateColumn], unit: str
             )
     if lists is not None:
         lists.hide()
+    print_setup(sheet, header_height=32)
+
+
+def print_setup(sheet, header_height: float) -> None:
+    """A sheet sent to a unit: header row frozen, taller and repeated on every printed page; A4
+    landscape, as wide as one page."""
     sheet.freeze_panes(1, 0)
-    sheet.set_row(0, 32)
+    sheet.set_row(0, header_height)
     sheet.set_landscape()
-    sheet.set_paper(9)
+    sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0)
 

@@ -227,8 +227,4 @@ def cross_dataset_rows(
 
 def save_failures(con, found: pl.DataFrame, settings: Settings) -> None:
     """Replace the kept check results (inside the caller's transaction)."""
-    con.execute(load_sql("checks/_check_failures_clear"))
-    with store.registered(con, "checks_new", found):
-        con.execute(load_sql("checks/_check_failures_fill"))
-    last = store.scalar(con, load_sql("store/last_file_id"))
-    store.set_state(con, checks_fingerprint=_fingerprint(settings), checks_file_id=str(last))
+    store.replace_kept(con, "check_failures", found, "checks", _fingerprint(settings))

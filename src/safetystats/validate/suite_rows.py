@@ -218,11 +218,7 @@ def all_failures(con, new: list[pl.DataFrame]) -> pl.DataFrame:
 
 def save_failures(con, failures: pl.DataFrame, settings: Settings) -> None:
     """Replace the kept failures (inside the caller's transaction)."""
-    con.execute(load_sql("checks/_gx_failures_clear"))
-    with store.registered(con, "gx_new", failures):
-        con.execute(load_sql("checks/_gx_failures_fill"))
-    last = store.scalar(con, load_sql("store/last_file_id"))
-    store.set_state(con, gx_fingerprint=_fingerprint(settings), gx_file_id=str(last))
+    store.replace_kept(con, "gx_failures", failures, "gx", _fingerprint(settings))
 
 
 def summary(con, specs: dict[str, DatasetSpec], settings: Settings) -> list[dict]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from safetystats import store
 from safetystats.config import Settings
 from safetystats.errors import disk_error
-from safetystats.ingest import marker, parallel, read, staging
+from safetystats.ingest import marker, parallel, parts, read, staging
 from safetystats.ingest.entries import unreadable, walk
 from safetystats.ingest.prepare import (
     NoHeaderError,
@@ -223,11 +223,22 @@ def _prepare_file(
     by_dataset: dict[str, list[Prepared]] = {}
     for prep in out.preps:
         by_dataset.setdefault(prep.dataset, []).append(prep)
-    out.rows = {name: resolve_duplicates(group, specs[name]) for name, group in by_dataset.items()}
-    out.staged_rows = [p.staged.height for p in out.preps]
+    try:
+        out.rows = {n: resolve_duplicates(group, specs[n]) for n, group in by_dataset.items()}
+    except BaseException:
+        remove_parts(out.preps)
+        raise
+    out.staged_rows = [p.height for p in out.preps]
     for prep in out.preps:  # only their counts and labels are needed further (and pickled)
         prep.staged = prep.staged.clear()
     return out
+
+
+def remove_parts(preps: list[Prepared]) -> None:
+    """The rows a file in chunks kept on disk (ingest/parts.py), once stored or not."""
+    for prep in preps:
+        if prep.parts is not None:
+            prep.parts.remove()
 
 
 def ingest_file(
@@ -261,6 +272,15 @@ def store_file(
     con, path: Path, digest: str, prepared: PreparedFile, settings: Settings, specs
 ) -> FileResult:
     """Store one prepared file in one transaction; the store is unchanged on failure."""
+    try:
+        return _store_file(con, path, digest, prepared, settings, specs)
+    finally:
+        remove_parts(prepared.preps)
+
+
+def _store_file(
+    con, path: Path, digest: str, prepared: PreparedFile, settings: Settings, specs
+) -> FileResult:
     result = FileResult(path, "failed", warnings=list(prepared.warnings))
     if prepared.message:
         result.message = prepared.message
@@ -424,6 +444,7 @@ def ingest(paths: list[Path] | None, settings: Settings, jobs: int | None = None
     run = IngestRun(notes=notes + unmatched_file_patterns(settings, files))
     with store.writer(settings.db) as con:
         staging.ensure_tables(con, {n: s for n, s in specs.items() if not s.into})
+        parts.remove_stale(settings.db)  # left by a run that stopped
         if own:
             stored = staging.sample_files_stored(con, SAMPLE_PREFIX)
             check_store_has_no_samples(settings.db, own, stored)
@@ -440,6 +461,7 @@ def ingest(paths: list[Path] | None, settings: Settings, jobs: int | None = None
             from safetystats.followup.returns import returns_csv
 
             atomic.write_text(settings.reports / "returns.csv", returns_csv(con), bom=True)
+        parts.remove_stale(settings.db)
     return run
 
 

@@ -16,6 +16,7 @@ import polars as pl
 from safetystats import normalize as V
 from safetystats.config import Settings
 from safetystats.ingest import cells, guess
+from safetystats.ingest.parts import RowParts
 from safetystats.ingest.read import HEADER_SCAN_ROWS, RawTable, ReadInOneGo
 from safetystats.ingest.spec import DatasetSpec, parser_for
 
@@ -48,6 +49,12 @@ class Prepared:
     headers: dict[str, str] = field(default_factory=dict)  # column -> the file's own header
     persons: int = 0  # rows of a per-person list counted into the stored rows
     header: Header | None = None  # where the header was found (a chunk after it needs it)
+    parts: RowParts | None = None  # a file in chunks: its rows on disk (``staged`` is empty)
+
+    @property
+    def height(self) -> int:
+        """The rows staged (in ``staged`` or in ``parts``)."""
+        return self.parts.rows if self.parts is not None else self.staged.height
 
 
 class MissingColumnsError(TableError):
@@ -716,7 +723,9 @@ def stage_table(
         if spec.into:  # one row per trainee: counted into the dataset
             prep = count_persons(prep, spec, specs[spec.into])
         hold_unkeyable(prep, specs[prep.dataset])
-    if prep.staged.height == 0 and not prep.held and prep.skipped_footer > prep.skipped_empty:
+    if prep.height == 0 and not prep.held and prep.skipped_footer > prep.skipped_empty:
+        if prep.parts is not None:
+            prep.parts.remove()
         raise TableError(
             f"{table.label}: 没有数据行：{prep.rows_read} 行均为空行或表尾说明 / no data "
             f"rows: all {prep.rows_read} rows are blank or footers (填报人/合计/说明...)"
@@ -726,10 +735,11 @@ def stage_table(
 
 def with_chunks(first: Prepared, more, specs, settings: Settings, fixed) -> Prepared:
     """The first chunk of a file with the chunks after it, each prepared alone under the first
-    one's header, its damaged codes and unkeyable rows held (a chunk's cells are freed once
-    it is prepared, and only its own rows are copied): what preparing the whole table gives.
-    The held rows come in the order the whole table gives them: by the step that held them
-    (cells that cannot be read, each id column's damaged codes, unkeyable rows), then by row."""
+    one's header, its damaged codes and unkeyable rows held, its rows written as a part beside
+    the store (ingest/parts.py: a chunk's cells and rows are freed once it is prepared): what
+    preparing the whole table gives. The held rows come in the order the whole table gives
+    them: by the step that held them (cells that cannot be read, each id column's damaged
+    codes, unkeyable rows), then by row."""
     spec = specs[first.dataset]
     ids = [c.name for c in spec.columns if c.type == "id"]
 
@@ -738,21 +748,26 @@ def with_chunks(first: Prepared, more, specs, settings: Settings, fixed) -> Prep
             return 1 + ids.index(held["column"])
         return 0 if held["rule"] in ("excel_error", "formula_without_value") else len(ids) + 1
 
-    hold_damaged_codes(first, spec)
-    hold_unkeyable(first, spec)
-    frames = [first.staged]
-    for chunk in more:
-        prep = prepare(chunk, specs, settings, first.dataset, fixed, after=first.header)
-        chunk.frame = chunk.frame.clear()
-        hold_damaged_codes(prep, spec)
-        hold_unkeyable(prep, spec)
-        frames.append(prep.staged)
-        first.held += prep.held
-        first.rows_read += prep.rows_read
-        first.skipped_footer += prep.skipped_footer
-        first.skipped_empty += prep.skipped_empty
+    parts = RowParts.beside(settings.db)
+    try:
+        hold_damaged_codes(first, spec)
+        hold_unkeyable(first, spec)
+        parts.add(first.staged)
+        for chunk in more:
+            prep = prepare(chunk, specs, settings, first.dataset, fixed, after=first.header)
+            chunk.frame = chunk.frame.clear()
+            hold_damaged_codes(prep, spec)
+            hold_unkeyable(prep, spec)
+            parts.add(prep.staged)
+            first.held += prep.held
+            first.rows_read += prep.rows_read
+            first.skipped_footer += prep.skipped_footer
+            first.skipped_empty += prep.skipped_empty
+    except BaseException:
+        parts.remove()
+        raise
     first.held.sort(key=step)  # stable: each step's rows stay in row order
-    first.staged = pl.concat(frames, how="vertical_relaxed", rechunk=False)
+    first.staged, first.parts = first.staged.clear(), parts
     return first
 
 
@@ -804,12 +819,28 @@ def _held(prep: Prepared, row: dict, rule: str, column: str | None, value) -> di
     }
 
 
-def resolve_duplicates(preps: list[Prepared], spec: DatasetSpec) -> pl.DataFrame:
+def resolve_duplicates(preps: list[Prepared], spec: DatasetSpec) -> pl.DataFrame | RowParts:
     """Join the staged frames of one dataset from one file and settle repeated keys: identical
     repeats keep one row; a key repeated with different content holds every such row. A derived
     key (``auto:``) compares every cell as read, used or not (``duplicate_key_conflict``,
-    naming the rows); an id from the file compares the dataset's columns (``duplicate_conflict``)."""
+    naming the rows); an id from the file compares the dataset's columns (``duplicate_conflict``).
+    A file in chunks keeps its rows in parts: only the rows of its repeated keys are read back
+    and settled, the others are not read (the parts say which rows not to store)."""
+    if len(preps) == 1 and preps[0].parts is not None:
+        parts = preps[0].parts
+        repeated = parts.repeated()
+        keep = _settle(repeated, preps, spec)
+        parts.dropped = [] if keep is None else repeated.filter(~keep)["_row"].to_list()
+        return parts
     frame = pl.concat([p.staged for p in preps], how="vertical_relaxed")
+    keep = _settle(frame, preps, spec)
+    return (frame if keep is None else frame.filter(keep)).drop("_cells", strict=False)
+
+
+def _settle(frame: pl.DataFrame, preps: list[Prepared], spec: DatasetSpec) -> pl.Expr | None:
+    """Hold the rows of keys repeated with different content and count the repeats kept once
+    (in ``preps``); the rows of ``frame`` to store (None: every row, no key repeats).
+    ``frame``: a file's rows in file order, or only the rows of its repeated keys."""
     if "_cells" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, pl.UInt64).alias("_cells"))
     content = [c for c in frame.columns if not c.startswith("_")]
@@ -843,7 +874,7 @@ def resolve_duplicates(preps: list[Prepared], spec: DatasetSpec) -> pl.DataFrame
     for prep in preps:
         prep.skipped_duplicate = 0
     if repeated.height == 0:
-        return frame.drop("_cells")
+        return None
     held_keys = conflicts["_key"].unique()
     kept = ~pl.col("_key").is_in(held_keys.implode())
     dropped = kept & ~pl.col("_key").is_first_distinct()
@@ -852,4 +883,4 @@ def resolve_duplicates(preps: list[Prepared], spec: DatasetSpec) -> pl.DataFrame
         for prep in preps:
             if (prep.table.sheet or "") == sheet:
                 prep.skipped_duplicate = count
-    return frame.filter(kept & ~dropped).drop("_cells")
+    return kept & ~dropped

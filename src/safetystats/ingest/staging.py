@@ -3,6 +3,7 @@ file per transaction (DATA_SPEC section 5)."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import duckdb
 import polars as pl
 
 from safetystats import store
+from safetystats.ingest.parts import RowParts
 from safetystats.ingest.spec import SQL_TYPES, DatasetSpec
 from safetystats.sql import load_sql
 from safetystats.store import registered
@@ -98,18 +100,33 @@ def new_file_id(con: duckdb.DuckDBPyConnection) -> int:
 def upsert(
     con: duckdb.DuckDBPyConnection,
     spec: DatasetSpec,
-    staged: pl.DataFrame,
+    staged: pl.DataFrame | RowParts,
     file_id: int,
     now: datetime,
 ) -> None:
     """Later ingestion wins; replaced rows move to the history table with their file.
-    ``staged`` carries each row's ``_key`` (prepare.record_key)."""
-    frame = staged.with_columns(pl.lit(file_id, dtype=pl.Int64).alias("_file_id"))
-    with registered(con, "staged_rows", frame):
+    ``staged`` carries each row's ``_key`` (prepare.record_key): a frame, or a file in
+    chunks' rows kept on disk."""
+    with _staged_rows(con, staged, file_id):
         for step in ("upsert_history", "upsert_delete", "upsert_insert"):
             sql = load_sql(f"staging/{step}").format(dataset=spec.name)
             params = {"file_id": file_id, "now": now} if step == "upsert_history" else None
             con.execute(sql, params)
+
+
+@contextmanager
+def _staged_rows(con: duckdb.DuckDBPyConnection, staged: pl.DataFrame | RowParts, file_id: int):
+    """``staged`` readable as ``staged_rows`` with its ``_file_id``, for the block."""
+    if isinstance(staged, pl.DataFrame):
+        frame = staged.with_columns(pl.lit(file_id, dtype=pl.Int64).alias("_file_id"))
+        with registered(con, "staged_rows", frame):
+            yield
+        return
+    values = {"parts": staged.paths, "file_id": file_id, "dropped": staged.dropped}
+    con.execute(load_sql("staging/parts_rows"), values)
+    con.execute(load_sql("staging/parts_view"))
+    yield  # on failure the file's transaction is rolled back, and the view with it
+    con.execute(load_sql("staging/parts_view_drop"))
 
 
 def insert_held(con: duckdb.DuckDBPyConnection, held: list[dict], file_id: int) -> None:

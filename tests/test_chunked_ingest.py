@@ -7,7 +7,7 @@ import pytest
 
 from safetystats import store
 from safetystats.config import load_settings
-from safetystats.ingest import ingest, read
+from safetystats.ingest import ingest, parts, read
 from safetystats.sample import write_sample
 from tests.test_parallel_ingest import _store
 
@@ -75,9 +75,16 @@ def test_a_file_in_chunks_is_stored_as_the_whole_file(raw, tmp_path, monkeypatch
 
     monkeypatch.setattr(read, "chunk_bytes", lambda: CHUNK)
     monkeypatch.setattr(read, "_csv_polars", counted)
+    written, add = [], parts.RowParts.add
+    monkeypatch.setattr(
+        parts.RowParts, "add", lambda self, f: written.append(f.height) or add(self, f)
+    )
     many = ingest(None, chunked, jobs=1)
-    # really in chunks: the two files (about 3,300 and 2,900 lines) in more than 50 pieces
+    # really in chunks: the two files (about 3,300 and 2,900 lines) in more than 50 pieces,
+    # each chunk's rows kept on disk as a part until stored, and the parts removed since
     assert len(parsed) > 50 and max(parsed) < 200
+    assert len(written) == len(parsed) and sum(written) > 6000
+    assert not chunked.db.with_name(chunked.db.name + ".rows").exists()
     summary = [
         (r.path.name, r.status, r.rows_read, r.rows_stored, r.rows_held, r.rows_skipped)
         for r in one

@@ -20,7 +20,7 @@ def refresh(settings: Settings, force: bool = False, full: bool = False):
     from safetystats.curate import curate
     from safetystats.validate import validate
 
-    with store.writer(settings.db) as con:
+    with store.writer(settings.db, step="validate") as con:
         if not force and store.is_curated(con):
             return None
         result = validate(con, settings, full=full)

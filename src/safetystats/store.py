@@ -77,20 +77,24 @@ def _busy_message(db: Path, mode: int, timeout: float) -> str:
     )
 
 
-def _memory_limit() -> dict:
-    """DuckDB's memory limit for a connection (config/performance.toml ``[store]``, or the
-    environment's SAFETYSTATS_MEMORY_LIMIT): beyond it DuckDB spills to a folder beside the
+def _memory_limit(step: str | None = None) -> dict:
+    """DuckDB's memory limit for a connection (config/performance.toml ``[store]``: the
+    ``step_memory_limit`` of the writer's step, else ``memory_limit``; the environment's
+    SAFETYSTATS_MEMORY_LIMIT overrides both): beyond it DuckDB spills to a folder beside the
     store instead of holding a national year's tables in memory (docs/scaling.md); blank:
     DuckDB's default, 80 % of the machine's memory."""
     from safetystats.config import packaged
 
-    limit = os.environ.get(MEMORY_LIMIT_ENV) or packaged("performance")["store"]["memory_limit"]
+    rules = packaged("performance")["store"]
+    limit = os.environ.get(MEMORY_LIMIT_ENV) or (
+        rules.get("step_memory_limit", {}).get(step) or rules["memory_limit"]
+    )
     return {"memory_limit": limit} if limit else {}
 
 
-def _connect(db: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _connect(db: Path, read_only: bool, step: str | None = None) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(db), read_only=read_only, config=_memory_limit())
+        return duckdb.connect(str(db), read_only=read_only, config=_memory_limit(step))
     except duckdb.Error as exc:
         full = disk_error(exc)
         if full is not None:
@@ -117,13 +121,14 @@ def shared_lock(db: Path):
 
 
 @contextmanager
-def writer(db: Path, timeout: float | None = None):
-    """A read-write connection, after the writers' lock (waits up to ``timeout`` seconds)."""
+def writer(db: Path, timeout: float | None = None, step: str | None = None):
+    """A read-write connection, after the writers' lock (waits up to ``timeout`` seconds);
+    ``step`` (ingest, validate) chooses its memory limit."""
     if timeout is None:
         timeout = float(os.environ.get(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT))
     handle = _acquire(db, fcntl.LOCK_EX, timeout)
     try:
-        con = _open_current(db)
+        con = _open_current(db, step)
         try:
             ensure_bookkeeping(con)
             yield con
@@ -155,11 +160,11 @@ def _close(con: duckdb.DuckDBPyConnection, quiet: bool = False) -> None:
         raise full from exc
 
 
-def _open_current(db: Path) -> duckdb.DuckDBPyConnection:
+def _open_current(db: Path, step: str | None = None) -> duckdb.DuckDBPyConnection:
     """A writer's connection to a store of this version's schema: a new store is stamped, an
     older one migrated in place (one transaction, after a backup copy beside it); a newer one,
     or one that cannot be migrated, is refused (StoreVersionError)."""
-    con = _connect(db, read_only=False)
+    con = _connect(db, read_only=False, step=step)
     try:
         version = store_schema.check(con, db)
         if version is None:
@@ -168,7 +173,7 @@ def _open_current(db: Path) -> duckdb.DuckDBPyConnection:
         elif version < store_schema.SCHEMA_VERSION:
             con.close()
             backup = store_schema.copy_beside(db, version)
-            con = _connect(db, read_only=False)
+            con = _connect(db, read_only=False, step=step)
             try:
                 with transaction(con):
                     store_schema.migrate(con, version)

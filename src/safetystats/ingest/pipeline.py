@@ -442,7 +442,7 @@ def ingest(paths: list[Path] | None, settings: Settings, jobs: int | None = None
         check_not_mixed(folder, files)
     own = [p for folder in folders for p in own_ledgers(folder, files)]
     run = IngestRun(notes=notes + unmatched_file_patterns(settings, files))
-    with store.writer(settings.db) as con:
+    with store.writer(settings.db, step="ingest") as con:
         staging.ensure_tables(con, {n: s for n, s in specs.items() if not s.into})
         parts.remove_stale(settings.db)  # left by a run that stopped
         if own:

@@ -217,7 +217,20 @@ def bench_from_empty(results: dict, config: Path, baseline_src: Path | None, run
             "median_s": statistics.median(r["total"]["seconds"] for r in seen),
             "median_cpu": statistics.median(r["total"]["cpu"] for r in seen),
             "peak_gb": max(r["total"]["tree_gb"] for r in seen),
+            # issue 23 goal 3 (4x from empty <= 3 GB): each step's peak, tree and largest process
+            "step_peaks_gb": {
+                step: [
+                    max(r[step]["tree_gb"] for r in seen),
+                    max(r[step]["largest_gb"] for r in seen),
+                ]
+                for step in steps
+            },
         }
+        print(
+            label,
+            "peaks (tree, largest process) GB:",
+            results[f"from_empty_{label}"]["step_peaks_gb"],
+        )
     results["from_empty_config"] = str(config)
 
 

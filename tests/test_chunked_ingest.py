@@ -4,9 +4,12 @@ replaced rows, the quarantine. A tiny chunk size here cuts each file into dozens
 with repeated keys, damaged values, blank lines and quoted line ends across the cuts."""
 
 import pytest
+from test_disk_full import disk, fill  # noqa: F401 (the fixture)
+from test_rollback import snapshot
 
 from safetystats import store
 from safetystats.config import load_settings
+from safetystats.errors import DiskFullError
 from safetystats.ingest import ingest, parts, read
 from safetystats.sample import write_sample
 from tests.test_parallel_ingest import _store
@@ -139,3 +142,20 @@ def test_a_file_that_must_be_read_whole_is_read_whole(raw, tmp_path, monkeypatch
         results[size] = ([(r.status, r.rows_stored, r.rows_held, r.message) for r in run], s)
     assert results[0][0] == results[CHUNK][0]
     assert _store(results[0][1]) == _store(results[CHUNK][1])
+
+
+def test_a_full_disk_while_a_file_in_chunks_is_kept_on_disk(raw, tmp_path, monkeypatch, disk):  # noqa: F811
+    """The parts of a file in chunks are written beside the store: a full disk stops the run
+    with DiskFullError (the CLI's plain message), the store as it was, no part left behind."""
+    s = load_settings(raw=raw, db=disk / "store.duckdb", reports=tmp_path / "r")
+    monkeypatch.setattr(read, "chunk_bytes", lambda: CHUNK)
+    assert [r.status for r in ingest([raw / "hazards" / "a_gbk.csv"], s, jobs=1)] == ["ingested"]
+    before = snapshot(s.db)
+    filler = fill(disk, leave=100_000)  # room for the store's own writes, not for the parts
+    with pytest.raises(DiskFullError) as refused:
+        ingest([raw / "hazards" / "b_utf8.csv"], s, jobs=1)
+    # a part's write, said as the disk's error (polars' own writer says "Invalid thrift")
+    assert type(refused.value.__cause__) is OSError
+    assert not any(p.is_file() for p in disk.rglob("*.parquet"))
+    filler.unlink()
+    assert snapshot(s.db) == before

@@ -9,6 +9,7 @@ parts (staging.upsert), in the file's one transaction, and the parts are removed
 
 from __future__ import annotations
 
+import io
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -58,7 +59,11 @@ class RowParts:
 
     def add(self, frame: pl.DataFrame) -> None:
         path = Path(self.folder) / f"{len(self.paths):06d}.parquet"
-        frame.write_parquet(path, compression="lz4", statistics=False)
+        # encoded in memory (a part is a few MB), written by Python: a full disk is an
+        # OSError (errors.disk_error), where polars' own writer loses the reason
+        encoded = io.BytesIO()
+        frame.write_parquet(encoded, compression="lz4", statistics=False)
+        path.write_bytes(encoded.getbuffer())
         self.paths.append(str(path))
         self.rows += frame.height
 

@@ -104,6 +104,7 @@ def run_tree(args: list[str], env: dict | None = None) -> dict:
         "tree_gb": peak / 1e9,
         "load": [round(load, 1), round(os.getloadavg()[0], 1)],
         "out": out[0],
+        "returncode": proc.returncode,
     }
 
 
@@ -203,7 +204,9 @@ def bench_from_empty(results: dict, config: Path, baseline_src: Path | None, run
             run = {}
             for step, args in steps.items():
                 done = run_tree(cli(scratch, *args), env)
-                done.pop("out")
+                out = done.pop("out")
+                if done["returncode"]:  # e.g. validate refused: the next step redoes its work
+                    done["said"] = out[-800:]
                 run[step] = done
             run["total"] = {
                 "seconds": sum(r["seconds"] for r in run.values()),

@@ -103,13 +103,15 @@ def upsert(
     now: datetime,
 ) -> None:
     """Later ingestion wins; replaced rows move to the history table with their file.
-    ``staged`` carries each row's ``_key`` (prepare.record_key)."""
+    ``staged`` carries each row's ``_key`` (prepare.record_key). When none of the stored
+    rows is replaced (a file of new records), the delete, a second pass over the table, is
+    not run."""
     frame = staged.with_columns(pl.lit(file_id, dtype=pl.Int64).alias("_file_id"))
     with registered(con, "staged_rows", frame):
-        for step in ("upsert_history", "upsert_delete", "upsert_insert"):
-            sql = load_sql(f"staging/{step}").format(dataset=spec.name)
-            params = {"file_id": file_id, "now": now} if step == "upsert_history" else None
-            con.execute(sql, params)
+        sql = load_sql("staging/upsert_history").format(dataset=spec.name)
+        if con.execute(sql, {"file_id": file_id, "now": now}).fetchone()[0]:  # rows moved
+            con.execute(load_sql("staging/upsert_delete").format(dataset=spec.name))
+        con.execute(load_sql("staging/upsert_insert").format(dataset=spec.name))
 
 
 def insert_held(con: duckdb.DuckDBPyConnection, held: list[dict], file_id: int) -> None:

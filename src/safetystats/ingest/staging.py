@@ -103,15 +103,19 @@ def upsert(
     now: datetime,
 ) -> None:
     """Later ingestion wins; replaced rows move to the history table with their file.
-    ``staged`` carries each row's ``_key`` (prepare.record_key). When none of the stored
-    rows is replaced (a file of new records), the delete, a second pass over the table, is
-    not run."""
+    ``staged`` carries each row's ``_key`` (prepare.record_key). The replaced rows are found
+    in one pass over the table's keys; when there are none (a file of new records) the
+    history and the delete, which read every column, are not run."""
     frame = staged.with_columns(pl.lit(file_id, dtype=pl.Int64).alias("_file_id"))
     with registered(con, "staged_rows", frame):
-        sql = load_sql("staging/upsert_history").format(dataset=spec.name)
-        if con.execute(sql, {"file_id": file_id, "now": now}).fetchone()[0]:  # rows moved
-            con.execute(load_sql("staging/upsert_delete").format(dataset=spec.name))
-        con.execute(load_sql("staging/upsert_insert").format(dataset=spec.name))
+        if _step(con, "upsert_replaced", spec).fetchone()[0]:
+            _step(con, "upsert_history", spec, {"file_id": file_id, "now": now})
+            _step(con, "upsert_delete", spec)
+        _step(con, "upsert_insert", spec)
+
+
+def _step(con: duckdb.DuckDBPyConnection, step: str, spec: DatasetSpec, params=None):
+    return con.execute(load_sql(f"staging/{step}").format(dataset=spec.name), params)
 
 
 def insert_held(con: duckdb.DuckDBPyConnection, held: list[dict], file_id: int) -> None:

@@ -181,3 +181,26 @@ def test_the_checks_reading_record_rows_find_what_the_joins_found(broken):
             then = store.fetch_frame(con, before)
             assert now.height > 20, rule  # the cases are there
             assert now.sort(pl.all()).equals(then.sort(pl.all())), rule
+
+
+def test_enterprise_names_counted_from_distinct_pairs_as_by_a_distinct_count():
+    con = duckdb.connect()
+    store.ensure_bookkeeping(con)
+    checks.create_tables(con)
+    rows = [
+        ("A1", "甲 公司"),
+        ("A2", "甲公司"),
+        ("A2", "甲公司"),
+        ("B1", "乙公司"),
+        ("B1", "乙公司"),
+    ]
+    rows += [(None, "丙公司"), (None, "丁公司"), ("D1", "丁公司"), ("E1", None), ("F1", "戊\t公司")]
+    con.execute("CREATE TEMP TABLE enterprises (enterprise_id VARCHAR, enterprise_name VARCHAR)")
+    con.executemany("INSERT INTO enterprises VALUES (?, ?)", rows)
+    con.execute(load_sql("checks/_fill_enterprise_names").format(only=""))
+    before = """SELECT name_key(enterprise_name),
+        CASE WHEN count(DISTINCT enterprise_id) = 1 THEN any_value(enterprise_id) END,
+        count(DISTINCT enterprise_id) FROM enterprises WHERE enterprise_name IS NOT NULL GROUP BY 1"""
+    now = sorted(con.execute("SELECT * FROM enterprise_names").fetchall())
+    assert now == sorted(con.execute(before).fetchall())
+    assert ("甲公司", None, 2) in now and ("乙公司", "B1", 1) in now and ("丙公司", None, 0) in now

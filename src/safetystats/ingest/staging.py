@@ -106,12 +106,18 @@ def upsert(
 ) -> None:
     """Later ingestion wins; replaced rows move to the history table with their file.
     ``staged`` carries each row's ``_key`` (prepare.record_key): a frame, or a file in
-    chunks' rows kept on disk."""
+    chunks' rows kept on disk. The replaced rows are found in one pass over the table's keys;
+    when there are none (a file of new records) the history and the delete, which read every
+    column, are not run."""
     with _staged_rows(con, staged, file_id):
-        for step in ("upsert_history", "upsert_delete", "upsert_insert"):
-            sql = load_sql(f"staging/{step}").format(dataset=spec.name)
-            params = {"file_id": file_id, "now": now} if step == "upsert_history" else None
-            con.execute(sql, params)
+        if _step(con, "upsert_replaced", spec).fetchone()[0]:
+            _step(con, "upsert_history", spec, {"file_id": file_id, "now": now})
+            _step(con, "upsert_delete", spec)
+        _step(con, "upsert_insert", spec)
+
+
+def _step(con: duckdb.DuckDBPyConnection, step: str, spec: DatasetSpec, params=None):
+    return con.execute(load_sql(f"staging/{step}").format(dataset=spec.name), params)
 
 
 @contextmanager

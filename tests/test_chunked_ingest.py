@@ -119,6 +119,10 @@ def test_a_file_in_chunks_is_stored_as_the_whole_file(raw, tmp_path, monkeypatch
         "duplicate_conflict",
         "duplicate_conflict",
     ]
+    # the next file prepared (its parts written) in a thread while this one is stored
+    ahead = load_settings(raw=raw, db=tmp_path / "ahead.duckdb", reports=tmp_path / "r3")
+    assert [r.rows_stored for r in ingest(None, ahead)] == [r.rows_stored for r in many]
+    assert _store(ahead) == _store(whole) and _held(ahead) == _held(whole)
 
 
 def _held(s) -> list:

@@ -187,3 +187,23 @@ def test_the_next_file_is_prepared_while_this_one_is_stored(edges):
     next(one_by_one)
     assert not preparing()
     one_by_one.close()
+
+
+def test_the_writer_keeps_one_thread_while_a_thread_prepares(edges, tmp_path):
+    import duckdb
+
+    from safetystats.ingest.parallel import writer_threads
+
+    files = [(p, "") for p in sorted(edges.rglob("*.csv"))]
+    con = duckdb.connect(str(tmp_path / "s.duckdb"))
+
+    def threads() -> int:
+        return con.execute("SELECT current_setting('threads')").fetchone()[0]
+
+    default = threads()
+    with writer_threads(con, files, None):  # performance.toml: writer_threads = 1
+        assert threads() == 1
+    assert threads() == default
+    with writer_threads(con, files, 1):  # one file after the other: DuckDB's own threads
+        assert threads() == default
+    con.close()

@@ -6,6 +6,7 @@ ingesting them one after the other in one process."""
 import os
 import threading
 
+import duckdb
 import pytest
 from conftest import write_rows
 from test_ingest import HAZARD_HEADER
@@ -13,7 +14,7 @@ from test_ingest import HAZARD_HEADER
 from safetystats import store
 from safetystats.config import load_settings
 from safetystats.ingest import ingest
-from safetystats.ingest.parallel import overlap, prepared_files, workers
+from safetystats.ingest.parallel import overlap, prepared_files, workers, writer_threads
 from safetystats.ingest.spec import load_specs
 from safetystats.sample import write_sample
 
@@ -190,10 +191,6 @@ def test_the_next_file_is_prepared_while_this_one_is_stored(edges):
 
 
 def test_the_writer_keeps_one_thread_while_a_thread_prepares(edges, tmp_path):
-    import duckdb
-
-    from safetystats.ingest.parallel import writer_threads
-
     files = [(p, "") for p in sorted(edges.rglob("*.csv"))]
     con = duckdb.connect(str(tmp_path / "s.duckdb"))
 

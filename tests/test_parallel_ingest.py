@@ -103,6 +103,7 @@ def _same_runs(serial, other) -> None:
     assert seen(serial) == seen(other)
 
 
+@pytest.mark.slow  # the small sample twice (the edges below run in the fast layer)
 def test_the_overlap_stores_what_one_after_the_other_stores(raw, tmp_path):
     one = load_settings(raw=raw, db=tmp_path / "one.duckdb", reports=tmp_path / "r1")
     ahead = load_settings(raw=raw, db=tmp_path / "ahead.duckdb", reports=tmp_path / "r2")

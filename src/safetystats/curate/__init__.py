@@ -111,15 +111,13 @@ def _curate_table(con, spec: DatasetSpec, values: dict, since: int | None) -> bo
     """curated_<dataset>: rebuilt (``since`` None) or its changed rows replaced; False when
     no row of it changed."""
     name = spec.name
-    if since is None or name == FIRST:
-        if name == FIRST and since is not None:  # to compare with the rebuilt register
-            con.execute(sql.load_sql("curated/_register_before"))
+    if since is None:
         _valid_view(con, spec)
         text = _curated_sql(name)
         con.execute(text, sql.bind(text, values))
-        if name == FIRST and since is not None:
-            con.execute(sql.load_sql("curated/_register_changes"), {"since": since})
-            con.execute(sql.load_sql("curated/_changed_names"))
+        return True
+    if name == FIRST:
+        _curate_register(con, spec, values, since)
         return True
     _changed_keys(con, spec, since)
     kept = name in marts.changed_datasets()  # the marts' scopes read its changed rows
@@ -129,29 +127,61 @@ def _curate_table(con, spec: DatasetSpec, values: dict, since: int | None) -> bo
         return False
     _valid_view(con, spec, only="AND t._key IN (SELECT _key FROM curate_keys)")
     con.execute(sql.load_sql("curated/_delete_changed").format(dataset=name))
+    _insert_changed(con, name, values)
+    if kept:
+        con.execute(sql.load_sql("curated/_changed_rows_add").format(dataset=name))
+    return True
+
+
+def _insert_changed(con, name: str, values: dict) -> None:
     text = sql.load_sql("curated/_insert_changed").format(
         dataset=name, select=_curated_select(name)
     )
     con.execute(text, sql.bind(text, values))
-    if kept:
-        con.execute(sql.load_sql("curated/_changed_rows_add").format(dataset=name))
-    return True
+
+
+def _curate_register(con, spec: DatasetSpec, values: dict, since: int) -> None:
+    """The curated register's rows of the enterprises that changed (register_ids) replaced,
+    and the temp tables changed_enterprises and changed_names: the enterprises whose records
+    the other tables rebuild."""
+    con.execute(sql.load_sql("curated/_register_ids"), {"since": since})
+    con.execute(sql.load_sql("curated/_register_before"))
+    _valid_view(
+        con, spec, only="AND t.enterprise_id IN (SELECT enterprise_id FROM register_ids)"
+    )
+    con.execute(sql.load_sql("curated/_register_delete"))
+    _insert_changed(con, spec.name, values)
+    con.execute(sql.load_sql("curated/_register_changes"), {"since": since})
+    con.execute(sql.load_sql("curated/_changed_names"))
 
 
 def _tests(layer: str) -> dict:
     return tomllib.loads(files(sql).joinpath(layer, "schema.toml").read_text(encoding="utf-8"))
 
 
-def column_tests(con, layer: str, only: str | None = None, changed: bool = False) -> list[str]:
+# the rows an incremental curation rebuilt: their column and the temp table that lists them
+REBUILT = ("_key", "curate_keys")
+REGISTER_REBUILT = ("enterprise_id", "register_ids")
+
+
+def column_tests(
+    con, layer: str, only: str | None = None, changed: tuple[str, str] | None = None
+) -> list[str]:
     """Failures of the column tests in sql/<layer>/schema.toml (an empty list when all pass);
-    ``only``: that table's; ``changed``: over the rows an incremental curation rebuilt
-    (curate_keys) and the groups they fall in (the other rows passed before)."""
+    ``only``: that table's; ``changed``: over the rows an incremental curation rebuilt (a
+    column and the temp table that lists its values: REBUILT, REGISTER_REBUILT) and the
+    groups they fall in (the other rows passed before)."""
     tests = _tests(layer)
     if only is not None:
         tests = {only: tests[only]} if only in tests else {}
     failures = []
     exists = sql.load_sql("store/table_exists")
-    rows = sql.load_sql("column_tests/_only_changed") if changed else ""
+    key, rebuilt = changed or (None, None)
+    rows = (
+        sql.load_sql("column_tests/_only_changed").format(key=key, rebuilt=rebuilt)
+        if changed
+        else ""
+    )
     for table, spec in tests.items():
         if not store.scalar(con, exists, {"table": table}):
             continue
@@ -161,7 +191,7 @@ def column_tests(con, layer: str, only: str | None = None, changed: bool = False
                 ""
                 if not changed
                 else sql.load_sql("column_tests/_changed_groups").format(
-                    table=table, columns=quoted
+                    table=table, columns=quoted, key=key, rebuilt=rebuilt
                 )
             )
             test = sql.load_sql("column_tests/unique").format(
@@ -204,12 +234,11 @@ def curate(con, settings: Settings, full: bool = False) -> CurationResult:
         failures = []
         for name in sorted(specs, key=lambda n: n != FIRST):
             rebuilt = _curate_table(con, specs[name], values, since)
-            if rebuilt and since is not None and name != FIRST:  # over the rows rebuilt
-                failures += column_tests(con, "curated", f"curated_{name}", changed=True)
+            if rebuilt and since is not None:  # over the rows rebuilt
+                changed = REGISTER_REBUILT if name == FIRST else REBUILT
+                failures += column_tests(con, "curated", f"curated_{name}", changed=changed)
         if since is None:
             failures += column_tests(con, "curated")
-        else:  # the register is rebuilt
-            failures += column_tests(con, "curated", f"curated_{FIRST}")
         marts.build(con, values, changed=since is not None)
         failures += column_tests(con, "marts")
         if failures:

@@ -134,10 +134,12 @@ def _curate_table(con, spec: DatasetSpec, values: dict, since: int | None) -> bo
 
 
 def _insert_changed(con, name: str, values: dict) -> None:
-    text = sql.load_sql("curated/_insert_changed").format(
-        dataset=name, select=_curated_select(name)
-    )
+    """The rebuilt rows (the SELECT of curated_<name> over valid_<name>, limited to the rows
+    that changed) made once as the temp table ``rebuilt`` and inserted: the column tests and
+    the marts' changed rows read them there instead of finding them in the whole table."""
+    text = sql.load_sql("curated/_rebuilt").format(select=_curated_select(name))
     con.execute(text, sql.bind(text, values))
+    con.execute(sql.load_sql("curated/_insert_changed").format(dataset=name))
 
 
 def _curate_register(con, spec: DatasetSpec, values: dict, since: int) -> None:
@@ -146,9 +148,7 @@ def _curate_register(con, spec: DatasetSpec, values: dict, since: int) -> None:
     the other tables rebuild."""
     con.execute(sql.load_sql("curated/_register_ids"), {"since": since})
     con.execute(sql.load_sql("curated/_register_before"))
-    _valid_view(
-        con, spec, only="AND t.enterprise_id IN (SELECT enterprise_id FROM register_ids)"
-    )
+    _valid_view(con, spec, only="AND t.enterprise_id IN (SELECT enterprise_id FROM register_ids)")
     con.execute(sql.load_sql("curated/_register_delete"))
     _insert_changed(con, spec.name, values)
     con.execute(sql.load_sql("curated/_register_changes"), {"since": since})
@@ -159,40 +159,25 @@ def _tests(layer: str) -> dict:
     return tomllib.loads(files(sql).joinpath(layer, "schema.toml").read_text(encoding="utf-8"))
 
 
-# the rows an incremental curation rebuilt: their column and the temp table that lists them
-REBUILT = ("_key", "curate_keys")
-REGISTER_REBUILT = ("enterprise_id", "register_ids")
-
-
-def column_tests(
-    con, layer: str, only: str | None = None, changed: tuple[str, str] | None = None
-) -> list[str]:
+def column_tests(con, layer: str, only: str | None = None, changed: bool = False) -> list[str]:
     """Failures of the column tests in sql/<layer>/schema.toml (an empty list when all pass);
-    ``only``: that table's; ``changed``: over the rows an incremental curation rebuilt (a
-    column and the temp table that lists its values: REBUILT, REGISTER_REBUILT) and the
-    groups they fall in (the other rows passed before)."""
+    ``only``: that table's; ``changed``: over the rows an incremental curation rebuilt (the
+    temp table ``rebuilt``) and the groups they fall in (the other rows passed before)."""
     tests = _tests(layer)
     if only is not None:
         tests = {only: tests[only]} if only in tests else {}
     failures = []
     exists = sql.load_sql("store/table_exists")
-    key, rebuilt = changed or (None, None)
-    rows = (
-        sql.load_sql("column_tests/_only_changed").format(key=key, rebuilt=rebuilt)
-        if changed
-        else ""
-    )
     for table, spec in tests.items():
         if not store.scalar(con, exists, {"table": table}):
             continue
+        rows = "rebuilt" if changed else f'"{table}"'  # the rows the tests of a row read
         quoted = ", ".join(f'"{c}"' for c in spec.get("unique", []))
         if quoted:
             groups = (
                 ""
                 if not changed
-                else sql.load_sql("column_tests/_changed_groups").format(
-                    table=table, columns=quoted, key=key, rebuilt=rebuilt
-                )
+                else sql.load_sql("column_tests/_changed_groups").format(columns=quoted)
             )
             test = sql.load_sql("column_tests/unique").format(
                 table=table, columns=quoted, groups=groups
@@ -201,16 +186,12 @@ def column_tests(
             if dupes:
                 failures.append(f"{table}: ({quoted}) not unique in {dupes} cases")
         for column in spec.get("not_null", []):
-            test = sql.load_sql("column_tests/not_null").format(
-                table=table, column=column, only=rows
-            )
+            test = sql.load_sql("column_tests/not_null").format(rows=rows, column=column)
             nulls = store.scalar(con, test)
             if nulls:
                 failures.append(f"{table}.{column}: {nulls} blank values")
         for column, accepted in spec.get("accepted", {}).items():
-            test = sql.load_sql("column_tests/accepted").format(
-                table=table, column=column, only=rows
-            )
+            test = sql.load_sql("column_tests/accepted").format(rows=rows, column=column)
             other = store.scalar(con, test, {"accepted": accepted})
             if other:
                 failures.append(f"{table}.{column}: {other} values outside {accepted}")
@@ -235,8 +216,7 @@ def curate(con, settings: Settings, full: bool = False) -> CurationResult:
         for name in sorted(specs, key=lambda n: n != FIRST):
             rebuilt = _curate_table(con, specs[name], values, since)
             if rebuilt and since is not None:  # over the rows rebuilt
-                changed = REGISTER_REBUILT if name == FIRST else REBUILT
-                failures += column_tests(con, "curated", f"curated_{name}", changed=changed)
+                failures += column_tests(con, "curated", f"curated_{name}", changed=True)
         if since is None:
             failures += column_tests(con, "curated")
         marts.build(con, values, changed=since is not None)

@@ -1,3 +1,2 @@
--- The groups of the unique columns that hold a row an incremental curation rebuilt (its {key}
--- listed in the temp table {rebuilt}: curate_keys, or register_ids for the register).
-SEMI JOIN (SELECT {columns} FROM "{table}" WHERE "{key}" IN (SELECT "{key}" FROM {rebuilt})) c USING ({columns})
+-- The groups of the unique columns that hold a row an incremental curation rebuilt (the temp table rebuilt).
+SEMI JOIN (SELECT {columns} FROM rebuilt) c USING ({columns})

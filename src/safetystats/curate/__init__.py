@@ -92,8 +92,8 @@ def _since(con, settings: Settings) -> int | None:
 
 def _changed_keys(con, spec: DatasetSpec, since: int) -> None:
     """Temp table curate_keys: the rows of a dataset whose curated row may differ from the one
-    kept: rows of files after ``since``, rows whose errors changed, rows whose enterprise (by
-    credit code or by name) changed in the register."""
+    kept (their keys and rowids): rows of files after ``since``, rows whose errors changed,
+    rows whose enterprise (by credit code or by name) changed in the register."""
     cols = {c.name for c in spec.columns}
 
     def column(name: str) -> str:
@@ -125,7 +125,8 @@ def _curate_table(con, spec: DatasetSpec, values: dict, since: int | None) -> bo
         con.execute(sql.load_sql("curated/_changed_rows").format(dataset=name))
     if not store.scalar(con, sql.load_sql("curated/_changed_count")):
         return False
-    _valid_view(con, spec, only="AND t._key IN (SELECT _key FROM curate_keys)")
+    # by rowid: curate_keys was made in this transaction, which does not write the staged rows
+    _valid_view(con, spec, only="AND t.rowid IN (SELECT _rid FROM curate_keys)")
     con.execute(sql.load_sql("curated/_delete_changed").format(dataset=name))
     _insert_changed(con, name, values)
     if kept:

@@ -1,6 +1,6 @@
 -- The temp table record_keys: the rows `records` holds in an incremental validation (one
 -- _check_keys.sql part per dataset, joined with UNION ALL): those the cross-dataset checks run
--- over (`checked`) and those with kept failures; the other rows keep their results
+-- over (`checked`) and the others with kept failures; the other rows keep their results
 -- (check_failures).
 CREATE OR REPLACE TEMP TABLE record_keys AS
-SELECT dataset, _key, _rid, checked FROM ({parts})
+{parts}

@@ -817,6 +817,7 @@ def bench_monthly_update(
     factor: int = 1,
     baseline_src: Path | None = None,
     folder: Path | None = None,
+    full_runs: int | None = None,
 ) -> None:
     """7. A month's update (`sample --update-month`, about 20k new rows at province scale) on a
     copy of a validated store (``config``'s, written from `sample --scale scale --seed seed
@@ -824,7 +825,8 @@ def bench_monthly_update(
     one process (`run --data-only`), against a full re-validation of the same updated store
     (`validate --full`) in the same run; medians of ``runs`` runs, the store copy restored
     before each. ``baseline_src``: the same update with that code too, run for run;
-    ``folder``: where the setup goes (OUT/<project>_update), kept when it holds one."""
+    ``folder``: where the setup goes (OUT/<project>_update), kept when it holds one;
+    ``full_runs``: runs of `validate --full` (``runs`` when None; 0: not measured)."""
     import duckdb
 
     from safetystats.config import load_settings
@@ -877,7 +879,8 @@ def bench_monthly_update(
     commands, one, full = [], [], []
     base_env = baseline_src and {**os.environ, "PYTHONPATH": str(Path(baseline_src).resolve())}
     base_commands, base_one = [], []
-    for _ in range(runs):
+    full_runs = runs if full_runs is None else full_runs
+    for i in range(runs):
         commands.append(_update_run(folder, update_config, three))
         one.append(_update_run(folder, update_config, [["run", "--data-only"]])[0])
         if base_env:
@@ -885,7 +888,8 @@ def bench_monthly_update(
             base_one.append(
                 _update_run(folder, update_config, [["run", "--data-only"]], base_env)[0]
             )
-        full.append(run_usage(cli(update_config, "validate", "--full")))
+        if i < full_runs:
+            full.append(run_usage(cli(update_config, "validate", "--full")))
     rows = stored_rows(update_config) - before
 
     def median(parts: list[list[dict]], what: str) -> float:
@@ -899,7 +903,11 @@ def bench_monthly_update(
         }
     total, total_cpu = median(commands, "seconds"), median(commands, "cpu")
     run_s, run_cpu = median([[o] for o in one], "seconds"), median([[o] for o in one], "cpu")
-    full_s, full_cpu = median([[f] for f in full], "seconds"), median([[f] for f in full], "cpu")
+    full_s, full_cpu = (
+        (median([[f] for f in full], "seconds"), median([[f] for f in full], "cpu"))
+        if full
+        else (float("nan"), float("nan"))
+    )
     results["monthly_update"] = {
         "scale": scale,
         "month": month,
@@ -1236,6 +1244,11 @@ def main() -> None:
         "--update-seed", type=int, default=2024, help="with --update-only: the sample's --seed"
     )
     parser.add_argument(
+        "--update-full-runs",
+        type=int,
+        help="with --update-only: runs of validate --full (default --update-runs; 0: none)",
+    )
+    parser.add_argument(
         "--update-folder",
         type=Path,
         help="with --update-only: the update's setup folder (kept and reused when it holds one)",
@@ -1296,6 +1309,7 @@ def main() -> None:
             factor=args.update_factor,
             baseline_src=args.baseline_src,
             folder=args.update_folder and args.update_folder.resolve(),
+            full_runs=args.update_full_runs,
         )
         OUT.mkdir(parents=True, exist_ok=True)
         (OUT / "update.json").write_text(json.dumps(results, indent=1), encoding="utf-8")

@@ -69,9 +69,9 @@ def test_a_file_in_chunks_is_stored_as_the_whole_file(raw, tmp_path, monkeypatch
     parsed = []
     polars_read = read._csv_polars
 
-    def counted(text, delimiter, width):
-        parsed.append(text.count("\n"))
-        return polars_read(text, delimiter, width)
+    def counted(data, delimiter, width):
+        parsed.append(data.count(b"\n"))
+        return polars_read(data, delimiter, width)
 
     monkeypatch.setattr(read, "chunk_bytes", lambda: CHUNK)
     monkeypatch.setattr(read, "_csv_polars", counted)

@@ -1,15 +1,20 @@
-"""Ingest with worker processes (ingest/parallel.py): files read and prepared in two worker
-processes, stored by the main process in order, give the same store, file ids, messages and
-counts as ingesting them one after the other in one process."""
+"""Ingest with worker processes or a thread preparing ahead (ingest/parallel.py): files read
+and prepared in two worker processes, or the next file prepared in a thread of the writer's
+process while this one is stored, give the same store, file ids, messages and counts as
+ingesting them one after the other in one process."""
 
 import os
+import threading
 
 import pytest
+from conftest import write_rows
+from test_ingest import HAZARD_HEADER
 
 from safetystats import store
 from safetystats.config import load_settings
 from safetystats.ingest import ingest
-from safetystats.ingest.parallel import workers
+from safetystats.ingest.parallel import overlap, prepared_files, workers
+from safetystats.ingest.spec import load_specs
 from safetystats.sample import write_sample
 
 # every table ingest writes, bookkeeping included (ingested_at and _ingested_at vary by run)
@@ -83,3 +88,102 @@ def test_workers_follow_the_settings(tmp_path):
     assert workers([(big, "1"), (big, "2"), (big, "3")], None) == (
         min(cores, 3) if cores >= 3 else 0
     )
+
+
+def _same_runs(serial, other) -> None:
+    """Each file's status, counts, message and warnings."""
+
+    def seen(run):
+        return [
+            (r.path.name, r.status, r.rows_read, r.rows_stored, r.rows_held, r.message, r.warnings)
+            for r in run
+        ]
+
+    assert seen(serial) == seen(other)
+
+
+def test_the_overlap_stores_what_one_after_the_other_stores(raw, tmp_path):
+    one = load_settings(raw=raw, db=tmp_path / "one.duckdb", reports=tmp_path / "r1")
+    ahead = load_settings(raw=raw, db=tmp_path / "ahead.duckdb", reports=tmp_path / "r2")
+    serial = ingest(None, one, jobs=1)
+    overlapped = ingest(None, ahead)  # small files: no worker process, a thread prepares ahead
+    assert len(serial) > 10 and {r.status for r in serial} == {"ingested"}
+    _same_runs(serial, overlapped)
+    assert _store(one) == _store(ahead)
+
+
+@pytest.fixture
+def edges(tmp_path):
+    """Hazards in four files: a key replaced by a later file (twice), a file without a header
+    in the middle, rows held (a conflicting repeated key, a blank key); and a drills file."""
+    raw = tmp_path / "raw"
+    h = raw / "hazards"
+    write_rows(
+        h / "a.csv",
+        [
+            HAZARD_HEADER,
+            ["H1", "E1", "文登区", "重大", "2024-01-02", ""],
+            ["H2", "E1", "文登区", "一般", "2024-01-03", ""],
+            ["H9", "E2", "文登区", "一般", "2024-01-04", ""],
+            ["H9", "E2", "文登区", "重大", "2024-01-04", ""],  # conflict: both held
+        ],
+    )
+    write_rows(
+        h / "b.csv",
+        [
+            HAZARD_HEADER,
+            ["H1", "E1", "文登区", "重大", "2024-01-02", "2024-02-01"],  # replaces a.csv's
+            ["H3", "E1", "文登区", "一般", "2024-01-05", ""],
+        ],
+    )
+    write_rows(h / "c.csv", [["没有", "表头"], ["1", "2"]])  # fails alone
+    write_rows(
+        h / "d.csv",
+        [
+            HAZARD_HEADER,
+            ["H1", "E1", "文登区", "重大", "2024-01-02", "2024-03-01"],  # replaces b.csv's
+            ["", "E1", "文登区", "一般", "2024-01-06", ""],  # no key: held
+        ],
+    )
+    write_rows(
+        raw / "drills" / "e.csv",
+        [["演练编号", "统一社会信用代码", "演练日期"], ["D1", "E1", "2024-01-05"]],
+    )
+    return raw
+
+
+def test_the_overlap_keeps_replacements_failures_and_held_rows(edges, tmp_path):
+    one = load_settings(raw=edges, db=tmp_path / "one.duckdb", reports=tmp_path / "r1")
+    ahead = load_settings(raw=edges, db=tmp_path / "ahead.duckdb", reports=tmp_path / "r2")
+    serial = ingest(None, one, jobs=1)
+    overlapped = ingest(None, ahead)
+    # in path order: drills/e.csv, then hazards/a.csv to d.csv
+    assert [r.status for r in serial] == ["ingested", "ingested", "ingested", "failed", "ingested"]
+    assert "c.csv" in serial[3].message and "no header row" in serial[3].message
+    assert [r.rows_held for r in serial] == [0, 2, 0, 0, 1]
+    _same_runs(serial, overlapped)
+    stored = _store(ahead)
+    assert stored == _store(one)
+    assert len(stored["hazards_history"]) == 2  # H1 of a.csv, then of b.csv
+    assert len(stored["held_rows"]) == 3
+
+
+def test_the_next_file_is_prepared_while_this_one_is_stored(edges):
+    settings = load_settings(raw=edges)
+    specs = load_specs(settings, variants=True)
+    files = [(p, "") for p in sorted(edges.rglob("*.csv"))]
+    assert workers(files, None) == 0 and overlap(files, None) and not overlap(files, 1)
+
+    def preparing() -> bool:
+        return any(t.name.startswith("prepare") for t in threading.enumerate())
+
+    ahead = prepared_files(files, settings, specs)
+    first = next(ahead)  # while the writer stores it, a thread prepares the next file
+    assert first.preps and preparing()
+    assert len([first, *ahead]) == len(files)
+    ahead.close()
+    assert not preparing()
+    one_by_one = prepared_files(files, settings, specs, jobs=1)
+    next(one_by_one)
+    assert not preparing()
+    one_by_one.close()

@@ -16,7 +16,10 @@ def refresh(settings: Settings, force: bool = False, full: bool = False):
     """Validate and curate the store when it changed (always with ``force``). Returns the
     ValidationResult, or None when the store was already current. The suites run over the
     rows ingested since the last validation and curation rebuilds the rows that changed
-    (every row with ``full``)."""
+    (every row with ``full``). A current store is seen read-only first (store.is_current):
+    the commands that read then take no writers' lock and import no validation code."""
+    if not force and store.is_current(settings.db):
+        return None
     from safetystats.curate import curate
     from safetystats.validate import validate
 

@@ -14,7 +14,7 @@ import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from safetystats.errors import ConfigError
@@ -269,9 +269,18 @@ class DistrictRegistry:
         self._exact = self._index(lambda d: (d.name, d.code, *d.aliases), lambda k: k)
         self._loose = self._index(lambda d: (d.name, *d.aliases), stem)
         self._by_path = self._index(lambda d: (d.code,), code_path)
-        self._prefixes = self._prefix_table(prefixes)
-        self._longest_prefix = max(map(len, self._prefixes), default=0)
+        self._extra_prefixes = tuple(prefixes)  # the prefix table is made when first needed
         self._cache: dict[str | None, Resolution] = {}
+
+    @cached_property
+    def _prefixes(self) -> dict[str, frozenset[str] | None]:
+        """The prefix table of ``_prefix_table``, made by the first value that needs it (the
+        national names behind it cost a tenth of a second; many commands resolve nothing)."""
+        return self._prefix_table(self._extra_prefixes)
+
+    @cached_property
+    def _longest_prefix(self) -> int:
+        return max(map(len, self._prefixes), default=0)
 
     @classmethod
     def from_csv(cls, path: Path, prefixes: Iterable[str] = ()) -> DistrictRegistry:

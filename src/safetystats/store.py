@@ -10,6 +10,8 @@ refuses a store that changed since it was last validated and curated.
 from __future__ import annotations
 
 import fcntl
+import functools
+import hashlib
 import os
 import time
 from contextlib import contextmanager
@@ -21,7 +23,7 @@ import polars as pl
 
 from safetystats import store_schema
 from safetystats.errors import StoreBusyError, StoreNotReadyError, disk_error
-from safetystats.sql import execute_folder, load_sql
+from safetystats.sql import execute_folder, load_sql, names_in
 
 LOCK_TIMEOUT_ENV = "SAFETYSTATS_LOCK_TIMEOUT"
 MEMORY_LIMIT_ENV = "SAFETYSTATS_MEMORY_LIMIT"  # e.g. 4GB: overrides config/performance.toml
@@ -272,18 +274,49 @@ def rollback(con: duckdb.DuckDBPyConnection) -> None:
 
 @contextmanager
 def registered(con: duckdb.DuckDBPyConnection, name: str, frame):
-    """A polars frame readable by SQL as ``name`` for the block."""
-    con.register(name, frame.to_arrow())
+    """A polars frame readable by SQL as ``name`` for the block (as Arrow string views, which
+    DuckDB reads as polars holds them: no copy of its text, about 0.3 s a million rows of
+    hazards)."""
+    con.register(name, frame.to_arrow(compat_level=pl.CompatLevel.newest()))
     try:
         yield
     finally:
         con.unregister(name)
 
 
+# the state naming the SQL the store's own tables and rule macros were last made with
+BOOKKEEPING_STATE = "bookkeeping_sql"
+
+
+@functools.cache
+def bookkeeping_fingerprint() -> str:
+    """A hash of the SQL of sql/bookkeeping/ and sql/rules/ (what ensure_bookkeeping runs)."""
+    digest = hashlib.sha256()
+    for name in names_in("bookkeeping") + names_in("rules"):
+        digest.update(f"{name}\n{load_sql(name)}\n".encode())
+    return digest.hexdigest()[:16]
+
+
 def ensure_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
-    """The store's own tables and the rule macros (idempotent)."""
+    """The store's own tables and the rule macros (idempotent), and the state saying which
+    SQL made them (``is_current`` reads it)."""
     execute_folder(con, "bookkeeping")
     execute_folder(con, "rules")
+    if state(con).get(BOOKKEEPING_STATE) != bookkeeping_fingerprint():
+        set_state(con, **{BOOKKEEPING_STATE: bookkeeping_fingerprint()})
+
+
+def is_current(db: Path) -> bool:
+    """True when a read-only look finds the store validated and curated as it is now, its
+    tables and rule macros made by this version's SQL: a command that reads needs no writer
+    (no writers' lock, no validation code imported). False when a writer is at work or the
+    store is missing or older: the caller then takes the writer's way, which waits or says."""
+    try:
+        with reader(db, require_curated=False) as con:
+            made_by = state(con).get(BOOKKEEPING_STATE)
+            return is_curated(con) and made_by == bookkeeping_fingerprint()
+    except (StoreBusyError, StoreNotReadyError):
+        return False
 
 
 def state(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

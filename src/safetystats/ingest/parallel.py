@@ -1,20 +1,30 @@
-"""Reading and preparing files in worker processes while the main process, the store's one
-writer, stores them in order (docs/scaling.md: what each core does).
+"""Reading and preparing files ahead of the store's one writer, which stores them in order
+(docs/scaling.md: what each core does).
 
-A worker reads a file, cleans and parses its cells and settles its repeated keys
-(pipeline.prepare_file); the main process checks each file's sha256 first and then only
-writes. At most ``workers`` files are prepared or wait at a time, and together no more than
-``bytes_in_flight`` of files unless one file alone is larger, so memory stays bounded by the
-largest file (a file read whole takes about 8 times its size in memory; a large CSV is read
-in chunks: read.chunk_bytes), not by the run."""
+A file is read, its cells cleaned and parsed and its repeated keys settled
+(pipeline.prepare_file) while the writer stores the file before it; the writer checks each
+file's sha256 first and then only writes, one transaction per file, in the order given, so
+file ids, replaced rows and messages are those of preparing and storing one file after the
+other. Two ways, one order (:func:`_in_order`):
+
+- **worker processes** (on ``min_cores`` or more, for large runs, or ``ingest --jobs N``):
+  ``workers`` files are prepared or wait while one is stored, together no more than
+  ``bytes_in_flight`` of files unless one file alone is larger;
+- **one thread** in this process otherwise (``overlap``, config/performance.toml): it prepares
+  the next file while the writer stores this one (polars and DuckDB release the GIL), so at
+  most one prepared file waits. ``ingest --jobs 1`` or ``overlap = false`` prepares each file
+  only after the one before it is stored.
+
+Memory stays bounded by the files in flight (a file read whole takes about 8 times its size
+while it is prepared; a large CSV is read in chunks: read.chunk_bytes), not by the run."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 from safetystats.config import Settings, packaged
@@ -55,26 +65,54 @@ def workers(files: list[tuple[Path, str]], jobs: int | None) -> int:
     return min(rules["workers"] or cores, len(files))
 
 
+def overlap(files: list[tuple[Path, str]], jobs: int | None) -> bool:
+    """Prepare the next file in a thread of this process while this one is stored: for two
+    files or more, unless ``jobs`` is 1 or config/performance.toml's ``overlap`` is off."""
+    return len(files) > 1 and jobs != 1 and packaged("performance")["ingest"]["overlap"]
+
+
 def prepared_files(
     files: list[tuple[Path, str]], settings: Settings, specs: dict, jobs: int | None = None
 ) -> Iterator:
     """The PreparedFile of each (path, sha256), in order."""
     count = workers(files, jobs)
-    if count == 0:
+    if count:
+        # spawn: polars' thread pool does not survive fork
+        pool = ProcessPoolExecutor(count, multiprocessing.get_context("spawn"), _start, (settings,))
+        yield from _in_order(files, pool, lambda path: pool.submit(_prepare, path, settings), count)
+    elif overlap(files, jobs):
+        pool = ThreadPoolExecutor(1, thread_name_prefix="prepare")
+        yield from _in_order(
+            files, pool, lambda path: pool.submit(_prepare, path, settings, specs), 1
+        )
+    else:
         for path, _ in files:
             yield _prepare(path, settings, specs)
-        return
+
+
+def _in_order(
+    files: list[tuple[Path, str]], pool: Executor, submit: Callable[[Path], Future], ahead: int
+) -> Iterator:
+    """Each file's prepared result, in order, with up to ``ahead`` later files submitted while
+    the caller stores it (within ``bytes_in_flight``, unless one file alone is larger). Closing
+    the iterator (the writer failed) cancels the files not started and waits for the others."""
     budget = packaged("performance")["ingest"]["bytes_in_flight"]
     queue = deque(files)
-    # spawn: polars' thread pool does not survive fork
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(count, context, _start, (settings,)) as pool:
-        waiting: deque = deque()  # (future, the file's bytes), in order
-        while queue or waiting:
-            while queue and len(waiting) < count:
-                size = _size(queue[0][0])
-                if waiting and sum(b for _, b in waiting) + size > budget:
-                    break  # a large file waits until the files before it are stored
-                waiting.append((pool.submit(_prepare, queue.popleft()[0], settings), size))
-            future, _ = waiting.popleft()
-            yield future.result()
+    waiting: deque = deque()  # (future, the file's bytes), in order
+
+    def fill() -> None:
+        while queue and len(waiting) < ahead:
+            size = _size(queue[0][0])
+            if waiting and sum(b for _, b in waiting) + size > budget:
+                return  # a large file waits until the files before it are stored
+            waiting.append((submit(queue.popleft()[0]), size))
+
+    try:
+        fill()
+        while waiting:
+            prepared = waiting.popleft()[0].result()
+            fill()  # the next file is prepared while this one is stored
+            yield prepared
+            del prepared  # stored: not held while the next one is awaited
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

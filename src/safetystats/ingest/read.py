@@ -606,7 +606,7 @@ def _read_csv(path: Path, notes: list[str]) -> list[RawTable]:
     if truncated and len(head) > 1:
         head.pop()  # maybe cut in the middle
     width = max((len(r) for r in head), default=1) or 1
-    frame = _csv_polars(text, delimiter, width)
+    frame = _csv_polars((text + "\n").encode("utf-8"), delimiter, width)
     if frame is None:  # a row wider than the head, or quoting polars reads differently
         try:
             rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
@@ -621,13 +621,14 @@ def _read_csv(path: Path, notes: list[str]) -> list[RawTable]:
     return [RawTable(path, None, frame, encoding=encoding)]
 
 
-def _csv_polars(text: str, delimiter: str, width: int) -> pl.DataFrame | None:
-    """The whole CSV with polars, ``width`` columns (shorter rows padded with null, blank lines
-    kept as empty rows); None when a row has more fields than ``width``."""
+def _csv_polars(data: bytes, delimiter: str, width: int) -> pl.DataFrame | None:
+    """The whole CSV (UTF-8, ending with a line end) with polars, ``width`` columns (shorter
+    rows padded with null, blank lines kept as empty rows); None when a row has more fields
+    than ``width`` or a byte is not UTF-8."""
     schema = {f"c{i}": pl.String for i in range(width)}
     try:
         frame = pl.read_csv(
-            io.BytesIO((text + "\n").encode("utf-8")),
+            io.BytesIO(data),
             has_header=False,
             schema=schema,
             separator=delimiter,
@@ -713,20 +714,24 @@ def _head_text(head: bytes) -> tuple[str, str] | None:
 
 def _csv_chunks(path, skip, size, codec, encoding, delimiter, width) -> Iterator[RawTable]:
     """Each piece of the file as a table; ``ReadInOneGo`` when a piece does not decode or has
-    a row wider than the head (reading the file whole gives the message or the csv module)."""
+    a row wider than the head (reading the file whole gives the message or the csv module).
+    A UTF-8 piece goes to polars as read (polars refuses a byte that is not UTF-8, as decoding
+    would), a GB18030 one decoded and encoded as UTF-8."""
     first_row = 1
     for piece, last in _pieces(path, skip, size):
-        try:
-            text = piece.decode(codec)
-        except UnicodeDecodeError as exc:
-            raise ReadInOneGo(str(path)) from exc
-        del piece
-        if "\r" in text:
-            text = text.replace("\r\n", "\n")
-        text = text.rstrip("\n") if last else text[:-1]  # a piece ends with its line end
-        if not text:
+        if codec != "utf-8":
+            try:
+                piece = piece.decode(codec).encode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise ReadInOneGo(str(path)) from exc
+        if b"\r" in piece:  # one byte in UTF-8, never part of a character
+            piece = piece.replace(b"\r\n", b"\n")
+        if last:
+            piece = piece.rstrip(b"\n") + b"\n"
+        if len(piece) < 2:  # a piece ends with its line end: nothing before it
             return
-        frame = _csv_polars(text, delimiter, width)
+        frame = _csv_polars(piece, delimiter, width)
+        del piece
         if frame is None:
             raise ReadInOneGo(str(path))
         yield RawTable(path, None, frame, first_row, encoding=encoding)

@@ -103,13 +103,19 @@ def upsert(
     now: datetime,
 ) -> None:
     """Later ingestion wins; replaced rows move to the history table with their file.
-    ``staged`` carries each row's ``_key`` (prepare.record_key)."""
+    ``staged`` carries each row's ``_key`` (prepare.record_key). The replaced rows are found
+    in one pass over the table's keys; when there are none (a file of new records) the
+    history and the delete, which read every column, are not run."""
     frame = staged.with_columns(pl.lit(file_id, dtype=pl.Int64).alias("_file_id"))
     with registered(con, "staged_rows", frame):
-        for step in ("upsert_history", "upsert_delete", "upsert_insert"):
-            sql = load_sql(f"staging/{step}").format(dataset=spec.name)
-            params = {"file_id": file_id, "now": now} if step == "upsert_history" else None
-            con.execute(sql, params)
+        if _step(con, "upsert_replaced", spec).fetchone()[0]:
+            _step(con, "upsert_history", spec, {"file_id": file_id, "now": now})
+            _step(con, "upsert_delete", spec)
+        _step(con, "upsert_insert", spec)
+
+
+def _step(con: duckdb.DuckDBPyConnection, step: str, spec: DatasetSpec, params=None):
+    return con.execute(load_sql(f"staging/{step}").format(dataset=spec.name), params)
 
 
 def insert_held(con: duckdb.DuckDBPyConnection, held: list[dict], file_id: int) -> None:

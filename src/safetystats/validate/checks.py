@@ -114,7 +114,7 @@ def _check_keys(con, specs: dict[str, DatasetSpec], since: int) -> None:
 def spec_views(con, specs: dict[str, DatasetSpec], since: int | None = None) -> None:
     """Tables and views the checks read: enterprise_names, the table `record_rows` and view
     `records` (every dataset but the register, enterprises resolved by code or name), the
-    views `located` (every dataset), `registered` and checked_<dataset>. ``since``: only the
+    views `located` (every dataset) and checked_<dataset>, the table `registered`. ``since``: only the
     rows to check again (see ``since``) and those with kept failures; None: every row."""
     changed = "" if since is None else "IN (SELECT name_key FROM register_changed)"
     if since is not None:
@@ -155,10 +155,10 @@ def spec_views(con, specs: dict[str, DatasetSpec], since: int | None = None) -> 
                 checked="true" if since is None else "k.checked",
             )
         )
+    con.execute(load_sql("checks/_registered"))
     con.execute(load_sql("checks/_records_table").format(parts="\nUNION ALL\n".join(records)))
     con.execute(load_sql("checks/_records_view"))
     con.execute(load_sql("checks/_located_view").format(parts="\nUNION ALL\n".join(located)))
-    con.execute(load_sql("checks/_registered"))
     for name in CHECKED_VIEWS:
         only = "" if since is None else rowids.format(dataset=name, only="AND checked")
         con.execute(load_sql("checks/_checked_view").format(dataset=name, only=only))
@@ -166,9 +166,12 @@ def spec_views(con, specs: dict[str, DatasetSpec], since: int | None = None) -> 
 
 def _bad_check_codes(con) -> None:
     """Temp table bad_check_codes: 18-character credit codes with a wrong check character (the
-    codes not seen before are checked and kept in credit_codes_checked)."""
-    new = [c for (c,) in con.execute(load_sql("checks/_unchecked_codes")).fetchall()]
-    checked = [(c, V.credit_code_check(c)) for c in new]
+    codes not seen before are checked and kept in credit_codes_checked: in SQL, those of ASCII
+    letters and digits; the few others by normalize.credit_code_check)."""
+    con.execute(load_sql("checks/_unchecked_codes"))
+    con.execute(load_sql("checks/_credit_codes_compute"))
+    other = [c for (c,) in con.execute(load_sql("checks/_unchecked_other_codes")).fetchall()]
+    checked = [(c, V.credit_code_check(c)) for c in other]
     _fill(con, "_credit_codes_fill", checked, ["enterprise_id", "expected"])
     con.execute(load_sql("checks/_bad_check_codes"))
 

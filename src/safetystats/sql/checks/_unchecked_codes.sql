@@ -1,4 +1,6 @@
--- The 18-character credit codes of the store whose check character was never computed.
+-- The temp table unchecked_codes: the 18-character credit codes of the store whose check
+-- character was never computed.
+CREATE OR REPLACE TEMP TABLE unchecked_codes AS
 SELECT DISTINCT c.enterprise_id
 FROM (SELECT enterprise_id FROM records UNION ALL SELECT enterprise_id FROM checked_enterprises) c
 WHERE length(c.enterprise_id) = 18

@@ -2,5 +2,4 @@
 SELECT r.dataset, r._key, 'district' AS column_name, r.district AS raw_value, 'district_mismatch' AS rule_id
 FROM records r
 JOIN district_map m ON m.value = r.district
-JOIN registered g ON g.enterprise_id = r.enterprise_id
-WHERE m.code IS NOT NULL AND g.district_code IS NOT NULL AND m.code <> g.district_code
+WHERE m.code IS NOT NULL AND r.register_code IS NOT NULL AND m.code <> r.register_code

@@ -1,2 +1,2 @@
--- Remove the rows of "{dataset}" that the staged rows replace (a later ingestion wins).
-DELETE FROM "{dataset}" WHERE _key IN (SELECT _key FROM staged_rows);
+-- Remove the rows of "{dataset}" that the staged rows replace (replaced_rows).
+DELETE FROM "{dataset}" WHERE rowid IN (SELECT row_id FROM replaced_rows);

@@ -1,0 +1,206 @@
+"""The faster forms of the full validation's checks (issue 23 goal 2) find what their plain
+forms found, on a store with many broken enterprise codes, names and districts: the check
+character of credit codes computed in SQL (was: per code in Python), the checks that read the
+register's columns of `record_rows` (were: each joined the register), name_key (was: always
+a regexp replacement)."""
+
+import random
+
+import duckdb
+import polars as pl
+import pytest
+
+from safetystats import store
+from safetystats.config import load_settings
+from safetystats.ingest import ingest
+from safetystats.ingest.spec import load_specs
+from safetystats.normalize import credit_code_check
+from safetystats.sample import write_sample
+from safetystats.sql import load_sql
+from safetystats.validate import checks
+
+CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+# the checks as they were, each joining the register (the view registered_before)
+REGISTERED_BEFORE = """CREATE OR REPLACE TEMP VIEW registered_before AS
+SELECT e.enterprise_id, m.code AS district_code FROM enterprises e
+LEFT JOIN district_map m ON m.value = e.district"""
+BEFORE = {
+    "enterprise_unknown": """
+SELECT r.dataset, r._key, 'enterprise_id' AS column_name, r.enterprise_id AS raw_value,
+       'enterprise_unknown' AS rule_id
+FROM records r
+WHERE r.enterprise_id IS NOT NULL AND NOT r.by_name
+  AND NOT EXISTS (SELECT 1 FROM registered_before g WHERE g.enterprise_id = r.enterprise_id)""",
+    "no_district": """
+SELECT r.dataset, r._key, 'district' AS column_name, NULL::VARCHAR AS raw_value,
+       'no_district' AS rule_id
+FROM records r LEFT JOIN registered_before g ON g.enterprise_id = r.enterprise_id
+WHERE r.district IS NULL AND NOT r.district_required AND g.enterprise_id IS NULL
+  AND NOT (r.by_name AND coalesce(r.name_matches, 0) <> 1)""",
+    "district_mismatch": """
+SELECT r.dataset, r._key, 'district' AS column_name, r.district AS raw_value,
+       'district_mismatch' AS rule_id
+FROM records r
+JOIN district_map m ON m.value = r.district
+JOIN registered_before g ON g.enterprise_id = r.enterprise_id
+WHERE m.code IS NOT NULL AND g.district_code IS NOT NULL AND m.code <> g.district_code""",
+}
+
+
+def _codes(n: int) -> list[str]:
+    """Credit codes of every kind: right and wrong check characters, lower case, characters
+    outside the set (I, O, S, V, Z) in any place, a wrong last character outside the set."""
+    rng = random.Random(7)
+    out = []
+    for i in range(n):
+        first = "".join(rng.choice(CHARS) for _ in range(17))
+        right = credit_code_check(first + "0") or "0"
+        last = (right, rng.choice(CHARS), rng.choice("IOSVZ"))[i % 3]
+        code = first + last
+        if i % 5 == 0:
+            code = code.lower()
+        if i % 7 == 0:
+            at = rng.randrange(18)
+            code = code[:at] + rng.choice("IOSVZiosvz") + code[at + 1 :]
+        out.append(code)
+    return out
+
+
+def test_the_check_character_in_sql_is_the_python_rule():
+    con = duckdb.connect()
+    store.ensure_bookkeeping(con)
+    codes = _codes(5000)
+    got = dict(
+        con.execute(
+            "SELECT c, credit_code_expected(c) FROM (SELECT unnest(?) AS c)", [codes]
+        ).fetchall()
+    )
+    expected = {c: credit_code_check(c) for c in codes}
+    assert got == expected
+    assert sum(v is not None for v in expected.values()) > 1000  # wrong ones found
+    assert sum(v is None for v in expected.values()) > 1000  # right or unreadable ones
+
+
+def test_every_unchecked_code_is_checked_by_the_python_rule():
+    """SQL takes the codes of ASCII letters and digits, Python the others (spaces, full-width
+    digits, other scripts): credit_codes_checked holds what credit_code_check says for each."""
+    con = duckdb.connect()
+    store.ensure_bookkeeping(con)
+    codes = _codes(2000)
+    odd = [" " + c[1:] for c in codes[:50]] + [c[:17] + "\t" for c in codes[50:100]]
+    odd += ["９" + c[1:] for c in codes[100:150]] + [c[:5] + "Ä" + c[6:] for c in codes[150:200]]
+    odd += [c[:3] + "ǅ" + c[4:] for c in codes[200:210]] + [c[:17] for c in codes[210:220]]
+    con.execute("CREATE TEMP TABLE records AS SELECT unnest(?) AS enterprise_id", [codes + odd])
+    con.execute("CREATE TEMP TABLE checked_enterprises AS SELECT unnest(?) AS enterprise_id", [odd])
+    con.execute("INSERT INTO credit_codes_checked VALUES (?, 'W')", [codes[0]])  # seen before
+    checks._bad_check_codes(con)
+    stored = dict(con.execute("SELECT * FROM credit_codes_checked").fetchall())
+    expected = {c: credit_code_check(c) for c in codes + odd if len(c) == 18}
+    expected[codes[0]] = "W"  # kept, not computed again
+    assert stored == expected
+    bad = dict(con.execute("SELECT * FROM bad_check_codes").fetchall())
+    assert bad == {c: e for c, e in expected.items() if e is not None}
+
+
+def test_name_key_is_the_regexp_replacement():
+    con = duckdb.connect()
+    store.ensure_bookkeeping(con)
+    names = [
+        "济南 化工\t有限公司",
+        "  山东\n\r甲乙 ",
+        "无空格公司",
+        "全角\u3000空格",
+        "不换行\xa0空格",
+    ]
+    names += ["换页\f公司", "竖线\v公司", "", None]
+    rows = con.execute(
+        "SELECT name_key(n), regexp_replace(n, '\\s+', '', 'g') FROM (SELECT unnest(?) AS n)",
+        [names],
+    ).fetchall()
+    assert [a for a, _ in rows] == [b for _, b in rows]
+    assert rows[0][0] == "济南化工有限公司"
+
+
+def _break_enterprises(con, specs) -> None:
+    """Records of unknown credit codes, of no code (known, unknown or shared names), without a
+    district or in another district than the register's; register rows removed or moved to
+    no district or an unknown one (by a hash of the key, so the cases overlap)."""
+    districts = [r[0] for r in con.execute("SELECT DISTINCT district FROM enterprises").fetchall()]
+    for name in specs:
+        columns = {
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [name]
+            ).fetchall()
+        }
+        if name != "enterprises" and "enterprise_id" in columns:
+            con.execute(
+                f"UPDATE \"{name}\" SET enterprise_id = 'X' || substr(enterprise_id, 2) "
+                "WHERE hash(_key || 'u') % 11 = 0"
+            )
+            if "enterprise_name" in columns:
+                con.execute(
+                    f"UPDATE \"{name}\" SET enterprise_id = NULL WHERE hash(_key || 'n') % 9 = 0"
+                )
+        if "district" in columns:
+            con.execute(f"UPDATE \"{name}\" SET district = NULL WHERE hash(_key || 'd') % 7 = 0")
+            con.execute(
+                f"UPDATE \"{name}\" SET district = ? WHERE hash(_key || 'm') % 5 = 0",
+                [districts[0]],
+            )
+    con.execute("DELETE FROM enterprises WHERE hash(_key || 'r') % 19 = 0")
+    con.execute("UPDATE enterprises SET district = NULL WHERE hash(_key || 'z') % 17 = 0")
+    con.execute("UPDATE enterprises SET district = '火星区' WHERE hash(_key || 'y') % 23 = 0")
+    # a name two enterprises share
+    con.execute(
+        "UPDATE enterprises SET enterprise_name = (SELECT min(enterprise_name) FROM enterprises) "
+        "WHERE hash(_key || 's') % 29 = 0"
+    )
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("broken")
+    s = load_settings(raw=folder / "raw", db=folder / "s.duckdb", reports=folder / "r")
+    write_sample(s.raw, s, seed=11, scale_name="small")
+    ingest(None, s)
+    return s
+
+
+def test_the_checks_reading_record_rows_find_what_the_joins_found(broken):
+    s = broken
+    with store.writer(s.db) as con:
+        specs = load_specs(s)
+        _break_enterprises(con, specs)
+        checks.create_tables(con)
+        checks.district_map(con, s, specs)
+        checks.spec_views(con, specs)
+        con.execute(REGISTERED_BEFORE)
+        for rule, before in BEFORE.items():
+            now = store.fetch_frame(con, load_sql(f"checks/{rule}"))
+            then = store.fetch_frame(con, before)
+            assert now.height > 20, rule  # the cases are there
+            assert now.sort(pl.all()).equals(then.sort(pl.all())), rule
+
+
+def test_enterprise_names_counted_from_distinct_pairs_as_by_a_distinct_count():
+    con = duckdb.connect()
+    store.ensure_bookkeeping(con)
+    checks.create_tables(con)
+    rows = [
+        ("A1", "甲 公司"),
+        ("A2", "甲公司"),
+        ("A2", "甲公司"),
+        ("B1", "乙公司"),
+        ("B1", "乙公司"),
+    ]
+    rows += [(None, "丙公司"), (None, "丁公司"), ("D1", "丁公司"), ("E1", None), ("F1", "戊\t公司")]
+    con.execute("CREATE TEMP TABLE enterprises (enterprise_id VARCHAR, enterprise_name VARCHAR)")
+    con.executemany("INSERT INTO enterprises VALUES (?, ?)", rows)
+    con.execute(load_sql("checks/_fill_enterprise_names").format(only=""))
+    before = """SELECT name_key(enterprise_name),
+        CASE WHEN count(DISTINCT enterprise_id) = 1 THEN any_value(enterprise_id) END,
+        count(DISTINCT enterprise_id) FROM enterprises WHERE enterprise_name IS NOT NULL GROUP BY 1"""
+    now = sorted(con.execute("SELECT * FROM enterprise_names").fetchall())
+    assert now == sorted(con.execute(before).fetchall())
+    assert ("甲公司", None, 2) in now and ("乙公司", "B1", 1) in now and ("丙公司", None, 0) in now

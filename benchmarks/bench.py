@@ -28,11 +28,13 @@ SHANDONG = ROOT / "src" / "safetystats" / "config" / "registries" / "shandong.cs
 sys.path.insert(0, str(HERE))
 
 
-def run_usage(args: list[str]) -> dict:
+def run_usage(args: list[str], env: dict | None = None) -> dict:
     """Run a command: its wall seconds, CPU seconds (user + sys of the process and its
     children), peak RSS in GB of the tree's largest process, and output."""
     started = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
@@ -811,12 +813,14 @@ def _link_tree(source: Path, target: Path) -> None:
             shutil.copy2(f, dest)
 
 
-def _update_run(folder: Path, config: Path, steps: list[list[str]]) -> list[dict]:
+def _update_run(
+    folder: Path, config: Path, steps: list[list[str]], env: dict | None = None
+) -> list[dict]:
     """One measured update: the validated store restored (the month's files in the raw
     folder are new to it again), then ``steps`` (commands) run one after the other."""
     shutil.copy2(folder / "validated.duckdb", folder / "store.duckdb")
     (folder / "store.duckdb.wal").unlink(missing_ok=True)
-    return [run_usage(cli(config, *step)) for step in steps]
+    return [run_usage(cli(config, *step), env) for step in steps]
 
 
 def bench_monthly_update(
@@ -826,13 +830,19 @@ def bench_monthly_update(
     seed: int = 2024,
     month: str = "2025-01",
     runs: int = 3,
+    factor: int = 1,
+    baseline_src: Path | None = None,
+    folder: Path | None = None,
+    full_runs: int | None = None,
 ) -> None:
     """7. A month's update (`sample --update-month`, about 20k new rows at province scale) on a
-    copy of a validated store (``config``'s, written from `sample --scale scale --seed seed`):
-    ingest + validate + attainment of the update as three commands, and as one process
-    (`run --data-only`), against a full re-validation of the same updated store
+    copy of a validated store (``config``'s, written from `sample --scale scale --seed seed
+    --factor factor`): ingest + validate + attainment of the update as three commands, and as
+    one process (`run --data-only`), against a full re-validation of the same updated store
     (`validate --full`) in the same run; medians of ``runs`` runs, the store copy restored
-    before each."""
+    before each. ``baseline_src``: the same update with that code too, run for run;
+    ``folder``: where the setup goes (OUT/<project>_update), kept when it holds one;
+    ``full_runs``: runs of `validate --full` (``runs`` when None; 0: not measured)."""
     import duckdb
 
     from safetystats.config import load_settings
@@ -852,30 +862,50 @@ def bench_monthly_update(
             f"enterprise ids lack the seed's tag {seed_tag(seed)!r}; delete "
             f"{source.raw} and rerun the province benchmark"
         )
-    folder = OUT / f"{config.parent.name}_update"
-    shutil.rmtree(folder, ignore_errors=True)
-    update_config = write_config(folder, source.districts)
-    shutil.copy2(source.db, folder / "store.duckdb")
-    _link_tree(source.raw, folder / "raw")
-    # the copy's settings name other paths, and the validation state remembers the settings:
-    # validate once here so that the update's validate sees only the update's files
+    folder = folder or OUT / f"{config.parent.name}_update"
     key = f"{scale}_update"
-    _measured(results, f"{key}_copy_validate", cli(update_config, "validate"))
-    shutil.copy2(folder / "store.duckdb", folder / "validated.duckdb")
-    before = stored_rows(update_config)
-    sample = _write_sample(
-        update_config,
-        folder / "update",
-        *("--scale", scale, "--seed", str(seed), "--update-month", month),
-    )
-    _link_tree(folder / "update", folder / "raw")
+    update_config = folder / "safetystats.toml"
+    if (folder / "validated.duckdb").exists() and (folder / "update").exists():
+        sample = {"reused": str(folder)}
+        shutil.copy2(folder / "validated.duckdb", folder / "store.duckdb")
+        before = stored_rows(update_config)  # the update's files are in raw/ already
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+        update_config = write_config(folder, source.districts)
+        shutil.copy2(source.db, folder / "store.duckdb")
+        _link_tree(source.raw, folder / "raw")
+        # the copy's settings name other paths, and the validation state remembers the
+        # settings: validate once here so that the update's validate sees only the update's
+        # files; and ingest once (nothing new) so that the store knows its files' sizes and
+        # times, as an office's store does after its first ingest (file_stats): the update
+        # then hashes only its new files
+        _measured(results, f"{key}_copy_validate", cli(update_config, "validate"))
+        _measured(results, f"{key}_copy_stats", cli(update_config, "ingest"))
+        shutil.copy2(folder / "store.duckdb", folder / "validated.duckdb")
+        before = stored_rows(update_config)
+        sample = _write_sample(
+            update_config,
+            folder / "update",
+            *("--scale", scale, "--seed", str(seed), "--factor", str(factor)),
+            *("--update-month", month),
+        )
+        _link_tree(folder / "update", folder / "raw")
     output = str(folder / "att.csv")
     three = [["ingest"], ["validate"], ["attainment", "--format", "csv", "--output", output]]
     commands, one, full = [], [], []
-    for _ in range(runs):
+    base_env = baseline_src and {**os.environ, "PYTHONPATH": str(Path(baseline_src).resolve())}
+    base_commands, base_one = [], []
+    full_runs = runs if full_runs is None else full_runs
+    for i in range(runs):
         commands.append(_update_run(folder, update_config, three))
         one.append(_update_run(folder, update_config, [["run", "--data-only"]])[0])
-        full.append(run_usage(cli(update_config, "validate", "--full")))
+        if base_env:
+            base_commands.append(_update_run(folder, update_config, three, base_env))
+            base_one.append(
+                _update_run(folder, update_config, [["run", "--data-only"]], base_env)[0]
+            )
+        if i < full_runs:
+            full.append(run_usage(cli(update_config, "validate", "--full")))
     rows = stored_rows(update_config) - before
 
     def median(parts: list[list[dict]], what: str) -> float:
@@ -889,7 +919,11 @@ def bench_monthly_update(
         }
     total, total_cpu = median(commands, "seconds"), median(commands, "cpu")
     run_s, run_cpu = median([[o] for o in one], "seconds"), median([[o] for o in one], "cpu")
-    full_s, full_cpu = median([[f] for f in full], "seconds"), median([[f] for f in full], "cpu")
+    full_s, full_cpu = (
+        (median([[f] for f in full], "seconds"), median([[f] for f in full], "cpu"))
+        if full
+        else (float("nan"), float("nan"))
+    )
     results["monthly_update"] = {
         "scale": scale,
         "month": month,
@@ -907,7 +941,17 @@ def bench_monthly_update(
         "run_speedup": full_s / run_s,
         "load": os.getloadavg()[0],
         "sample": sample,
+        "factor": factor,
     }
+    if base_env:
+        results["monthly_update"]["baseline"] = {
+            "src": str(baseline_src),
+            "seconds": median(base_commands, "seconds"),
+            "cpu": median(base_commands, "cpu"),
+            "run_seconds": median([[o] for o in base_one], "seconds"),
+            "run_cpu": median([[o] for o in base_one], "cpu"),
+        }
+        print(f"baseline {baseline_src}: {results['monthly_update']['baseline']}", flush=True)
     print(
         f"monthly update {month} ({scale}, median of {runs}): {rows:,} rows; three commands "
         f"{total:.1f} s ({total_cpu:.1f} s CPU), run --data-only {run_s:.1f} s ({run_cpu:.1f} s "
@@ -1195,7 +1239,9 @@ def main() -> None:
         "--pages-only", type=Path, help="issue 23 goals 4-5 only, on this prepared project's toml"
     )
     parser.add_argument(
-        "--baseline-src", type=Path, help="with --pages-only or --from-empty: the code to compare"
+        "--baseline-src",
+        type=Path,
+        help="with --pages-only, --from-empty or --update-only: the code to compare",
     )
     parser.add_argument(
         "--runs", type=int, default=1, help="with --pages-only or --from-empty: runs per figure"
@@ -1207,6 +1253,22 @@ def main() -> None:
         "project's toml (its raw folder is only read), with --baseline-src in the same run",
     )
     parser.add_argument("--update-runs", type=int, default=3, help="7: runs of the monthly update")
+    parser.add_argument(
+        "--update-factor", type=int, default=1, help="with --update-only: the sample's --factor"
+    )
+    parser.add_argument(
+        "--update-seed", type=int, default=2024, help="with --update-only: the sample's --seed"
+    )
+    parser.add_argument(
+        "--update-full-runs",
+        type=int,
+        help="with --update-only: runs of validate --full (default --update-runs; 0: none)",
+    )
+    parser.add_argument(
+        "--update-folder",
+        type=Path,
+        help="with --update-only: the update's setup folder (kept and reused when it holds one)",
+    )
     parser.add_argument(
         "--update-only", type=Path, help="7 only, on this validated province project's toml"
     )
@@ -1255,7 +1317,16 @@ def main() -> None:
     started, host = f"{dt.datetime.now():%Y-%m-%d %H:%M}", machine()
     results: dict = {}
     if args.update_only:  # no RESULTS.md: the figures go to out/update.json
-        bench_monthly_update(results, args.update_only.resolve(), runs=args.update_runs)
+        bench_monthly_update(
+            results,
+            args.update_only.resolve(),
+            runs=args.update_runs,
+            seed=args.update_seed,
+            factor=args.update_factor,
+            baseline_src=args.baseline_src,
+            folder=args.update_folder and args.update_folder.resolve(),
+            full_runs=args.update_full_runs,
+        )
         OUT.mkdir(parents=True, exist_ok=True)
         (OUT / "update.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
         return

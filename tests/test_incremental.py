@@ -137,16 +137,43 @@ def test_a_store_moved_to_another_folder_stays_incremental(raw, tmp_path):
         assert curate(con, moved).since is not None  # and only changed rows are curated
 
 
-def _corrections(s, folder):
-    """Files that change old rows' results: a drill on a day that has drills, a training count
-    of mid-2024 corrected (the months after it carry the running total), and an enterprise with
-    drills moved to another district and industry (its old records' district checks change)."""
-    drill = query(
+# a drill whose enterprise _corrections moves to 文登区
+MOVED_DRILL = (
+    "SELECT d.enterprise_id, d.district, d.drill_date, d.drill_type FROM drills d "
+    "JOIN enterprises e USING (enterprise_id) WHERE d.district = e.district "
+    "AND e.district <> '文登区' ORDER BY d.drill_date, 1 LIMIT 1"
+)
+
+
+def _named_hazard(s, folder):
+    """Two hazards that name their enterprise without a credit code (old records matched by
+    name): one of an enterprise that _corrections renames (returned), one without a district
+    of the enterprise that _corrections moves (its unit is the register's)."""
+    named = query(
         s,
-        "SELECT d.enterprise_id, d.district, d.drill_date, d.drill_type FROM drills d "
-        "JOIN enterprises e USING (enterprise_id) WHERE d.district = e.district "
-        "AND e.district <> '文登区' ORDER BY d.drill_date, 1 LIMIT 1",
+        "SELECT enterprise_id, enterprise_name, district FROM enterprises e "
+        "WHERE district = '环翠区' AND enterprise_id NOT LIKE '%BAD%' AND (SELECT count(*) "
+        "FROM enterprises n WHERE n.enterprise_name = e.enterprise_name) = 1 ORDER BY 1 LIMIT 1",
     )[0]
+    moved = query(s, "SELECT enterprise_name FROM enterprises WHERE enterprise_id = ?", [
+        query(s, MOVED_DRILL)[0][0]
+    ])[0][0]  # fmt: skip
+    path = write_rows(
+        folder / "隐患补录.csv",
+        [["隐患编号", "企业名称", "所属区市", "隐患等级", "隐患描述", "发现日期"]]
+        + [["YH-补录-1", named[1], named[2], "一般", "消防通道堵塞", "2024-05-06"]]
+        + [["YH-补录-2", moved, "", "一般", "安全出口堵塞", "2024-05-07"]],
+    )
+    return named, path
+
+
+def _corrections(s, folder, renamed):
+    """Files that change old rows' results: a drill on a day that has drills, a training count
+    of mid-2024 corrected (the months after it carry the running total), an enterprise with
+    drills moved to another district and industry (its old records' district checks change),
+    and the enterprise of _named_hazard renamed (the old hazard that names it without a credit
+    code no longer finds it)."""
+    drill = query(s, MOVED_DRILL)[0]
     count = query(  # a pair short of its task before June 2024 and training after it
         s,
         "SELECT c.enterprise_id, c.category, c.trained, p.task FROM training_counts c "
@@ -197,7 +224,8 @@ def _corrections(s, folder):
             write_rows(
                 folder / "企业名录更正.csv",
                 [["统一社会信用代码", "企业名称", "所属区市", "行业领域", "从业人员数", "经营状态"]]
-                + [[moved[0], moved[1], "文登区", "危险化学品", "80", "在营"]],
+                + [[moved[0], moved[1], "文登区", "危险化学品", "80", "在营"]]
+                + [[renamed[0], renamed[1] + "更名", renamed[2], "其他", "12", "在营"]],
             ),
         ],
     )
@@ -219,6 +247,8 @@ def test_a_monthly_update_and_corrections_validated_incrementally_equal_a_full_v
     files, _ = discover([raw])
     steps = load_settings(raw=raw, db=tmp_path / "steps.duckdb", reports=tmp_path / "r1")
     ingest(files, steps)
+    renamed, named = _named_hazard(steps, tmp_path / "named")
+    ingest([named], steps)
     refresh(steps)
     before = _tables(steps)
     last_old = query(steps, "SELECT max(file_id) FROM ingest_files")[0][0]
@@ -226,7 +256,7 @@ def test_a_monthly_update_and_corrections_validated_incrementally_equal_a_full_v
     update = write_update(
         tmp_path / "update", steps, dt.date(2025, 1, 1), seed=7, scale_name="small"
     )
-    drill, count, corrections = _corrections(steps, tmp_path / "corrections")
+    drill, count, corrections = _corrections(steps, tmp_path / "corrections", renamed)
     assert {p.parent.name for p in update} >= {"tasks", "activities", "inspections", "accidents"}
     new = [*update, *corrections]
     assert all(r.status == "ingested" for r in ingest(new, steps))
@@ -235,7 +265,7 @@ def test_a_monthly_update_and_corrections_validated_incrementally_equal_a_full_v
         assert curate(con, steps).since is not None
 
     whole = load_settings(raw=raw, db=tmp_path / "whole.duckdb", reports=tmp_path / "r2")
-    ingest([*files, *new], whole)
+    ingest([*files, named, *new], whole)
     full = refresh(whole, full=True)
 
     a, b = _tables(steps), _tables(whole)
@@ -248,6 +278,14 @@ def test_a_monthly_update_and_corrections_validated_incrementally_equal_a_full_v
     assert _old_mismatches(steps, last_old) > mismatches_before
     for name in ("curated_tasks", "curated_activities", "curated_accidents", "curated_inspections"):
         assert a[name] != before[name], name
+    # the register carries the new name; the old hazards that name their enterprise without a
+    # credit code: one no longer finds it, the other is in the moved enterprise's new unit
+    assert any(renamed[1] + "更名" in row for row in a["curated_enterprises"])
+    for hazard in ("YH-补录-1", "YH-补录-2"):
+        old, now = ([r for r in t["curated_hazards"] if hazard in r] for t in (before, a))
+        assert old and old != now, hazard
+    moved = "SELECT district_code FROM curated_hazards WHERE hazard_id = 'YH-补录-2'"
+    assert query(steps, moved) == [("371003",)]  # 文登区, the register's new district
     # the drill's day changed in mart_drill_days; the training months from 2024-06 on changed
     changed_days = set(a["mart_drill_days"]) ^ set(before["mart_drill_days"])
     assert any(repr(drill[2]) in row for row in changed_days)

@@ -6,6 +6,7 @@ ingesting them one after the other in one process."""
 import os
 import threading
 
+import duckdb
 import pytest
 from conftest import write_rows
 from test_ingest import HAZARD_HEADER
@@ -13,7 +14,7 @@ from test_ingest import HAZARD_HEADER
 from safetystats import store
 from safetystats.config import load_settings
 from safetystats.ingest import ingest
-from safetystats.ingest.parallel import overlap, prepared_files, workers
+from safetystats.ingest.parallel import overlap, prepared_files, workers, writer_threads
 from safetystats.ingest.spec import load_specs
 from safetystats.sample import write_sample
 
@@ -102,6 +103,7 @@ def _same_runs(serial, other) -> None:
     assert seen(serial) == seen(other)
 
 
+@pytest.mark.slow  # the small sample twice (the edges below run in the fast layer)
 def test_the_overlap_stores_what_one_after_the_other_stores(raw, tmp_path):
     one = load_settings(raw=raw, db=tmp_path / "one.duckdb", reports=tmp_path / "r1")
     ahead = load_settings(raw=raw, db=tmp_path / "ahead.duckdb", reports=tmp_path / "r2")
@@ -187,3 +189,19 @@ def test_the_next_file_is_prepared_while_this_one_is_stored(edges):
     next(one_by_one)
     assert not preparing()
     one_by_one.close()
+
+
+def test_the_writer_keeps_one_thread_while_a_thread_prepares(edges, tmp_path):
+    files = [(p, "") for p in sorted(edges.rglob("*.csv"))]
+    con = duckdb.connect(str(tmp_path / "s.duckdb"))
+
+    def threads() -> int:
+        return con.execute("SELECT current_setting('threads')").fetchone()[0]
+
+    default = threads()
+    with writer_threads(con, files, None):  # performance.toml: writer_threads = 1
+        assert threads() == 1
+    assert threads() == default
+    with writer_threads(con, files, 1):  # one file after the other: DuckDB's own threads
+        assert threads() == default
+    con.close()

@@ -1384,6 +1384,29 @@ def test_column_tests_report_a_duplicate_key_and_blanks():
     assert column_tests(con, "marts") == ["mart_training_tasks.category: 1 blank values"]
 
 
+def test_column_tests_of_rebuilt_rows_read_only_those_rows_and_their_groups():
+    """An incremental curation tests the rows it rebuilt (the temp table rebuilt): their blanks
+    and values, and the uniqueness of the groups they fall in, not the other rows."""
+    con = build(
+        enterprises=ENTERPRISES,
+        drills=[evac("X1", "E1", W), evac("X1", "E2", E), evac("X2", "E1", W)],
+        hazards=[major("H1", "E1", W), dict(hazard_id="H2", enterprise_id="E1", level="重大",
+                                            found_date=W)],
+    )  # fmt: skip
+    con.execute("CREATE TEMP TABLE rebuilt AS SELECT * FROM curated_drills WHERE drill_id = 'X2'")
+    assert column_tests(con, "curated", "curated_drills", changed=True) == []
+    con.execute("INSERT INTO rebuilt SELECT * FROM curated_drills WHERE drill_id = 'X1' LIMIT 1")
+    assert column_tests(con, "curated", "curated_drills", changed=True) == [
+        'curated_drills: ("drill_id") not unique in 1 cases'
+    ]
+    con.execute("CREATE OR REPLACE TEMP TABLE rebuilt AS SELECT * FROM curated_hazards")
+    con.execute("UPDATE rebuilt SET found_date = NULL WHERE hazard_id = 'H1'")
+    assert column_tests(con, "curated", "curated_hazards", changed=True) == [
+        "curated_hazards.found_date: 1 blank values",
+        "curated_hazards.level: 1 values outside ['major', 'general']",
+    ]
+
+
 # ---------------------------------------------------------------------------------------------
 # report/
 # ---------------------------------------------------------------------------------------------

@@ -92,8 +92,8 @@ def _since(con, settings: Settings) -> int | None:
 
 def _changed_keys(con, spec: DatasetSpec, since: int) -> None:
     """Temp table curate_keys: the rows of a dataset whose curated row may differ from the one
-    kept: rows of files after ``since``, rows whose errors changed, rows whose enterprise (by
-    credit code or by name) changed in the register."""
+    kept (their keys and rowids): rows of files after ``since``, rows whose errors changed,
+    rows whose enterprise (by credit code or by name) changed in the register."""
     cols = {c.name for c in spec.columns}
 
     def column(name: str) -> str:
@@ -111,15 +111,13 @@ def _curate_table(con, spec: DatasetSpec, values: dict, since: int | None) -> bo
     """curated_<dataset>: rebuilt (``since`` None) or its changed rows replaced; False when
     no row of it changed."""
     name = spec.name
-    if since is None or name == FIRST:
-        if name == FIRST and since is not None:  # to compare with the rebuilt register
-            con.execute(sql.load_sql("curated/_register_before"))
+    if since is None:
         _valid_view(con, spec)
         text = _curated_sql(name)
         con.execute(text, sql.bind(text, values))
-        if name == FIRST and since is not None:
-            con.execute(sql.load_sql("curated/_register_changes"), {"since": since})
-            con.execute(sql.load_sql("curated/_changed_names"))
+        return True
+    if name == FIRST:
+        _curate_register(con, spec, values, since)
         return True
     _changed_keys(con, spec, since)
     kept = name in marts.changed_datasets()  # the marts' scopes read its changed rows
@@ -127,15 +125,35 @@ def _curate_table(con, spec: DatasetSpec, values: dict, since: int | None) -> bo
         con.execute(sql.load_sql("curated/_changed_rows").format(dataset=name))
     if not store.scalar(con, sql.load_sql("curated/_changed_count")):
         return False
-    _valid_view(con, spec, only="AND t._key IN (SELECT _key FROM curate_keys)")
+    # by rowid: curate_keys was made in this transaction, which does not write the staged rows
+    _valid_view(con, spec, only="AND t.rowid IN (SELECT _rid FROM curate_keys)")
     con.execute(sql.load_sql("curated/_delete_changed").format(dataset=name))
-    text = sql.load_sql("curated/_insert_changed").format(
-        dataset=name, select=_curated_select(name)
-    )
-    con.execute(text, sql.bind(text, values))
+    _insert_changed(con, name, values)
     if kept:
         con.execute(sql.load_sql("curated/_changed_rows_add").format(dataset=name))
     return True
+
+
+def _insert_changed(con, name: str, values: dict) -> None:
+    """The rebuilt rows (the SELECT of curated_<name> over valid_<name>, limited to the rows
+    that changed) made once as the temp table ``rebuilt`` and inserted: the column tests and
+    the marts' changed rows read them there instead of finding them in the whole table."""
+    text = sql.load_sql("curated/_rebuilt").format(select=_curated_select(name))
+    con.execute(text, sql.bind(text, values))
+    con.execute(sql.load_sql("curated/_insert_changed").format(dataset=name))
+
+
+def _curate_register(con, spec: DatasetSpec, values: dict, since: int) -> None:
+    """The curated register's rows of the enterprises that changed (register_ids) replaced,
+    and the temp tables changed_enterprises and changed_names: the enterprises whose records
+    the other tables rebuild."""
+    con.execute(sql.load_sql("curated/_register_ids"), {"since": since})
+    con.execute(sql.load_sql("curated/_register_before"))
+    _valid_view(con, spec, only="AND t.enterprise_id IN (SELECT enterprise_id FROM register_ids)")
+    con.execute(sql.load_sql("curated/_register_delete"))
+    _insert_changed(con, spec.name, values)
+    con.execute(sql.load_sql("curated/_register_changes"), {"since": since})
+    con.execute(sql.load_sql("curated/_changed_names"))
 
 
 def _tests(layer: str) -> dict:
@@ -144,25 +162,23 @@ def _tests(layer: str) -> dict:
 
 def column_tests(con, layer: str, only: str | None = None, changed: bool = False) -> list[str]:
     """Failures of the column tests in sql/<layer>/schema.toml (an empty list when all pass);
-    ``only``: that table's; ``changed``: over the rows an incremental curation rebuilt
-    (curate_keys) and the groups they fall in (the other rows passed before)."""
+    ``only``: that table's; ``changed``: over the rows an incremental curation rebuilt (the
+    temp table ``rebuilt``) and the groups they fall in (the other rows passed before)."""
     tests = _tests(layer)
     if only is not None:
         tests = {only: tests[only]} if only in tests else {}
     failures = []
     exists = sql.load_sql("store/table_exists")
-    rows = sql.load_sql("column_tests/_only_changed") if changed else ""
     for table, spec in tests.items():
         if not store.scalar(con, exists, {"table": table}):
             continue
+        rows = "rebuilt" if changed else f'"{table}"'  # the rows the tests of a row read
         quoted = ", ".join(f'"{c}"' for c in spec.get("unique", []))
         if quoted:
             groups = (
                 ""
                 if not changed
-                else sql.load_sql("column_tests/_changed_groups").format(
-                    table=table, columns=quoted
-                )
+                else sql.load_sql("column_tests/_changed_groups").format(columns=quoted)
             )
             test = sql.load_sql("column_tests/unique").format(
                 table=table, columns=quoted, groups=groups
@@ -171,16 +187,12 @@ def column_tests(con, layer: str, only: str | None = None, changed: bool = False
             if dupes:
                 failures.append(f"{table}: ({quoted}) not unique in {dupes} cases")
         for column in spec.get("not_null", []):
-            test = sql.load_sql("column_tests/not_null").format(
-                table=table, column=column, only=rows
-            )
+            test = sql.load_sql("column_tests/not_null").format(rows=rows, column=column)
             nulls = store.scalar(con, test)
             if nulls:
                 failures.append(f"{table}.{column}: {nulls} blank values")
         for column, accepted in spec.get("accepted", {}).items():
-            test = sql.load_sql("column_tests/accepted").format(
-                table=table, column=column, only=rows
-            )
+            test = sql.load_sql("column_tests/accepted").format(rows=rows, column=column)
             other = store.scalar(con, test, {"accepted": accepted})
             if other:
                 failures.append(f"{table}.{column}: {other} values outside {accepted}")
@@ -204,12 +216,10 @@ def curate(con, settings: Settings, full: bool = False) -> CurationResult:
         failures = []
         for name in sorted(specs, key=lambda n: n != FIRST):
             rebuilt = _curate_table(con, specs[name], values, since)
-            if rebuilt and since is not None and name != FIRST:  # over the rows rebuilt
+            if rebuilt and since is not None:  # over the rows rebuilt
                 failures += column_tests(con, "curated", f"curated_{name}", changed=True)
         if since is None:
             failures += column_tests(con, "curated")
-        else:  # the register is rebuilt
-            failures += column_tests(con, "curated", f"curated_{FIRST}")
         marts.build(con, values, changed=since is not None)
         failures += column_tests(con, "marts")
         if failures:

@@ -25,9 +25,11 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from safetystats.config import Settings, packaged
+from safetystats.sql import load_sql
 
 _specs: dict = {}  # a worker's dataset specs, loaded once when it starts
 
@@ -69,6 +71,21 @@ def overlap(files: list[tuple[Path, str]], jobs: int | None) -> bool:
     """Prepare the next file in a thread of this process while this one is stored: for two
     files or more, unless ``jobs`` is 1 or config/performance.toml's ``overlap`` is off."""
     return len(files) > 1 and jobs != 1 and packaged("performance")["ingest"]["overlap"]
+
+
+@contextmanager
+def writer_threads(con, files: list[tuple[Path, str]], jobs: int | None):
+    """While a thread prepares ahead (:func:`overlap`), the writer's DuckDB runs on
+    config/performance.toml's ``writer_threads``: the preparing, the longer of the two, keeps
+    the other cores, and DuckDB's own threads cost more CPU than they save (4 s of 44 s at
+    province scale, docs/scaling.md)."""
+    threads = packaged("performance")["ingest"]["writer_threads"]
+    if not threads or workers(files, jobs) or not overlap(files, jobs):
+        yield
+        return
+    con.execute(load_sql("staging/writer_threads"), {"threads": threads})
+    yield  # after a failure the writer's connection is closed, its settings with it
+    con.execute(load_sql("staging/writer_threads_reset"))
 
 
 def prepared_files(

@@ -451,7 +451,10 @@ def ingest(paths: list[Path] | None, settings: Settings, jobs: int | None = None
         checked = [(path, *check_file(con, path)) for path in files]
         todo = [(path, digest) for path, _, digest in checked if digest]
         # closed at once if storing fails (a full disk): the workers stop with it
-        with closing(parallel.prepared_files(todo, settings, specs, jobs)) as prepared:
+        with (
+            closing(parallel.prepared_files(todo, settings, specs, jobs)) as prepared,
+            parallel.writer_threads(con, todo, jobs),
+        ):
             for path, result, digest in checked:
                 if digest:
                     result = store_file(con, path, digest, next(prepared), settings, specs)

@@ -92,8 +92,8 @@ def _columns(spec: DatasetSpec):
 
 
 def _check_keys(con, specs: dict[str, DatasetSpec], since: int) -> None:
-    """Temp tables register_changed, check_keys (the rows checked again) and record_keys
-    (those and the rows with kept failures); enterprise_names redone for the changed names."""
+    """Temp tables register_changed, record_keys (the rows checked again and the rows with
+    kept failures, with their rowids) and check_keys (the rows checked again)."""
     con.execute(load_sql("checks/_register_changed"), {"since": since})
     parts = []
     for name, spec in specs.items():
@@ -108,7 +108,7 @@ def _check_keys(con, specs: dict[str, DatasetSpec], since: int) -> None:
         )
     text = load_sql("checks/_check_keys_table").format(parts="\nUNION ALL\n".join(parts))
     con.execute(text, {"since": since})
-    con.execute(load_sql("checks/_record_keys"))
+    con.execute(load_sql("checks/_check_keys_checked"))
 
 
 def spec_views(con, specs: dict[str, DatasetSpec], since: int | None = None) -> None:
@@ -130,6 +130,7 @@ def spec_views(con, specs: dict[str, DatasetSpec], since: int | None = None) -> 
         )
     )
     records, located = [], []
+    rowids = load_sql("checks/_rowids")  # the rows of record_keys
     for name, spec in specs.items():
         located.append(load_sql("checks/_locate").format(dataset=name))
         if name == "enterprises":
@@ -147,6 +148,7 @@ def spec_views(con, specs: dict[str, DatasetSpec], since: int | None = None) -> 
                     and cols["district"].required
                     and not cols["district"].or_column
                 ).lower(),
+                only="" if since is None else rowids.format(dataset=name, only=""),
                 keys=""
                 if since is None
                 else f"JOIN record_keys k ON k.dataset = '{name}' AND k._key = t._key",
@@ -158,11 +160,7 @@ def spec_views(con, specs: dict[str, DatasetSpec], since: int | None = None) -> 
     con.execute(load_sql("checks/_records_view"))
     con.execute(load_sql("checks/_located_view").format(parts="\nUNION ALL\n".join(located)))
     for name in CHECKED_VIEWS:
-        only = (
-            ""
-            if since is None
-            else "AND t._key IN (SELECT _key FROM check_keys WHERE dataset = '" + name + "')"
-        )
+        only = "" if since is None else rowids.format(dataset=name, only="AND checked")
         con.execute(load_sql("checks/_checked_view").format(dataset=name, only=only))
 
 

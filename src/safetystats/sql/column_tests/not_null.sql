@@ -1,3 +1,3 @@
--- Column test: the blank values of one column of a table (0: none).
--- The placeholder only: empty (every row), or the rows an incremental curation rebuilt (_only_changed.sql).
-SELECT count(*) FROM "{table}" t WHERE "{column}" IS NULL {only}
+-- Column test: the blank values of one column (0: none) among {rows}: a table's rows, or the
+-- rows an incremental curation rebuilt (the temp table rebuilt).
+SELECT count(*) FROM {rows} t WHERE "{column}" IS NULL

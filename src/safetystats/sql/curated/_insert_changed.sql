@@ -1,3 +1,2 @@
--- The curated rows of the keys that changed (the SELECT limited to curate_keys by valid_<dataset>).
-INSERT INTO "curated_{dataset}" BY NAME
-{select}
+-- The curated rows of the keys that changed (the temp table rebuilt: _rebuilt.sql).
+INSERT INTO "curated_{dataset}" BY NAME SELECT * FROM rebuilt

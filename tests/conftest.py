@@ -88,3 +88,20 @@ def reading(store_root: Path, reports: Path, **settings):
     if source.exists():
         shutil.copy(source, reports / "validation.html")
     return s
+
+
+@pytest.fixture
+def prepare_ahead(monkeypatch):
+    """config/performance.toml's ``overlap`` on (a thread prepares the next file while this one
+    is stored): off by default, as it lost on 2 cores (docs/scaling.md)."""
+    from safetystats.ingest import parallel
+
+    packaged = parallel.packaged
+
+    def with_overlap(name: str) -> dict:
+        rules = packaged(name)
+        if name == "performance":
+            rules["ingest"]["overlap"] = True
+        return rules
+
+    monkeypatch.setattr(parallel, "packaged", with_overlap)

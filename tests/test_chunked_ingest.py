@@ -63,7 +63,7 @@ def raw(tmp_path_factory):
     return folder
 
 
-def test_a_file_in_chunks_is_stored_as_the_whole_file(raw, tmp_path, monkeypatch):
+def test_a_file_in_chunks_is_stored_as_the_whole_file(raw, tmp_path, monkeypatch, prepare_ahead):
     assert all(f.stat().st_size > read._HEAD_BYTES for f in (raw / "hazards").iterdir())
     whole = load_settings(raw=raw, db=tmp_path / "whole.duckdb", reports=tmp_path / "r1")
     chunked = load_settings(raw=raw, db=tmp_path / "chunked.duckdb", reports=tmp_path / "r2")

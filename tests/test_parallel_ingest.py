@@ -104,7 +104,7 @@ def _same_runs(serial, other) -> None:
 
 
 @pytest.mark.slow  # the small sample twice (the edges below run in the fast layer)
-def test_the_overlap_stores_what_one_after_the_other_stores(raw, tmp_path):
+def test_the_overlap_stores_what_one_after_the_other_stores(raw, tmp_path, prepare_ahead):
     one = load_settings(raw=raw, db=tmp_path / "one.duckdb", reports=tmp_path / "r1")
     ahead = load_settings(raw=raw, db=tmp_path / "ahead.duckdb", reports=tmp_path / "r2")
     serial = ingest(None, one, jobs=1)
@@ -154,7 +154,7 @@ def edges(tmp_path):
     return raw
 
 
-def test_the_overlap_keeps_replacements_failures_and_held_rows(edges, tmp_path):
+def test_the_overlap_keeps_replacements_failures_and_held_rows(edges, tmp_path, prepare_ahead):
     one = load_settings(raw=edges, db=tmp_path / "one.duckdb", reports=tmp_path / "r1")
     ahead = load_settings(raw=edges, db=tmp_path / "ahead.duckdb", reports=tmp_path / "r2")
     serial = ingest(None, one, jobs=1)
@@ -170,7 +170,7 @@ def test_the_overlap_keeps_replacements_failures_and_held_rows(edges, tmp_path):
     assert len(stored["held_rows"]) == 3
 
 
-def test_the_next_file_is_prepared_while_this_one_is_stored(edges):
+def test_the_next_file_is_prepared_while_this_one_is_stored(edges, prepare_ahead):
     settings = load_settings(raw=edges)
     specs = load_specs(settings, variants=True)
     files = [(p, "") for p in sorted(edges.rglob("*.csv"))]
@@ -191,7 +191,7 @@ def test_the_next_file_is_prepared_while_this_one_is_stored(edges):
     one_by_one.close()
 
 
-def test_the_writer_keeps_one_thread_while_a_thread_prepares(edges, tmp_path):
+def test_the_writer_keeps_one_thread_while_a_thread_prepares(edges, tmp_path, prepare_ahead):
     files = [(p, "") for p in sorted(edges.rglob("*.csv"))]
     con = duckdb.connect(str(tmp_path / "s.duckdb"))
 

@@ -79,6 +79,18 @@ def sample_store(tmp_path_factory) -> Path:
     return root
 
 
+def ingested_sample(folder: Path, seed: int):
+    """Settings over ``folder`` (raw/, s.duckdb, r/) with the small sample of ``seed`` written
+    and ingested (not validated)."""
+    from safetystats.ingest import ingest
+    from safetystats.sample import write_sample
+
+    s = load_settings(raw=folder / "raw", db=folder / "s.duckdb", reports=folder / "r")
+    write_sample(s.raw, s, seed=seed, scale_name="small")
+    ingest(None, s)
+    return s
+
+
 def reading(store_root: Path, reports: Path, **settings):
     """Settings over the shared sample store with a reports folder of the caller's."""
     raw, db = store_root / "raw", store_root / "store.duckdb"

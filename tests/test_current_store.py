@@ -6,12 +6,10 @@ was curated, still goes the writer's way, as before."""
 import hashlib
 
 import pytest
+from conftest import ingested_sample
 
 from safetystats import store
-from safetystats.config import load_settings
-from safetystats.ingest import ingest
 from safetystats.pipeline import refresh
-from safetystats.sample import write_sample
 
 
 def _bytes(db) -> str:
@@ -20,10 +18,7 @@ def _bytes(db) -> str:
 
 @pytest.fixture(scope="module")
 def curated(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("current")
-    s = load_settings(raw=folder / "raw", db=folder / "s.duckdb", reports=folder / "r")
-    write_sample(s.raw, s, seed=3, scale_name="small")
-    ingest(None, s)
+    s = ingested_sample(tmp_path_factory.mktemp("current"), seed=3)
     assert refresh(s) is not None  # validated and curated
     return s
 

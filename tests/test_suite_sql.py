@@ -2,13 +2,11 @@
 
 import polars as pl
 import pytest
+from conftest import ingested_sample
 
 from safetystats import store
-from safetystats.config import load_settings
-from safetystats.ingest import ingest
 from safetystats.ingest.spec import load_specs
 from safetystats.pipeline import refresh
-from safetystats.sample import write_sample
 from safetystats.sql import load_sql
 from safetystats.validate import checks, suite_rows, suite_sql
 from safetystats.validate.suite_sql import _Columns, compile_expectation, condition_sql
@@ -97,9 +95,7 @@ def _break_values(con, specs) -> None:
 
 @pytest.mark.slow  # GX
 def test_sql_and_gx_find_the_same_failing_rows(tmp_path, monkeypatch):
-    s = load_settings(raw=tmp_path / "raw", db=tmp_path / "s.duckdb", reports=tmp_path / "r")
-    write_sample(s.raw, s, seed=5, scale_name="small")  # carries bad rows of every kind
-    ingest(None, s)
+    s = ingested_sample(tmp_path, seed=5)  # carries bad rows of every kind
     refresh(s)
     with store.writer(s.db) as con:
         specs = load_specs(s)

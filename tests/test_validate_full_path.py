@@ -9,13 +9,11 @@ import random
 import duckdb
 import polars as pl
 import pytest
+from conftest import ingested_sample
 
 from safetystats import store
-from safetystats.config import load_settings
-from safetystats.ingest import ingest
 from safetystats.ingest.spec import load_specs
 from safetystats.normalize import credit_code_check
-from safetystats.sample import write_sample
 from safetystats.sql import load_sql
 from safetystats.validate import checks
 
@@ -160,11 +158,7 @@ def _break_enterprises(con, specs) -> None:
 
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("broken")
-    s = load_settings(raw=folder / "raw", db=folder / "s.duckdb", reports=folder / "r")
-    write_sample(s.raw, s, seed=11, scale_name="small")
-    ingest(None, s)
-    return s
+    return ingested_sample(tmp_path_factory.mktemp("broken"), seed=11)
 
 
 def test_the_checks_reading_record_rows_find_what_the_joins_found(broken):

@@ -292,3 +292,74 @@ def test_a_monthly_update_and_corrections_validated_incrementally_equal_a_full_v
     changed = set(a["mart_training_increments"]) ^ set(before["mart_training_increments"])
     months = {tuple(map(int, m)) for row in changed for m in re.findall(DATE, row)}
     assert (2024, 6) in months and max(months) > (2024, 6)
+
+
+def _new_code(s, tag: str) -> str:
+    """A valid credit code the register does not hold (``tag``: one letter)."""
+    from safetystats.normalize import credit_code_check
+
+    code = query(s, "SELECT max(enterprise_id) FROM enterprises WHERE enterprise_id LIKE '9137%'")
+    body = code[0][0][:8] + "NEW0000" + tag + "X"
+    return body + (credit_code_check(body + "0") or "0")
+
+
+def test_enterprises_new_to_the_register_that_old_records_named(raw, tmp_path):
+    """A month that registers enterprises that old records named (by a credit code, and by a
+    name without one) before they were registered: those records are found by their kept
+    failures (enterprise_unknown, enterprise_name_unknown), not by a scan of every record's
+    enterprise columns, and validation and curation give what a full validation gives."""
+    files, _ = discover([raw])
+    steps = load_settings(raw=raw, db=tmp_path / "steps.duckdb", reports=tmp_path / "r1")
+    ingest(files, steps)
+    code, name = _new_code(steps, "A"), "威海新登记测试有限公司"
+    early = write_rows(
+        tmp_path / "early" / "隐患补录.csv",
+        [
+            [
+                "隐患编号",
+                "统一社会信用代码",
+                "企业名称",
+                "所属区市",
+                "隐患等级",
+                "隐患描述",
+                "发现日期",
+            ]
+        ]
+        + [["YH-未登记-1", code, "", "环翠区", "一般", "消防通道堵塞", "2024-05-06"]]
+        + [["YH-未登记-2", "", name, "", "一般", "安全出口堵塞", "2024-05-07"]],
+    )
+    ingest([early], steps)
+    refresh(steps)
+    unknown = "SELECT rule_id FROM check_failures WHERE record_key LIKE 'YH-未登记%' ORDER BY 1"
+    assert [r[0] for r in query(steps, unknown)] == [
+        "enterprise_name_unknown",
+        "enterprise_unknown",
+    ]
+    before = _tables(steps)
+    registered = write_rows(
+        tmp_path / "register" / "企业名录新增.csv",
+        [["统一社会信用代码", "企业名称", "所属区市", "行业领域", "从业人员数", "经营状态"]]
+        + [[code, "威海未登记企业", "文登区", "工贸", "20", "在营"]]
+        + [[_new_code(steps, "B"), name, "荣成市", "工贸", "20", "在营"]],
+    )
+    assert ingest([registered], steps)[0].status == "ingested"
+    with store.writer(steps.db) as con:
+        validate(con, steps)
+        # no enterprise the register held changed: no scan, the two records by their failures
+        assert store.scalar(con, "SELECT count(*) FROM register_known") == 0
+        found = "SELECT count(*) FROM enterprise_records WHERE _key LIKE 'YH-未登记%'"
+        assert store.scalar(con, found) == 2
+        assert curate(con, steps).since is not None
+
+    whole = load_settings(raw=raw, db=tmp_path / "whole.duckdb", reports=tmp_path / "r2")
+    ingest([*files, early, registered], whole)
+    refresh(whole, full=True)
+    a, b = _tables(steps), _tables(whole)
+    assert a.keys() == b.keys()
+    for table in a:
+        assert a[table] == b[table], table
+    # the failures are lifted; the record by code is now in its enterprise's register unit
+    assert [r[0] for r in query(steps, unknown)] == ["district_mismatch"]
+    for hazard in ("YH-未登记-1", "YH-未登记-2"):  # and the curated rows changed
+        old, now = ([r for r in t["curated_hazards"] if hazard in r] for t in (before, a))
+        assert now and old != now, hazard

@@ -93,18 +93,32 @@ def _since(con, settings: Settings) -> int | None:
 def _changed_keys(con, spec: DatasetSpec, since: int) -> None:
     """Temp table curate_keys: the rows of a dataset whose curated row may differ from the one
     kept (their keys and rowids): rows of files after ``since``, rows whose errors changed,
-    rows whose enterprise (by credit code or by name) changed in the register."""
+    rows whose enterprise (by credit code or by name) changed in the register (those that
+    validation found, or a scan: ``_known_enterprises``)."""
     cols = {c.name for c in spec.columns}
 
     def column(name: str) -> str:
         return f't."{name}"' if name in cols else "NULL::VARCHAR"
 
-    text = sql.load_sql("curated/_changed_keys").format(
-        dataset=spec.name,
-        enterprise=column("enterprise_id"),
-        enterprise_name=column("enterprise_name"),
-    )
+    if _known_enterprises(con, since):
+        text = sql.load_sql("curated/_changed_keys_known").format(dataset=spec.name)
+    else:
+        text = sql.load_sql("curated/_changed_keys").format(
+            dataset=spec.name,
+            enterprise=column("enterprise_id"),
+            enterprise_name=column("enterprise_name"),
+        )
     con.execute(text, {"since": since})
+
+
+def _known_enterprises(con, since: int) -> bool:
+    """Whether the records of the changed enterprises are those validation found on this
+    connection (temp table enterprise_records, since the same file): then they are read by
+    their keys instead of by a scan of every record's enterprise columns."""
+    exists = sql.load_sql("store/table_exists")
+    if not store.scalar(con, exists, {"table": "enterprise_records_since"}):
+        return False
+    return bool(store.scalar(con, sql.load_sql("curated/_changed_within_known"), {"since": since}))
 
 
 def _curate_table(con, spec: DatasetSpec, values: dict, since: int | None) -> bool:

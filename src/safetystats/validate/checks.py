@@ -92,23 +92,41 @@ def _columns(spec: DatasetSpec):
 
 
 def _check_keys(con, specs: dict[str, DatasetSpec], since: int) -> None:
-    """Temp tables register_changed, record_keys (the rows checked again and the rows with
-    kept failures, with their rowids) and check_keys (the rows checked again)."""
+    """Temp tables register_changed, enterprise_records (``_enterprise_records``), record_keys
+    (the rows checked again and the rows with kept failures, with their rowids) and check_keys
+    (the rows checked again)."""
     con.execute(load_sql("checks/_register_changed"), {"since": since})
-    parts = []
-    for name, spec in specs.items():
-        _, column = _columns(spec)
-        by_enterprise = name != "enterprises"  # the register's own checks read the row alone
-        parts.append(
-            load_sql("checks/_check_keys").format(
-                dataset=name,
-                enterprise=column("enterprise_id") if by_enterprise else "NULL::VARCHAR",
-                enterprise_name=column("enterprise_name") if by_enterprise else "NULL::VARCHAR",
-            )
-        )
+    _enterprise_records(con, specs, since)
+    parts = [load_sql("checks/_check_keys").format(dataset=name) for name in specs]
     text = load_sql("checks/_check_keys_table").format(parts="\nUNION ALL\n".join(parts))
     con.execute(text, {"since": since})
     con.execute(load_sql("checks/_check_keys_checked"))
+
+
+def _enterprise_records(con, specs: dict[str, DatasetSpec], since: int) -> None:
+    """Temp table enterprise_records: the records whose enterprise, by credit code or else by
+    name, is in register_changed. A month's changes are mostly enterprises new to the
+    register, which no record named without a kept failure saying so: those records come
+    from check_failures. Only enterprises and names the register held before
+    (register_known: corrections) need a scan of every dataset's enterprise columns.
+    Curation on this connection reads the table too (enterprise_records_since)."""
+    con.execute(load_sql("checks/_register_known"), {"since": since})
+    parts = [load_sql("checks/_enterprise_records_failed")]
+    if store.scalar(con, load_sql("store/row_count").format(table="register_known")):
+        for name, spec in specs.items():
+            cols, column = _columns(spec)
+            if name == "enterprises" or not {"enterprise_id", "enterprise_name"} & set(cols):
+                continue  # the register's own checks read the row alone
+            scan = load_sql("checks/_enterprise_records_scan")
+            parts.append(
+                scan.format(
+                    dataset=name,
+                    enterprise=column("enterprise_id"),
+                    enterprise_name=column("enterprise_name"),
+                )
+            )
+    con.execute(load_sql("checks/_enterprise_records").format(parts="\nUNION ALL\n".join(parts)))
+    con.execute(load_sql("checks/_enterprise_records_since"), {"since": since})
 
 
 def spec_views(con, specs: dict[str, DatasetSpec], since: int | None = None) -> None:
@@ -119,6 +137,8 @@ def spec_views(con, specs: dict[str, DatasetSpec], since: int | None = None) -> 
     changed = "" if since is None else "IN (SELECT name_key FROM register_changed)"
     if since is not None:
         _check_keys(con, specs, since)
+    else:
+        con.execute(load_sql("checks/_enterprise_records_drop"))
     con.execute(
         load_sql("checks/_clear_enterprise_names").format(
             only=changed and f"AND name_key {changed}"

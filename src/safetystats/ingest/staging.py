@@ -106,11 +106,13 @@ def upsert(
 ) -> None:
     """Later ingestion wins; replaced rows move to the history table with their file.
     ``staged`` carries each row's ``_key`` (prepare.record_key): a frame, or a file in
-    chunks' rows kept on disk. The replaced rows are found in one pass over the table's keys;
-    when there are none (a file of new records) the history and the delete, which read every
-    column, are not run."""
+    chunks' rows kept on disk. The replaced rows are found in one pass over the table's keys
+    within the staged keys' bounds (row groups outside them are skipped: a month's new
+    records read no old row group of a big table); when there are none (a file of new
+    records) the history and the delete, which read every column, are not run."""
     with _staged_rows(con, staged, file_id):
-        if _step(con, "upsert_replaced", spec).fetchone()[0]:
+        lo, hi = _step(con, "upsert_bounds", spec).fetchone()
+        if _step(con, "upsert_replaced", spec, {"lo": lo, "hi": hi}).fetchone()[0]:
             _step(con, "upsert_history", spec, {"file_id": file_id, "now": now})
             _step(con, "upsert_delete", spec)
         _step(con, "upsert_insert", spec)

@@ -231,6 +231,38 @@ def _corrections(s, folder, renamed):
     )
 
 
+# the rows of mart_training_tasks of a unit, category and enterprise attributes
+TASKS_OF_GROUP = (
+    "SELECT count(*) FROM mart_training_tasks WHERE (district_code, category, industry, "
+    "hazchem, high_risk) IS NOT DISTINCT FROM (?, ?, ?, ?, ?)"
+)
+
+
+def _plan_corrections(s, folder, others: list[str]):
+    """A training plan file that takes one pair out of mart_training_tasks (its task set to 0:
+    a pair alone in its unit, category and enterprise attributes, so that the mart's row goes)
+    and raises another pair's task; ``others``: enterprises the other corrections change.
+    Returns the file and the mart row that goes."""
+    alone = query(
+        s,
+        "SELECT p.enterprise_id, p.category, p.task, p.district_code, e.industry, e.hazchem, "
+        "e.high_risk FROM curated_training_plan p "
+        "JOIN curated_enterprises e USING (enterprise_id) WHERE p.task > 0 AND e.status = '在营' "
+        "AND p.enterprise_id NOT IN (SELECT unnest(?)) QUALIFY count(*) OVER (PARTITION BY "
+        "p.district_code, p.category, e.industry, e.hazchem, e.high_risk) = 1 ORDER BY 1, 2 "
+        "LIMIT 2",
+        [others],
+    )
+    assert len(alone) == 2
+    (gone, raised) = alone
+    path = write_rows(
+        folder / "培训任务更正.csv",
+        [["统一社会信用代码", "培训类别", "三年培训任务数"]]
+        + [[gone[0], gone[1], "0"], [raised[0], raised[1], str(raised[2] + 7)]],
+    )
+    return path, [gone[3], gone[1], *gone[4:]]
+
+
 def _old_mismatches(s, last_old: int) -> int:
     """district_mismatch findings on rows of the files up to ``last_old``."""
     sql = "SELECT count(*) FROM quarantine WHERE rule_id = 'district_mismatch' AND file_id <= ?"
@@ -257,8 +289,11 @@ def test_a_monthly_update_and_corrections_validated_incrementally_equal_a_full_v
         tmp_path / "update", steps, dt.date(2025, 1, 1), seed=7, scale_name="small"
     )
     drill, count, corrections = _corrections(steps, tmp_path / "corrections", renamed)
+    others = [drill[0], count[0], renamed[0]]
+    plan, gone = _plan_corrections(steps, tmp_path / "plan", others)
+    assert query(steps, TASKS_OF_GROUP, gone) == [(1,)]
     assert {p.parent.name for p in update} >= {"tasks", "activities", "inspections", "accidents"}
-    new = [*update, *corrections]
+    new = [*update, *corrections, plan]
     assert all(r.status == "ingested" for r in ingest(new, steps))
     with store.writer(steps.db) as con:
         incremental = validate(con, steps)
@@ -292,6 +327,11 @@ def test_a_monthly_update_and_corrections_validated_incrementally_equal_a_full_v
     changed = set(a["mart_training_increments"]) ^ set(before["mart_training_increments"])
     months = {tuple(map(int, m)) for row in changed for m in re.findall(DATE, row)}
     assert (2024, 6) in months and max(months) > (2024, 6)
+    # mart_training_tasks: a pair's task raised, a pair taken out (its row gone), the moved
+    # enterprise's tasks in their new industry
+    assert query(whole, TASKS_OF_GROUP, gone) == query(steps, TASKS_OF_GROUP, gone) == [(0,)]
+    changed = set(a["mart_training_tasks"]) ^ set(before["mart_training_tasks"])
+    assert len(changed) >= 3
 
 
 def _new_code(s, tag: str) -> str:

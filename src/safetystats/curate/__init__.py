@@ -34,8 +34,9 @@ class CurationResult:
     since: int | None = None  # rows of files after this one rebuilt; None: every table
 
 
-def _valid_view(con, spec: DatasetSpec, only: str = "") -> None:
-    """The temp view valid_<dataset>; ``only``: a condition on its rows ``t`` (incremental)."""
+def _valid_view(con, spec: DatasetSpec, only: str = "", rows: str | None = None) -> None:
+    """The temp view valid_<dataset>; ``only``: a condition on its rows ``t`` (incremental);
+    ``rows``: the table they come from (the dataset's staged rows when None)."""
     cols = {c.name for c in spec.columns}
 
     def column(name: str) -> str:
@@ -46,6 +47,7 @@ def _valid_view(con, spec: DatasetSpec, only: str = "") -> None:
     con.execute(
         sql.load_sql("curated/valid_dataset").format(
             dataset=spec.name,
+            rows=rows or f'"{spec.name}"',
             excluded=", ".join(excluded) or "_row",
             enterprise_out="REPLACE (coalesce(t.enterprise_id, n.enterprise_id) AS enterprise_id)"
             if has_enterprise
@@ -139,8 +141,8 @@ def _curate_table(con, spec: DatasetSpec, values: dict, since: int | None) -> bo
         con.execute(sql.load_sql("curated/_changed_rows").format(dataset=name))
     if not store.scalar(con, sql.load_sql("curated/_changed_count")):
         return False
-    # by rowid: curate_keys was made in this transaction, which does not write the staged rows
-    _valid_view(con, spec, only="AND t.rowid IN (SELECT _rid FROM curate_keys)")
+    con.execute(sql.load_sql("curated/_changed_staged").format(dataset=name))
+    _valid_view(con, spec, rows="changed_staged")
     con.execute(sql.load_sql("curated/_delete_changed").format(dataset=name))
     _insert_changed(con, name, values)
     if kept:

@@ -137,10 +137,13 @@ def _curate_table(con, spec: DatasetSpec, values: dict, since: int | None) -> bo
         return True
     _changed_keys(con, spec, since)
     kept = name in marts.changed_datasets()  # the marts' scopes read its changed rows
+    if not store.scalar(con, sql.load_sql("curated/_changed_count")):
+        if kept:  # no changed rows: an empty changed_<dataset>
+            con.execute(sql.load_sql("curated/_changed_rows_none").format(dataset=name))
+        return False
+    con.execute(sql.load_sql("curated/_curated_rids").format(dataset=name))
     if kept:
         con.execute(sql.load_sql("curated/_changed_rows").format(dataset=name))
-    if not store.scalar(con, sql.load_sql("curated/_changed_count")):
-        return False
     con.execute(sql.load_sql("curated/_changed_staged").format(dataset=name))
     _valid_view(con, spec, rows="changed_staged")
     con.execute(sql.load_sql("curated/_delete_changed").format(dataset=name))

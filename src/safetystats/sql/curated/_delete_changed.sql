@@ -1,2 +1,3 @@
--- The curated rows of the keys that changed (curate_keys), before they are inserted again.
-DELETE FROM "curated_{dataset}" WHERE _key IN (SELECT _key FROM curate_keys)
+-- The curated rows of the keys that changed (curate_keys, found as curated_rids: rowids of
+-- this transaction, the table not written since), before they are inserted again.
+DELETE FROM "curated_{dataset}" WHERE rowid IN (SELECT _crid FROM curated_rids)

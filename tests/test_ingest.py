@@ -306,6 +306,31 @@ def test_later_file_wins_and_the_replaced_row_goes_to_history(settings):
     ) == [("H1", None, 1, 2)]
 
 
+def test_a_training_count_replaced_within_its_month_bounds(settings):
+    """The upsert reads only the rows within the staged rows' months (the last key column, a
+    month): a count replaced by a later file of other months too goes to history, the counts
+    of other months stay."""
+    header = ["统一社会信用代码", "培训类别", "统计月份", "培训人数"]
+    code = "91371002MA3C0000X1"
+    write_rows(
+        settings.raw / "training_counts" / "a.csv",
+        [header, [code, "主要负责人", "2024-01", "3"], [code, "主要负责人", "2024-03", "4"]],
+    )
+    write_rows(
+        settings.raw / "training_counts" / "b_update.csv",
+        [header, [code, "主要负责人", "2024-02", "1"], [code, "主要负责人", "2024-03", "9"]],
+    )
+    ingest(None, settings)
+    counts = "SELECT month, trained, _file_id FROM training_counts ORDER BY 1"
+    assert query(settings, counts) == [
+        (dt.date(2024, 1, 1), 3, 1),
+        (dt.date(2024, 2, 1), 1, 2),
+        (dt.date(2024, 3, 1), 9, 2),
+    ]
+    history = "SELECT month, trained, _replaced_by_file_id FROM training_counts_history"
+    assert query(settings, history) == [(dt.date(2024, 3, 1), 4, 2)]
+
+
 def test_duplicate_keys_in_one_file(settings):
     write_rows(
         settings.raw / "hazards" / "h.csv",

@@ -13,7 +13,7 @@ import polars as pl
 from safetystats import store
 from safetystats.ingest.parts import RowParts
 from safetystats.ingest.spec import SQL_TYPES, DatasetSpec
-from safetystats.sql import load_sql
+from safetystats.sql import bind, load_sql
 from safetystats.store import registered
 from safetystats.store_schema import unread_columns
 
@@ -110,16 +110,30 @@ def upsert(
     within the staged keys' bounds (row groups outside them are skipped: a month's new
     records read no old row group of a big table); when there are none (a file of new
     records) the history and the delete, which read every column, are not run."""
+    last = _last_date_key(spec)
     with _staged_rows(con, staged, file_id):
-        lo, hi = _step(con, "upsert_bounds", spec).fetchone()
-        if _step(con, "upsert_replaced", spec, {"lo": lo, "hi": hi}).fetchone()[0]:
+        bounds = _step(con, "upsert_bounds", spec, last=f'"{last}"' if last else "NULL")
+        values = dict(zip(("lo", "hi", "last_lo", "last_hi"), bounds.fetchone(), strict=True))
+        within = f'AND "{last}" BETWEEN $last_lo AND $last_hi' if last else ""
+        if _step(con, "upsert_replaced", spec, values, last_bounds=within).fetchone()[0]:
             _step(con, "upsert_history", spec, {"file_id": file_id, "now": now})
             _step(con, "upsert_delete", spec)
         _step(con, "upsert_insert", spec)
 
 
-def _step(con: duckdb.DuckDBPyConnection, step: str, spec: DatasetSpec, params=None):
-    return con.execute(load_sql(f"staging/{step}").format(dataset=spec.name), params)
+def _last_date_key(spec: DatasetSpec) -> str | None:
+    """The dataset's last key column when it is a date or month that is always filled (never
+    stood in for by a name): a replaced row has the staged row's key, and so its value of
+    that column ('/' joins the key's parts, a date holds none), which bounds the rows to read."""
+    last = spec.key[-1]
+    column = spec.column(last)
+    dated = column.type.split(":")[0] in ("date", "month")
+    return last if dated and column.required and not spec.substitute(last) else None
+
+
+def _step(con: duckdb.DuckDBPyConnection, step: str, spec: DatasetSpec, params=None, **parts: str):
+    text = load_sql(f"staging/{step}").format(dataset=spec.name, **parts)
+    return con.execute(text, bind(text, params) if params else None)
 
 
 @contextmanager

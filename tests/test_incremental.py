@@ -403,3 +403,51 @@ def test_enterprises_new_to_the_register_that_old_records_named(raw, tmp_path):
     for hazard in ("YH-未登记-1", "YH-未登记-2"):  # and the curated rows changed
         old, now = ([r for r in t["curated_hazards"] if hazard in r] for t in (before, a))
         assert now and old != now, hazard
+
+
+def test_names_that_become_shared_or_single_in_the_register(raw, tmp_path):
+    """enterprise_names redone from the register rows that can hold the changed names: a name
+    of one enterprise that a new enterprise takes too (now ambiguous), and a name of two
+    enterprises that one of them leaves (now single), with old records naming each without a
+    credit code; equal to a full validation."""
+    files, _ = discover([raw])
+    steps = load_settings(raw=raw, db=tmp_path / "steps.duckdb", reports=tmp_path / "r1")
+    ingest(files, steps)
+    header = ["统一社会信用代码", "企业名称", "所属区市", "行业领域", "从业人员数", "经营状态"]
+    a, b, c, d = (_new_code(steps, tag) for tag in "ABCD")
+    one, two = "威海甲名称测试公司", "威海乙名称测试公司"
+    early = [
+        write_rows(
+            tmp_path / "early" / "企业名录补录.csv",
+            [header]
+            + [[a, one, "环翠区", "工贸", "20", "在营"]]
+            + [[code, two, "环翠区", "工贸", "20", "在营"] for code in (b, c)],
+        ),
+        write_rows(
+            tmp_path / "early" / "隐患补录.csv",
+            [["隐患编号", "企业名称", "所属区市", "隐患等级", "隐患描述", "发现日期"]]
+            + [["YH-名称-1", one, "", "一般", "消防通道堵塞", "2024-05-06"]]
+            + [["YH-名称-2", two, "", "一般", "安全出口堵塞", "2024-05-07"]],
+        ),
+    ]
+    ingest(early, steps)
+    refresh(steps)
+    later = write_rows(
+        tmp_path / "later" / "企业名录更正.csv",
+        [header]
+        + [[d, one, "文登区", "工贸", "20", "在营"]]
+        + [[c, "威海丙名称测试公司", "环翠区", "工贸", "20", "在营"]],
+    )
+    assert ingest([later], steps)[0].status == "ingested"
+    with store.writer(steps.db) as con:
+        validate(con, steps)
+        assert curate(con, steps).since is not None
+
+    whole = load_settings(raw=raw, db=tmp_path / "whole.duckdb", reports=tmp_path / "r2")
+    ingest([*files, *early, later], whole)
+    refresh(whole, full=True)
+    x, y = _tables(steps), _tables(whole)
+    for table in x:
+        assert x[table] == y[table], table
+    names = "SELECT enterprise_id, enterprises FROM enterprise_names WHERE name_key = ?"
+    assert query(steps, names, [one]) == [(None, 2)] and query(steps, names, [two]) == [(b, 1)]

@@ -134,21 +134,13 @@ def spec_views(con, specs: dict[str, DatasetSpec], since: int | None = None) -> 
     `records` (every dataset but the register, enterprises resolved by code or name), the
     views `located` (every dataset) and checked_<dataset>, the table `registered`. ``since``: only the
     rows to check again (see ``since``) and those with kept failures; None: every row."""
-    changed = "" if since is None else "IN (SELECT name_key FROM register_changed)"
-    if since is not None:
-        _check_keys(con, specs, since)
-    else:
+    if since is None:
         con.execute(load_sql("checks/_enterprise_records_drop"))
-    con.execute(
-        load_sql("checks/_clear_enterprise_names").format(
-            only=changed and f"AND name_key {changed}"
-        )
-    )
-    con.execute(
-        load_sql("checks/_fill_enterprise_names").format(
-            only=changed and f"AND name_key(enterprise_name) {changed}"
-        )
-    )
+        con.execute(load_sql("checks/_clear_enterprise_names").format(only=""))
+        con.execute(load_sql("checks/_fill_enterprise_names").format(only=""))
+    else:
+        _check_keys(con, specs, since)
+        _changed_names(con, since)
     records, located = [], []
     rowids = load_sql("checks/_rowids")  # the rows of record_keys
     for name, spec in specs.items():
@@ -182,6 +174,19 @@ def spec_views(con, specs: dict[str, DatasetSpec], since: int | None = None) -> 
     for name in CHECKED_VIEWS:
         only = "" if since is None else rowids.format(dataset=name, only="AND checked")
         con.execute(load_sql("checks/_checked_view").format(dataset=name, only=only))
+
+
+def _changed_names(con, since: int) -> None:
+    """enterprise_names redone for the names of register_changed, from the register rows that
+    can hold them (see _fill_enterprise_names_changed.sql)."""
+    con.execute(load_sql("checks/_names_before"))
+    changed = "AND name_key IN (SELECT name_key FROM register_changed)"
+    con.execute(load_sql("checks/_clear_enterprise_names").format(only=changed))
+    shared = store.scalar(con, load_sql("checks/_names_shared_count"))
+    text = load_sql("checks/_fill_enterprise_names_changed").format(
+        shared=load_sql("checks/_fill_enterprise_names_shared") if shared else ""
+    )
+    con.execute(text, {"since": since})
 
 
 def _bad_check_codes(con) -> None:

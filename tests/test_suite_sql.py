@@ -7,7 +7,6 @@ from conftest import ingested_sample
 from safetystats import store
 from safetystats.ingest.spec import load_specs
 from safetystats.pipeline import refresh
-from safetystats.sql import load_sql
 from safetystats.validate import checks, suite_rows, suite_sql
 from safetystats.validate.suite_sql import _Columns, compile_expectation, condition_sql
 

@@ -13,6 +13,7 @@ import pytest
 from conftest import ingested_sample
 
 from safetystats import sql, store
+from safetystats.config import sql_parameters
 from safetystats.curate import _valid_view
 from safetystats.ingest.spec import load_specs
 from safetystats.normalize import credit_code_check
@@ -306,3 +307,20 @@ def test_rows_run_again_keep_the_same_failures_when_every_row_runs(validated_bro
     assert failures > 20
     assert kept["now"]["record_key"].to_list() == ["GONE"]
     assert kept["now"].equals(kept["before"])
+
+
+def test_training_increments_by_plan_row_are_those_by_enterprise_and_category(validated_broken):
+    s = validated_broken
+    text = load_sql("marts/mart_training_increments").format(
+        table="TEMP TABLE increments", scope="", scope_pairs=""
+    )
+    before = text.replace("PARTITION BY p.rowid", "PARTITION BY p.enterprise_id, p.category")
+    assert before != text
+    values = sql_parameters(s)
+    with store.writer(s.db) as con:
+        made = []
+        for form in (text, before):
+            con.execute(form, sql.bind(form, values))
+            made.append(store.fetch_frame(con, "SELECT * FROM increments ORDER BY ALL"))
+    assert made[0].height > 100 and made[0]["increment"].sum() > 0
+    assert made[0].equals(made[1])

@@ -6,6 +6,7 @@ a regexp replacement), the valid rows (were: NOT EXISTS, a name key for every ro
 unchecked codes (were: a distinct over every record), the rows run again (were: every row)."""
 
 import random
+from contextlib import contextmanager
 
 import duckdb
 import polars as pl
@@ -228,6 +229,17 @@ def validated_broken(tmp_path_factory):
     return s
 
 
+@contextmanager
+def _rolled_back(s):
+    """A writer's connection to the validated store whose changes are rolled back."""
+    with store.writer(s.db) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        finally:
+            store.rollback(con)
+
+
 def _valid_rows(con, spec) -> pl.DataFrame:
     _valid_view(con, spec)
     return store.fetch_frame(con, f'SELECT * FROM "valid_{spec.name}"')
@@ -239,7 +251,7 @@ def test_valid_rows_are_those_of_the_plain_form(validated_broken, monkeypatch):
     def before(name: str) -> str:
         return VALID_BEFORE if name == "curated/valid_dataset" else load_sql(name)
 
-    with store.writer(s.db) as con:
+    with _rolled_back(s) as con:
         specs = load_specs(s)
         quarantined = by_name = 0
         for name, spec in specs.items():
@@ -261,7 +273,7 @@ def test_unchecked_codes_of_a_full_validation_are_those_of_every_record(validate
     """A full validation looks at the register's codes and the unregistered records' (the
     others' codes are the register's): the same codes checked as looking at every record."""
     s = validated_broken
-    with store.writer(s.db) as con:
+    with _rolled_back(s) as con:
         specs = load_specs(s)
         checks.create_tables(con)
         checks.district_map(con, s, specs)
@@ -285,7 +297,7 @@ def test_rows_run_again_keep_the_same_failures_when_every_row_runs(validated_bro
     """A full validation lists only the rows with kept failures as run again: the failures
     kept are the same (those of rows no longer stored)."""
     s = validated_broken
-    with store.writer(s.db) as con:
+    with _rolled_back(s) as con:
         specs = load_specs(s)
         checks.create_tables(con)
         checks.district_map(con, s, specs)
@@ -317,10 +329,39 @@ def test_training_increments_by_plan_row_are_those_by_enterprise_and_category(va
     before = text.replace("PARTITION BY p.rowid", "PARTITION BY p.enterprise_id, p.category")
     assert before != text
     values = sql_parameters(s)
-    with store.writer(s.db) as con:
+    with _rolled_back(s) as con:
         made = []
         for form in (text, before):
             con.execute(form, sql.bind(form, values))
             made.append(store.fetch_frame(con, "SELECT * FROM increments ORDER BY ALL"))
     assert made[0].height > 100 and made[0]["increment"].sum() > 0
     assert made[0].equals(made[1])
+
+
+RECORD_UNITS_BEFORE = """SELECT r.dataset, r._key, coalesce(own.code, reg.code) AS unit_code,
+       coalesce(own.name, reg.name) AS unit
+FROM record_rows r
+LEFT JOIN district_map own ON own.value = r.district
+LEFT JOIN enterprises e ON e.enterprise_id = r.enterprise_id
+LEFT JOIN district_map reg ON reg.value = e.district
+WHERE EXISTS (SELECT 1 FROM q_new q WHERE q.dataset = r.dataset AND q.record_key = r._key)
+UNION ALL
+SELECT 'enterprises', e._key, m.code, m.name FROM enterprises e
+LEFT JOIN district_map m ON m.value = e.district
+WHERE e._key IN (SELECT record_key FROM q_new WHERE dataset = 'enterprises')"""
+
+
+def test_quarantined_records_units_are_those_of_the_plain_form(validated_broken):
+    s = validated_broken
+    with _rolled_back(s) as con:
+        specs = load_specs(s)
+        quarantined = store.fetch_frame(con, "SELECT dataset, record_key FROM quarantine")
+        checks.create_tables(con)
+        checks.district_map(con, s, specs)
+        checks.spec_views(con, specs)
+        with store.registered(con, "q_new", quarantined):
+            con.execute(load_sql("checks/_record_units"))
+            now = store.fetch_frame(con, "SELECT * FROM record_units ORDER BY ALL")
+            then = store.fetch_frame(con, RECORD_UNITS_BEFORE + " ORDER BY ALL")
+    assert now.height > 100 and now["unit_code"].count() > 100
+    assert now.equals(then)

@@ -93,7 +93,10 @@ def test_every_unchecked_code_is_checked_by_the_python_rule():
     odd = [" " + c[1:] for c in codes[:50]] + [c[:17] + "\t" for c in codes[50:100]]
     odd += ["９" + c[1:] for c in codes[100:150]] + [c[:5] + "Ä" + c[6:] for c in codes[150:200]]
     odd += [c[:3] + "ǅ" + c[4:] for c in codes[200:210]] + [c[:17] for c in codes[210:220]]
-    con.execute("CREATE TEMP TABLE records AS SELECT unnest(?) AS enterprise_id", [codes + odd])
+    con.execute(
+        "CREATE TEMP TABLE records AS SELECT unnest(?) AS enterprise_id, false AS registered",
+        [codes + odd],
+    )
     con.execute("CREATE TEMP TABLE checked_enterprises AS SELECT unnest(?) AS enterprise_id", [odd])
     con.execute("INSERT INTO credit_codes_checked VALUES (?, 'W')", [codes[0]])  # seen before
     checks._bad_check_codes(con, since=0)  # every record's code looked at

@@ -169,8 +169,7 @@ def _bad_check_codes(con, since: int | None) -> None:
     codes not seen before are checked and kept in credit_codes_checked: in SQL, those of ASCII
     letters and digits; the few others by normalize.credit_code_check). ``since`` None: every
     row is checked, the whole register among them (see _unchecked_codes.sql)."""
-    records = "records WHERE NOT registered" if since is None else "records"
-    con.execute(load_sql("checks/_unchecked_codes").format(records=records))
+    con.execute(load_sql("checks/_unchecked_codes"), {"every_record": since is not None})
     con.execute(load_sql("checks/_credit_codes_compute"))
     other = [c for (c,) in con.execute(load_sql("checks/_unchecked_other_codes")).fetchall()]
     checked = [(c, V.credit_code_check(c)) for c in other]

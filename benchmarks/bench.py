@@ -1330,18 +1330,16 @@ def main() -> None:
         "--html-only", action="store_true", help="with --pages-only: goal 5 only (no PDFs)"
     )
     args = parser.parse_args()
-    if args.from_empty:
-        results = {}
-        bench_from_empty(results, args.from_empty.resolve(), args.baseline_src, args.runs)
-        done = OUT / f"from_empty_{args.from_empty.resolve().parent.name}.json"
-        done.write_text(json.dumps(results, indent=1), encoding="utf-8")
-        return
-    if args.validate_only:
-        results = {}
-        bench_validate(results, args.validate_only.resolve(), args.baseline_src, args.runs)
-        done = OUT / f"validate_{args.validate_only.resolve().parent.name}.json"
-        done.write_text(json.dumps(results, indent=1), encoding="utf-8")
-        return
+    for config, bench, name in (
+        (args.from_empty, bench_from_empty, "from_empty"),
+        (args.validate_only, bench_validate, "validate"),
+    ):
+        if config:
+            results = {}
+            bench(results, config.resolve(), args.baseline_src, args.runs)
+            done = OUT / f"{name}_{config.resolve().parent.name}.json"
+            done.write_text(json.dumps(results, indent=1), encoding="utf-8")
+            return
     if args.compute_times:
         print(json.dumps(compute_times(args.compute_times.resolve(), max(args.runs, 3))))
         return

@@ -1284,7 +1284,10 @@ def main() -> None:
         "compare",
     )
     parser.add_argument(
-        "--runs", type=int, default=1, help="with --pages-only or --from-empty: runs per figure"
+        "--runs",
+        type=int,
+        default=1,
+        help="with --pages-only, --from-empty or --validate-only: runs per figure",
     )
     parser.add_argument(
         "--from-empty",

@@ -32,3 +32,24 @@ def test_a_writers_step_has_its_own_memory_limit(tmp_path, monkeypatch):
     assert [limit("ingest"), limit("validate"), limit()] == ["953.6 MiB", "1.8 GiB", "2.7 GiB"]
     monkeypatch.setenv(store.MEMORY_LIMIT_ENV, "4GB")
     assert limit("ingest") == limit("validate") == "3.7 GiB"
+
+
+def test_bookkeeping_runs_again_only_when_its_sql_changed(tmp_path):
+    """A writer's start runs sql/bookkeeping/ and sql/rules/ only when the store's state does
+    not name this version's SQL (the tables and macros are kept in the store): issue 23, every
+    command that writes saved about 40 statements."""
+    import duckdb
+
+    from safetystats import store
+
+    con = duckdb.connect(str(tmp_path / "s.duckdb"))
+    macro = "SELECT count(*) FROM duckdb_functions() WHERE function_name = 'in_scope'"
+    store.ensure_bookkeeping(con)
+    assert con.execute(macro).fetchone()[0] == 1
+    con.execute("DROP MACRO in_scope")
+    store.ensure_bookkeeping(con)  # the state names this SQL: nothing run again
+    assert con.execute(macro).fetchone()[0] == 0
+    store.set_state(con, bookkeeping_sql="an older version's")
+    store.ensure_bookkeeping(con)
+    assert con.execute(macro).fetchone()[0] == 1
+    assert store.state(con)["bookkeeping_sql"] == store.bookkeeping_fingerprint()

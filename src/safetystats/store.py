@@ -306,11 +306,14 @@ def bookkeeping_fingerprint() -> str:
 
 def ensure_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
     """The store's own tables and the rule macros (idempotent), and the state saying which
-    SQL made them (``is_current`` reads it)."""
+    SQL made them (``is_current`` reads it). A store whose state names this version's SQL has
+    them all (the macros are kept in the store): nothing is run again (about 40 statements,
+    0.04 s of every writer's start)."""
+    if state(con).get(BOOKKEEPING_STATE) == bookkeeping_fingerprint():
+        return
     execute_folder(con, "bookkeeping")
     execute_folder(con, "rules")
-    if state(con).get(BOOKKEEPING_STATE) != bookkeeping_fingerprint():
-        set_state(con, **{BOOKKEEPING_STATE: bookkeeping_fingerprint()})
+    set_state(con, **{BOOKKEEPING_STATE: bookkeeping_fingerprint()})
 
 
 def is_current(db: Path) -> bool:

@@ -62,22 +62,35 @@ def target_inputs(con, target: Target, settings: Settings):
             yield
 
 
+# scope keys a target reads from its enterprise's register row
+REGISTER_SCOPE = ("industry", "hazchem", "high_risk")
+# the shared inputs made on a connection: (connection, table) -> made with the register's columns
+_SHARED: dict[tuple[int, str], bool] = {}
+
+
 @contextmanager
 def shared_inputs(con, targets: list[Target]):
     """The temp tables that the queries of ``targets`` read (metrics.toml ``shared``; e.g.
     ``major_hazards``, which five metrics read) for the block: made once from
-    sql/metrics/shared_<name>.sql when the caller has not made them, dropped after. Inside,
-    the store does not change: a reader's connection sees no writer."""
-    wanted = {n for t in targets for n in metric_definitions()[t.metric].get("shared", ())}
-    exists = load_sql("store/table_exists")
-    made = [n for n in sorted(wanted) if not store.scalar(con, exists, {"table": n})]
-    for name in made:
-        con.execute(load_sql(f"metrics/shared_{name}"))
+    sql/metrics/shared_<name>.sql when the caller has not made them (or made them without the
+    register's columns that a target here scopes on), dropped after. Inside, the store does not
+    change: a reader's connection sees no writer."""
+    needs: dict[str, bool] = {}
+    for t in targets:
+        register = any(t.scope.get(key) is not None for key in REGISTER_SCOPE)
+        for name in metric_definitions()[t.metric].get("shared", ()):
+            needs[name] = needs.get(name, False) or register
+    made = [(id(con), name) for name in sorted(needs) if (id(con), name) not in _SHARED]
+    for name, register in sorted(needs.items()):
+        if (id(con), name) in made or register and not _SHARED[id(con), name]:
+            con.execute(load_sql(f"metrics/shared_{name}"), {"register": register})
+            _SHARED[id(con), name] = register
     try:
         yield
     finally:
-        for name in made:
-            con.execute(load_sql("store/drop_temp_table").format(name=name))
+        for key in made:
+            del _SHARED[key]
+            con.execute(load_sql("store/drop_temp_table").format(name=key[1]))
 
 
 def target_units(settings: Settings, target: Target) -> pl.DataFrame:

@@ -80,16 +80,20 @@ def shared_inputs(con, targets: list[Target]):
         register = any(t.scope.get(key) is not None for key in REGISTER_SCOPE)
         for name in metric_definitions()[t.metric].get("shared", ()):
             needs[name] = needs.get(name, False) or register
-    made = [(id(con), name) for name in sorted(needs) if (id(con), name) not in _SHARED]
-    for name, register in sorted(needs.items()):
-        if (id(con), name) in made or register and not _SHARED[id(con), name]:
-            con.execute(load_sql(f"metrics/shared_{name}"), {"register": register})
-            _SHARED[id(con), name] = register
+    made = []
     try:
+        for name, register in sorted(needs.items()):
+            key = (id(con), name)
+            if key in _SHARED and (_SHARED[key] or not register):
+                continue  # the caller's serves
+            if key not in _SHARED:
+                made.append(key)
+            con.execute(load_sql(f"metrics/shared_{name}"), {"register": register})
+            _SHARED[key] = register
         yield
     finally:
         for key in made:
-            del _SHARED[key]
+            _SHARED.pop(key, None)
             con.execute(load_sql("store/drop_temp_table").format(name=key[1]))
 
 

@@ -322,12 +322,11 @@ def _typed(text: pl.Series, parse, dtype, unknown_value=None) -> tuple[pl.Series
 
 def _clean(expr: pl.Expr) -> pl.Expr:
     """NFKC, trimmed, without the invisible characters web pages leave (``_blank_null`` then
-    makes a blank cell null). A pure-ASCII cell is only trimmed: NFKC leaves it as it is and
-    the invisible characters are not ASCII."""
+    makes a blank cell null): ``V.clean_text`` as one expression. A cell of ASCII and Chinese
+    (``V.nfkc_unsafe``: no character NFKC or the removal could change) is only trimmed."""
     unicode = expr.str.normalize("NFKC").str.replace_all("[\u200b-\u200f\u2060\ufeff]", "")
-    return (
-        pl.when(expr.str.contains(r"[^\x00-\x7f]")).then(unicode).otherwise(expr).str.strip_chars()
-    )
+    unsafe = expr.str.contains(V.nfkc_unsafe())
+    return pl.when(unsafe).then(unicode).otherwise(expr).str.strip_chars()
 
 
 def _blank_null(name: str) -> pl.Expr:
@@ -380,7 +379,7 @@ def prepare(
             + [pl.lit(V.clean_text(v)).alias(k) for k, v in fixed.items()]
         )
         .with_columns([_blank_null(name) for name in mapped.values()])
-        .with_columns(rows.alias("_row"), _row_cells(body, header.shown).alias("_cells"))
+        .with_columns(rows.alias("_row"), pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"))
     )
     prepared = Prepared(
         spec.name,
@@ -396,13 +395,7 @@ def prepare(
     # footers: a row whose cells are all empty, or whose first non-empty cell starts with
     # 填报人/审核人/合计/说明... (DATA_SPEC 3). A row with data and an empty key is not a
     # footer: it is held for the quarantine (required_missing).
-    stripped = [pl.col(c).str.strip_chars() for c in body.columns]
-    first_cell = pl.coalesce([pl.when(c == "").then(None).otherwise(c) for c in stripped])
-    starts = body.select(first_cell.alias("f"))["f"]
-    empty = starts.is_null()
-    footer_mask = (
-        starts.fill_null("").str.replace_all(r"\s", "").str.contains(footer_pattern(settings))
-    )
+    empty, footer_mask = footer_rows(body, settings)
     skip = footer_mask | empty
     prepared.skipped_footer = int(skip.sum())
     prepared.skipped_empty = int(empty.sum())
@@ -411,7 +404,7 @@ def prepare(
     # typed values; the raw text of every unreadable cell is kept beside them
     flags = _flag_hits(spec, text)
     text = _fill_from_text(spec, text, prepared.headers, flags)
-    columns = {"_row": text["_row"], "_cells": text["_cells"]}
+    columns = {"_row": text["_row"], "_i": text["_i"]}
     for col in spec.columns:
         if col.name not in text.columns:
             continue
@@ -441,11 +434,21 @@ def prepare(
             if n not in staged.columns
         ]
     ).with_columns(pl.lit(table.sheet or "", dtype=pl.String).alias("_sheet"))
-    staged = staged.select([n for n, _ in spec.stored_columns()] + ["_sheet", "_row", "_cells"])
+    staged = staged.select([n for n, _ in spec.stored_columns()] + ["_sheet", "_row", "_i"])
     if spec.derive_key and (spec.derive_blank or not any(k in mapped.values() for k in spec.key)):
         staged = derive_keys(staged, spec, settings.registry.resolve)
-    prepared.staged = staged.with_columns(record_key(spec).alias("_key"))
+    staged = staged.with_columns(record_key(spec).alias("_key"))
+    prepared.staged = _with_row_cells(staged, body, header.shown)
     return prepared
+
+
+def _with_row_cells(staged: pl.DataFrame, body: pl.DataFrame, shown: list[str]) -> pl.DataFrame:
+    """``_cells`` of the staged rows (from ``_i``, their row in ``body``), for a table with a
+    derived key (``auto:``), the only ones ``_settle`` compares by it; null for the others:
+    hashing every cell of a table whose ids come from the file cost a tenth of preparing it."""
+    derived = staged.select(pl.col("_key").str.starts_with("auto:").any()).item()
+    cells = _row_cells(body, shown).gather(staged["_i"]) if derived else pl.lit(None, pl.UInt64)
+    return staged.drop("_i").with_columns(cells.alias("_cells"))
 
 
 def _row_cells(body: pl.DataFrame, shown: list[str]) -> pl.Series:
@@ -455,6 +458,32 @@ def _row_cells(body: pl.DataFrame, shown: list[str]) -> pl.Series:
     kept = [pl.col(c).fill_null("\x00") for c in body.columns if c not in numbers]
     text = pl.concat_str(kept, separator="\x1f") if kept else pl.lit("")
     return body.select(text.hash().alias("_cells"))["_cells"]
+
+
+def footer_rows(body: pl.DataFrame, settings: Settings) -> tuple[pl.Series, pl.Series]:
+    """Per row of ``body``: is it empty (every cell blank), and is its first non-blank cell,
+    without white space, a footer (``footer_pattern``). Most rows have their first cell: only
+    that column is read for them (the white space allowed between the prefix's characters);
+    the others look for their first cell in every column."""
+    lead = pl.col(body.columns[0])
+    blank_lead = lead.is_null() | lead.str.contains(r"^\s*$")
+    spaced = [
+        r"\s*".join(re.escape(ch) for ch in prefix)
+        for prefix in settings.vocab["footer_prefixes"]
+        if prefix and not re.search(r"\s", prefix)
+    ]
+    footer = lead.str.contains("^\\s*(?:" + "|".join(spaced) + ")") if spaced else pl.lit(False)
+    found = body.select(blank_lead.alias("blank"), footer.fill_null(False).alias("footer"))
+    empty, footers = pl.Series([False] * body.height), found["footer"]
+    if found["blank"].any():  # rows without a first cell: every column, as before
+        at = found["blank"].arg_true()
+        stripped = [pl.col(c).str.strip_chars() for c in body.columns]
+        first_cell = pl.coalesce([pl.when(c == "").then(None).otherwise(c) for c in stripped])
+        starts = body[at].select(first_cell.alias("f"))["f"]
+        words = starts.fill_null("").str.replace_all(r"\s", "")
+        empty = empty.scatter(at, starts.is_null())
+        footers = footers.scatter(at, words.str.contains(footer_pattern(settings)))
+    return empty, footers
 
 
 def hold_unread_cells(prep: Prepared, text: pl.DataFrame, mapped: dict[int, str]) -> pl.DataFrame:

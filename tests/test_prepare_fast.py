@@ -105,3 +105,31 @@ def test_row_cells_are_hashed_for_derived_keys_only(settings):
     with_ids = _hazards(with_ids=True)
     prep = prepare(RawTable(settings.raw / "h.csv", None, with_ids), specs, settings, "hazards")
     assert prep.staged.height == 40 and prep.staged["_cells"].is_null().all()
+
+
+def test_flags_read_once_per_distinct_text_equal_reading_every_row(settings):
+    """检查方式 read once per distinct text gives what reading every row gave (traditional
+    characters, spaces, letters' case, blanks)."""
+    from safetystats import normalize as V
+    from safetystats.ingest.prepare import _flag_hits
+
+    spec = load_specs(settings)["inspections"]
+    texts = [
+        "四不两直",
+        "四 不 兩 直",
+        "暗查暗訪检查",
+        "常规检查",
+        None,
+        "",
+        "ＡＢ暗查暗访",
+        "双随机",
+    ]
+    text = pl.DataFrame({"检查方式": texts * 50}, schema={"检查方式": pl.String})
+    got = _flag_hits(spec, text)
+    assert list(got) == list(spec.flag_from)
+    for target, rule in spec.flag_from.items():
+        words = [V.vocab_key(w) for w in rule["contains"]]
+        keys = text["检查方式"].map_elements(V.vocab_key, return_dtype=pl.String)
+        plain = keys.str.contains_any(words)
+        assert got[target].to_list() == plain.to_list()
+        assert got[target].to_list()[:8] == [True, True, True, False, None, False, True, False]

@@ -133,6 +133,9 @@ def test_flags_read_once_per_distinct_text_equal_reading_every_row(settings):
         plain = keys.str.contains_any(words)
         assert got[target].to_list() == plain.to_list()
         assert got[target].to_list()[:8] == [True, True, True, False, None, False, True, False]
+    blank = pl.DataFrame({"检查方式": [None, None]}, schema={"检查方式": pl.String})
+    for flags in _flag_hits(spec, blank).values():  # a column left blank in a whole chunk
+        assert flags.dtype == pl.Boolean and flags.null_count() == 2
 
 
 def _plain_pieces(data: bytes, size: int):

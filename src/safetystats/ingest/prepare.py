@@ -537,7 +537,7 @@ def _flag_hits(spec: DatasetSpec, text: pl.DataFrame) -> dict[str, pl.Series]:
             column = text[rule["column"]]
             distinct = column.drop_nulls().unique().to_list()
             hits = [any(w in V.vocab_key(v) for w in words) for v in distinct]
-            flags = column.replace_strict(distinct, hits, return_dtype=pl.Boolean)
+            flags = column.replace_strict(distinct, hits, default=None, return_dtype=pl.Boolean)
             out[target] = flags.alias(target)
     return out
 

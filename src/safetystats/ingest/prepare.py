@@ -880,8 +880,11 @@ def _settle(frame: pl.DataFrame, preps: list[Prepared], spec: DatasetSpec) -> pl
         frame = frame.with_columns(pl.lit(None, pl.UInt64).alias("_cells"))
     content = [c for c in frame.columns if not c.startswith("_")]
     derived = pl.col("_key").str.starts_with("auto:")
-    # the variants of the repeated keys only (most keys are not repeated)
-    repeated = frame.filter(pl.len().over("_key") > 1)
+    # the variants of the repeated keys only (most keys are not repeated): the rows whose
+    # key's hash repeats, then of them those whose key does (4 times cheaper than grouping
+    # every key: 0.1 s against 0.4 s of CPU a million rows)
+    hashes = frame.select(pl.col("_key").hash())["_key"]
+    repeated = frame.filter(hashes.is_duplicated()).filter(pl.len().over("_key") > 1)
     counts = repeated.group_by("_key").agg(
         pl.when(derived.first())
         .then(pl.col("_cells").n_unique())

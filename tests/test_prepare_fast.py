@@ -176,3 +176,20 @@ def test_pieces_from_one_reused_buffer_equal_fresh_pieces(tmp_path):
         got = [(bytes(view), last) for view, last in _pieces(path, 3, size)]
         assert got == _plain_pieces(data, size)
         assert b"".join(p for p, _ in got) == data
+
+
+def test_damaged_codes_in_one_regex_equal_the_stripped_two():
+    from safetystats import normalize as V
+
+    codes = [
+        "9.13702E+17", " 9.13702e17 ", "9.1E17\u3000", "+1e5", "-1.E-5", "1e", "e5", "9.13702E+17x",
+        "913702020000000000", "9137020200000000000 ", "913702020000000011", "91370202000000000",
+        "９１３７０２０２００００００００００", "9137020200000000０0", "91370100MA3C00001X",
+        "", " ", None, "1.5", "12345678901234567890", "１.５E１７",
+    ]  # fmt: skip
+    frame = pl.DataFrame({"c": codes}, schema={"c": pl.String})
+    text = pl.col("c").str.strip_chars()
+    plain = text.str.contains(V._SCIENTIFIC.pattern) | text.str.contains(r"^[0-9]{15}0+$")
+    got = frame.select(V.damaged_code_expr(pl.col("c")).alias("one"), plain.alias("two"))
+    assert got["one"].to_list() == got["two"].to_list()
+    assert sum(got["one"].fill_null(False)) == 9

@@ -319,10 +319,14 @@ def parse_int(text: str):
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:\.\d*)?[eE][+-]?\d+$")
 
 
+# either shape, white space around it allowed (as ``strip`` allows it): one regex, no
+# stripped copy of the column (0.04 s against 0.1 s of CPU a million codes)
+_DAMAGED = r"^\s*(?:[+-]?\d+(?:\.\d*)?[eE][+-]?\d+|[0-9]{15}0+)\s*$"
+
+
 def damaged_code_expr(column: pl.Expr) -> pl.Expr:
     """``damaged_code`` over a column of text: true where the code is damaged."""
-    text = column.str.strip_chars()
-    return text.str.contains(_SCIENTIFIC.pattern) | text.str.contains(r"^[0-9]{15}0+$")
+    return column.str.contains(_DAMAGED)
 
 
 def damaged_code(text: str | None) -> bool:

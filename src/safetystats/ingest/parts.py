@@ -1,8 +1,10 @@
 """A large file's prepared rows kept on disk until they are stored (issue 23 goal 3).
 
-A CSV read in chunks (read.chunk_bytes) writes each chunk's prepared rows as one Parquet part
-as soon as the chunk is prepared, in a folder beside the store (``<store>.rows/``), so that
-memory follows the chunk, not the file. The file's repeated keys are found from a hash of each
+A CSV read in chunks (read.chunk_bytes) keeps its chunks' prepared rows as frames while they
+hold at most ``rows_in_memory`` bytes (``ChunkRows``): such a file is then stored as a file
+read whole is. Beyond that, each chunk's prepared rows are written as one Parquet part as soon
+as the chunk is prepared, in a folder beside the store (``<store>.rows/``), so that memory
+follows the chunk, not the file. The file's repeated keys are found from a hash of each
 row's key kept as the parts are written (8 bytes a row); only the rows of those keys are read
 back to be settled as a whole file's are (prepare.resolve_duplicates); the writer upserts from
 the parts (staging.upsert), in the file's one transaction, and the parts are removed."""
@@ -16,6 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+
+
+def rows_in_memory() -> int:
+    """Bytes of prepared rows a file in chunks keeps as frames before it writes them to disk
+    (config/performance.toml ``[ingest] rows_in_memory``; 0: always on disk)."""
+    from safetystats.config import packaged
+
+    return int(packaged("performance")["ingest"]["rows_in_memory"])
 
 
 def _folder(db: Path) -> Path:
@@ -89,3 +99,36 @@ class RowParts:
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@dataclass
+class ChunkRows:
+    """A file's prepared rows as its chunks are prepared: frames while they hold at most
+    ``budget`` bytes (a part cost about 0.2 s of CPU to write per 400 k hazards rows), else
+    Parquet parts beside the store, the frames kept so far written first."""
+
+    db: Path
+    budget: int = field(default_factory=lambda: rows_in_memory())
+    frames: list[pl.DataFrame] = field(default_factory=list)
+    size: int = 0
+    parts: RowParts | None = None
+
+    def add(self, frame: pl.DataFrame) -> None:
+        if self.parts is not None:
+            self.parts.add(frame)
+            return
+        self.frames.append(frame)
+        self.size += frame.estimated_size()
+        if self.size > self.budget:  # on disk from now on
+            self.parts = RowParts.beside(self.db)
+            kept, self.frames = self.frames, []
+            for part in kept:
+                self.parts.add(part)
+
+    def frame(self) -> pl.DataFrame:
+        """The rows kept as frames, as one frame (none when they went to parts)."""
+        return pl.concat(self.frames, how="vertical_relaxed")
+
+    def remove(self) -> None:
+        if self.parts is not None:
+            self.parts.remove()

@@ -16,7 +16,7 @@ import polars as pl
 from safetystats import normalize as V
 from safetystats.config import Settings
 from safetystats.ingest import cells, guess
-from safetystats.ingest.parts import RowParts
+from safetystats.ingest.parts import ChunkRows, RowParts
 from safetystats.ingest.read import HEADER_SCAN_ROWS, RawTable, ReadInOneGo
 from safetystats.ingest.spec import DatasetSpec, parser_for
 
@@ -770,9 +770,10 @@ def stage_table(
 
 def with_chunks(first: Prepared, more, specs, settings: Settings, fixed) -> Prepared:
     """The first chunk of a file with the chunks after it, each prepared alone under the first
-    one's header, its damaged codes and unkeyable rows held, its rows written as a part beside
-    the store (ingest/parts.py: a chunk's cells and rows are freed once it is prepared): what
-    preparing the whole table gives. The held rows come in the order the whole table gives
+    one's header, its damaged codes and unkeyable rows held, its rows kept as a frame or, past
+    ``rows_in_memory`` bytes, written as a part beside the store (ingest/parts.py: a chunk's
+    cells, and then its rows, are freed once it is prepared): what preparing the whole table
+    gives. The held rows come in the order the whole table gives
     them: by the step that held them (cells that cannot be read, each id column's damaged
     codes, unkeyable rows), then by row."""
     spec = specs[first.dataset]
@@ -783,26 +784,29 @@ def with_chunks(first: Prepared, more, specs, settings: Settings, fixed) -> Prep
             return 1 + ids.index(held["column"])
         return 0 if held["rule"] in ("excel_error", "formula_without_value") else len(ids) + 1
 
-    parts = RowParts.beside(settings.db)
+    rows = ChunkRows(settings.db)
     try:
         hold_damaged_codes(first, spec)
         hold_unkeyable(first, spec)
-        parts.add(first.staged)
+        rows.add(first.staged)
         for chunk in more:
             prep = prepare(chunk, specs, settings, first.dataset, fixed, after=first.header)
             chunk.frame = chunk.frame.clear()
             hold_damaged_codes(prep, spec)
             hold_unkeyable(prep, spec)
-            parts.add(prep.staged)
+            rows.add(prep.staged)
             first.held += prep.held
             first.rows_read += prep.rows_read
             first.skipped_footer += prep.skipped_footer
             first.skipped_empty += prep.skipped_empty
     except BaseException:
-        parts.remove()
+        rows.remove()
         raise
     first.held.sort(key=step)  # stable: each step's rows stay in row order
-    first.staged, first.parts = first.staged.clear(), parts
+    if rows.parts is None:
+        first.staged = rows.frame()
+    else:
+        first.staged, first.parts = first.staged.clear(), rows.parts
     return first
 
 

@@ -316,6 +316,8 @@ def _typed(text: pl.Series, parse, dtype, unknown_value=None) -> tuple[pl.Series
         good_old += bad
         good_new += [unknown_value] * len(bad)
     typed = text.replace_strict(good_old, good_new, default=None, return_dtype=dtype)
+    if not bad:  # most columns: no cell to look up
+        return typed, pl.repeat(None, text.len(), dtype=pl.String, eager=True)
     raw = pl.select(pl.when(text.is_in(bad)).then(text).otherwise(None)).to_series()
     return typed, raw
 

@@ -63,9 +63,19 @@ def raw(tmp_path_factory):
     return folder
 
 
+@pytest.fixture(scope="module")
+def read_whole(raw, tmp_path_factory):
+    """The two files read whole: (settings, results)."""
+    folder = tmp_path_factory.mktemp("whole")
+    whole = load_settings(raw=raw, db=folder / "whole.duckdb", reports=folder / "r")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(read, "chunk_bytes", lambda: 0)
+        return whole, ingest(None, whole, jobs=1)
+
+
 @pytest.mark.parametrize("in_memory", ["none", "some", "all"])
 def test_a_file_in_chunks_is_stored_as_the_whole_file(
-    raw, tmp_path, monkeypatch, prepare_ahead, in_memory
+    raw, read_whole, tmp_path, monkeypatch, prepare_ahead, in_memory
 ):
     """Each chunk's rows written as a part; kept as frames until they exceed the budget
     (``rows_in_memory``: then the frames so far are written and the rest follow as parts);
@@ -73,10 +83,8 @@ def test_a_file_in_chunks_is_stored_as_the_whole_file(
     assert all(f.stat().st_size > read._HEAD_BYTES for f in (raw / "hazards").iterdir())
     budget = {"none": 0, "some": 50_000, "all": 10**9}[in_memory]
     monkeypatch.setattr(parts, "rows_in_memory", lambda: budget)
-    whole = load_settings(raw=raw, db=tmp_path / "whole.duckdb", reports=tmp_path / "r1")
+    whole, one = read_whole
     chunked = load_settings(raw=raw, db=tmp_path / "chunked.duckdb", reports=tmp_path / "r2")
-    monkeypatch.setattr(read, "chunk_bytes", lambda: 0)
-    one = ingest(None, whole, jobs=1)
     parsed = []
     polars_read = read._csv_polars
 

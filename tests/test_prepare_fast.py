@@ -47,6 +47,11 @@ def test_footer_rows_equal_the_first_cell_of_every_row(settings):
     assert footers.to_list() == plain_footers
     assert sum(plain_empty) > 20 and sum(plain_footers) > 1000
     assert plain_footers[:8] == [True, True, False, False, False, False, True, True]
+    header_only = body.clear()  # a sheet with its header and no row under it
+    assert [s.to_list() for s in footer_rows(header_only, settings)] == [[], []]
+    assert (
+        footer_rows(header_only, settings)[0] | footer_rows(header_only, settings)[1]
+    ).len() == 0
 
 
 def _hazards(with_ids: bool) -> pl.DataFrame:

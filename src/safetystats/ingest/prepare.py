@@ -478,7 +478,8 @@ def footer_rows(body: pl.DataFrame, settings: Settings) -> tuple[pl.Series, pl.S
     ]
     footer = lead.str.contains("^\\s*(?:" + "|".join(spaced) + ")") if spaced else pl.lit(False)
     found = body.select(blank_lead.alias("blank"), footer.fill_null(False).alias("footer"))
-    empty, footers = pl.Series([False] * body.height), found["footer"]
+    empty = pl.repeat(False, body.height, dtype=pl.Boolean, eager=True)
+    footers = found["footer"]
     if found["blank"].any():  # rows without a first cell: every column, as before
         at = found["blank"].arg_true()
         stripped = [pl.col(c).str.strip_chars() for c in body.columns]

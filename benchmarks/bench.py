@@ -239,6 +239,45 @@ def bench_from_empty(results: dict, config: Path, baseline_src: Path | None, run
     results["from_empty_config"] = str(config)
 
 
+def bench_validate(results: dict, config: Path, baseline_src: Path | None, runs: int) -> None:
+    """Issue 23 goal 2, the validate half (val2): `validate` of a store filled from empty. The
+    project's raw folder is ingested once (this code); then each run validates a fresh copy of
+    that store with this code and, right after, with ``baseline_src``'s: wall and CPU seconds,
+    the process tree's peak, the load; whether the two quarantine.csv are byte-identical."""
+    name = f"validate_{config.parent.name}"
+    scratch = _scratch_config(config, name)
+    folder = OUT / name
+    ingested = folder / "ingested.duckdb"
+    if not ingested.exists():
+        for stale in ("store.duckdb", "store.duckdb.wal"):
+            (folder / stale).unlink(missing_ok=True)
+        run_tree(cli(scratch, "ingest"), {**os.environ, "PYTHONPATH": str(ROOT / "src")})
+        shutil.copy2(folder / "store.duckdb", ingested)
+    sides = [("ours", ROOT / "src")] + ([("baseline", baseline_src)] if baseline_src else [])
+    seen: dict = {label: [] for label, _ in sides}
+    quarantines: dict = {}
+    for _ in range(runs):
+        for label, src in sides:  # one after the other, on the same ingested store
+            (folder / "store.duckdb.wal").unlink(missing_ok=True)
+            shutil.copy2(ingested, folder / "store.duckdb")
+            done = run_tree(cli(scratch, "validate"), {**os.environ, "PYTHONPATH": str(src)})
+            done.pop("out")
+            seen[label].append(done)
+            quarantines[label] = (folder / "reports" / "quarantine.csv").read_bytes()
+            print(label, json.dumps(done), flush=True)
+    for label, done in seen.items():
+        results[f"validate_{label}"] = {
+            "runs": done,
+            "median_s": statistics.median(d["seconds"] for d in done),
+            "median_cpu": statistics.median(d["cpu"] for d in done),
+            "peak_gb": max(d["tree_gb"] for d in done),
+        }
+    if baseline_src:
+        results["validate_same_quarantine"] = quarantines["ours"] == quarantines["baseline"]
+    results["validate_config"] = str(config)
+    print(json.dumps({k: v for k, v in results.items() if not isinstance(v, dict)}))
+
+
 def bench_province(results: dict, name: str = "province") -> Path:
     """1. ingest + validate + attainment from an empty store, the Shandong registry."""
     config = prepare(name, "province", registry=SHANDONG)
@@ -1241,16 +1280,26 @@ def main() -> None:
     parser.add_argument(
         "--baseline-src",
         type=Path,
-        help="with --pages-only, --from-empty or --update-only: the code to compare",
+        help="with --pages-only, --from-empty, --validate-only or --update-only: the code to "
+        "compare",
     )
     parser.add_argument(
-        "--runs", type=int, default=1, help="with --pages-only or --from-empty: runs per figure"
+        "--runs",
+        type=int,
+        default=1,
+        help="with --pages-only, --from-empty or --validate-only: runs per figure",
     )
     parser.add_argument(
         "--from-empty",
         type=Path,
         help="issue 23 goals 2-3 only: ingest + validate + attainment from empty for this "
         "project's toml (its raw folder is only read), with --baseline-src in the same run",
+    )
+    parser.add_argument(
+        "--validate-only",
+        type=Path,
+        help="issue 23 goal 2, validate half: `validate` of this project's raw folder ingested "
+        "once, alternating with --baseline-src, --runs pairs",
     )
     parser.add_argument("--update-runs", type=int, default=3, help="7: runs of the monthly update")
     parser.add_argument(
@@ -1284,12 +1333,16 @@ def main() -> None:
         "--html-only", action="store_true", help="with --pages-only: goal 5 only (no PDFs)"
     )
     args = parser.parse_args()
-    if args.from_empty:
-        results = {}
-        bench_from_empty(results, args.from_empty.resolve(), args.baseline_src, args.runs)
-        done = OUT / f"from_empty_{args.from_empty.resolve().parent.name}.json"
-        done.write_text(json.dumps(results, indent=1), encoding="utf-8")
-        return
+    for config, bench, name in (
+        (args.from_empty, bench_from_empty, "from_empty"),
+        (args.validate_only, bench_validate, "validate"),
+    ):
+        if config:
+            results = {}
+            bench(results, config.resolve(), args.baseline_src, args.runs)
+            done = OUT / f"{name}_{config.resolve().parent.name}.json"
+            done.write_text(json.dumps(results, indent=1), encoding="utf-8")
+            return
     if args.compute_times:
         print(json.dumps(compute_times(args.compute_times.resolve(), max(args.runs, 3))))
         return

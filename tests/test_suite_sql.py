@@ -7,7 +7,6 @@ from conftest import ingested_sample
 from safetystats import store
 from safetystats.ingest.spec import load_specs
 from safetystats.pipeline import refresh
-from safetystats.sql import load_sql
 from safetystats.validate import checks, suite_rows, suite_sql
 from safetystats.validate.suite_sql import _Columns, compile_expectation, condition_sql
 
@@ -102,7 +101,7 @@ def test_sql_and_gx_find_the_same_failing_rows(tmp_path, monkeypatch):
         checks.create_tables(con)
         checks.district_map(con, s, specs)
         checks.spec_views(con, specs)
-        con.execute(load_sql("checks/_revalidated"), {"since": None})
+        suite_rows.revalidated(con, None)
         _break_values(con, specs)
         by_sql = pl.concat(suite_rows.suite_rows(con, specs, s, None), how="diagonal_relaxed")
         by_gx = pl.concat(suite_rows.gx_rows(con, specs, s, None), how="diagonal_relaxed")

@@ -2,20 +2,25 @@
 forms found, on a store with many broken enterprise codes, names and districts: the check
 character of credit codes computed in SQL (was: per code in Python), the checks that read the
 register's columns of `record_rows` (were: each joined the register), name_key (was: always
-a regexp replacement)."""
+a regexp replacement), the valid rows (were: NOT EXISTS, a name key for every row), the
+unchecked codes (were: a distinct over every record), the rows run again (were: every row)."""
 
 import random
+from contextlib import contextmanager
 
 import duckdb
 import polars as pl
 import pytest
 from conftest import ingested_sample
 
-from safetystats import store
+from safetystats import sql, store
+from safetystats.config import sql_parameters
+from safetystats.curate import _valid_view
 from safetystats.ingest.spec import load_specs
 from safetystats.normalize import credit_code_check
+from safetystats.pipeline import refresh
 from safetystats.sql import load_sql
-from safetystats.validate import checks
+from safetystats.validate import checks, suite_rows
 
 CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 # the checks as they were, each joining the register (the view registered_before)
@@ -88,10 +93,13 @@ def test_every_unchecked_code_is_checked_by_the_python_rule():
     odd = [" " + c[1:] for c in codes[:50]] + [c[:17] + "\t" for c in codes[50:100]]
     odd += ["９" + c[1:] for c in codes[100:150]] + [c[:5] + "Ä" + c[6:] for c in codes[150:200]]
     odd += [c[:3] + "ǅ" + c[4:] for c in codes[200:210]] + [c[:17] for c in codes[210:220]]
-    con.execute("CREATE TEMP TABLE records AS SELECT unnest(?) AS enterprise_id", [codes + odd])
+    con.execute(
+        "CREATE TEMP TABLE records AS SELECT unnest(?) AS enterprise_id, false AS registered",
+        [codes + odd],
+    )
     con.execute("CREATE TEMP TABLE checked_enterprises AS SELECT unnest(?) AS enterprise_id", [odd])
     con.execute("INSERT INTO credit_codes_checked VALUES (?, 'W')", [codes[0]])  # seen before
-    checks._bad_check_codes(con)
+    checks._bad_check_codes(con, since=0)  # every record's code looked at
     stored = dict(con.execute("SELECT * FROM credit_codes_checked").fetchall())
     expected = {c: credit_code_check(c) for c in codes + odd if len(c) == 18}
     expected[codes[0]] = "W"  # kept, not computed again
@@ -198,3 +206,165 @@ def test_enterprise_names_counted_from_distinct_pairs_as_by_a_distinct_count():
     now = sorted(con.execute("SELECT * FROM enterprise_names").fetchall())
     assert now == sorted(con.execute(before).fetchall())
     assert ("甲公司", None, 2) in now and ("乙公司", "B1", 1) in now and ("丙公司", None, 0) in now
+
+
+# the valid view as it was: NOT EXISTS over the quarantine, a name key for every row
+VALID_BEFORE = """CREATE OR REPLACE TEMP VIEW "valid_{dataset}" AS
+SELECT t.* EXCLUDE ({excluded}) {enterprise_out},
+       coalesce(own.code, reg.code) AS district_code
+FROM (SELECT * FROM "{dataset}" t WHERE true {only}) t
+LEFT JOIN enterprise_names n ON {enterprise} IS NULL AND n.name_key = name_key({enterprise_name})
+LEFT JOIN district_map own ON own.value = {district}
+LEFT JOIN enterprises e ON e.enterprise_id = coalesce({enterprise}, n.enterprise_id)
+LEFT JOIN district_map reg ON reg.value = e.district
+WHERE NOT EXISTS (SELECT 1 FROM quarantine q
+                  WHERE q.dataset = '{dataset}' AND q.severity = 'error' AND q.record_key = t._key)"""
+
+
+@pytest.fixture(scope="module")
+def validated_broken(tmp_path_factory):
+    """The broken store (as above) validated and curated: quarantined rows, records named
+    without a code, unregistered codes."""
+    s = ingested_sample(tmp_path_factory.mktemp("validated_broken"), seed=11)
+    with store.writer(s.db) as con:
+        _break_enterprises(con, load_specs(s))
+    refresh(s, force=True)
+    return s
+
+
+@contextmanager
+def _rolled_back(s):
+    """A writer's connection to the validated store whose changes are rolled back."""
+    with store.writer(s.db) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        finally:
+            store.rollback(con)
+
+
+def _valid_rows(con, spec) -> pl.DataFrame:
+    _valid_view(con, spec)
+    return store.fetch_frame(con, f'SELECT * FROM "valid_{spec.name}"')
+
+
+def test_valid_rows_are_those_of_the_plain_form(validated_broken, monkeypatch):
+    s = validated_broken
+
+    def before(name: str) -> str:
+        return VALID_BEFORE if name == "curated/valid_dataset" else load_sql(name)
+
+    with _rolled_back(s) as con:
+        specs = load_specs(s)
+        quarantined = by_name = 0
+        for name, spec in specs.items():
+            now = _valid_rows(con, spec)
+            with monkeypatch.context() as m:
+                m.setattr(sql, "load_sql", before)
+                then = _valid_rows(con, spec)
+            assert now.sort("_key").equals(then.sort("_key")), name
+            stored = store.scalar(con, f'SELECT count(*) FROM "{name}"')
+            quarantined += stored - now.height
+            if name != "enterprises" and "enterprise_name" in now.columns:
+                by_name += store.scalar(
+                    con, f'SELECT count(*) FROM "{name}" WHERE enterprise_id IS NULL'
+                )
+        assert quarantined > 100 and by_name > 20  # the cases are there
+
+
+def test_unchecked_codes_of_a_full_validation_are_those_of_every_record(validated_broken):
+    """A full validation looks at the register's codes and the unregistered records' (the
+    others' codes are the register's): the same codes checked as looking at every record."""
+    s = validated_broken
+    with _rolled_back(s) as con:
+        specs = load_specs(s)
+        checks.create_tables(con)
+        checks.district_map(con, s, specs)
+        checks.spec_views(con, specs)  # every row: checked_enterprises is the register
+        found = {}
+        for since in (None, 0):  # full; every record's code
+            con.execute("DELETE FROM credit_codes_checked")
+            checks._bad_check_codes(con, since)
+            found[since] = store.fetch_frame(con, "SELECT * FROM credit_codes_checked")
+        unregistered = store.scalar(
+            con,
+            "SELECT count(*) FROM records WHERE NOT registered AND length(enterprise_id) = 18",
+        )
+    assert unregistered > 20  # records of codes the register lacks
+    full, every = (f.sort("enterprise_id") for f in found.values())
+    assert every.height > 100 and every["expected"].count() > 0
+    assert full.equals(every)
+
+
+def test_rows_run_again_keep_the_same_failures_when_every_row_runs(validated_broken):
+    """A full validation lists only the rows with kept failures as run again: the failures
+    kept are the same (those of rows no longer stored)."""
+    s = validated_broken
+    with _rolled_back(s) as con:
+        specs = load_specs(s)
+        checks.create_tables(con)
+        checks.district_map(con, s, specs)
+        checks.spec_views(con, specs)
+        con.execute(
+            "INSERT INTO gx_failures (dataset, record_key, rule_id) VALUES ('hazards', 'GONE', 'x')"
+        )
+        kept = {}
+        for form in ("before", "now"):
+            if form == "now":
+                suite_rows.revalidated(con, None)
+            else:
+                con.execute(
+                    "CREATE OR REPLACE TEMP TABLE revalidated AS SELECT dataset, _key FROM located"
+                )
+            kept[form] = store.fetch_frame(con, load_sql("checks/_gx_kept"))
+        failures = store.scalar(con, "SELECT count(*) FROM gx_failures")
+        con.execute("DELETE FROM gx_failures WHERE record_key = 'GONE'")
+    assert failures > 20
+    assert kept["now"]["record_key"].to_list() == ["GONE"]
+    assert kept["now"].equals(kept["before"])
+
+
+def test_training_increments_by_plan_row_are_those_by_enterprise_and_category(validated_broken):
+    s = validated_broken
+    text = load_sql("marts/mart_training_increments").format(
+        table="TEMP TABLE increments", scope="", scope_pairs=""
+    )
+    before = text.replace("PARTITION BY p.rowid", "PARTITION BY p.enterprise_id, p.category")
+    assert before != text
+    values = sql_parameters(s)
+    with _rolled_back(s) as con:
+        made = []
+        for form in (text, before):
+            con.execute(form, sql.bind(form, values))
+            made.append(store.fetch_frame(con, "SELECT * FROM increments ORDER BY ALL"))
+    assert made[0].height > 100 and made[0]["increment"].sum() > 0
+    assert made[0].equals(made[1])
+
+
+RECORD_UNITS_BEFORE = """SELECT r.dataset, r._key, coalesce(own.code, reg.code) AS unit_code,
+       coalesce(own.name, reg.name) AS unit
+FROM record_rows r
+LEFT JOIN district_map own ON own.value = r.district
+LEFT JOIN enterprises e ON e.enterprise_id = r.enterprise_id
+LEFT JOIN district_map reg ON reg.value = e.district
+WHERE EXISTS (SELECT 1 FROM q_new q WHERE q.dataset = r.dataset AND q.record_key = r._key)
+UNION ALL
+SELECT 'enterprises', e._key, m.code, m.name FROM enterprises e
+LEFT JOIN district_map m ON m.value = e.district
+WHERE e._key IN (SELECT record_key FROM q_new WHERE dataset = 'enterprises')"""
+
+
+def test_quarantined_records_units_are_those_of_the_plain_form(validated_broken):
+    s = validated_broken
+    with _rolled_back(s) as con:
+        specs = load_specs(s)
+        quarantined = store.fetch_frame(con, "SELECT dataset, record_key FROM quarantine")
+        checks.create_tables(con)
+        checks.district_map(con, s, specs)
+        checks.spec_views(con, specs)
+        with store.registered(con, "q_new", quarantined):
+            con.execute(load_sql("checks/_record_units"))
+            now = store.fetch_frame(con, "SELECT * FROM record_units ORDER BY ALL")
+            then = store.fetch_frame(con, RECORD_UNITS_BEFORE + " ORDER BY ALL")
+    assert now.height > 100 and now["unit_code"].count() > 100
+    assert now.equals(then)

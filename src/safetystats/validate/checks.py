@@ -164,11 +164,12 @@ def spec_views(con, specs: dict[str, DatasetSpec], since: int | None = None) -> 
         con.execute(load_sql("checks/_checked_view").format(dataset=name, only=only))
 
 
-def _bad_check_codes(con) -> None:
+def _bad_check_codes(con, since: int | None) -> None:
     """Temp table bad_check_codes: 18-character credit codes with a wrong check character (the
     codes not seen before are checked and kept in credit_codes_checked: in SQL, those of ASCII
-    letters and digits; the few others by normalize.credit_code_check)."""
-    con.execute(load_sql("checks/_unchecked_codes"))
+    letters and digits; the few others by normalize.credit_code_check). ``since`` None: every
+    row is checked, the whole register among them (see _unchecked_codes.sql)."""
+    con.execute(load_sql("checks/_unchecked_codes"), {"every_record": since is not None})
     con.execute(load_sql("checks/_credit_codes_compute"))
     other = [c for (c,) in con.execute(load_sql("checks/_unchecked_other_codes")).fetchall()]
     checked = [(c, V.credit_code_check(c)) for c in other]
@@ -219,7 +220,7 @@ def cross_dataset_rows(
         if not n.removeprefix("checks/").startswith("_")
     ]
     kept = [] if since is None else [store.fetch_frame(con, load_sql("checks/_checks_kept"))]
-    _bad_check_codes(con)
+    _bad_check_codes(con, since)
     first = _run_checks(con, [r for r in rules if r not in LAST], settings)
     failed = pl.concat([suite_failures, *kept, first], how="diagonal_relaxed")
     _register_errors(con, failed, settings)

@@ -76,7 +76,7 @@ def _validate(con, settings: Settings, full: bool) -> ValidationResult:
     since = suite_rows.since(con, settings, full)
     checks_since = checks.since(con, settings, since)
     checks.spec_views(con, specs, checks_since)
-    con.execute(load_sql("checks/_revalidated"), {"since": since})
+    suite_rows.revalidated(con, since)
     # process
     gx_failures = suite_rows.all_failures(con, suite_rows.suite_rows(con, specs, settings, since))
     started = time.perf_counter()

@@ -162,8 +162,12 @@ def gx_rows(con, specs: dict[str, DatasetSpec], settings: Settings, since: int |
     from safetystats.validate.suites import context
 
     parts = []
-    count = load_sql("checks/_revalidated_count")
-    sizes = {n: store.scalar(con, count, {"dataset": n}) for n in specs}
+    if since is None:  # every row (revalidated then holds only the rows with kept failures)
+        count = load_sql("store/row_count")
+        sizes = {n: store.scalar(con, count.format(table=n)) for n in specs}
+    else:
+        count = load_sql("checks/_revalidated_count")
+        sizes = {n: store.scalar(con, count, {"dataset": n}) for n in specs}
     if not any(sizes.values()):  # nothing new to run the suites over: GX is not even imported
         return parts
     # importing GX and opening its context takes seconds: do it while the first frame loads
@@ -205,6 +209,16 @@ def since(con, settings: Settings, full: bool) -> int | None:
     if full or s.get("gx_fingerprint") != _fingerprint(settings) or "gx_file_id" not in s:
         return None
     return int(s["gx_file_id"])
+
+
+def revalidated(con, since: int | None) -> None:
+    """The temp table revalidated: the rows the suites run over this time whose kept failures
+    are dropped (the rows of files after ``since``; with None every row runs again, and only
+    the rows that have kept failures are listed)."""
+    if since is None:
+        con.execute(load_sql("checks/_revalidated_kept"))
+    else:
+        con.execute(load_sql("checks/_revalidated"), {"since": since})
 
 
 def all_failures(con, new: list[pl.DataFrame]) -> pl.DataFrame:

@@ -11,4 +11,5 @@ SELECT '{dataset}' AS dataset, t._key,
        n.enterprises AS name_matches,
        {district} AS district, {district_required} AS district_required, {checked} AS checked
 FROM (SELECT * FROM "{dataset}" t WHERE true {only}) t {keys}
-LEFT JOIN enterprise_names n ON {enterprise} IS NULL AND n.name_key = name_key({enterprise_name})
+LEFT JOIN enterprise_names n
+       ON n.name_key = name_key(CASE WHEN {enterprise} IS NULL THEN {enterprise_name} END)

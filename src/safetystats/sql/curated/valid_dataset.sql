@@ -3,13 +3,20 @@
 -- else the register's for its enterprise). A temp view that curated_<dataset>.sql builds on.
 -- {enterprise}/{enterprise_name}/{district}: the column, or NULL when the dataset has none;
 -- {only}: empty, or a condition that keeps the rows an incremental curation rebuilds.
+-- The quarantined rows are left out by an anti join (NOT EXISTS made DuckDB hold every row's
+-- columns to join them back); a name is made a key only for the rows without a credit code, and
+-- the register is joined only for the rows without a district of their own (most hazards and
+-- drills have one: 0.5 s of CPU for the 2 M hazards).
 CREATE OR REPLACE TEMP VIEW "valid_{dataset}" AS
 SELECT t.* EXCLUDE ({excluded}) {enterprise_out},
        coalesce(own.code, reg.code) AS district_code
-FROM (SELECT * FROM "{dataset}" t WHERE true {only}) t  -- the rows asked for first
-LEFT JOIN enterprise_names n ON {enterprise} IS NULL AND n.name_key = name_key({enterprise_name})
+FROM (SELECT * FROM "{dataset}" t  -- the rows asked for first
+      ANTI JOIN (SELECT record_key FROM quarantine
+                 WHERE dataset = '{dataset}' AND severity = 'error') q ON q.record_key = t._key
+      WHERE true {only}) t
+LEFT JOIN enterprise_names n
+       ON n.name_key = name_key(CASE WHEN {enterprise} IS NULL THEN {enterprise_name} END)
 LEFT JOIN district_map own ON own.value = {district}
-LEFT JOIN enterprises e ON e.enterprise_id = coalesce({enterprise}, n.enterprise_id)
+LEFT JOIN enterprises e  -- the register's district, read only when the record's own is not known
+       ON e.enterprise_id = CASE WHEN own.code IS NULL THEN coalesce({enterprise}, n.enterprise_id) END
 LEFT JOIN district_map reg ON reg.value = e.district
-WHERE NOT EXISTS (SELECT 1 FROM quarantine q
-                  WHERE q.dataset = '{dataset}' AND q.severity = 'error' AND q.record_key = t._key);

@@ -2,12 +2,14 @@
 -- per unit, category and enterprise attributes: the sum of increments up to E's month is
 -- the sum over plan rows of min(trained since cycle_start up to E's month, task).
 -- $cycle_start_default: cycle_start when blank; $active_status: the status whose tasks count.
+-- The running total is per plan row (one per enterprise and category: its column test), by
+-- its rowid: an integer to partition by is cheaper than the two texts (0.96 -> 0.81 s of CPU).
 -- The placeholders: table, the table made; scope_pairs and scope: empty, or the pairs and months of an
 -- incremental curation (marts/incremental.toml).
 CREATE OR REPLACE {table} AS
 WITH running AS (
     SELECT p.district_code, p.enterprise_id, p.category, p.task, c.month, c.trained,
-           sum(c.trained) OVER (PARTITION BY p.enterprise_id, p.category ORDER BY c.month
+           sum(c.trained) OVER (PARTITION BY p.rowid ORDER BY c.month
                                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cumulative
     FROM curated_training_plan p
     JOIN curated_training_counts c

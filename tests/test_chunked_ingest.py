@@ -63,12 +63,28 @@ def raw(tmp_path_factory):
     return folder
 
 
-def test_a_file_in_chunks_is_stored_as_the_whole_file(raw, tmp_path, monkeypatch, prepare_ahead):
+@pytest.fixture(scope="module")
+def read_whole(raw, tmp_path_factory):
+    """The two files read whole: (settings, results)."""
+    folder = tmp_path_factory.mktemp("whole")
+    whole = load_settings(raw=raw, db=folder / "whole.duckdb", reports=folder / "r")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(read, "chunk_bytes", lambda: 0)
+        return whole, ingest(None, whole, jobs=1)
+
+
+@pytest.mark.parametrize("in_memory", ["none", "some", "all"])
+def test_a_file_in_chunks_is_stored_as_the_whole_file(
+    raw, read_whole, tmp_path, monkeypatch, prepare_ahead, in_memory
+):
+    """Each chunk's rows written as a part; kept as frames until they exceed the budget
+    (``rows_in_memory``: then the frames so far are written and the rest follow as parts);
+    all kept as frames (the file is then stored as a file read whole)."""
     assert all(f.stat().st_size > read._HEAD_BYTES for f in (raw / "hazards").iterdir())
-    whole = load_settings(raw=raw, db=tmp_path / "whole.duckdb", reports=tmp_path / "r1")
+    budget = {"none": 0, "some": 50_000, "all": 10**9}[in_memory]
+    monkeypatch.setattr(parts, "rows_in_memory", lambda: budget)
+    whole, one = read_whole
     chunked = load_settings(raw=raw, db=tmp_path / "chunked.duckdb", reports=tmp_path / "r2")
-    monkeypatch.setattr(read, "chunk_bytes", lambda: 0)
-    one = ingest(None, whole, jobs=1)
     parsed = []
     polars_read = read._csv_polars
 
@@ -84,9 +100,12 @@ def test_a_file_in_chunks_is_stored_as_the_whole_file(raw, tmp_path, monkeypatch
     )
     many = ingest(None, chunked, jobs=1)
     # really in chunks: the two files (about 3,300 and 2,900 lines) in more than 50 pieces,
-    # each chunk's rows kept on disk as a part until stored, and the parts removed since
+    # each chunk's rows kept on disk as a part until stored (or kept as frames: none on disk;
+    # "some": the frames of the first chunks written once over the budget), and the parts
+    # removed since
     assert len(parsed) > 50 and max(parsed) < 200
-    assert len(written) == len(parsed) and sum(written) > 6000
+    assert len(written) == (0 if in_memory == "all" else len(parsed))
+    assert in_memory == "all" or sum(written) > 6000
     assert not chunked.db.with_name(chunked.db.name + ".rows").exists()
     summary = [
         (r.path.name, r.status, r.rows_read, r.rows_stored, r.rows_held, r.rows_skipped)
@@ -119,6 +138,8 @@ def test_a_file_in_chunks_is_stored_as_the_whole_file(raw, tmp_path, monkeypatch
         "duplicate_conflict",
         "duplicate_conflict",
     ]
+    if in_memory != "none":
+        return
     # the next file prepared (its parts written) in a thread while this one is stored
     ahead = load_settings(raw=raw, db=tmp_path / "ahead.duckdb", reports=tmp_path / "r3")
     assert [r.rows_stored for r in ingest(None, ahead)] == [r.rows_stored for r in many]
@@ -153,6 +174,7 @@ def test_a_full_disk_while_a_file_in_chunks_is_kept_on_disk(raw, tmp_path, monke
     with DiskFullError (the CLI's plain message), the store as it was, no part left behind."""
     s = load_settings(raw=raw, db=disk / "store.duckdb", reports=tmp_path / "r")
     monkeypatch.setattr(read, "chunk_bytes", lambda: CHUNK)
+    monkeypatch.setattr(parts, "rows_in_memory", lambda: 0)
     assert [r.status for r in ingest([raw / "hazards" / "a_gbk.csv"], s, jobs=1)] == ["ingested"]
     before = snapshot(s.db)
     filler = fill(disk, leave=100_000)  # room for the store's own writes, not for the parts

@@ -378,3 +378,56 @@ def test_credit_code_check_digit_by_hand():
     assert weights[:5] == [1, 3, 9, 27, 19]
     total = sum(chars.index(c) * w for c, w in zip(code, weights, strict=True))
     assert chars[(31 - total % 31) % 31] == "G"
+
+
+def _bmp() -> list[str]:
+    return [chr(cp) for cp in range(0x80, 0x10000) if not 0xD800 <= cp <= 0xDFFF]
+
+
+def test_no_nfkc_stable_character_composes_with_the_one_before():
+    """Composition joins a character to the one before only as the second of a canonical
+    pair: no character the cleaning skips is ever one (the proof in ``V.nfkc_stable``)."""
+    import unicodedata
+
+    seconds = set()
+    for cp in range(0x110000):
+        parts = unicodedata.decomposition(chr(cp)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(chr(int(parts[1], 16)))
+    stable = {c for c in _bmp() if V.nfkc_stable(c)}
+    assert not stable & seconds
+    assert {"中", "、", "。", "「", "」", "×", "√", "\ue000"} <= stable
+    assert not {"\u3000", "\u2026", "Ａ", "（", "\uf900", "\u0301", "\u11a8", "\u200b"} & stable
+
+
+def test_the_skip_pattern_matches_exactly_the_characters_that_are_not_stable():
+    import polars as pl
+
+    chars = pl.Series(_bmp())
+    unsafe = chars.str.contains(V.nfkc_unsafe()).to_list()
+    assert unsafe == [not V.nfkc_stable(c) for c in chars]
+
+
+def test_cleaning_only_the_unsafe_cells_equals_cleaning_every_cell():
+    """Texts mixing the skipped characters with fullwidth forms, compatibility ideographs,
+    combining marks, jamo, the ideographic space, the ellipsis, invisible characters: the
+    cleaning that skips NFKC for plain cells gives what NFKC of every cell gives."""
+    import random
+
+    import polars as pl
+
+    from safetystats.ingest.prepare import _clean
+
+    pool = list("ab e1 -中国隐患、。「」×√") + [
+        "Ａ", "（", "１", "\uf900", "\uf9dc", "\u0301", "\u0323", "\u3099", "\u309b", "가",
+        "\u1100", "\u1161", "\u11a8", "\u3131", "\u3000", "\u2026", "\u200b", "\ufeff",
+        "\u00a0", "é", "\u2f00", "㎡", "\ue000", " ",
+    ]  # fmt: skip
+    rng = random.Random(23)
+    texts = ["".join(rng.choices(pool, k=rng.randint(0, 8))) for _ in range(20000)]
+    texts += ["e\u0301", "가\u11a8", "\u1100\u1161", "中\u0301", "カ\u3099", " 中国\u3000"]
+    frame = pl.DataFrame({"t": texts})
+    plain = pl.col("t").str.normalize("NFKC").str.replace_all("[\u200b-\u200f\u2060\ufeff]", "")
+    got = frame.select(_clean(pl.col("t")).alias("fast"), plain.str.strip_chars().alias("nfkc"))
+    assert got["fast"].to_list() == got["nfkc"].to_list()
+    assert [t or "" for t in map(V.clean_text, texts)] == got["fast"].to_list()

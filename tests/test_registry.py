@@ -303,6 +303,8 @@ def test_a_street_registry_resolves_its_communities(street):
     assert code(street, "公园街道解放社区居委会") == "450202001001"
     assert code(street, "中山社区居委会") == "450202001002"  # 中山 is also a city
     assert code(street, "柳州市城中区公园街道东门社区") == "450202001010"
+    # 城中区, the county above the registry's top unit by code, is stripped too
+    assert code(street, "城中区解放社区") == "450202001001"
 
 
 def test_traditional_characters_and_spaces(qingdao):

@@ -615,7 +615,8 @@ NEW_METRICS = {"activity_frequency", "event_quota", "task_progress", "accident_c
 def test_every_metric_and_metric_query_has_a_test():
     assert sorted(STORES.keys() | NEW_METRICS) == sorted(METRICS)
     queries = {"metrics/" + METRICS[m]["sql"] for m in METRICS} | {"metrics/latest_event_date"}
-    assert sorted(queries) == names_in("metrics")
+    shared = {f"metrics/shared_{n}" for m in METRICS for n in METRICS[m].get("shared", [])}
+    assert sorted(queries | shared) == names_in("metrics")
 
 
 def test_the_default_evacuation_target_is_the_one_tested():
@@ -652,15 +653,16 @@ def test_metric_query_columns(empty_store, metric):
     """Each metric query's own columns; the four major-hazard metrics share one query and each
     takes its numerator column (metrics.toml)."""
     sql = METRICS[metric]["sql"]
-    values = target(metric, W, **STORES[metric][1]).sql_values()
-    frame = engine.query(
-        empty_store,
-        f"metrics/{sql}",
-        SETTINGS,
-        eval_dates=[D(E)],
-        none_supervision=["none"],
-        **values,
-    )
+    tgt = target(metric, W, **STORES[metric][1])
+    with engine.target_inputs(empty_store, tgt, SETTINGS):  # its shared inputs
+        frame = engine.query(
+            empty_store,
+            f"metrics/{sql}",
+            SETTINGS,
+            eval_dates=[D(E)],
+            none_supervision=["none"],
+            **tgt.sql_values(),
+        )
     own = MAJOR_HAZARD_COLUMNS if sql == "metric_major_hazards" else ["numerator"]
     base = ["eval_date", "district_code", "is_total", *own, "denominator"]
     assert frame.columns == base + EXTRA_COLUMNS.get(metric, [])
@@ -858,6 +860,31 @@ def test_major_hazard_metrics(hazards_store, metric, expected):
 def test_major_hazard_metrics_scope(hazards_store, metric, scope, expected):
     got = counts(hazards_store, metric, W, [E], **scope)
     assert got == {(E, code): nd for code, nd in expected.items()}
+
+
+def test_major_hazard_metrics_share_one_table_per_run():
+    """The major-hazard metrics read one temp table (sql/metrics/shared_major_hazards.sql), made
+    once for the targets of a run and dropped after it, or by each query alone: the same counts.
+    Made for targets without a scope on the register's columns, it does not read them, and is
+    made again with them for a target that has one. H9's enterprise is not in the register:
+    counted without a scope, not under one on the register's columns."""
+    h9 = major("H9", "E99", W, district_code=HC, rectified_date=E, source="执法检查", **FIVE)
+    con = build(enterprises=ENTERPRISES, hazards=[*MAJOR_HAZARDS, h9])
+    metrics = [m for m in METRICS if "major_hazards" in METRICS[m].get("shared", [])]
+    exists = load_sql("store/table_exists")
+    alone = {m: counts(con, m, W, [E]) for m in metrics}
+    assert not store.scalar(con, exists, {"table": "major_hazards"})
+    with engine.shared_inputs(con, [target(m, W) for m in metrics]):
+        together = {m: counts(con, m, W, [E]) for m in metrics}
+        assert store.scalar(con, exists, {"table": "major_hazards"})
+        scoped_inside = counts(con, "major_hazard_rectification", W, [E], high_risk=[False])
+    assert not store.scalar(con, exists, {"table": "major_hazards"})
+    assert together == alone
+    assert alone["major_hazard_rectification"][E, HC] == (2, 3)  # H2, H9 by E; H3 not
+    assert alone["open_major_hazards"][E, HC] == (2, 0)  # H1, H3
+    scoped = counts(con, "major_hazard_rectification", W, [E], high_risk=[False])
+    assert scoped[E, HC] == (0, 1)  # H3 (E2); not H9
+    assert scoped_inside == scoped
 
 
 def test_open_major_hazards_is_a_count_of_hazards_found_at_any_date(hazards_store):
@@ -2378,6 +2405,7 @@ class _AllValues(dict):
         "required_high_risk", "evaluated_only", "roster", "active_status", "cycle_start_default",
         "district_codes", "unspecified", "none_supervision", "since", "deadline", "kinds",
         "organisers", "principal_led_only", "flags", "tasks", "measure", "levels", "age_days",
+        "register",
     }  # fmt: skip
 
     def __missing__(self, key):

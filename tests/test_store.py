@@ -32,3 +32,62 @@ def test_a_writers_step_has_its_own_memory_limit(tmp_path, monkeypatch):
     assert [limit("ingest"), limit("validate"), limit()] == ["953.6 MiB", "1.8 GiB", "2.7 GiB"]
     monkeypatch.setenv(store.MEMORY_LIMIT_ENV, "4GB")
     assert limit("ingest") == limit("validate") == "3.7 GiB"
+
+
+def test_bookkeeping_runs_again_only_when_its_sql_changed(tmp_path):
+    """A writer's start runs sql/bookkeeping/ and sql/rules/ only when the store's state does
+    not name this version's SQL (the tables and macros are kept in the store): issue 23, every
+    command that writes saved about 40 statements."""
+    import duckdb
+
+    from safetystats import store
+
+    con = duckdb.connect(str(tmp_path / "s.duckdb"))
+    macro = "SELECT count(*) FROM duckdb_functions() WHERE function_name = 'in_scope'"
+    store.ensure_bookkeeping(con)
+    assert con.execute(macro).fetchone()[0] == 1
+    con.execute("DROP MACRO in_scope")
+    store.ensure_bookkeeping(con)  # the state names this SQL: nothing run again
+    assert con.execute(macro).fetchone()[0] == 0
+    store.set_state(con, bookkeeping_sql="an older version's")
+    store.ensure_bookkeeping(con)
+    assert con.execute(macro).fetchone()[0] == 1
+    assert store.state(con)["bookkeeping_sql"] == store.bookkeeping_fingerprint()
+
+
+def test_a_registered_frame_reads_as_through_pyarrow():
+    """store.registered hands polars' own Arrow C stream to DuckDB (no pyarrow imported): the
+    same column types and rows as a pyarrow table of the frame; a frame with a column of type
+    Null (DuckDB refuses one in a stream) goes through pyarrow."""
+    import datetime as dt
+    from decimal import Decimal
+
+    import duckdb
+    import polars as pl
+
+    from safetystats import store
+
+    typed = pl.DataFrame(
+        {
+            "text": ["甲", None],
+            "whole": [1, None],
+            "small": pl.Series([1, 2], dtype=pl.Int32),
+            "real": [1.5, None],
+            "flag": [True, None],
+            "day": [dt.date(2024, 1, 1), None],
+            "at": [dt.datetime(2024, 1, 1, 3), None],
+            "names": [["x"], None],
+            "amount": pl.Series([Decimal("1.25"), None], dtype=pl.Decimal(18, 3)),
+            "blank_text": pl.Series([None, None], dtype=pl.String),
+        }
+    )
+    untyped = pl.DataFrame({"code": ["a", "b"], "parent": [None, None]})
+    assert untyped.schema["parent"] == pl.Null
+    con = duckdb.connect()
+    for frame in (typed, untyped):
+        con.register("via_pyarrow", frame.to_arrow(compat_level=pl.CompatLevel.newest()))
+        with store.registered(con, "frame", frame):
+            for sql in ("DESCRIBE {}", "SELECT * FROM {}"):
+                got = con.execute(sql.format("frame")).fetchall()
+                assert got == con.execute(sql.format("via_pyarrow")).fetchall()
+        con.unregister("via_pyarrow")

@@ -53,6 +53,49 @@ def clean_text(value: str | None) -> str | None:
     return text or None
 
 
+# Hangul jamo compose with the syllable before them: never skipped (see ``nfkc_unsafe``)
+_HANGUL_JAMO = ((0x1100, 0x11FF), (0xA960, 0xA97F), (0xD7B0, 0xD7FF))
+
+
+def nfkc_stable(char: str) -> bool:
+    """Is ``char`` one that ``clean_text`` leaves as it is in any text of such characters and
+    ASCII: assigned, not a mark (combining class 0), not changed by NFKD (so not by NFKC or
+    NFD either: fullwidth forms, U+3000, U+2026, compatibility ideographs are), not an
+    invisible character we remove, not a Hangul jamo. Such a text is already NFKC: decomposing
+    changes no character, reordering moves none (all of class 0), and composing joins a
+    character only to a following mark or jamo (the class has none; tests/test_normalize.py
+    checks every canonical pair). Unassigned code points are left out: Unicode keeps a
+    normalised text of assigned characters normalised in later versions, so polars' tables
+    may be newer than Python's."""
+    cp = ord(char)
+    return (
+        unicodedata.category(char) not in ("Mn", "Mc", "Me", "Cn", "Cs")
+        and unicodedata.combining(char) == 0
+        and unicodedata.normalize("NFKD", char) == char
+        and not _INVISIBLE.match(char)
+        and not any(lo <= cp <= hi for lo, hi in _HANGUL_JAMO)
+    )
+
+
+@lru_cache(maxsize=1)
+def nfkc_unsafe() -> str:
+    """A regex (polars' syntax) for a character ``clean_text`` may change: outside ASCII and
+    the ``nfkc_stable`` characters of the Basic Multilingual Plane (CJK ideographs and
+    punctuation such as 、。「」, ×, √, Cyrillic...). A cell without one is only trimmed: NFKC
+    of every Chinese cell cost twice the rest of the cleaning (about 50 ms once to build)."""
+    ranges: list[list[int]] = []
+    for cp in range(0x80, 0x10000):
+        if nfkc_stable(chr(cp)):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    spans = "".join(
+        f"\\x{{{lo:x}}}" if lo == hi else f"\\x{{{lo:x}}}-\\x{{{hi:x}}}" for lo, hi in ranges
+    )
+    return f"[^\\x00-\\x7f{spans}]"
+
+
 @lru_cache(maxsize=65536)
 def vocab_key(value: str) -> str:
     """The form used to match a controlled vocabulary: NFKC, simplified, no spaces, lower."""
@@ -276,10 +319,14 @@ def parse_int(text: str):
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:\.\d*)?[eE][+-]?\d+$")
 
 
+# either shape, white space around it allowed (as ``strip`` allows it): one regex, no
+# stripped copy of the column (0.04 s against 0.1 s of CPU a million codes)
+_DAMAGED = r"^\s*(?:[+-]?\d+(?:\.\d*)?[eE][+-]?\d+|[0-9]{15}0+)\s*$"
+
+
 def damaged_code_expr(column: pl.Expr) -> pl.Expr:
     """``damaged_code`` over a column of text: true where the code is damaged."""
-    text = column.str.strip_chars()
-    return text.str.contains(_SCIENTIFIC.pattern) | text.str.contains(r"^[0-9]{15}0+$")
+    return column.str.contains(_DAMAGED)
 
 
 def damaged_code(text: str | None) -> bool:

@@ -49,15 +49,52 @@ UNIT_METRICS = ("event_quota", "activity_frequency")  # metrics whose subjects a
 
 @contextmanager
 def target_inputs(con, target: Target, settings: Settings):
-    """The tables a target's query reads beside the store: for the metrics of UNIT_METRICS,
-    ``unit_tree`` and ``target_units(code, quota)`` (the units of its level, or of its quotas
-    file, with their quota)."""
-    if target.metric not in UNIT_METRICS:
+    """The tables a target's query reads beside the store: its metric's shared inputs
+    (:func:`shared_inputs`) and, for the metrics of UNIT_METRICS, ``unit_tree`` and
+    ``target_units(code, quota)`` (the units of its level, or of its quotas file, with their
+    quota)."""
+    with shared_inputs(con, [target]):
+        if target.metric not in UNIT_METRICS:
+            yield
+            return
+        frame = target_units(settings, target)
+        with unit_tree(con, settings), store.registered(con, "target_units", frame):
+            yield
+
+
+# scope keys a target reads from its enterprise's register row
+REGISTER_SCOPE = ("industry", "hazchem", "high_risk")
+# the shared inputs made on a connection: (connection, table) -> made with the register's columns
+_SHARED: dict[tuple[int, str], bool] = {}
+
+
+@contextmanager
+def shared_inputs(con, targets: list[Target]):
+    """The temp tables that the queries of ``targets`` read (metrics.toml ``shared``; e.g.
+    ``major_hazards``, which five metrics read) for the block: made once from
+    sql/metrics/shared_<name>.sql when the caller has not made them (or made them without the
+    register's columns that a target here scopes on), dropped after. Inside, the store does not
+    change: a reader's connection sees no writer."""
+    needs: dict[str, bool] = {}
+    for t in targets:
+        register = any(t.scope.get(key) is not None for key in REGISTER_SCOPE)
+        for name in metric_definitions()[t.metric].get("shared", ()):
+            needs[name] = needs.get(name, False) or register
+    made = []
+    try:
+        for name, register in sorted(needs.items()):
+            key = (id(con), name)
+            if key in _SHARED and (_SHARED[key] or not register):
+                continue  # the caller's serves
+            if key not in _SHARED:
+                made.append(key)
+            con.execute(load_sql(f"metrics/shared_{name}"), {"register": register})
+            _SHARED[key] = register
         yield
-        return
-    frame = target_units(settings, target)
-    with unit_tree(con, settings), store.registered(con, "target_units", frame):
-        yield
+    finally:
+        for key in made:
+            _SHARED.pop(key, None)
+            con.execute(load_sql("store/drop_temp_table").format(name=key[1]))
 
 
 def target_units(settings: Settings, target: Target) -> pl.DataFrame:
@@ -400,13 +437,13 @@ def attainment_of(
     E alone (what a score needs): no projection, and a target not met is behind."""
     days = settings.thresholds["projection_days"] if projections else None
     rows = []
-    for target in load_targets(settings.targets):
-        if phase_of(target, as_of) == "not_started":
-            continue
-        e = target.eval_date(as_of)
-        dates = [e] if days is None else [e, projection_date(target, e, days)]
-        counts = target_counts(con, target, dates, settings)
-        rows += [_rows_for(target, as_of, counts, place, lang, days) for place in where]
+    targets = [t for t in load_targets(settings.targets) if phase_of(t, as_of) != "not_started"]
+    with shared_inputs(con, targets):
+        for target in targets:
+            e = target.eval_date(as_of)
+            dates = [e] if days is None else [e, projection_date(target, e, days)]
+            counts = target_counts(con, target, dates, settings)
+            rows += [_rows_for(target, as_of, counts, place, lang, days) for place in where]
     return pl.DataFrame(
         rows,
         schema=ATTAINMENT_SCHEMA,
@@ -477,31 +514,14 @@ def monthly_series(
     district and total: target_id, scope, district_code, district, date, value, threshold."""
     lang, where, as_of = _places(settings, as_of, district, lang, con)
     rows = []
-    for target in load_targets(settings.targets):
-        if phase_of(target, as_of) == "not_started":
-            continue
-        is_count = target.is_count
-        e = target.eval_date(as_of)
-        dates = [d for d in month_ends(target.window_start, e)] + [e]
-        dates = sorted(set(d for d in dates if d >= target.window_start))
-        counts = target_counts(con, target, dates, settings)
-        for place in where:
-            for day in dates:
-                n, d = counts.at(day, place) or (None, None)
-                rows.append(
-                    {
-                        "target_id": target.id,
-                        "name": target.name(lang),
-                        "scope": place.scope,
-                        "district_code": place.code,
-                        "district": place.name,
-                        "date": day,
-                        "value": None if n is None else _as_float(_value((n, d), is_count)),
-                        "numerator": _whole(n),
-                        "denominator": _whole(d),
-                        "threshold": float(target.threshold),
-                    }
-                )
+    targets = [t for t in load_targets(settings.targets) if phase_of(t, as_of) != "not_started"]
+    with shared_inputs(con, targets):
+        for target in targets:
+            e = target.eval_date(as_of)
+            dates = [d for d in month_ends(target.window_start, e)] + [e]
+            dates = sorted(set(d for d in dates if d >= target.window_start))
+            counts = target_counts(con, target, dates, settings)
+            rows += _series_rows(target, counts, where, dates, lang)
     return pl.DataFrame(
         rows,
         schema_overrides={
@@ -511,6 +531,29 @@ def monthly_series(
             "denominator": pl.Int64,
         },
     )
+
+
+def _series_rows(target: Target, counts: Counts, where: list[Place], dates, lang: str) -> list:
+    """A target's rows of :func:`monthly_series`: each place at each date."""
+    rows = []
+    for place in where:
+        for day in dates:
+            n, d = counts.at(day, place) or (None, None)
+            rows.append(
+                {
+                    "target_id": target.id,
+                    "name": target.name(lang),
+                    "scope": place.scope,
+                    "district_code": place.code,
+                    "district": place.name,
+                    "date": day,
+                    "value": None if n is None else _as_float(_value((n, d), target.is_count)),
+                    "numerator": _whole(n),
+                    "denominator": _whole(d),
+                    "threshold": float(target.threshold),
+                }
+            )
+    return rows
 
 
 @_reads_store

@@ -13,18 +13,21 @@
 -- ("evaluated" for $evaluated_only; every record otherwise); the engine decides no_data from them.
 WITH dates AS (SELECT unnest($eval_dates::DATE[]) AS eval_date),
 firms AS (
-    SELECT e.enterprise_id, e.district_code,
+    SELECT e.enterprise_id, e.rowid AS firm, e.district_code,  -- firm: a number to group by
            CASE WHEN e.high_risk THEN $per_high_risk ELSE $per END AS per,
            CASE WHEN e.high_risk THEN $required_high_risk ELSE $required END AS required
     FROM curated_enterprises e
     WHERE e.status = $active_status AND in_scope($industry, e.industry)
       AND in_scope($hazchem, e.hazchem) AND in_scope($high_risk, e.high_risk)
 ),
-periods AS (SELECT * FROM target_periods((SELECT list(DISTINCT per) FROM firms), $window_start,
-                                         $deadline, (SELECT max(eval_date) FROM dates))),
+periods AS (  -- idx: the period's place among those of its kind (1: the first)
+    SELECT *, row_number() OVER (PARTITION BY per ORDER BY p_from) AS idx
+    FROM target_periods((SELECT list(DISTINCT per) FROM firms), $window_start, $deadline,
+                        (SELECT max(eval_date) FROM dates))
+),
 got AS (  -- the day each firm's period got its required events (its k-th event, k = required),
           -- for the firm-periods that had any event; NULL: too few
-    SELECT f.enterprise_id, any_value(f.district_code) AS district_code, f.per, p.p_from, p.p_end,
+    SELECT f.firm, any_value(f.district_code) AS district_code, f.per, p.p_from, p.p_end, p.idx,
            CASE WHEN any_value(f.required) = 1 THEN min(ev.event_date)
                 WHEN any_value(f.required) > 1
                 THEN list_sort(list(ev.event_date) FILTER (WHERE f.required > 1))[any_value(f.required)]
@@ -33,7 +36,7 @@ got AS (  -- the day each firm's period got its required events (its k-th event,
     JOIN periods p ON p.per = f.per
     JOIN qualifying_events($dataset, $types, $evaluated_only) ev
       ON ev.enterprise_id = f.enterprise_id AND ev.event_date BETWEEN p.p_from AND p.p_end
-    GROUP BY f.enterprise_id, f.per, p.p_from, p.p_end
+    GROUP BY f.firm, f.per, p.p_from, p.p_end, p.idx
 ),
 judged AS (  -- per kind of period at E: the periods begun by E that have ended, one still running
     SELECT d.eval_date, p.per, count(*) FILTER (WHERE p.p_end <= d.eval_date) AS ended,
@@ -42,20 +45,29 @@ judged AS (  -- per kind of period at E: the periods begun by E that have ended,
     WHERE d.eval_date >= $window_start
     GROUP BY ALL
 ),
-held AS (  -- per firm with events at E: its ended periods that got them, its running one by E
-    SELECT d.eval_date, g.enterprise_id, any_value(g.district_code) AS district_code, g.per,
-           count(*) FILTER (WHERE g.p_end <= d.eval_date AND g.met_on IS NOT NULL) AS ended_met,
-           bool_or(g.p_end > d.eval_date AND g.met_on <= d.eval_date) AS running_met
-    FROM dates d JOIN got g ON g.p_from <= d.eval_date
-    GROUP BY d.eval_date, g.enterprise_id, g.per
+runs AS (  -- firms with events per unit, kind of period and k: their periods 1..k all got
+           -- their events (the leading run of met periods; the ended periods at E are 1..ended)
+    SELECT district_code, per, len(list_filter(list_sort(met), lambda x, i: x = i)) AS k,
+           count(*) AS firms
+    FROM (SELECT any_value(district_code) AS district_code, per,
+                 list(idx) FILTER (WHERE met_on IS NOT NULL) AS met
+          FROM got GROUP BY firm, per)
+    GROUP BY ALL
 ),
 met AS (  -- the period rule at E (as period_rule_met.sql, running_period_met.sql), per unit:
           -- every ended period met; with none ended, the running one met by E
-    SELECT h.eval_date, h.district_code, h.per,
-           count(*) FILTER (WHERE CASE WHEN j.ended > 0 THEN h.ended_met = j.ended
-                                       ELSE h.running_met END) AS numerator,
-           count(*) FILTER (WHERE j.ended > 0 AND h.running_met) AS period_numerator
-    FROM held h JOIN judged j ON j.eval_date = h.eval_date AND j.per = h.per
+    SELECT eval_date, district_code, per,
+           sum(CASE WHEN ended > 0 THEN all_ended ELSE running END) AS numerator,
+           sum(CASE WHEN ended > 0 THEN running ELSE 0 END) AS period_numerator
+    FROM (
+        SELECT j.eval_date, j.ended, r.district_code, r.per, r.firms AS all_ended, 0 AS running
+        FROM judged j JOIN runs r ON r.per = j.per AND r.k >= j.ended
+        UNION ALL  -- firms whose running period at E got its events by E
+        SELECT j.eval_date, j.ended, g.district_code, g.per, 0, count(*)
+        FROM judged j JOIN got g ON g.per = j.per AND g.p_from <= j.eval_date
+                               AND g.p_end > j.eval_date AND g.met_on <= j.eval_date
+        GROUP BY ALL
+    )
     GROUP BY ALL
 ),
 firm_counts AS (SELECT district_code, per, count(*) AS firms FROM firms GROUP BY ALL),

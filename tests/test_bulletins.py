@@ -208,6 +208,10 @@ def test_committed_notebooks_carry_no_outputs(name):
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, name
+    # nbformat 4.5 wants an id in every cell (a warning now, an error in future versions)
+    cells = json.loads((NOTEBOOKS_DIR / name).read_text(encoding="utf-8"))["cells"]
+    ids = [cell.get("id") for cell in cells]
+    assert None not in ids and len(set(ids)) == len(ids), (name, ids)
 
 
 # what a thin notebook's code never holds: SQL, function or class definitions, loops

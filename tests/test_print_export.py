@@ -333,6 +333,23 @@ def test_no_figure_crosses_a_page_break_when_printed(store, tmp_path, kind):
         assert top == end, f"{kind}: figure {n} starts on page {top[0]} and ends on {end[0]}"
 
 
+def test_a_bulletins_trend_prints_on_the_page_of_its_targets_chart(store, tmp_path):
+    """The targets' bars and the monthly trend (eight panels at most in four rows) share one
+    A4 page: the trend is printed with shorter rows (figures.PRINT_ROW_HEIGHT). With the
+    screen's rows it took a page of its own and left half of the one before blank."""
+    _, run = store
+    page = run.folder / PAGES["district_bulletin"]
+    html = page.read_text(encoding="utf-8")
+    copy = tmp_path / page.name
+    copy.write_text(html.replace("</head>", FIGURE_MARKS + "</head>", 1), encoding="utf-8")
+    marks = _marks_by_page(print_pdf(copy, tmp_path / "bulletin.pdf"))
+    outputs = re.findall(r'class="print-chart".*?</svg>', html, re.S)
+    trend = next(i for i, svg in enumerate(outputs) if "2024-06" in svg)  # its month labels
+    assert trend > 0, "the targets' bars come before the trend"
+    bars, panels = f"FIGTOP{trend}", f"FIGEND{trend + 1}"
+    assert marks[bars] == marks[panels], marks
+
+
 def test_print_screenshots_of_each_kind_of_page(store, tmp_path):
     """Each kind of page as the printer sees it: print media emulated (CDP) at the width of
     A4's printable area, and the first page of its PDF rasterised, under tests/output/."""

@@ -69,8 +69,9 @@ class PlotlyFigure:
     ``narrow``: the same figure laid out for a phone's width (or an HTML table), shown
     instead below 600 px."""
 
-    def __init__(self, fig, page: _Page, narrow=None):
+    def __init__(self, fig, page: _Page, narrow=None, printed=None):
         self.fig, self.page, self.narrow = fig, page, narrow
+        self.printed = printed  # the figure laid out for print (--pdf), if not ``fig``
 
     @staticmethod
     def _html(fig) -> str:
@@ -91,7 +92,8 @@ class PlotlyFigure:
             narrow = str(self.narrow) if isinstance(self.narrow, Html) else self._html(self.narrow)
             wide = f'<div class="wide-only">{wide}</div><div class="narrow-only">{narrow}</div>'
         if self.page.print_charts:  # --pdf: print shows a static image of the wide figure
-            wide = f'<div class="screen-chart">{wide}</div>{print_charts.img(self.fig)}'
+            printed = self.fig if self.printed is None else self.printed
+            wide = f'<div class="screen-chart">{wide}</div>{print_charts.img(printed)}'
         return prefix + wide
 
 
@@ -138,9 +140,17 @@ class _Page:
         return PlotlyFigure(fig, self)
 
     def trend(self, rows: pl.DataFrame, title: str) -> PlotlyFigure:
-        """The monthly trend of the share targets of ``rows``: two columns, one on a phone."""
+        """The monthly trend of the share targets of ``rows``: two columns, one on a phone,
+        shorter rows in print."""
         args = (self.series, _shares(rows), self.labels, title)
-        return PlotlyFigure(figures.trend_chart(*args), self, figures.trend_chart(*args, cols=1))
+        printed = (
+            figures.trend_chart(*args, row_height=figures.PRINT_ROW_HEIGHT)
+            if self.print_charts
+            else None
+        )
+        return PlotlyFigure(
+            figures.trend_chart(*args), self, figures.trend_chart(*args, cols=1), printed
+        )
 
     def _banner(self) -> str:
         return (

@@ -109,6 +109,10 @@ def _guide(x, y, colour: str, dash: str, name: str, axes: dict) -> dict:
 TREND_Y_RANGE = [-8, 108]  # a little below 0%: the 0% label stands clear of the date labels
 MONTH_STEPS = (1, 2, 3, 6, 12)  # months between labelled ticks, the fewest that fit
 MAX_MONTH_LABELS = 4  # a panel is about 310 px wide on A4: four "2024-03" labels fit
+# a printed row of trend panels (CSS px at the printed width): the targets' bars and four rows
+# of panels (eight targets) share one A4 page; the screen's 230 px rows took a page of their
+# own and left half of the one before blank; 130 px still did not fit beside the bars
+PRINT_ROW_HEIGHT = 120
 
 
 def _month_end(day: dt.date) -> dt.date:
@@ -149,7 +153,12 @@ def _panels(n_rows: int, cols: int, titles: tuple[str, ...], spacing: float) -> 
 
 
 def trend_chart(
-    series: pl.DataFrame, rows: pl.DataFrame, labels: dict, title: str, cols: int = 2
+    series: pl.DataFrame,
+    rows: pl.DataFrame,
+    labels: dict,
+    title: str,
+    cols: int = 2,
+    row_height: int = 230,
 ) -> go.Figure:
     """Small multiples: each target's monthly value, its threshold, and the projection to the deadline.
 
@@ -157,10 +166,11 @@ def trend_chart(
     the ticks of their months, E (maybe mid-month) between them; the hover gives the date.
     The title's key names the dotted projection only when one is drawn (none at a deadline).
     Traces and axes are added at once, by their axis names (plotly validates every
-    row/col update on its own: three times slower). ``cols``: 1 for a phone's width."""
+    row/col update on its own: three times slower). ``cols``: 1 for a phone's width;
+    ``row_height``: of a row of panels in CSS pixels (print: shorter, PRINT_ROW_HEIGHT)."""
     targets = rows["target_id"].to_list()
     n_rows = max(1, (len(targets) + cols - 1) // cols)
-    height = 60 + 230 * n_rows if cols > 1 else 90 + 190 * n_rows
+    height = 60 + row_height * n_rows if cols > 1 else 90 + 190 * n_rows
     # plotly allows at most 1 / (rows − 1) between rows (a city with 70 targets)
     spacing = min(0.12, 70 / height, 0.4 / max(1, n_rows - 1))
     layout = _panels(n_rows, cols, tuple(rows["name"].to_list()), spacing)

@@ -14,10 +14,11 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import plotly.graph_objects as go
+import polars as pl
 import pytest
 from conftest import reading
 
-from safetystats.report import pdf, print_charts, runner
+from safetystats.report import figures, pdf, print_charts, runner
 from safetystats.report.html import STATUS_COLOURS
 from safetystats.report.pdf import print_pdf
 
@@ -267,6 +268,38 @@ def test_the_pdf_carries_the_charts_as_text_and_no_pictures(pdf_run):
         check=True,
     ).stdout.splitlines()[2:]
     assert [line for line in listed if line.split()[2] == "image"] == []
+
+
+def test_the_targets_key_names_the_status_colours_and_the_bars_keep_their_width():
+    """The targets chart's key: one entry per status shown, in its colour (a single "完成值" in
+    the first bar's colour read as if every bar were green), then the threshold; its entries
+    are bars without a value, overlaid, so the printed bars are as thick as with one trace."""
+    rows = pl.DataFrame(
+        {
+            "name": ["甲", "乙", "丙"],
+            "value": [0.5, 0.9, 0.2],
+            "threshold": [0.4, 1.0, 0.3],
+            "status": ["met", "behind", "behind"],
+        }
+    )
+    labels = {"value": "完成值", "threshold": "目标值", "met": "达标", "behind": "滞后"}
+    fig = figures.targets_chart(rows, labels, "各项目标")
+    shown = [t for t in fig.data if t.showlegend is not False]
+    assert [(t.name, t.marker.color) for t in shown[:-1]] == [
+        ("达标", STATUS_COLOURS["met"]),
+        ("滞后", STATUS_COLOURS["behind"]),
+    ]
+    assert shown[-1].name == "目标值"
+    root = _svg(print_charts.img(fig))
+    words = [w for _, _, w in _texts(root)]
+    assert "达标" in words and "滞后" in words and "完成值" not in words
+    bars = [b for b in root.iter("rect") if b.get("class") == "bar"]
+    assert _bars_drawn(root, True) == pytest.approx([50, 90, 20], abs=0.6)
+    # the values' bars alone (in the key as before), with the threshold: the same legend row
+    values = go.Bar(fig.data[0]).update(showlegend=True)
+    alone = _svg(print_charts.img(go.Figure([values, fig.data[-1]], fig.layout)))
+    thick = {round(_f(b, "height"), 1) for b in alone.iter("rect") if b.get("class") == "bar"}
+    assert {round(_f(b, "height"), 1) for b in bars} == thick
 
 
 def test_a_trace_kind_without_a_print_drawing_is_an_error():

@@ -57,16 +57,33 @@ def _figure(
 
 
 def targets_chart(rows: pl.DataFrame, labels: dict, title: str) -> go.Figure:
-    """Each target's value (bar, coloured by status) against its threshold (marker)."""
+    """Each target's value (bar, coloured by status) against its threshold (marker). The key
+    names the colours of the statuses shown (达标, 滞后...) rather than one "完成值" swatch in
+    the first bar's colour: each is a bar trace without a value, over the real bars."""
     names = rows["name"].to_list()
     values = [None if v is None else v * 100 for v in rows["value"].to_list()]
+    statuses = rows["status"].to_list()
+    key = [
+        dict(
+            type="bar",
+            y=names[:1],
+            x=[None],
+            orientation="h",
+            name=labels[status],
+            marker=dict(color=STATUS_COLOURS[status]),
+            hoverinfo="skip",
+        )
+        for status in STATUS_COLOURS
+        if status in statuses
+    ]
     bar = dict(
         type="bar",
         y=names,
         x=values,
         orientation="h",
         name=labels["value"],
-        marker=dict(color=[STATUS_COLOURS[s] for s in rows["status"].to_list()]),
+        showlegend=False,
+        marker=dict(color=[STATUS_COLOURS[s] for s in statuses]),
         text=[pct(v) for v in rows["value"].to_list()],
         # inside the bar, so the threshold marker never strikes through the label
         textposition="inside",
@@ -87,8 +104,10 @@ def targets_chart(rows: pl.DataFrame, labels: dict, title: str) -> go.Figure:
         xaxis=dict(range=[0, 115], ticksuffix="%"),
         yaxis=dict(autorange="reversed"),
         legend=dict(orientation="h", y=-0.12),
+        barmode="overlay",  # the key's bars take no room beside the values
+        showlegend=True,
     )
-    return _figure([bar, threshold], layout, title, 80 + 48 * len(names))
+    return _figure([bar, *key, threshold], layout, title, 80 + 48 * len(names))
 
 
 def _guide(x, y, colour: str, dash: str, name: str, axes: dict) -> dict:

@@ -198,7 +198,9 @@ class Chart:
     def bars(self) -> None:
         traces = [t for t in self.traces if t["type"] == "bar"]
         stacked = self.layout.get("barmode") == "stack"
-        group = 1 if stacked else max(1, len(traces))
+        # stacked or overlaid bars take the whole slot of their category; grouped ones share it
+        whole = stacked or self.layout.get("barmode") == "overlay"
+        group = 1 if whole else max(1, len(traces))
         slot = (1 - BARGAP) / group
         stacks: dict = {}
         for k, t in enumerate(traces):
@@ -216,9 +218,7 @@ class Chart:
                 base = stacks.get((h, c), 0.0) if stacked else 0.0
                 if stacked:
                     stacks[(h, c)] = base + v
-                centre = cat_scale.value(c) + (
-                    0 if stacked else -(1 - BARGAP) / 2 + (k + 0.5) * slot
-                )
+                centre = cat_scale.value(c) + (0 if whole else -(1 - BARGAP) / 2 + (k + 0.5) * slot)
                 thick = slot * cat_scale.pixels_per_unit
                 mid = cat_scale.at(centre)
                 a, b = val_scale(base), val_scale(base + v)

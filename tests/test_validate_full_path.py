@@ -199,7 +199,8 @@ def test_enterprise_names_counted_from_distinct_pairs_as_by_a_distinct_count():
     rows += [(None, "丙公司"), (None, "丁公司"), ("D1", "丁公司"), ("E1", None), ("F1", "戊\t公司")]
     con.execute("CREATE TEMP TABLE enterprises (enterprise_id VARCHAR, enterprise_name VARCHAR)")
     con.executemany("INSERT INTO enterprises VALUES (?, ?)", rows)
-    con.execute(load_sql("checks/_fill_enterprise_names").format(only=""))
+    rows = load_sql("checks/_enterprise_name_rows")
+    con.execute(load_sql("checks/_fill_enterprise_names").format(rows=rows, only=""))
     before = """SELECT name_key(enterprise_name),
         CASE WHEN count(DISTINCT enterprise_id) = 1 THEN any_value(enterprise_id) END,
         count(DISTINCT enterprise_id) FROM enterprises WHERE enterprise_name IS NOT NULL GROUP BY 1"""

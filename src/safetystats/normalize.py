@@ -30,7 +30,7 @@ _HEADER_JUNK = re.compile(r"[*※\"'“”‘’「」]|\([^)]*\)|\[[^\]]*\]|【
 # Characters that web pages leave in copied text and that nobody can see: zero-width
 # space/non-joiner/joiner, left-to-right/right-to-left marks, word joiner, BOM. The
 # no-break spaces (U+00A0, U+202F, U+3000) become plain spaces under NFKC.
-_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
+INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff]")
 EXCEL_EPOCH = date(1899, 12, 30)
 INDUSTRY_TABLE = Path(__file__).parent / "config" / "industries_gbt4754.csv"
 
@@ -49,7 +49,7 @@ def clean_text(value: str | None) -> str | None:
     """
     if value is None:
         return None
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value))).strip()
+    text = INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value))).strip()
     return text or None
 
 
@@ -72,7 +72,7 @@ def nfkc_stable(char: str) -> bool:
         unicodedata.category(char) not in ("Mn", "Mc", "Me", "Cn", "Cs")
         and unicodedata.combining(char) == 0
         and unicodedata.normalize("NFKD", char) == char
-        and not _INVISIBLE.match(char)
+        and not INVISIBLE.match(char)
         and not any(lo <= cp <= hi for lo, hi in _HANGUL_JAMO)
     )
 
@@ -99,7 +99,7 @@ def nfkc_unsafe() -> str:
 @lru_cache(maxsize=65536)
 def vocab_key(value: str) -> str:
     """The form used to match a controlled vocabulary: NFKC, simplified, no spaces, lower."""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", value))
+    text = INVISIBLE.sub("", unicodedata.normalize("NFKC", value))
     return _SPACE.sub("", to_simplified(text)).lower()
 
 
@@ -119,7 +119,7 @@ def header_unit(value: str | None) -> str | None:
 def normalize_header(value: str | None) -> str:
     if value is None:
         return ""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value)))
+    text = INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value)))
     text = _HEADER_JUNK.sub("", to_simplified(text))
     return _SPACE.sub("", text).lower()
 
@@ -321,7 +321,7 @@ _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:\.\d*)?[eE][+-]?\d+$")
 
 # either shape, white space around it allowed (as ``strip`` allows it): one regex, no
 # stripped copy of the column (0.04 s against 0.1 s of CPU a million codes)
-_DAMAGED = r"^\s*(?:[+-]?\d+(?:\.\d*)?[eE][+-]?\d+|[0-9]{15}0+)\s*$"
+_DAMAGED = rf"^\s*(?:{_SCIENTIFIC.pattern[1:-1]}|[0-9]{{15}}0+)\s*$"
 
 
 def damaged_code_expr(column: pl.Expr) -> pl.Expr:

@@ -326,7 +326,7 @@ def _clean(expr: pl.Expr) -> pl.Expr:
     """NFKC, trimmed, without the invisible characters web pages leave (``_blank_null`` then
     makes a blank cell null): ``V.clean_text`` as one expression. A cell of ASCII and Chinese
     (``V.nfkc_unsafe``: no character NFKC or the removal could change) is only trimmed."""
-    unicode = expr.str.normalize("NFKC").str.replace_all("[\u200b-\u200f\u2060\ufeff]", "")
+    unicode = expr.str.normalize("NFKC").str.replace_all(V.INVISIBLE.pattern, "")
     unsafe = expr.str.contains(V.nfkc_unsafe())
     return pl.when(unsafe).then(unicode).otherwise(expr).str.strip_chars()
 

@@ -137,7 +137,8 @@ def spec_views(con, specs: dict[str, DatasetSpec], since: int | None = None) -> 
     if since is None:
         con.execute(load_sql("checks/_enterprise_records_drop"))
         con.execute(load_sql("checks/_clear_enterprise_names").format(only=""))
-        con.execute(load_sql("checks/_fill_enterprise_names").format(only=""))
+        rows = load_sql("checks/_enterprise_name_rows")
+        con.execute(load_sql("checks/_fill_enterprise_names").format(rows=rows, only=""))
     else:
         _check_keys(con, specs, since)
         _changed_names(con, since)
@@ -178,14 +179,15 @@ def spec_views(con, specs: dict[str, DatasetSpec], since: int | None = None) -> 
 
 def _changed_names(con, since: int) -> None:
     """enterprise_names redone for the names of register_changed, from the register rows that
-    can hold them (see _fill_enterprise_names_changed.sql)."""
+    can hold them (see _enterprise_name_rows_changed.sql)."""
     con.execute(load_sql("checks/_names_before"))
     changed = "AND name_key IN (SELECT name_key FROM register_changed)"
     con.execute(load_sql("checks/_clear_enterprise_names").format(only=changed))
     shared = store.scalar(con, load_sql("checks/_names_shared_count"))
-    text = load_sql("checks/_fill_enterprise_names_changed").format(
-        shared=load_sql("checks/_fill_enterprise_names_shared") if shared else ""
+    rows = load_sql("checks/_enterprise_name_rows_changed").format(
+        shared=load_sql("checks/_enterprise_name_rows_shared") if shared else ""
     )
+    text = load_sql("checks/_fill_enterprise_names").format(rows=rows, only=changed)
     con.execute(text, {"since": since})
 
 

@@ -1,4 +1,4 @@
--- The part of _fill_enterprise_names_changed.sql for the names that several enterprises had
+-- The part of _enterprise_name_rows_changed.sql for the names that several enterprises had
 -- at the last validation (names_before): their rows found by name.
 UNION ALL
 SELECT enterprise_name, enterprise_id FROM enterprises

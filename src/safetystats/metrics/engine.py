@@ -20,7 +20,12 @@ from safetystats import store
 from safetystats.config import Settings, load_settings, sql_parameters
 from safetystats.errors import ConfigError
 from safetystats.metrics.counts import Counts, Place
-from safetystats.metrics.targets import Target, load_targets, metric_definitions
+from safetystats.metrics.targets import (
+    SCOPE_ATTRIBUTES,
+    Target,
+    load_targets,
+    metric_definitions,
+)
 from safetystats.sql import bind, load_sql
 
 
@@ -62,39 +67,47 @@ def target_inputs(con, target: Target, settings: Settings):
             yield
 
 
-# scope keys a target reads from its enterprise's register row
-REGISTER_SCOPE = ("industry", "hazchem", "high_risk")
-# the shared inputs made on a connection: (connection, table) -> made with the register's columns
-_SHARED: dict[tuple[int, str], bool] = {}
+REGISTER_MADE = "register"  # the comment of a shared table made with the register's columns
+
+
+def register_scope(con) -> frozenset[str]:
+    """The scope keys a target reads from its enterprise's register row: those that are
+    columns of the register (industry, hazchem, high_risk)."""
+    columns = con.execute(load_sql("store/column_types"), {"table": "curated_enterprises"})
+    return frozenset(SCOPE_ATTRIBUTES) & {name for name, _ in columns.fetchall()}
 
 
 @contextmanager
 def shared_inputs(con, targets: list[Target]):
     """The temp tables that the queries of ``targets`` read (metrics.toml ``shared``; e.g.
     ``major_hazards``, which five metrics read) for the block: made once from
-    sql/metrics/shared_<name>.sql when the caller has not made them (or made them without the
-    register's columns that a target here scopes on), dropped after. Inside, the store does not
-    change: a reader's connection sees no writer."""
+    sql/metrics/shared_<name>.sql when the connection does not hold them yet (or holds them
+    without the register's columns that a target here scopes on: they are made again, with
+    the comment REGISTER_MADE), dropped after by the block that made them: no state beside
+    the connection's own tables. Inside, the store does not change: a reader's connection
+    sees no writer."""
+    keys = register_scope(con)
     needs: dict[str, bool] = {}
     for t in targets:
-        register = any(t.scope.get(key) is not None for key in REGISTER_SCOPE)
+        register = any(t.scope.get(key) is not None for key in keys)
         for name in metric_definitions()[t.metric].get("shared", ()):
             needs[name] = needs.get(name, False) or register
     made = []
     try:
         for name, register in sorted(needs.items()):
-            key = (id(con), name)
-            if key in _SHARED and (_SHARED[key] or not register):
+            held = con.execute(load_sql("store/temp_table_comment"), {"name": name}).fetchall()
+            if held and (held[0][0] == REGISTER_MADE or not register):
                 continue  # the caller's serves
-            if key not in _SHARED:
-                made.append(key)
+            if not held:
+                made.append(name)
             con.execute(load_sql(f"metrics/shared_{name}"), {"register": register})
-            _SHARED[key] = register
+            if register:
+                mark = load_sql("store/comment_temp_table")
+                con.execute(mark.format(name=name, comment=REGISTER_MADE))
         yield
     finally:
-        for key in made:
-            _SHARED.pop(key, None)
-            con.execute(load_sql("store/drop_temp_table").format(name=key[1]))
+        for name in made:
+            con.execute(load_sql("store/drop_temp_table").format(name=name))
 
 
 def target_units(settings: Settings, target: Target) -> pl.DataFrame:

@@ -48,6 +48,9 @@ class RowParts:
     rows: int = 0
     dropped: list[int] = field(default_factory=list)
     hashes: list[pl.Series] = field(default_factory=list)
+    # column -> (least, greatest) over every part's rows, for ``_key`` and the date columns:
+    # the upsert's bounds (staging.upsert) without reading the parts once more
+    bounds: dict[str, tuple] = field(default_factory=dict)
 
     @classmethod
     def beside(cls, db: Path) -> RowParts:
@@ -80,6 +83,19 @@ class RowParts:
         self.paths.append(str(path))
         self.rows += frame.height
         self.hashes.append(frame["_key"].hash())
+        self._widen(frame)
+
+    def _widen(self, frame: pl.DataFrame) -> None:
+        """``bounds`` with this part's rows (nulls aside, as SQL's min and max)."""
+        names = ["_key", *(n for n, dtype in frame.schema.items() if dtype == pl.Date)]
+        found = frame.select(pl.col(names).min().name.prefix("lo_"), pl.col(names).max())
+        for name in names:
+            lo, hi = found[f"lo_{name}"][0], found[name][0]
+            old_lo, old_hi = self.bounds.get(name, (None, None))
+            self.bounds[name] = (
+                min((v for v in (old_lo, lo) if v is not None), default=None),
+                max((v for v in (old_hi, hi) if v is not None), default=None),
+            )
 
     def repeated(self) -> pl.DataFrame:
         """The rows whose key is repeated in the file, in file order: of the parts holding a

@@ -112,13 +112,23 @@ def upsert(
     records) the history and the delete, which read every column, are not run."""
     last = _last_date_key(spec)
     with _staged_rows(con, staged, file_id):
-        bounds = _step(con, "upsert_bounds", spec, last=f'"{last}"' if last else "NULL")
-        values = dict(zip(("lo", "hi", "last_lo", "last_hi"), bounds.fetchone(), strict=True))
+        values = dict(
+            zip(("lo", "hi", "last_lo", "last_hi"), _bounds(con, spec, staged, last), strict=True)
+        )
         within = f'AND "{last}" BETWEEN $last_lo AND $last_hi' if last else ""
         if _step(con, "upsert_replaced", spec, values, last_bounds=within).fetchone()[0]:
             _step(con, "upsert_history", spec, {"file_id": file_id, "now": now})
             _step(con, "upsert_delete", spec)
         _step(con, "upsert_insert", spec)
+
+
+def _bounds(con, spec: DatasetSpec, staged: pl.DataFrame | RowParts, last: str | None) -> tuple:
+    """The least and greatest staged key, and of the last key column when it is a date
+    (upsert_bounds.sql): for a file in parts, those kept as its parts were written (over the
+    rows of repeated keys not stored too: wider bounds find the same replaced rows)."""
+    if isinstance(staged, RowParts) and (last is None or last in staged.bounds):
+        return (*staged.bounds["_key"], *(staged.bounds[last] if last else (None, None)))
+    return _step(con, "upsert_bounds", spec, last=f'"{last}"' if last else "NULL").fetchone()
 
 
 def _last_date_key(spec: DatasetSpec) -> str | None:

@@ -132,7 +132,7 @@ def _enterprise_records(con, specs: dict[str, DatasetSpec], since: int) -> None:
 def spec_views(con, specs: dict[str, DatasetSpec], since: int | None = None) -> None:
     """Tables and views the checks read: enterprise_names, the table `record_rows` and view
     `records` (every dataset but the register, enterprises resolved by code or name), the
-    views `located` (every dataset) and checked_<dataset>, the table `registered`. ``since``: only the
+    views `located` (every dataset) and checked_<dataset>. ``since``: only the
     rows to check again (see ``since``) and those with kept failures; None: every row."""
     if since is None:
         con.execute(load_sql("checks/_enterprise_records_drop"))
@@ -168,7 +168,6 @@ def spec_views(con, specs: dict[str, DatasetSpec], since: int | None = None) -> 
                 checked="true" if since is None else "k.checked",
             )
         )
-    con.execute(load_sql("checks/_registered"))
     con.execute(load_sql("checks/_records_table").format(parts="\nUNION ALL\n".join(records)))
     con.execute(load_sql("checks/_records_view"))
     con.execute(load_sql("checks/_located_view").format(parts="\nUNION ALL\n".join(located)))

@@ -86,7 +86,7 @@ def shared_inputs(con, targets: list[Target]):
     the comment REGISTER_MADE), dropped after by the block that made them: no state beside
     the connection's own tables. Inside, the store does not change: a reader's connection
     sees no writer."""
-    keys = register_scope(con)
+    keys = register_scope(con) if any(t.scope for t in targets) else frozenset()
     needs: dict[str, bool] = {}
     for t in targets:
         register = any(t.scope.get(key) is not None for key in keys)

@@ -1100,6 +1100,26 @@ def test_event_frequency_months_from_a_window_start_inside_a_month(frequency_sto
     assert got == {(d, HC): (0, 1), (d, WD): (1, 1), (d, RC): (0, 1), (d, None): (1, 3)}
 
 
+def test_event_frequency_past_126_periods():
+    """A firm's met periods 1..126 are the bits of one number (metric_event_frequency.sql), the
+    later ones a list: monthly drills from 2010-01 on, E2 every month, E3 all but the 127th
+    (2020-07), E6 all but the 5th. With 126 months ended E2 and E3 meet, with 127 or 128 E2
+    alone; E4 (停产) is out."""
+    gaps = {"E2": None, "E3": 127, "E6": 5}
+    drills = [
+        evac(f"L{firm}{m}", firm, f"{2010 + (m - 1) // 12}-{(m - 1) % 12 + 1:02d}-15")
+        for firm, gap in gaps.items()
+        for m in range(1, 129)
+        if m != gap
+    ]
+    con = build(enterprises=FREQUENCY_ENTERPRISES, drills=drills)
+    values = EVACUATION | {"per": "month", "per_high_risk": "month"}
+    dates = ["2020-06-30", "2020-07-31", "2020-08-31"]  # the 126th, 127th, 128th month ended
+    got = counts(con, "event_frequency", "2010-01-01", dates, **values)
+    con.close()
+    assert [got[d, None] for d in dates] == [(2, 3), (1, 3), (1, 3)]
+
+
 def test_event_frequency_required_two_and_required_high_risk(frequency_store):
     # two principal-led checks a year: at 03-31 E2 has 1 (I01), E6 1 (I11), E3 3
     values = dict(dataset="inspections", types=["负责人带队检查"], per="year", required=2)

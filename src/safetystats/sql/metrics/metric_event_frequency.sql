@@ -46,12 +46,21 @@ judged AS (  -- per kind of period at E: the periods begun by E that have ended,
     GROUP BY ALL
 ),
 runs AS (  -- firms with events per unit, kind of period and k: their periods 1..k all got
-           -- their events (the leading run of met periods; the ended periods at E are 1..ended)
-    SELECT district_code, per, len(list_filter(list_sort(met), lambda x, i: x = i)) AS k,
+           -- their events (the leading run of met periods; the ended periods at E are 1..ended).
+           -- k of the periods 1..126 from the bits of one number (bit idx - 1 set: met; k = its
+           -- trailing ones: no list per firm, 0.4 s of 1 s of CPU at 4x the province); past 126
+           -- (a monthly target of more than ten years) from the list of the later ones
+    SELECT district_code, per,
+           CASE WHEN low IS NULL OR low < 126 THEN low  -- NULL: no period met
+                ELSE 126 + coalesce(len(list_filter(list_sort(later),
+                                                    lambda x, i: x = 126 + i)), 0) END AS k,
            count(*) AS firms
-    FROM (SELECT any_value(district_code) AS district_code, per,
-                 list(idx) FILTER (WHERE met_on IS NOT NULL) AS met
-          FROM got GROUP BY firm, per)
+    FROM (SELECT district_code, per, bit_count(met & ~(met + 1)) AS low, later
+          FROM (SELECT any_value(district_code) AS district_code, per,
+                       bit_or(1::HUGEINT << (least(idx, 126) - 1))  -- computed for every row
+                           FILTER (WHERE met_on IS NOT NULL AND idx <= 126) AS met,
+                       list(idx) FILTER (WHERE met_on IS NOT NULL AND idx > 126) AS later
+                FROM got GROUP BY firm, per))
     GROUP BY ALL
 ),
 met AS (  -- the period rule at E (as period_rule_met.sql, running_period_met.sql), per unit:

@@ -114,3 +114,20 @@ def test_a_list_of_numbers_may_break_after_each_mark_and_other_text_is_untouched
     assert written == text.replace("%、", "%、\u200b").replace("12、", "12、\u200b")
     assert written.replace("\u200b", "") == text
     assert "环翠区、\u200b" not in written
+
+
+def test_a_tables_columns_keep_their_widths_and_its_rows_stay_whole():
+    rows = [["单位", "目标"], ["环翠区", "工伤预防培训任务完成率（非危化企业）"]]
+    d = docx.Document(io.BytesIO(render([Block("table", rows=rows, widths=[30, 126])])))
+    table = d.tables[0]
+    grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+    assert grid == [round(30 / 25.4 * 1440), round(126 / 25.4 * 1440)]  # twips: LibreOffice's
+    for r, row in enumerate(table.rows):
+        flags = row._tr.trPr
+        assert flags.find(qn("w:cantSplit")) is not None
+        assert (flags.find(qn("w:tblHeader")) is not None) == (r == 0)
+        cell = row.cells[1].paragraphs[0]._p.pPr
+        assert cell.find(qn("w:snapToGrid")).get(qn("w:val")) == "false"
+        # the schema's order: snapToGrid before spacing and jc (Word refuses it otherwise)
+        tags = [child.tag for child in cell]
+        assert tags.index(qn("w:snapToGrid")) < tags.index(qn("w:spacing")) < tags.index(qn("w:jc"))

@@ -547,7 +547,7 @@ def attachments(f: NoticeFigures, text: _Text) -> list[Block]:
     return [
         Block("attachment", text("attachment", n=1)),
         Block("attachment_title", text("attachment1", total=f.total_name)),
-        Block("table", rows=table1, widths=[30, 50, 20, 20, 18, 18]),
+        Block("table", rows=table1, widths=[26, 50, 20, 24, 18, 18]),
         Block("attachment", text("attachment", n=2)),
         Block("attachment_title", text("attachment2")),
         Block("table", rows=table2, widths=[34, 26, 20, 26, 26, 24]),

@@ -18,6 +18,8 @@ from browser import OUTPUT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from safetystats.report.docx_gbt9704 import _width
+
 pytestmark = pytest.mark.slow  # the CLI end to end, Chromium (charts), LibreOffice
 
 SAFETYSTATS = [sys.executable, "-c", "from safetystats.cli import entry; entry()"]
@@ -57,7 +59,13 @@ def _json(project, *args) -> dict:
 
 
 def _document(project) -> docx.Document:
-    return docx.Document(str(project / "reports" / AS_OF / f"通报_{AS_OF}.docx"))
+    """The 通报 as a reader sees it: without the zero-width spaces that let a list of
+    figures break after each 、 (test_notice_layout.py)."""
+    d = docx.Document(str(project / "reports" / AS_OF / f"通报_{AS_OF}.docx"))
+    for p in d.paragraphs:
+        for run in p.runs:
+            run.text = run.text.replace("\u200b", "")
+    return d
 
 
 def _east_asian(element) -> str | None:
@@ -224,6 +232,24 @@ def test_libreoffice_converts_it_to_an_a4_pdf(project):
         ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True
     ).stdout
     assert "— 1 —" in text.replace("—1—", "— 1 —")
+    # page 1 is full: a figure that does not fit below the text waits (it left half of it blank)
+    words = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True
+    ).stdout
+    bottom = (297 - 35) / 25.4 * 72  # of the type area, in points
+    lowest = max(float(y) for y in re.findall(r'yMax="([\d.]+)"', words) if float(y) < bottom)
+    assert lowest > bottom - 2.5 * 28.9, lowest
+    # a list of figures wraps like text ("分别为" no longer ends a line of its own), and the
+    # signature shares its page with the body's last lines
+    body = subprocess.run(
+        ["pdftotext", "-layout", "-l", str(pages), str(pdf), "-"], capture_output=True, text=True
+    ).stdout.split("附件1")[0]
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    short = [line for line in lines if line.endswith("分别为") and _width(line) < 22]
+    assert not short  # of a line's 28 characters (before, the whole list moved on)
+    last_page = next(page for page in body.split("\f") if "样例市安全生产委员会办公室" in page)
+    before = last_page.split("样例市安全生产委员会办公室")[0]
+    assert re.search(r"[\u4e00-\u9fff]", before), last_page
 
 
 def test_an_offices_template_gives_its_styles(project, tmp_path):

@@ -150,3 +150,21 @@ def test_every_level_lists_a_record_in_each_unit_above_it(store, tmp_path, monke
     shared = make_packages(s, dt.date(2024, 6, 30), level="all")
     assert [p.name for p in shared] == [p.name for p in alone]
     assert {p.name.split("_")[1]: _contents(p) for p in shared} == seen
+
+
+def test_given_columns_are_as_wide_as_what_they_show(store):
+    """A key or an enterprise's name is read whole on screen and on paper (the columns were
+    14 characters wide: 企业 cut a name in half and a long hazard number ran into the next)."""
+    written = make_packages(store, dt.date(2024, 6, 30), districts=["文登区"])
+    sheet = openpyxl.load_workbook(written[0])["未整改重大隐患"]
+    headers = [c.value for c in sheet[1]]
+    for name in ("隐患编号", "企业", "隐患描述"):
+        letter = openpyxl.utils.get_column_letter(headers.index(name) + 1)
+        shown = [sheet[f"{letter}{r}"].value or "" for r in range(1, sheet.max_row + 1)]
+        widest = max(sum(2 if ord(c) > 0x2E80 else 1 for c in str(v)) for v in shown)
+        assert sheet.column_dimensions[letter].width >= min(widest, 40), (name, widest)
+    readme = openpyxl.load_workbook(written[0])["说明"]
+    longest = max(
+        sum(2 if ord(c) > 0x2E80 else 1 for c in str(r[0].value or "")) for r in readme.iter_rows()
+    )
+    assert readme.column_dimensions["A"].width >= longest

@@ -33,9 +33,11 @@ from safetystats.errors import NothingToReportError, UsageError
 from safetystats.followup.reporting import DEFAULT_DUE_DAY, due_date
 from safetystats.followup.template import print_setup, safe_name
 from safetystats.ingest import marker
+from safetystats.report.workbook import display_width
 
 INERT = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 FILL_ROWS_EXTRA = 0
+GIVEN_WIDTH = 40  # a given column is as wide as its values up to this (Excel character widths)
 DATE_RULE = {
     "validate": "date",
     "criteria": "between",
@@ -327,7 +329,7 @@ def _readme(
     ]
     for r, line in enumerate(lines):
         sheet.write_string(r, 0, line, formats["bold"] if r == 0 else None)
-    sheet.set_column(0, 0, 100)
+    sheet.set_column(0, 0, max(map(display_width, lines)) + 2)  # printed whole, never cut
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)
 
@@ -357,8 +359,10 @@ def _list_sheet(book, formats, part: Sheet) -> None:
     for c, (_, rule) in enumerate(part.fill, start=len(part.given)):
         if rule:
             sheet.data_validation(1, c, last, c, rule)
-    for c, (header, _) in enumerate(part.given):
-        sheet.set_column(c, c, 30 if header in ("隐患描述", "说明", "未达到的周期") else 14)
+    for c, (header, field) in enumerate(part.given):  # as wide as its header and values
+        shown = (_text(row.get(field)) for row in part.rows[:500])
+        widest = max(map(display_width, shown), default=0)
+        sheet.set_column(c, c, min(GIVEN_WIDTH, max(display_width(header), widest, 6) + 2))
     for c in range(len(part.given), len(part.given) + len(part.fill)):
         sheet.set_column(c, c, 16)
     first_hidden = len(part.given) + len(part.fill)

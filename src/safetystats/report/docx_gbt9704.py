@@ -19,12 +19,15 @@ Every text goes in as a text run: ledger text never becomes a field or a hyperli
 from __future__ import annotations
 
 import io
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.image.image import Image
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -39,6 +42,17 @@ PAGE_NUMBER_SIZE = Pt(14)  # 四号
 TABLE_SIZE = Pt(10.5)  # 五号: tables of the attachments
 LINE = Pt(28.9)  # 22 lines in the 225 mm type area
 INDENT = Pt(32)  # two characters of 三号
+PAGE_LINES = 22
+LINE_CHARS = 27.5  # characters of 三号 a line of the 156 mm type area (28 by the grid, less the
+# characters that punctuation rules push to the next line)
+TITLE_CHARS = 20  # characters of 二号 a title line
+TITLE_LINE = Pt(36)
+IMAGE_WIDTH = Mm(150)
+# a list of figures ("90.0%、84.7%") may break after each 、: LibreOffice's line breaking keeps
+# a number, its % and the 、 after it with the next number, so without a break opportunity the
+# whole list moved to a line of its own and left the line before it half empty
+_NUMBER_LIST = re.compile(r"(?<=[0-9%])、(?=[0-9])")
+_ZWSP = "\u200b"
 
 
 @dataclass
@@ -189,7 +203,7 @@ def new_document(template: Path | None = None, typeset: bool = True):
 
 def _plain(doc, text: str, style: str = "Normal", align=None, indent=None, right=None):
     p = doc.add_paragraph(style=style)
-    p.add_run(text)  # a text run: never a field or a hyperlink
+    p.add_run(_NUMBER_LIST.sub("、" + _ZWSP, text))  # a text run: never a field or a hyperlink
     if align is not None:
         p.alignment = align
     if indent is not None:
@@ -199,11 +213,23 @@ def _plain(doc, text: str, style: str = "Normal", align=None, indent=None, right
     return p
 
 
-def _repeat_header(row) -> None:
+# what follows w:snapToGrid in a paragraph's properties (the schema's order)
+_AFTER_SNAP = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:jc", "w:rPr")
+
+
+def _flag(parent, tag: str, value: str = "true", before: tuple[str, ...] = ()) -> None:
+    """A child ``tag`` with ``w:val``, before the children named ``before``."""
+    flag = OxmlElement(tag)
+    flag.set(qn("w:val"), value)
+    parent.insert_element_before(flag, *before)
+
+
+def _row_flags(row, header: bool) -> None:
+    """A row kept whole on one page; the header row repeated on every page."""
     trpr = row._tr.get_or_add_trPr()
-    flag = OxmlElement("w:tblHeader")
-    flag.set(qn("w:val"), "true")
-    trpr.append(flag)
+    _flag(trpr, "w:cantSplit")
+    if header:
+        _flag(trpr, "w:tblHeader")
 
 
 def _table(doc, block: Block) -> None:
@@ -214,26 +240,34 @@ def _table(doc, block: Block) -> None:
     except KeyError:  # a template without it: plain cells
         pass
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _repeat_header(table.rows[0])
     for r, values in enumerate([header, *body]):
+        _row_flags(table.rows[r], header=r == 0)
         cells = table.rows[r].cells
         for c, value in enumerate(values):
             p = cells[c].paragraphs[0]
             p.paragraph_format.first_line_indent = Pt(0)
             p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(1.5)
+            # its own lines, not the page's grid
+            _flag(p._p.get_or_add_pPr(), "w:snapToGrid", "false", _AFTER_SNAP)
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER if r == 0 or c > 0 else WD_ALIGN_PARAGRAPH.LEFT
             run = p.add_run("" if value is None else str(value))
             run.font.size = TABLE_SIZE
             run.bold = r == 0
-    if block.widths:
+    if block.widths:  # the grid's columns (LibreOffice reads those) and each cell's
+        table.autofit = False
         for c, width in enumerate(block.widths):
+            table.columns[c].width = Mm(width)
             for row in table.rows:
                 row.cells[c].width = Mm(width)
 
 
 def render(blocks: list[Block], template: Path | None = None, typeset: bool = True) -> bytes:
-    """The .docx bytes of the blocks."""
+    """The .docx bytes of the blocks; in the GB/T 9704 layout (``typeset``, no template) the
+    figures are placed where they fit (``place_figures``)."""
     doc = new_document(template, typeset)
+    if typeset and template is None:
+        blocks = place_figures(blocks)
     for block in blocks:
         if block.kind == "title":
             _plain(doc, block.text, "Title", WD_ALIGN_PARAGRAPH.CENTER, Pt(0))
@@ -258,8 +292,14 @@ def render(blocks: list[Block], template: Path | None = None, typeset: bool = Tr
         elif block.kind == "table":
             _table(doc, block)
         elif block.kind == "signature":  # 署名: centred over the date, the date 右空四字
-            _plain(doc, "", "Normal")
-            _plain(doc, block.text, "Normal", WD_ALIGN_PARAGRAPH.RIGHT, Pt(0), block_right(block))
+            # never on a page without body text (GB/T 9704 7.3.5): kept with what precedes it
+            if doc.paragraphs:
+                doc.paragraphs[-1].paragraph_format.keep_with_next = True
+            _plain(doc, "", "Normal").paragraph_format.keep_with_next = True
+            p = _plain(
+                doc, block.text, "Normal", WD_ALIGN_PARAGRAPH.RIGHT, Pt(0), block_right(block)
+            )
+            p.paragraph_format.keep_with_next = True
         elif block.kind == "date":
             _plain(doc, block.text, "Normal", WD_ALIGN_PARAGRAPH.RIGHT, Pt(0), INDENT * 2)
         elif block.kind == "attachment":  # 附件 label, flush left in 黑体, on a new page
@@ -284,5 +324,82 @@ def block_right(block: Block):
 
 
 def _width(text: str) -> float:
-    """Width in characters of 三号: digits and Latin letters are half a character."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+    """Width in characters of 三号: digits and Latin letters are half a character, a zero-width
+    space none."""
+    return sum(0.0 if ch == _ZWSP else 0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def _lines(text: str, indent: float = 2, per_line: float = LINE_CHARS) -> int:
+    return max(1, math.ceil((indent + _width(text)) / per_line))
+
+
+def _height(block: Block) -> float:
+    """The points a block takes on the GB/T 9704 page (an estimate on its grid: 22 lines of
+    about 28 characters; the image: its height at 150 mm wide)."""
+    line = LINE.pt
+    if block.kind == "title":
+        return _lines(block.text, 0, TITLE_CHARS) * TITLE_LINE.pt
+    if block.kind in ("heading", "para"):
+        return _lines(block.text) * line
+    if block.kind in ("recipients", "signature"):  # a blank line, then the text
+        return (1 + _lines(block.text, 0)) * line
+    if block.kind == "image" and block.image:
+        image = Image.from_blob(block.image)
+        return IMAGE_WIDTH.pt * image.px_height / max(1, image.px_width)
+    return line  # subtitle, caption, date: one line
+
+
+def place_figures(blocks: list[Block]) -> list[Block]:
+    """The blocks with each figure (an image and its caption) where it fits: where it stands
+    when the rest of the page holds it, else after the paragraph that fills the page, so that
+    it starts the next one (as a float in typesetting) instead of leaving the page's lower
+    half blank. Figures keep their order; those still waiting go before the signature, a page
+    break or the attachments. The page is counted on the document grid (``_height``)."""
+    page = PAGE_LINES * LINE.pt
+    out: list[Block] = []
+    waiting: list[list[Block]] = []
+    used = 0.0
+
+    def place(figure: list[Block]) -> None:
+        nonlocal used
+        height = min(page, sum(_height(b) for b in figure))
+        if used + height > page:  # it starts a page
+            used = 0.0
+        out.extend(figure)
+        used += height
+
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if block.kind == "image":
+            figure = (
+                blocks[i : i + 2]
+                if i + 1 < len(blocks) and blocks[i + 1].kind == "caption"
+                else [block]
+            )
+            i += len(figure)
+            height = sum(_height(b) for b in figure)
+            if not waiting and used + height <= page:
+                place(figure)
+            else:
+                waiting.append(figure)
+            continue
+        i += 1
+        if block.kind in ("signature", "page_break", "attachment"):
+            for figure in waiting:
+                place(figure)
+            waiting = []
+        out.append(block)
+        if block.kind in ("page_break", "attachment"):
+            used = 0.0
+            continue
+        used += _height(block)
+        if used >= page:  # the page ended within this block: its rest starts the next one
+            used %= page
+            if block.kind == "para":
+                for figure in waiting:
+                    place(figure)
+                waiting = []
+    for figure in waiting:
+        place(figure)
+    return out

@@ -180,7 +180,7 @@ def overall(f: NoticeFigures, text: _Text) -> list[Block]:
     out.append(Block("para", text.sentences(sentences)))
     if compared:
         out.append(Block("para", compared))
-    for n, (title, png) in enumerate(f.charts[:1], start=1):
+    for n, (title, png) in enumerate(f.charts, start=1):  # placed where they fit: render
         out += [Block("image", image=png), Block("caption", text("figure", n=n, title=title))]
     return out
 
@@ -547,7 +547,7 @@ def attachments(f: NoticeFigures, text: _Text) -> list[Block]:
     return [
         Block("attachment", text("attachment", n=1)),
         Block("attachment_title", text("attachment1", total=f.total_name)),
-        Block("table", rows=table1, widths=[30, 50, 20, 20, 18, 18]),
+        Block("table", rows=table1, widths=[26, 50, 20, 24, 18, 18]),
         Block("attachment", text("attachment", n=2)),
         Block("attachment_title", text("attachment2")),
         Block("table", rows=table2, widths=[34, 26, 20, 26, 26, 24]),
@@ -578,8 +578,6 @@ def blocks(
     ):
         out += section(f, text)
     out += requirements_section(f, text)
-    for n, (title_, png) in enumerate(f.charts[1:], start=2):
-        out += [Block("image", image=png), Block("caption", text("figure", n=n, title=title_))]
     date = text.date(f.as_of)
     out += [Block("signature", issuer, aside=date), Block("date", date)]
     out += attachments(f, text)

@@ -282,8 +282,8 @@ def _write_column(sheet, j: int, frame: pl.DataFrame, headers: dict, formats: di
     title = headers.get(column, column)
     values = frame[column].to_list()
     texts = [_text(v) for v in values[:500] if v is not None]
-    head = max(_width(line) for line in title.split("\n"))
-    cells = max(map(_width, texts), default=0)
+    head = max(display_width(line) for line in title.split("\n"))
+    cells = max(map(display_width, texts), default=0)
     wrap = cells + 2 > WRAP_WIDTH  # long text wraps in its column
     width = min(WRAP_WIDTH, max(cells, min(head, HEADER_WIDTH)) + 2)  # a long header wraps
     sheet.write_string(0, j, title, formats["head"])
@@ -313,7 +313,7 @@ def _write_column(sheet, j: int, frame: pl.DataFrame, headers: dict, formats: di
 
 def _lines(text: str, width: int) -> int:
     """The lines a text takes in a wrapping column ``width`` characters wide."""
-    return sum(max(1, -(-_width(line) // max(1, width - 1))) for line in text.split("\n"))
+    return sum(max(1, -(-display_width(line) // max(1, width - 1))) for line in text.split("\n"))
 
 
 def _text(value) -> str:
@@ -341,7 +341,7 @@ def _page_setup(sheet, frame: pl.DataFrame, widths: list[int]) -> None:
     sheet.hide_gridlines(0)  # gridlines printed: rows stay readable on paper
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
     """Display width: a Chinese character takes two columns."""
     return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
 

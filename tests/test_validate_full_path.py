@@ -6,6 +6,7 @@ a regexp replacement), the valid rows (were: NOT EXISTS, a name key for every ro
 unchecked codes (were: a distinct over every record), the rows run again (were: every row)."""
 
 import random
+import shutil
 from contextlib import contextmanager
 
 import duckdb
@@ -371,16 +372,18 @@ def test_quarantined_records_units_are_those_of_the_plain_form(validated_broken)
     assert now.equals(then)
 
 
-def test_validation_frees_the_records_it_checked_before_curation(tmp_path):
+def test_validation_frees_the_records_it_checked_before_curation(validated_broken, tmp_path):
     """record_rows (every record checked: about 2 GB of DuckDB's memory at 4x the province)
     is dropped when validation ends; curation, which runs next on the same connection, does
     not read it."""
+    from safetystats.config import load_settings
     from safetystats.curate import curate
     from safetystats.validate import validate
 
-    s = ingested_sample(tmp_path, seed=3)
+    shutil.copyfile(validated_broken.db, tmp_path / "s.duckdb")
+    s = load_settings(raw=validated_broken.raw, db=tmp_path / "s.duckdb", reports=tmp_path / "r")
     with store.writer(s.db, step="validate") as con:
-        validate(con, s)
+        validate(con, s, full=True)
         temp = con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE temporary "
             "UNION ALL SELECT view_name FROM duckdb_views() WHERE temporary"

@@ -81,6 +81,24 @@ def test_a_figure_never_follows_a_heading_it_would_part_from_its_text():
     assert placed[at - 1].kind == "para"
 
 
+def test_a_tall_figure_goes_before_the_paragraph_that_fills_the_page_and_its_heading():
+    # 10 lines, then a figure of about 15: it waits; the heading and 18 lines fill the page
+    # and carry 7 lines over, below which the figure does not fit either: it goes before the
+    # heading, at the top of page 2, and the paragraph follows it (before, it stood after the
+    # paragraph and LibreOffice moved it to page 3, leaving most of page 2 blank)
+    heading = Block("heading", "二、各单位进展")
+    blocks = [para(10, "甲"), *figure(1, height=290), heading, para(18, "乙"), para(3, "丙")]
+    placed = place_figures(blocks)
+    assert kinds(placed) == [
+        blocks[0].text,
+        "image",
+        "图1",
+        heading.kind,
+        blocks[4].text,
+        blocks[5].text,
+    ]
+
+
 def test_the_document_puts_the_figure_after_the_text_that_fills_page_one():
     blocks = [
         Block("title", "关于截至12月31日安全生产治本攻坚三年行动目标完成情况的通报"),

@@ -46,6 +46,7 @@ PAGE_LINES = 22
 LINE_CHARS = 27.5  # characters of 三号 a line of the 156 mm type area (28 by the grid, less the
 # characters that punctuation rules push to the next line)
 TITLE_CHARS = 20  # characters of 二号 a title line
+MARGIN = 1.5 * LINE.pt  # what a figure must fit with to spare: the page count is an estimate
 TITLE_LINE = Pt(36)
 IMAGE_WIDTH = Mm(150)
 # a list of figures ("90.0%、84.7%") may break after each 、: LibreOffice's line breaking keeps
@@ -349,57 +350,74 @@ def _height(block: Block) -> float:
     return line  # subtitle, caption, date: one line
 
 
+def _figures(blocks: list[Block]) -> list[list[Block]]:
+    """The blocks in groups: a figure (an image and its caption) is one group."""
+    groups: list[list[Block]] = []
+    for block in blocks:
+        if block.kind == "caption" and groups and groups[-1][-1].kind == "image":
+            groups[-1].append(block)
+        else:
+            groups.append([block])
+    return groups
+
+
 def place_figures(blocks: list[Block]) -> list[Block]:
-    """The blocks with each figure (an image and its caption) where it fits: where it stands
-    when the rest of the page holds it, else after the paragraph that fills the page, so that
-    it starts the next one (as a float in typesetting) instead of leaving the page's lower
-    half blank. Figures keep their order; those still waiting go before the signature, a page
-    break or the attachments. The page is counted on the document grid (``_height``)."""
+    """The blocks with each figure (an image and its caption) where it fits, as a float in
+    typesetting: where it stands when the rest of the page holds it; else at the paragraph
+    that fills the page: after it when the figure fits below its last lines on the next page,
+    otherwise before it (and its heading), at the top of the next page, the paragraph
+    following. So a figure never leaves most of a page blank; at worst the few lines of a page
+    end. Figures keep their order; those still waiting go before the signature, a page break
+    or the attachments. The page is counted on the document grid (``_height``), which is an
+    estimate: a figure must fit with ``MARGIN`` to spare."""
     page = PAGE_LINES * LINE.pt
+    room = page - MARGIN
     out: list[Block] = []
     waiting: list[list[Block]] = []
     used = 0.0
 
-    def place(figure: list[Block]) -> None:
-        nonlocal used
-        height = min(page, sum(_height(b) for b in figure))
-        if used + height > page:  # it starts a page
-            used = 0.0
-        out.extend(figure)
-        used += height
+    def height(group: list[Block]) -> float:
+        return min(room, sum(_height(b) for b in group))
 
-    i = 0
-    while i < len(blocks):
-        block = blocks[i]
+    def place(fitting_only: bool) -> None:  # the waiting figures, in order
+        nonlocal used
+        while waiting and (not fitting_only or used + height(waiting[0]) <= room):
+            figure = waiting.pop(0)
+            if used + height(figure) > room:  # it starts a page
+                used = 0.0
+            out.extend(figure)
+            used += height(figure)
+
+    for group in _figures(blocks):
+        block = group[0]
         if block.kind == "image":
-            figure = (
-                blocks[i : i + 2]
-                if i + 1 < len(blocks) and blocks[i + 1].kind == "caption"
-                else [block]
-            )
-            i += len(figure)
-            height = sum(_height(b) for b in figure)
-            if not waiting and used + height <= page:
-                place(figure)
-            else:
-                waiting.append(figure)
+            waiting.append(group)
+            if len(waiting) == 1:
+                place(fitting_only=True)
             continue
-        i += 1
         if block.kind in ("signature", "page_break", "attachment"):
-            for figure in waiting:
-                place(figure)
-            waiting = []
+            place(fitting_only=False)
         out.append(block)
         if block.kind in ("page_break", "attachment"):
             used = 0.0
             continue
         used += _height(block)
-        if used >= page:  # the page ended within this block: its rest starts the next one
-            used %= page
-            if block.kind == "para":
-                for figure in waiting:
-                    place(figure)
-                waiting = []
-    for figure in waiting:
-        place(figure)
+        if used < page:
+            continue
+        used %= page  # the page ended within this block: its last lines start the next one
+        if block.kind != "para" or not waiting:
+            continue
+        if used + height(waiting[0]) <= room:  # below the paragraph's last lines
+            place(fitting_only=True)
+            continue
+        at = len(out) - 1  # before the paragraph and its heading: the next page's top
+        while at > 0 and out[at - 1].kind == "heading":
+            at -= 1
+        moved = out[at:]
+        del out[at:]
+        used = 0.0
+        place(fitting_only=True)
+        out.extend(moved)
+        used = (used + sum(_height(b) for b in moved)) % page
+    place(fitting_only=False)
     return out

@@ -215,7 +215,11 @@ def _plain(doc, text: str, style: str = "Normal", align=None, indent=None, right
 
 
 # what follows w:snapToGrid in a paragraph's properties (the schema's order)
-_AFTER_SNAP = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:jc", "w:rPr")
+_AFTER_SNAP = (
+    *("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap"),
+    *("w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl"),
+    *("w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange"),
+)
 
 
 def _flag(parent, tag: str, value: str = "true", before: tuple[str, ...] = ()) -> None:
@@ -373,25 +377,22 @@ def place_figures(blocks: list[Block]) -> list[Block]:
     page = PAGE_LINES * LINE.pt
     room = page - MARGIN
     out: list[Block] = []
-    waiting: list[list[Block]] = []
+    waiting: list[tuple[list[Block], float]] = []  # figures and their heights
     used = 0.0
-
-    def height(group: list[Block]) -> float:
-        return min(room, sum(_height(b) for b in group))
 
     def place(fitting_only: bool) -> None:  # the waiting figures, in order
         nonlocal used
-        while waiting and (not fitting_only or used + height(waiting[0]) <= room):
-            figure = waiting.pop(0)
-            if used + height(figure) > room:  # it starts a page
+        while waiting and (not fitting_only or used + waiting[0][1] <= room):
+            figure, height = waiting.pop(0)
+            if used + height > room:  # it starts a page
                 used = 0.0
             out.extend(figure)
-            used += height(figure)
+            used += height
 
     for group in _figures(blocks):
         block = group[0]
         if block.kind == "image":
-            waiting.append(group)
+            waiting.append((group, min(room, sum(map(_height, group)))))
             if len(waiting) == 1:
                 place(fitting_only=True)
             continue
@@ -407,7 +408,7 @@ def place_figures(blocks: list[Block]) -> list[Block]:
         used %= page  # the page ended within this block: its last lines start the next one
         if block.kind != "para" or not waiting:
             continue
-        if used + height(waiting[0]) <= room:  # below the paragraph's last lines
+        if used + waiting[0][1] <= room:  # below the paragraph's last lines
             place(fitting_only=True)
             continue
         at = len(out) - 1  # before the paragraph and its heading: the next page's top
@@ -418,6 +419,6 @@ def place_figures(blocks: list[Block]) -> list[Block]:
         used = 0.0
         place(fitting_only=True)
         out.extend(moved)
-        used = (used + sum(_height(b) for b in moved)) % page
+        used = (used + sum(map(_height, moved))) % page
     place(fitting_only=False)
     return out

@@ -16,7 +16,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from safetystats.cli_options import (
+from safetystats import allocator
+
+allocator.configure()  # before polars loads: the modules below import it
+
+from safetystats.cli_options import (  # noqa: E402
     App,
     AsOf,
     Compare,
@@ -33,8 +37,8 @@ from safetystats.cli_options import (
     show_version,
     statistics_kind,
 )
-from safetystats.config import Settings, describe, labels_for, load_settings
-from safetystats.errors import NothingToReportError, StoreNotReadyError, UsageError
+from safetystats.config import Settings, describe, labels_for, load_settings  # noqa: E402
+from safetystats.errors import NothingToReportError, StoreNotReadyError, UsageError  # noqa: E402
 
 app = App(
     add_completion=False,

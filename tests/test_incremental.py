@@ -451,3 +451,66 @@ def test_names_that_become_shared_or_single_in_the_register(raw, tmp_path):
         assert x[table] == y[table], table
     names = "SELECT enterprise_id, enterprises FROM enterprise_names WHERE name_key = ?"
     assert query(steps, names, [one]) == [(None, 2)] and query(steps, names, [two]) == [(b, 1)]
+
+
+def test_district_values_new_to_the_store_are_resolved_when_they_come(raw, tmp_path):
+    """district_map is kept between validations: an incremental one resolves the district
+    values of the new rows that it lacks (a unit the registry knows under its city's name, a
+    unit it does not know) and gives what a full validation gives."""
+    files, _ = discover([raw])
+    steps = load_settings(raw=raw, db=tmp_path / "steps.duckdb", reports=tmp_path / "r1")
+    ingest(files, steps)
+    refresh(steps)
+    known, unknown = "山东威海文登区", "文登新区"
+    assert steps.registry.resolve_detail(known).unit is not None
+    assert steps.registry.resolve_detail(unknown).unit is None
+    mapped = "SELECT value, code FROM district_map WHERE value IN (?, ?) ORDER BY value"
+    assert query(steps, mapped, [known, unknown]) == []  # new to the store
+    (code,) = query(steps, "SELECT min(enterprise_id) FROM curated_enterprises")[0]
+    month = write_rows(
+        tmp_path / "month" / "隐患新增.csv",
+        [["隐患编号", "统一社会信用代码", "所属区市", "隐患等级", "隐患描述", "发现日期"]]
+        + [["YH-新写法-1", code, known, "一般", "消防通道堵塞", "2024-11-06"]]
+        + [["YH-新写法-2", code, unknown, "一般", "安全出口堵塞", "2024-11-07"]],
+    )
+    assert ingest([month], steps)[0].status == "ingested"
+    with store.writer(steps.db) as con:
+        validate(con, steps)
+        assert curate(con, steps).since is not None  # incremental
+    assert query(steps, mapped, [known, unknown]) == [
+        (known, steps.registry.resolve_detail(known).unit.code),
+        (unknown, None),
+    ]
+    failed = "SELECT rule_id FROM quarantine WHERE record_key = 'YH-新写法-2'"
+    assert ("unknown_district",) in query(steps, failed)
+
+    whole = load_settings(raw=raw, db=tmp_path / "whole.duckdb", reports=tmp_path / "r2")
+    ingest([*files, month], whole)
+    refresh(whole, full=True)
+    a, b = _tables(steps), _tables(whole)
+    assert a.keys() == b.keys()
+    for table in a:
+        assert a[table] == b[table], table
+
+
+def test_a_new_registry_resolves_every_district_value_again(raw, tmp_path):
+    """A kept district_map is the old registry's: with a new registry every value is resolved
+    again (a unit taken out of it no longer resolves)."""
+    files, _ = discover([raw])
+    s = load_settings(raw=raw, db=tmp_path / "s.duckdb", reports=tmp_path / "r1")
+    ingest(files, s)
+    refresh(s)
+    mapped = "SELECT value, code FROM district_map"
+    assert dict(query(s, mapped))["文登区"] == "371003"
+    units = write_rows(
+        tmp_path / "units.csv",
+        [["code", "name", "aliases", "parent"], ["371000", "威海市", "", ""]]
+        + [["371002", "环翠区", "环翠", "371000"]],
+    )
+    other = load_settings(raw=raw, db=s.db, reports=tmp_path / "r2", districts=units)
+    refresh(other, force=True)  # as `validate` does
+    after = dict(query(other, mapped))
+    assert after.keys() == dict(query(s, mapped)).keys() and after["文登区"] is None
+    for value, code in after.items():
+        unit = other.registry.resolve_detail(value).unit
+        assert code == (unit and unit.code), value

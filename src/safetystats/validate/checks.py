@@ -51,16 +51,24 @@ def create_tables(con) -> None:
         con.execute(load_sql(f"checks/{name}"))
 
 
-def district_map(con, settings: Settings, specs: dict[str, DatasetSpec]) -> None:
-    """Resolve every distinct district value of the store once (registry rules, DATA_SPEC 2.8)."""
+def district_map(
+    con, settings: Settings, specs: dict[str, DatasetSpec], since: int | None = None
+) -> None:
+    """Resolve every distinct district value of the store once (registry rules, DATA_SPEC 2.8).
+    ``since``: the map of the validations before is kept (the same registry and settings: the
+    checks' fingerprint) and the values of rows stored by files after it that it lacks are
+    added; None: the map is made again from every row."""
     registry = settings.registry
     part = load_sql("checks/_district_values")
     parts = [
-        part.format(dataset=n)
+        part.format(dataset=n, only="" if since is None else "AND _file_id > $since")
         for n, s in specs.items()
         if any(c.name == "district" for c in s.columns)
     ]
-    values = [r[0] for r in con.execute("\nUNION\n".join(parts)).fetchall() if r[0] is not None]
+    if since is None:
+        con.execute(load_sql("checks/_district_map_clear"))
+    text = load_sql("checks/_district_values_missing").format(parts="\nUNION\n".join(parts))
+    values = [r[0] for r in con.execute(text, bind(text, {"since": since})).fetchall()]
     rows = []
     for value in values:
         found = registry.resolve_detail(value)

@@ -72,9 +72,9 @@ def _validate(con, settings: Settings, full: bool) -> ValidationResult:
     con.execute(load_sql("checks/_errors_before" if compare else "checks/_no_errors_before"))
     staging.ensure_tables(con, specs)
     checks.create_tables(con)
-    checks.district_map(con, settings, specs)
     since = suite_rows.since(con, settings, full)
     checks_since = checks.since(con, settings, since)
+    checks.district_map(con, settings, specs, checks_since)
     checks.spec_views(con, specs, checks_since)
     suite_rows.revalidated(con, since)
     # process

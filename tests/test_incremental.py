@@ -494,8 +494,9 @@ def test_district_values_new_to_the_store_are_resolved_when_they_come(raw, tmp_p
 
 
 def test_a_new_registry_resolves_every_district_value_again(raw, tmp_path):
-    """A kept district_map is the old registry's: with a new registry every value is resolved
-    again (a unit taken out of it no longer resolves)."""
+    """A kept district_map is the old registry's: with a new registry the store is validated
+    again before it is read, and every value is resolved again (a unit taken out of it no
+    longer resolves); other paths alone do not make it stale."""
     files, _ = discover([raw])
     s = load_settings(raw=raw, db=tmp_path / "s.duckdb", reports=tmp_path / "r1")
     ingest(files, s)
@@ -507,8 +508,11 @@ def test_a_new_registry_resolves_every_district_value_again(raw, tmp_path):
         [["code", "name", "aliases", "parent"], ["371000", "威海市", "", ""]]
         + [["371002", "环翠区", "环翠", "371000"]],
     )
+    moved = load_settings(raw=raw, db=s.db, reports=tmp_path / "r3")
+    assert refresh(moved) is None  # current: the same settings read from elsewhere
     other = load_settings(raw=raw, db=s.db, reports=tmp_path / "r2", districts=units)
-    refresh(other, force=True)  # as `validate` does
+    assert refresh(other) is not None  # as `run`, `attainment`, `bulletins` do first
+    assert refresh(other) is None
     after = dict(query(other, mapped))
     assert after.keys() == dict(query(s, mapped)).keys() and after["文登区"] is None
     for value, code in after.items():

@@ -13,18 +13,20 @@ from safetystats.config import Settings
 
 
 def refresh(settings: Settings, force: bool = False, full: bool = False):
-    """Validate and curate the store when it changed (always with ``force``). Returns the
+    """Validate and curate the store when it, the settings or the registry changed (always
+    with ``force``; a store moved or read with other paths is not changed). Returns the
     ValidationResult, or None when the store was already current. The suites run over the
     rows ingested since the last validation and curation rebuilds the rows that changed
     (every row with ``full``). A current store is seen read-only first (store.is_current):
     the commands that read then take no writers' lock and import no validation code."""
-    if not force and store.is_current(settings.db):
+    rules = store.curation_rules(settings)  # new settings or a new registry: validate again
+    if not force and store.is_current(settings.db, rules):
         return None
     from safetystats.curate import curate
     from safetystats.validate import validate
 
     with store.writer(settings.db, step="validate") as con:
-        if not force and store.is_curated(con):
+        if not force and store.is_curated(con, rules):
             return None
         result = validate(con, settings, full=full)
         curate(con, settings, full=full)

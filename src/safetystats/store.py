@@ -270,6 +270,12 @@ def rules_fingerprint(settings, *files: Path) -> str:
     return h.hexdigest()
 
 
+def curation_rules(settings) -> str:
+    """The fingerprint of what the curated tables and the cross-dataset checks depend on
+    besides the store: the settings (without their paths) and the registry."""
+    return rules_fingerprint(settings, settings.districts)
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection):
     """One transaction for the block: committed when it ends, rolled back on any error (the
@@ -347,15 +353,16 @@ def ensure_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
     set_state(con, **{BOOKKEEPING_STATE: bookkeeping_fingerprint()})
 
 
-def is_current(db: Path) -> bool:
+def is_current(db: Path, rules: str | None = None) -> bool:
     """True when a read-only look finds the store validated and curated as it is now, its
-    tables and rule macros made by this version's SQL: a command that reads needs no writer
+    tables and rule macros made by this version's SQL (and, given ``rules``, under the
+    settings and registry of that ``curation_rules``): a command that reads needs no writer
     (no writers' lock, no validation code imported). False when a writer is at work or the
     store is missing or older: the caller then takes the writer's way, which waits or says."""
     try:
         with reader(db, require_curated=False) as con:
             made_by = state(con).get(BOOKKEEPING_STATE)
-            return is_curated(con) and made_by == bookkeeping_fingerprint()
+            return is_curated(con, rules) and made_by == bookkeeping_fingerprint()
     except (StoreBusyError, StoreNotReadyError):
         return False
 
@@ -388,11 +395,13 @@ def mark_changed(con: duckdb.DuckDBPyConnection) -> None:
     set_state(con, changed_at=datetime.now().isoformat())
 
 
-def is_curated(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when validation and curation ran on the store as it is now, by this version."""
+def is_curated(con: duckdb.DuckDBPyConnection, rules: str | None = None) -> bool:
+    """True when validation and curation ran on the store as it is now, by this version (and,
+    given ``rules``, under the settings and registry of that ``curation_rules``)."""
     s = state(con)
     return (
         "curated_change" in s
         and s.get("curation_version") == CURATION_VERSION
         and s.get("changed_at", "") == s.get("curated_change")
+        and (rules is None or s.get("curation_fingerprint") == rules)
     )

@@ -86,7 +86,7 @@ def _curated_sql(name: str) -> str:
 
 def _fingerprint(settings: Settings) -> str:
     """What curated rows depend on besides the store: settings, registry, this version."""
-    return store.rules_fingerprint(settings, settings.districts)
+    return store.curation_rules(settings)
 
 
 def _since(con, settings: Settings) -> int | None:

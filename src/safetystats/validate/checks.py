@@ -28,7 +28,7 @@ CHECKED_VIEWS = ("enterprises", "drills")
 def _fingerprint(settings: Settings) -> str:
     """What a check's result depends on besides the store: the settings, the registry, this
     version (the suites' fingerprint holds the same settings and version)."""
-    return store.rules_fingerprint(settings, settings.districts)
+    return store.curation_rules(settings)
 
 
 def since(con, settings: Settings, suites_since: int | None) -> int | None:

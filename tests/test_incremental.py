@@ -4,6 +4,7 @@ each, must equal the same store filled in one go and validated in full."""
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 import pytest
 from conftest import query, write_rows
@@ -461,28 +462,37 @@ def test_district_values_new_to_the_store_are_resolved_when_they_come(raw, tmp_p
     steps = load_settings(raw=raw, db=tmp_path / "steps.duckdb", reports=tmp_path / "r1")
     ingest(files, steps)
     refresh(steps)
-    known, unknown = "山东威海文登区", "文登新区"
+    known, unknown, held = "山东威海文登区", "文登新区", "山东威海荣成市"
     assert steps.registry.resolve_detail(known).unit is not None
     assert steps.registry.resolve_detail(unknown).unit is None
-    mapped = "SELECT value, code FROM district_map WHERE value IN (?, ?) ORDER BY value"
-    assert query(steps, mapped, [known, unknown]) == []  # new to the store
+    mapped = "SELECT value, code FROM district_map WHERE value IN (?, ?, ?) ORDER BY value"
+    assert query(steps, mapped, [known, unknown, held]) == []  # new to the store
     (code,) = query(steps, "SELECT min(enterprise_id) FROM curated_enterprises")[0]
     month = write_rows(
         tmp_path / "month" / "隐患新增.csv",
         [["隐患编号", "统一社会信用代码", "所属区市", "隐患等级", "隐患描述", "发现日期"]]
         + [["YH-新写法-1", code, known, "一般", "消防通道堵塞", "2024-11-06"]]
-        + [["YH-新写法-2", code, unknown, "一般", "安全出口堵塞", "2024-11-07"]],
+        + [["YH-新写法-2", code, unknown, "一般", "安全出口堵塞", "2024-11-07"]]
+        # the same hazard twice with different levels: both rows held at ingestion, in the
+        # unit their district names
+        + [
+            ["YH-新写法-3", code, held, level, "配电箱无防护", "2024-11-08"]
+            for level in ("一般", "重大")
+        ],
     )
-    assert ingest([month], steps)[0].status == "ingested"
+    assert ingest([month], steps)[0].rows_held == 2
     with store.writer(steps.db) as con:
         validate(con, steps)
         assert curate(con, steps).since is not None  # incremental
-    assert query(steps, mapped, [known, unknown]) == [
+    assert query(steps, mapped, [known, unknown, held]) == [
         (known, steps.registry.resolve_detail(known).unit.code),
+        (held, steps.registry.resolve_detail(held).unit.code),
         (unknown, None),
     ]
     failed = "SELECT rule_id FROM quarantine WHERE record_key = 'YH-新写法-2'"
     assert ("unknown_district",) in query(steps, failed)
+    units = "SELECT DISTINCT unit_code FROM quarantine WHERE raw_value = 'YH-新写法-3'"
+    assert query(steps, units) == [(steps.registry.resolve_detail(held).unit.code,)]
 
     whole = load_settings(raw=raw, db=tmp_path / "whole.duckdb", reports=tmp_path / "r2")
     ingest([*files, month], whole)
@@ -510,6 +520,8 @@ def test_a_new_registry_resolves_every_district_value_again(raw, tmp_path):
     )
     moved = load_settings(raw=raw, db=s.db, reports=tmp_path / "r3")
     assert refresh(moved) is None  # current: the same settings read from elsewhere
+    worded = replace(moved, lang="en", notice={"issuer": "另一发文机关"})
+    assert refresh(worded) is None  # and what only figures and documents read
     other = load_settings(raw=raw, db=s.db, reports=tmp_path / "r2", districts=units)
     assert refresh(other) is not None  # as `run`, `attainment`, `bulletins` do first
     assert refresh(other) is None
@@ -518,3 +530,15 @@ def test_a_new_registry_resolves_every_district_value_again(raw, tmp_path):
     for value, code in after.items():
         unit = other.registry.resolve_detail(value).unit
         assert code == (unit and unit.code), value
+    # a map of another definition (an older version's) is made again by a full validation
+    with store.writer(s.db) as con:
+        con.execute("ALTER TABLE district_map ADD COLUMN older INTEGER")
+    refresh(other, force=True, full=True)
+    columns = "SELECT column_name FROM duckdb_columns() WHERE table_name = 'district_map'"
+    assert [c for (c,) in query(other, columns)] == [
+        "value",
+        "code",
+        "name",
+        "detail_zh",
+        "detail_en",
+    ]

@@ -132,3 +132,21 @@ def test_an_ingests_checkpoint_does_not_merge_row_groups(tmp_path):
     assert (kept, merged) == (4, 3)
     assert ingested == other and len(ingested) == 151_000
     assert appended("validate")[0] == 4
+
+
+def test_the_curation_rules_change_with_the_code_that_resolves_districts(tmp_path, monkeypatch):
+    """validate keeps the district values it resolved (district_map) while the rules are the
+    same: a change of the resolver's code makes them new, as a new registry does."""
+    from safetystats import store
+    from safetystats.config import load_settings
+
+    assert [p.name for p in store.RESOLVER if p.is_file()] == ["registry.py", "normalize.py"]
+    s = load_settings(db=tmp_path / "s.duckdb")
+    resolver = [tmp_path / "registry.py", tmp_path / "normalize.py"]
+    for path in resolver:
+        path.write_text("# the resolver\n", encoding="utf-8")
+    monkeypatch.setattr(store, "RESOLVER", tuple(resolver))
+    before = store.curation_rules(s)
+    assert store.curation_rules(load_settings(db=tmp_path / "moved.duckdb")) == before
+    resolver[1].write_text("# the resolver, changed\n", encoding="utf-8")
+    assert store.curation_rules(s) != before

@@ -211,6 +211,10 @@ def _toml_table(name: str, table: dict) -> list[str]:
     return out
 
 
+# the settings validation and curation do not read (left out of settings_toml without paths)
+RULES_IGNORE = ("thresholds", "report", "notice", "reporting", "labels")
+
+
 def settings_toml(settings: Settings, paths: bool = True) -> str:
     """The settings as a safetystats.toml with absolute paths (what a notebook run is given);
     without ``paths``: what the rules read (a store moved elsewhere is validated the same)."""
@@ -233,7 +237,10 @@ def settings_toml(settings: Settings, paths: bool = True) -> str:
     if not paths:
         del data["paths"]
         data["registry"] = settings.registry_options
-        data.pop("thresholds", None)  # figures read them, validation and curation do not
+        # figures and documents read these, validation and curation do not (a new 通报 issuer
+        # or language does not make the store stale)
+        for name in RULES_IGNORE:
+            data.pop(name, None)
     return "\n".join(_toml_table("", data)) + "\n"
 
 

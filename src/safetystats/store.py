@@ -210,7 +210,9 @@ def _open_current(db: Path, step: str | None = None) -> duckdb.DuckDBPyConnectio
 @contextmanager
 def reader(db: Path, require_curated: bool = True):
     """A read-only connection. Raises StoreNotReadyError when the store does not exist or
-    changed since it was last curated, StoreBusyError when a writer is at work."""
+    changed since it was last curated, StoreBusyError when a writer is at work. It does not
+    know the settings: whether the store was curated under the current settings and registry
+    is pipeline.refresh's question, which every command asks before it reads."""
     if not db.exists():
         raise StoreNotReadyError(
             f"no store at {db}: run `safetystats ingest` first (还没有数据库，请先导入台账)"
@@ -270,10 +272,15 @@ def rules_fingerprint(settings, *files: Path) -> str:
     return h.hexdigest()
 
 
+# the code that resolves district values (validate keeps what it resolved: district_map)
+RESOLVER = (Path(__file__).parent / "registry.py", Path(__file__).parent / "normalize.py")
+
+
 def curation_rules(settings) -> str:
     """The fingerprint of what the curated tables and the cross-dataset checks depend on
-    besides the store: the settings (without their paths) and the registry."""
-    return rules_fingerprint(settings, settings.districts)
+    besides the store: the settings they read (without paths), the registry and the code that
+    resolves its units."""
+    return rules_fingerprint(settings, settings.districts, *RESOLVER)
 
 
 @contextmanager

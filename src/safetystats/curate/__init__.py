@@ -36,22 +36,15 @@ class CurationResult:
     since: int | None = None  # rows of files after this one rebuilt; None: every table
 
 
-def _column(spec: DatasetSpec):
-    """A dataset's column as its SQL names it (``t."name"``), or NULL when it has none."""
-    cols = {c.name for c in spec.columns}
-    return lambda name: f't."{name}"' if name in cols else "NULL::VARCHAR"
-
-
 def _valid_view(
     con, spec: DatasetSpec, only: str = "", rows: str | None = None, few: bool = False
 ) -> None:
     """The temp view valid_<dataset>; ``only``: a condition on its rows ``t`` (incremental);
     ``rows``: the table they come from (the dataset's staged rows when None); ``few``: the
     register's rows and names it joins are those of the rows rebuilt (``_few_register``)."""
-    cols = {c.name for c in spec.columns}
-    column = _column(spec)
+    column = spec.sql_column
     excluded = [f'"{c.raw_name}"' for c in spec.columns if c.keeps_raw]
-    has_enterprise = "enterprise_id" in cols and spec.name != "enterprises"
+    has_enterprise = column("enterprise_id") != "NULL::VARCHAR" and spec.name != "enterprises"
     con.execute(
         sql.load_sql("curated/valid_dataset").format(
             dataset=spec.name,
@@ -110,7 +103,7 @@ def _changed_keys(con, spec: DatasetSpec, since: int) -> None:
     kept (their keys and rowids): rows of files after ``since``, rows whose errors changed,
     rows whose enterprise (by credit code or by name) changed in the register (those that
     validation found, or a scan: ``_known_enterprises``)."""
-    column = _column(spec)
+    column = spec.sql_column
     if _known_enterprises(con, since):
         text = sql.load_sql("curated/_changed_keys_known").format(dataset=spec.name)
     else:
@@ -160,7 +153,7 @@ def _few_register(con, specs: dict[str, DatasetSpec], names: list[str]) -> None:
     one per dataset (each holds a row per enterprise: 800 k at 4x the province)."""
     parts = []
     for name in names:
-        column = _column(specs[name])
+        column = specs[name].sql_column
         parts.append(
             sql.load_sql("curated/_few_keys_part").format(
                 dataset=name,

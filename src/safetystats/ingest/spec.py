@@ -125,6 +125,11 @@ class DatasetSpec:
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
+    def sql_column(self, name: str) -> str:
+        """The column as a query over the table ``t`` names it, or NULL when the dataset has
+        none (the checks and curation read enterprise and district columns of every dataset)."""
+        return f't."{name}"' if any(c.name == name for c in self.columns) else "NULL::VARCHAR"
+
     def stored_columns(self) -> list[tuple[str, object]]:
         """(name, polars dtype) of the stored table, without the bookkeeping columns."""
         out = [(c.name, c.dtype) for c in self.columns]

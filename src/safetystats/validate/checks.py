@@ -46,7 +46,8 @@ def since(con, settings: Settings, suites_since: int | None) -> int | None:
 
 
 def create_tables(con) -> None:
-    """The (empty) tables validation fills: district map, districts, enterprise names, quarantine."""
+    """The tables validation fills: district map and enterprise names (kept between
+    validations when they exist), districts and quarantine (made empty)."""
     for name in OWN_TABLES:
         con.execute(load_sql(f"checks/{name}"))
 
@@ -54,19 +55,23 @@ def create_tables(con) -> None:
 def district_map(
     con, settings: Settings, specs: dict[str, DatasetSpec], since: int | None = None
 ) -> None:
-    """Resolve every distinct district value of the store once (registry rules, DATA_SPEC 2.8).
-    ``since``: the map of the validations before is kept (the same registry and settings: the
-    checks' fingerprint) and the values of rows stored by files after it that it lacks are
-    added; None: the map is made again from every row."""
+    """Resolve once each district value of the stored rows and of the rows held at ingestion
+    (registry rules, DATA_SPEC 2.8). ``since``: the map of the validations before is kept (the
+    same registry, settings and resolver: the checks' fingerprint) and the values of rows of
+    files after it that it lacks are added; None: the map is made again from every row."""
     registry = settings.registry
+    new = "" if since is None else "AND {file_id} > $since"
     part = load_sql("checks/_district_values")
     parts = [
-        part.format(dataset=n, only="" if since is None else "AND _file_id > $since")
+        part.format(dataset=n, only=new.format(file_id="_file_id"))
         for n, s in specs.items()
         if any(c.name == "district" for c in s.columns)
     ]
-    if since is None:
-        con.execute(load_sql("checks/_district_map_clear"))
+    held = load_sql("checks/_district_values_held")
+    parts.append(held.format(only=new.format(file_id="file_id")))
+    if since is None:  # made again, its definition with it
+        con.execute(load_sql("checks/_district_map_drop"))
+        con.execute(load_sql("checks/_district_map"))
     text = load_sql("checks/_district_values_missing").format(parts="\nUNION\n".join(parts))
     values = [r[0] for r in con.execute(text, bind(text, {"since": since})).fetchall()]
     rows = []
@@ -88,15 +93,6 @@ def _fill(con, name: str, rows: list[tuple], columns: list[str]) -> None:
     frame = pl.DataFrame(rows, schema=columns, orient="row", infer_schema_length=None)
     with store.registered(con, "new_rows", frame):
         con.execute(load_sql(f"checks/{name}"))
-
-
-def _columns(spec: DatasetSpec):
-    cols = {c.name: c for c in spec.columns}
-
-    def column(c: str) -> str:
-        return f't."{c}"' if c in cols else "NULL::VARCHAR"
-
-    return cols, column
 
 
 def _check_keys(con, specs: dict[str, DatasetSpec], since: int) -> None:
@@ -122,8 +118,9 @@ def _enterprise_records(con, specs: dict[str, DatasetSpec], since: int) -> None:
     parts = [load_sql("checks/_enterprise_records_failed")]
     if store.scalar(con, load_sql("store/row_count").format(table="register_known")):
         for name, spec in specs.items():
-            cols, column = _columns(spec)
-            if name == "enterprises" or not {"enterprise_id", "enterprise_name"} & set(cols):
+            column = spec.sql_column
+            names = {c.name for c in spec.columns}
+            if name == "enterprises" or not {"enterprise_id", "enterprise_name"} & names:
                 continue  # the register's own checks read the row alone
             scan = load_sql("checks/_enterprise_records_scan")
             parts.append(
@@ -156,7 +153,7 @@ def spec_views(con, specs: dict[str, DatasetSpec], since: int | None = None) -> 
         located.append(load_sql("checks/_locate").format(dataset=name))
         if name == "enterprises":
             continue
-        cols, column = _columns(spec)
+        cols, column = {c.name: c for c in spec.columns}, spec.sql_column
         records.append(
             load_sql("checks/_records").format(
                 dataset=name,

@@ -1,8 +1,8 @@
 -- The rows of "{dataset}" an incremental curation rebuilds: stored by a file after $since, an
 -- enterprise (by credit code, else by name) that changed in the register
 -- (_register_changes.sql), or an error added or lifted by this validation. With their rowid
--- (_rid), which the valid view reads them by in the same transaction (a fetch of those rows
--- instead of a scan of every key).
+-- (_rid), which _changed_staged.sql copies them by in the same transaction (a fetch of those
+-- rows instead of a scan of every key); made again for each dataset.
 -- {enterprise}/{enterprise_name}: the column, or NULL when the dataset has none.
 CREATE OR REPLACE TEMP TABLE curate_keys AS
 SELECT t._key, t.rowid AS _rid FROM "{dataset}" t

@@ -1,2 +1,0 @@
--- Empty district_map before every district value is resolved again (a new registry or settings).
-DELETE FROM district_map

@@ -44,7 +44,9 @@ def _valid_view(
     register's rows and names it joins are those of the rows rebuilt (``_few_register``)."""
     column = spec.sql_column
     excluded = [f'"{c.raw_name}"' for c in spec.columns if c.keeps_raw]
-    has_enterprise = column("enterprise_id") != "NULL::VARCHAR" and spec.name != "enterprises"
+    has_enterprise = spec.name != "enterprises" and any(
+        c.name == "enterprise_id" for c in spec.columns
+    )
     con.execute(
         sql.load_sql("curated/valid_dataset").format(
             dataset=spec.name,
@@ -78,7 +80,7 @@ def _curated_sql(name: str) -> str:
 
 
 def _fingerprint(settings: Settings) -> str:
-    """What curated rows depend on besides the store: settings, registry, this version."""
+    """What curated rows depend on besides the store: settings, registry, resolver, version."""
     return store.curation_rules(settings)
 
 

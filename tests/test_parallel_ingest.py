@@ -191,7 +191,13 @@ def test_the_next_file_is_prepared_while_this_one_is_stored(edges, prepare_ahead
     one_by_one.close()
 
 
-def test_the_writer_keeps_one_thread_while_a_thread_prepares(edges, tmp_path, prepare_ahead):
+def test_the_writer_keeps_its_threads_while_a_thread_prepares(
+    edges, tmp_path, prepare_ahead, monkeypatch
+):
+    """config/performance.toml's writer_threads while a thread prepares ahead (0: DuckDB's
+    own, one per core), and DuckDB's own again after, or without the thread."""
+    from safetystats.ingest import parallel
+
     files = [(p, "") for p in sorted(edges.rglob("*.csv"))]
     con = duckdb.connect(str(tmp_path / "s.duckdb"))
 
@@ -199,9 +205,45 @@ def test_the_writer_keeps_one_thread_while_a_thread_prepares(edges, tmp_path, pr
         return con.execute("SELECT current_setting('threads')").fetchone()[0]
 
     default = threads()
-    with writer_threads(con, files, None):  # performance.toml: writer_threads = 1
+    with writer_threads(con, files, None):  # performance.toml: writer_threads = 0
+        assert threads() == default
+    with_overlap = parallel.packaged
+
+    def one_writer_thread(name: str) -> dict:
+        rules = with_overlap(name)
+        if name == "performance":
+            rules["ingest"]["writer_threads"] = 1
+        return rules
+
+    monkeypatch.setattr(parallel, "packaged", one_writer_thread)
+    with writer_threads(con, files, None):
         assert threads() == 1
     assert threads() == default
     with writer_threads(con, files, 1):  # one file after the other: DuckDB's own threads
         assert threads() == default
     con.close()
+
+
+def test_a_thread_prepares_ahead_only_for_files_up_to_a_size(edges, monkeypatch):
+    """config/performance.toml: overlap on, for files holding together at most
+    overlap_up_to_bytes (at 4x the province two large files at once cost memory)."""
+    from safetystats.ingest import parallel
+
+    files = [(p, "") for p in sorted(edges.rglob("*.csv"))]
+    assert overlap(files, None) and not overlap(files, 1) and not overlap(files[:1], None)
+    size = sum(p.stat().st_size for p, _ in files)
+    packaged = parallel.packaged
+
+    def up_to(limit: int):
+        def rules(name: str) -> dict:
+            found = packaged(name)
+            if name == "performance":
+                found["ingest"]["overlap_up_to_bytes"] = limit
+            return found
+
+        return rules
+
+    monkeypatch.setattr(parallel, "packaged", up_to(size))
+    assert overlap(files, None)
+    monkeypatch.setattr(parallel, "packaged", up_to(size - 1))
+    assert not overlap(files, None)

@@ -69,16 +69,21 @@ def workers(files: list[tuple[Path, str]], jobs: int | None) -> int:
 
 def overlap(files: list[tuple[Path, str]], jobs: int | None) -> bool:
     """Prepare the next file in a thread of this process while this one is stored: for two
-    files or more, unless ``jobs`` is 1 or config/performance.toml's ``overlap`` is off."""
-    return len(files) > 1 and jobs != 1 and packaged("performance")["ingest"]["overlap"]
+    files or more holding together at most config/performance.toml's ``overlap_up_to_bytes``
+    (beyond, two large files prepared and stored at once cost more memory than the thread
+    saves), unless ``jobs`` is 1 or ``overlap`` is off."""
+    rules = packaged("performance")["ingest"]
+    if len(files) < 2 or jobs == 1 or not rules["overlap"]:
+        return False
+    return sum(_size(path) for path, _ in files) <= rules["overlap_up_to_bytes"]
 
 
 @contextmanager
 def writer_threads(con, files: list[tuple[Path, str]], jobs: int | None):
     """While a thread prepares ahead (:func:`overlap`), the writer's DuckDB runs on
-    config/performance.toml's ``writer_threads``: the preparing, the longer of the two, keeps
-    the other cores, and DuckDB's own threads cost more CPU than they save (4 s of 44 s at
-    province scale, docs/scaling.md)."""
+    config/performance.toml's ``writer_threads`` (0: DuckDB's own, one per core; fewer leave
+    cores to the preparing, which measured slower once the allocator kept freed memory:
+    docs/scaling.md)."""
     threads = packaged("performance")["ingest"]["writer_threads"]
     if not threads or workers(files, jobs) or not overlap(files, jobs):
         yield

@@ -21,7 +21,8 @@ POLARS_MALLOC_CONF = "_RJEM_MALLOC_CONF"  # polars' jemalloc reads this, not MAL
 
 
 def settings() -> str:
-    """config/performance.toml's ``[allocator]`` as jemalloc's ``name:value,...``."""
+    """config/performance.toml's ``[allocator]`` as jemalloc's ``name:value,...`` (read here,
+    not by config.packaged: safetystats.config imports polars)."""
     text = (PACKAGED_CONFIG / "performance.toml").read_text(encoding="utf-8")
     return ",".join(f"{name}:{value}" for name, value in tomllib.loads(text)["allocator"].items())
 

@@ -79,11 +79,6 @@ def _curated_sql(name: str) -> str:
     return sql.load_sql("curated/_rebuild").format(dataset=name, select=_curated_select(name))
 
 
-def _fingerprint(settings: Settings) -> str:
-    """What curated rows depend on besides the store: settings, registry, resolver, version."""
-    return store.curation_rules(settings)
-
-
 def _since(con, settings: Settings) -> int | None:
     """The last file the curated tables cover when only the rows that changed since need
     rebuilding; None when every table is rebuilt (first curation, new settings or version,
@@ -94,7 +89,7 @@ def _since(con, settings: Settings) -> int | None:
         not known
         or "curated_file_id" not in s
         or s.get("curation_version") != store.CURATION_VERSION
-        or s.get("curation_fingerprint") != _fingerprint(settings)
+        or s.get("curation_fingerprint") != store.curation_rules(settings)
     ):
         return None
     return int(s["curated_file_id"])
@@ -292,7 +287,7 @@ def curate(con, settings: Settings, full: bool = False) -> CurationResult:
             con,
             curated_change=s.get("validated_change", ""),
             curation_version=store.CURATION_VERSION,
-            curation_fingerprint=_fingerprint(settings),
+            curation_fingerprint=store.curation_rules(settings),
             curated_file_id=str(store.scalar(con, sql.load_sql("store/last_file_id"))),
             quarantine_curated="1",
         )

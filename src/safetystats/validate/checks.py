@@ -25,12 +25,6 @@ OWN_TABLES = ("_district_map", "_districts", "_enterprise_names", "_quarantine")
 CHECKED_VIEWS = ("enterprises", "drills")
 
 
-def _fingerprint(settings: Settings) -> str:
-    """What a check's result depends on besides the store: the settings, the registry, this
-    version (the suites' fingerprint holds the same settings and version)."""
-    return store.curation_rules(settings)
-
-
 def since(con, settings: Settings, suites_since: int | None) -> int | None:
     """The last file whose rows the kept check results cover: the suites' (the same
     validation saved both), or None (check every row: first validation, --full, new settings,
@@ -39,7 +33,7 @@ def since(con, settings: Settings, suites_since: int | None) -> int | None:
     if (
         suites_since is None
         or s.get("checks_file_id") != str(suites_since)
-        or s.get("checks_fingerprint") != _fingerprint(settings)
+        or s.get("checks_fingerprint") != store.curation_rules(settings)
     ):
         return None
     return suites_since
@@ -260,4 +254,4 @@ def cross_dataset_rows(
 
 def save_failures(con, found: pl.DataFrame, settings: Settings) -> None:
     """Replace the kept check results (inside the caller's transaction)."""
-    store.replace_kept(con, "check_failures", found, "checks", _fingerprint(settings))
+    store.replace_kept(con, "check_failures", found, "checks", store.curation_rules(settings))

@@ -203,6 +203,7 @@ def bench_from_empty(results: dict, config: Path, baseline_src: Path | None, run
         for _ in range(runs):
             for stale in ("store.duckdb", "store.duckdb.wal"):
                 (OUT / name / stale).unlink(missing_ok=True)
+            os.sync()  # nothing of the run before is still being written
             run = {}
             for step, args in steps.items():
                 done = run_tree(cli(scratch, *args), env)

@@ -542,3 +542,101 @@ def test_a_new_registry_resolves_every_district_value_again(raw, tmp_path):
         "detail_zh",
         "detail_en",
     ]
+
+
+def _register_again(raw, folder, changed: int):
+    """The sample's register sent again whole, as another workbook (saved by openpyxl, as a
+    clerk's Excel would): the employees of its first ``changed`` enterprises (with a number of
+    employees) multiplied by ten. Returns the file and the credit codes changed."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(raw / "enterprises" / "样例数据_企业名录.xlsx")
+    rows = book.worksheets[0].iter_rows()
+    header = next(r for r in rows if any(c.value == "从业人员数" for c in r))
+    column = next(i for i, c in enumerate(header) if c.value == "从业人员数")
+    codes = []
+    for row in rows:
+        cell = row[column]
+        if len(codes) < changed and str(cell.value or "").isdigit():
+            cell.value = str(int(cell.value) * 10)
+            codes.append(row[0].value)
+    folder.mkdir(parents=True, exist_ok=True)
+    book.save(folder / "企业名录重报.xlsx")
+    return folder / "企业名录重报.xlsx", codes
+
+
+def test_a_register_sent_again_whole_checks_and_rebuilds_only_what_changed(raw, tmp_path):
+    """An office sends its whole register again with two enterprises changed: only the records
+    of those two are checked and curated again (every register row moved to the new file is not
+    a change, except those with failures, whose messages name the file and row), and the store
+    equals one validated in full."""
+    files, _ = discover([raw])
+    steps = load_settings(raw=raw, db=tmp_path / "steps.duckdb", reports=tmp_path / "r1")
+    ingest(files, steps)
+    refresh(steps)
+    again, codes = _register_again(raw, tmp_path / "again", changed=2)
+    assert len(codes) == 2 and ingest([again], steps)[0].status == "ingested"
+    with store.writer(steps.db) as con:
+        incremental = validate(con, steps)
+        changed = {
+            r[0] for r in con.execute("SELECT enterprise_id FROM register_changed").fetchall()
+        }
+        failed = con.execute(
+            "SELECT DISTINCT e.enterprise_id FROM enterprises e JOIN (SELECT record_key FROM "
+            "gx_failures UNION ALL SELECT record_key FROM check_failures) f "
+            "ON f.record_key = e._key"
+        ).fetchall()
+        assert curate(con, steps).since is not None
+        rebuilt = {
+            r[0] for r in con.execute("SELECT enterprise_id FROM changed_enterprises").fetchall()
+        }
+    # the two changed and the register's rows with failures (their file and row moved)
+    assert set(codes) <= changed and changed <= set(codes) | {r[0] for r in failed}
+    assert len(changed) < 20 and rebuilt == changed
+
+    whole = load_settings(raw=raw, db=tmp_path / "whole.duckdb", reports=tmp_path / "r2")
+    ingest([*files, again], whole)
+    full = refresh(whole, full=True)
+    a, b = _tables(steps), _tables(whole)
+    for name in a:
+        assert a[name] == b[name], name
+    assert [d.__dict__ for d in incremental.datasets] == [d.__dict__ for d in full.datasets]
+    # a record of an enterprise whose register row fails names the register's new file
+    assert any(
+        "企业名录重报.xlsx" in row for row in a["quarantine"] if "enterprise_quarantined" in row
+    )
+
+
+def test_a_correction_of_most_of_the_register_is_validated_in_full(raw, tmp_path, caplog):
+    """Row by row costs more than a full validation when most of the store is to be done
+    again (config/performance.toml [validate]): a register sent again with most enterprises
+    changed is validated and curated in full, and a month's files are not."""
+    import logging
+
+    from safetystats.config import packaged
+    from safetystats.ingest.spec import load_specs
+    from safetystats.validate.checks import changed_share
+
+    files, _ = discover([raw])
+    s = load_settings(raw=raw, db=tmp_path / "s.duckdb", reports=tmp_path / "r")
+    ingest(files, s)
+    refresh(s)
+    limit = packaged("performance")["validate"]["incremental_up_to"]
+    few, _ = _register_again(raw, tmp_path / "few", changed=2)
+    most, codes = _register_again(raw, tmp_path / "most", changed=10_000)
+    ingest([few], s)
+    with store.writer(s.db) as con:
+        assert changed_share(con, s, load_specs(s)) < limit
+    ingest([most], s)
+    with store.writer(s.db) as con:
+        assert changed_share(con, s, load_specs(s)) > limit > 0
+    assert len(codes) > 100
+    with caplog.at_level(logging.INFO, logger="safetystats"):
+        refresh(s)
+    said = {r.name: r.getMessage() for r in caplog.records}
+    assert "of the rows changed: every row" in said["safetystats.pipeline"]
+    assert said["safetystats.curate"].startswith("curate: every row")
+    whole = load_settings(raw=raw, db=tmp_path / "whole.duckdb", reports=tmp_path / "r2")
+    ingest([*files, few, most], whole)
+    refresh(whole, full=True)
+    assert _tables(s) == _tables(whole)

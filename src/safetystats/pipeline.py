@@ -8,8 +8,12 @@ validated; the Python API and the notebooks only read, and say when a refresh is
 
 from __future__ import annotations
 
+import logging
+
 from safetystats import store
 from safetystats.config import Settings
+
+log = logging.getLogger(__name__)
 
 
 def refresh(settings: Settings, force: bool = False, full: bool = False):
@@ -28,6 +32,23 @@ def refresh(settings: Settings, force: bool = False, full: bool = False):
     with store.writer(settings.db, step="validate") as con:
         if not force and store.is_curated(con, rules):
             return None
+        full = full or _most_changed(con, settings)
         result = validate(con, settings, full=full)
         curate(con, settings, full=full)
         return result
+
+
+def _most_changed(con, settings: Settings) -> bool:
+    """Whether so much changed since the last validation (checks.changed_share above
+    config/performance.toml's ``[validate] incremental_up_to``) that validating and curating
+    every row costs less than row by row."""
+    from safetystats.config import packaged
+    from safetystats.ingest.spec import load_specs
+    from safetystats.validate.checks import changed_share
+
+    share = changed_share(con, settings, load_specs(settings))
+    limit = packaged("performance")["validate"]["incremental_up_to"]
+    if share is not None and share > limit:
+        log.info("validate: about %.0f%% of the rows changed: every row", 100 * share)
+        return True
+    return False

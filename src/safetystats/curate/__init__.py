@@ -16,6 +16,7 @@ from importlib.resources import files
 from safetystats import sql, store
 from safetystats.config import Settings, sql_parameters
 from safetystats.curate import marts
+from safetystats.ingest import staging
 from safetystats.ingest.spec import DatasetSpec, load_specs
 
 log = logging.getLogger(__name__)
@@ -194,6 +195,7 @@ def _curate_register(con, spec: DatasetSpec, values: dict, since: int) -> None:
     _valid_view(con, spec, only="AND t.enterprise_id IN (SELECT enterprise_id FROM register_ids)")
     con.execute(sql.load_sql("curated/_register_delete"))
     _insert_changed(con, spec.name, values)
+    staging.register_same(con, spec, since)
     con.execute(sql.load_sql("curated/_register_changes"), {"since": since})
     con.execute(sql.load_sql("curated/_changed_names"))
 

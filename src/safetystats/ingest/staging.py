@@ -89,6 +89,21 @@ def known_sha(con: duckdb.DuckDBPyConnection, sha: str) -> bool:
     )
 
 
+def register_same(con: duckdb.DuckDBPyConnection, spec: DatasetSpec, since: int) -> None:
+    """The temp table register_same (staging/register_same.sql): the register's rows that files
+    after ``since`` stored again unchanged. ``spec``: the register's. Made once per ``since``
+    on a connection (a validation's estimate, its checks and curation read the same; 0.8 s for
+    a register of 800 k rows sent again whole)."""
+    made = f"since {since}"
+    found = con.execute(load_sql("store/temp_table_comment"), {"name": "register_same"}).fetchall()
+    if found and found[0][0] == made:
+        return
+    columns = ["_key", *(name for name, _ in spec.stored_columns())]
+    text = load_sql("staging/register_same").format(columns=", ".join(f'"{c}"' for c in columns))
+    con.execute(text, {"since": since})
+    con.execute(load_sql("store/comment_temp_table").format(name="register_same", comment=made))
+
+
 def sample_files_stored(con: duckdb.DuckDBPyConnection, prefix: str) -> int:
     return con.execute(load_sql("staging/sample_files_stored"), {"prefix": prefix}).fetchone()[0]
 

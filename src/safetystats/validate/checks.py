@@ -14,8 +14,10 @@ import polars as pl
 from safetystats import normalize as V
 from safetystats import store
 from safetystats.config import Settings
+from safetystats.ingest import staging
 from safetystats.ingest.spec import DatasetSpec
 from safetystats.sql import bind, load_sql, names_in
+from safetystats.validate import suite_rows
 from safetystats.validate.quarantine import as_quarantine
 
 # checks that read what the others found
@@ -37,6 +39,30 @@ def since(con, settings: Settings, suites_since: int | None) -> int | None:
     ):
         return None
     return suites_since
+
+
+def changed_share(con, settings: Settings, specs: dict[str, DatasetSpec]) -> float | None:
+    """About the share of the stored rows that a validation since the last one checks again and
+    curation rebuilds: the rows of the files after it, and the records of the enterprises that
+    changed in the register (their share of the register's rows, applied to every record).
+    None: every row is validated anyway (see ``since``). A correction of most of the register
+    costs more row by row than a full validation (at 4x the province, 146 s against 52 s)."""
+    kept = since(con, settings, suite_rows.since(con, settings, False))
+    if kept is None:
+        return None
+    part = load_sql("checks/_rows_since")
+    text = "\nUNION ALL\n".join(part.format(dataset=name) for name in specs)
+    counts = {d: (stored, new) for d, stored, new in con.execute(text, {"since": kept}).fetchall()}
+    register = counts.pop("enterprises")
+    staging.register_same(con, specs["enterprises"], kept)
+    con.execute(load_sql("checks/_register_changed"), {"since": kept})
+    changed = store.scalar(con, load_sql("store/row_count").format(table="register_changed"))
+    records = sum(stored for stored, _ in counts.values())
+    if not register[0] + records:
+        return None
+    touched = register[1] + sum(new for _, new in counts.values())
+    touched += records * min(1.0, changed / max(register[0], 1))
+    return min(1.0, touched / (register[0] + records))
 
 
 def create_tables(con) -> None:
@@ -90,9 +116,10 @@ def _fill(con, name: str, rows: list[tuple], columns: list[str]) -> None:
 
 
 def _check_keys(con, specs: dict[str, DatasetSpec], since: int) -> None:
-    """Temp tables register_changed, enterprise_records (``_enterprise_records``), record_keys
+    """Temp tables register_same, register_changed, enterprise_records (``_enterprise_records``), record_keys
     (the rows checked again and the rows with kept failures, with their rowids) and check_keys
     (the rows checked again)."""
+    staging.register_same(con, specs["enterprises"], since)
     con.execute(load_sql("checks/_register_changed"), {"since": since})
     _enterprise_records(con, specs, since)
     parts = [load_sql("checks/_check_keys").format(dataset=name) for name in specs]

@@ -613,31 +613,29 @@ def test_a_register_sent_again_whole_checks_and_rebuilds_only_what_changed(raw, 
 def test_a_correction_of_most_of_the_register_is_validated_in_full(raw, tmp_path, caplog):
     """Row by row costs more than a full validation when most of the store is to be done
     again (config/performance.toml [validate]): a register sent again with most enterprises
-    changed is validated and curated in full, and a month's files are not."""
+    changed is validated and curated in full; sent again with two changed, row by row."""
     import logging
 
-    from safetystats.config import packaged
     from safetystats.ingest.spec import load_specs
-    from safetystats.validate.checks import changed_share
+    from safetystats.validate.checks import incremental_cost
 
     files, _ = discover([raw])
     s = load_settings(raw=raw, db=tmp_path / "s.duckdb", reports=tmp_path / "r")
     ingest(files, s)
     refresh(s)
-    limit = packaged("performance")["validate"]["incremental_up_to"]
     few, _ = _register_again(raw, tmp_path / "few", changed=2)
     most, codes = _register_again(raw, tmp_path / "most", changed=10_000)
     ingest([few], s)
     with store.writer(s.db) as con:
-        assert changed_share(con, s, load_specs(s)) < limit
+        assert 0 < incremental_cost(con, s, load_specs(s)) < 1
     ingest([most], s)
     with store.writer(s.db) as con:
-        assert changed_share(con, s, load_specs(s)) > limit > 0
+        assert incremental_cost(con, s, load_specs(s)) > 1
     assert len(codes) > 100
     with caplog.at_level(logging.INFO, logger="safetystats"):
         refresh(s)
     said = {r.name: r.getMessage() for r in caplog.records}
-    assert "of the rows changed: every row" in said["safetystats.pipeline"]
+    assert said["safetystats.pipeline"].endswith("times every row: every row")
     assert said["safetystats.curate"].startswith("curate: every row")
     whole = load_settings(raw=raw, db=tmp_path / "whole.duckdb", reports=tmp_path / "r2")
     ingest([*files, few, most], whole)

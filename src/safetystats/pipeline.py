@@ -39,16 +39,13 @@ def refresh(settings: Settings, force: bool = False, full: bool = False):
 
 
 def _most_changed(con, settings: Settings) -> bool:
-    """Whether so much changed since the last validation (checks.changed_share above
-    config/performance.toml's ``[validate] incremental_up_to``) that validating and curating
-    every row costs less than row by row."""
-    from safetystats.config import packaged
+    """Whether so much changed since the last validation that validating and curating every
+    row costs less than row by row (checks.incremental_cost)."""
     from safetystats.ingest.spec import load_specs
-    from safetystats.validate.checks import changed_share
+    from safetystats.validate.checks import incremental_cost
 
-    share = changed_share(con, settings, load_specs(settings))
-    limit = packaged("performance")["validate"]["incremental_up_to"]
-    if share is not None and share > limit:
-        log.info("validate: about %.0f%% of the rows changed: every row", 100 * share)
+    cost = incremental_cost(con, settings, load_specs(settings))
+    if cost is not None and cost > 1:
+        log.info("validate: row by row would cost %.1f times every row: every row", cost)
         return True
     return False

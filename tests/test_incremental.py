@@ -547,13 +547,16 @@ def test_a_new_registry_resolves_every_district_value_again(raw, tmp_path):
     ]
 
 
-def _register_again(raw, folder, changed: int):
+def _register_again(raw, folder, changed: int, extra: tuple = ()):
     """The sample's register sent again whole, as another workbook (saved by openpyxl, as a
     clerk's Excel would): the employees of its first ``changed`` enterprises (with a number of
-    employees) multiplied by ten. Returns the file and the credit codes changed."""
+    employees) multiplied by ten, and the ``extra`` rows after them (in the sheet's columns).
+    Returns the file and the credit codes changed."""
     import openpyxl
 
     book = openpyxl.load_workbook(raw / "enterprises" / "样例数据_企业名录.xlsx")
+    for row in extra:
+        book.worksheets[0].append(row)
     rows = book.worksheets[0].iter_rows()
     header = next(r for r in rows if any(c.value == "从业人员数" for c in r))
     column = next(i for i, c in enumerate(header) if c.value == "从业人员数")
@@ -576,29 +579,46 @@ def test_a_register_sent_again_whole_checks_and_rebuilds_only_what_changed(raw, 
     files, _ = discover([raw])
     steps = load_settings(raw=raw, db=tmp_path / "steps.duckdb", reports=tmp_path / "r1")
     ingest(files, steps)
+    # an enterprise whose register row has a warning only (an industry not in the list)
+    warned_row = [
+        _new_code(steps, "W"),
+        "威海星际采矿有限公司",
+        "环翠区",
+        "星际采矿",
+        "否",
+        "12",
+        "在营",
+    ]
+    header = ["统一社会信用代码", "企业名称", "所属区市", "行业领域", "是否高危行业", "从业人员数"]
+    added = write_rows(tmp_path / "added" / "企业名录补录.csv", [[*header, "经营状态"], warned_row])
+    ingest([added], steps)
     refresh(steps)
-    again, codes = _register_again(raw, tmp_path / "again", changed=2)
+    again, codes = _register_again(raw, tmp_path / "again", changed=2, extra=[warned_row])
     assert len(codes) == 2 and ingest([again], steps)[0].status == "ingested"
     with store.writer(steps.db) as con:
         incremental = validate(con, steps)
         changed = {
             r[0] for r in con.execute("SELECT enterprise_id FROM register_changed").fetchall()
         }
-        failed = con.execute(
-            "SELECT DISTINCT e.enterprise_id FROM enterprises e JOIN (SELECT record_key FROM "
-            "gx_failures UNION ALL SELECT record_key FROM check_failures) f "
-            "ON f.record_key = e._key"
-        ).fetchall()
+        failures = "SELECT DISTINCT e.enterprise_id FROM enterprises e JOIN (SELECT record_key, "
+        failures += "rule_id FROM gx_failures UNION ALL SELECT record_key, rule_id FROM "
+        failures += "check_failures) f ON f.record_key = e._key WHERE {}"
+        rules = [steps.error_rules]
+        erred = {r[0] for r in con.execute(failures.format("f.rule_id IN ?"), rules).fetchall()}
+        warned = {
+            r[0] for r in con.execute(failures.format("f.rule_id NOT IN ?"), rules).fetchall()
+        }
         assert curate(con, steps).since is not None
         rebuilt = {
             r[0] for r in con.execute("SELECT enterprise_id FROM changed_enterprises").fetchall()
         }
-    # the two changed and the register's rows with failures (their file and row moved)
-    assert set(codes) <= changed and changed <= set(codes) | {r[0] for r in failed}
-    assert len(changed) < 20 and rebuilt == changed
+    # the two changed and the register's rows with errors (their file and row moved); rows with
+    # warnings only are not changes
+    assert erred and warned_row[0] in warned - erred
+    assert changed == set(codes) | erred and rebuilt == changed
 
     whole = load_settings(raw=raw, db=tmp_path / "whole.duckdb", reports=tmp_path / "r2")
-    ingest([*files, again], whole)
+    ingest([*files, added, again], whole)
     full = refresh(whole, full=True)
     a, b = _tables(steps), _tables(whole)
     for name in a:

@@ -133,6 +133,11 @@ class Settings:
         return self._merged("rules")
 
     @cached_property
+    def error_rules(self) -> list[str]:
+        """The rules whose failures quarantine a row (severity "error")."""
+        return sorted(r for r, rule in self.rules.items() if rule["severity"] == "error")
+
+    @cached_property
     def thresholds(self) -> dict:
         """The numbers of thresholds.toml (projection, staleness, ages, warnings); the user's
         ``[thresholds]`` replaces them value by value (a list too) and names only known ones."""

@@ -186,7 +186,7 @@ def _insert_changed(con, name: str, values: dict, few: bool = False) -> None:
     con.execute(sql.load_sql("curated/_insert_changed").format(dataset=name))
 
 
-def _curate_register(con, spec: DatasetSpec, values: dict, since: int) -> None:
+def _curate_register(con, settings: Settings, spec: DatasetSpec, values: dict, since: int) -> None:
     """The curated register's rows of the enterprises that changed (register_ids) replaced,
     and the temp tables changed_enterprises and changed_names: the enterprises whose records
     the other tables rebuild."""
@@ -195,7 +195,7 @@ def _curate_register(con, spec: DatasetSpec, values: dict, since: int) -> None:
     _valid_view(con, spec, only="AND t.enterprise_id IN (SELECT enterprise_id FROM register_ids)")
     con.execute(sql.load_sql("curated/_register_delete"))
     _insert_changed(con, spec.name, values)
-    staging.register_same(con, spec, since)
+    staging.register_same(con, settings, since)
     con.execute(sql.load_sql("curated/_register_changes"), {"since": since})
     con.execute(sql.load_sql("curated/_changed_names"))
 
@@ -243,10 +243,12 @@ def column_tests(con, layer: str, only: str | None = None, changed: bool = False
     return failures
 
 
-def _curate_changed(con, specs: dict[str, DatasetSpec], values: dict, since: int) -> list[str]:
+def _curate_changed(
+    con, settings: Settings, specs: dict[str, DatasetSpec], values: dict, since: int
+) -> list[str]:
     """The rows that changed since file ``since`` rebuilt, the register first (the other
     tables' rows to rebuild depend on what changed in it), and the column tests over them."""
-    _curate_register(con, specs[FIRST], values, since)
+    _curate_register(con, settings, specs[FIRST], values, since)
     failures = column_tests(con, "curated", f"curated_{FIRST}", changed=True)
     others = [n for n in specs if n != FIRST and _stage_changed(con, specs[n], since)]
     if others:
@@ -279,7 +281,7 @@ def curate(con, settings: Settings, full: bool = False) -> CurationResult:
                 _curate_table(con, specs[name], values)
             failures = column_tests(con, "curated")
         else:
-            failures = _curate_changed(con, specs, values, since)
+            failures = _curate_changed(con, settings, specs, values, since)
         marts.build(con, values, changed=since is not None)
         failures += column_tests(con, "marts")
         if failures:

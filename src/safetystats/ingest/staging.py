@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 
 from safetystats import store
+from safetystats.config import Settings
 from safetystats.ingest.parts import RowParts
 from safetystats.ingest.spec import SQL_TYPES, DatasetSpec
 from safetystats.sql import bind, load_sql
@@ -89,18 +90,19 @@ def known_sha(con: duckdb.DuckDBPyConnection, sha: str) -> bool:
     )
 
 
-def register_same(con: duckdb.DuckDBPyConnection, spec: DatasetSpec, since: int) -> None:
+def register_same(con: duckdb.DuckDBPyConnection, settings: Settings, since: int) -> None:
     """The temp table register_same (staging/register_same.sql): the register's rows that files
-    after ``since`` stored again unchanged. ``spec``: the register's. Made once per ``since``
-    on a connection (a validation's estimate, its checks and curation read the same; 0.8 s for
-    a register of 800 k rows sent again whole)."""
-    made = f"since {since}"
+    after ``since`` stored again unchanged, without a kept error. Made once per ``since`` and
+    store on a connection (a validation's estimate, its checks and curation read the same; 0.8 s
+    for a register of 800 k rows sent again whole)."""
+    made = f"since {since} to {store.scalar(con, load_sql('store/last_file_id'))}"
     found = con.execute(load_sql("store/temp_table_comment"), {"name": "register_same"}).fetchall()
     if found and found[0][0] == made:
         return
-    columns = ["_key", *(name for name, _ in spec.stored_columns())]
+    have = con.execute(load_sql("store/column_types"), {"table": "enterprises"}).fetchall()
+    columns = ["_key", *(name for name, _ in have if not name.startswith("_"))]
     text = load_sql("staging/register_same").format(columns=", ".join(f'"{c}"' for c in columns))
-    con.execute(text, {"since": since})
+    con.execute(text, {"since": since, "errors": settings.error_rules})
     con.execute(load_sql("store/comment_temp_table").format(name="register_same", comment=made))
 
 

@@ -44,28 +44,28 @@ def since(con, settings: Settings, suites_since: int | None) -> int | None:
 def incremental_cost(con, settings: Settings, specs: dict[str, DatasetSpec]) -> float | None:
     """About what a validation since the last one (row by row) costs, as a share of a full one
     (config/performance.toml ``[validate]``): the rows of the files after it, and the records
-    of the enterprises that changed in the register (their share of the register's rows,
-    applied to every record), each against the share of the store at which row by row costs
-    what every row costs. None: every row is validated anyway (see ``since``)."""
+    of the enterprises the register corrected (their share of the register, applied to the
+    records that name an enterprise), each against the share of the store at which row by row
+    costs what every row costs. None: every row is validated anyway (see ``since``)."""
     kept = since(con, settings, suite_rows.since(con, settings, False))
     if kept is None:
         return None
     part = load_sql("checks/_rows_since")
     text = "\nUNION ALL\n".join(part.format(dataset=name) for name in specs)
     counts = {d: (stored, new) for d, stored, new in con.execute(text, {"since": kept}).fetchall()}
-    register = counts.pop("enterprises")
-    staging.register_same(con, specs["enterprises"], kept)
-    con.execute(load_sql("checks/_register_changed"), {"since": kept})
-    changed = store.scalar(con, load_sql("store/row_count").format(table="register_changed"))
-    records = sum(stored for stored, _ in counts.values())
-    if not register[0] + records:
+    stored = sum(n for n, _ in counts.values())
+    if not stored:
         return None
-    new = register[1] + sum(new for _, new in counts.values())
-    of_register = records * min(1.0, changed / max(register[0], 1))
+    staging.register_same(con, settings, kept)
+    con.execute(load_sql("checks/_register_changed"), {"since": kept})
+    con.execute(load_sql("checks/_register_known"), {"since": kept})
+    corrected = store.scalar(con, load_sql("checks/_register_known_count"))
+    register = max(counts["enterprises"][0], 1)
+    records = sum(counts[name][0] for name in _records_of_enterprises(specs))
     limits = packaged("performance")["validate"]
-    return (new / limits["rows_up_to"] + of_register / limits["records_up_to"]) / (
-        register[0] + records
-    )
+    new = sum(n for _, n in counts.values()) / limits["rows_up_to"]
+    of_register = records * min(1.0, corrected / register) / limits["records_up_to"]
+    return (new + of_register) / stored
 
 
 def create_tables(con) -> None:
@@ -119,16 +119,26 @@ def _fill(con, name: str, rows: list[tuple], columns: list[str]) -> None:
 
 
 def _check_keys(con, specs: dict[str, DatasetSpec], since: int) -> None:
-    """Temp tables register_same, register_changed, enterprise_records (``_enterprise_records``), record_keys
-    (the rows checked again and the rows with kept failures, with their rowids) and check_keys
-    (the rows checked again)."""
-    staging.register_same(con, specs["enterprises"], since)
+    """Temp tables register_changed (after register_same: staging.register_same),
+    enterprise_records (``_enterprise_records``), record_keys (the rows checked again and the
+    rows with kept failures, with their rowids) and check_keys (the rows checked again)."""
     con.execute(load_sql("checks/_register_changed"), {"since": since})
     _enterprise_records(con, specs, since)
     parts = [load_sql("checks/_check_keys").format(dataset=name) for name in specs]
     text = load_sql("checks/_check_keys_table").format(parts="\nUNION ALL\n".join(parts))
     con.execute(text, {"since": since})
     con.execute(load_sql("checks/_check_keys_checked"))
+
+
+def _records_of_enterprises(specs: dict[str, DatasetSpec]) -> list[str]:
+    """The datasets whose records name an enterprise (the register's own checks read its row
+    alone)."""
+    return [
+        name
+        for name, spec in specs.items()
+        if name != "enterprises"
+        and {"enterprise_id", "enterprise_name"} & {c.name for c in spec.columns}
+    ]
 
 
 def _enterprise_records(con, specs: dict[str, DatasetSpec], since: int) -> None:
@@ -141,11 +151,8 @@ def _enterprise_records(con, specs: dict[str, DatasetSpec], since: int) -> None:
     con.execute(load_sql("checks/_register_known"), {"since": since})
     parts = [load_sql("checks/_enterprise_records_failed")]
     if store.scalar(con, load_sql("store/row_count").format(table="register_known")):
-        for name, spec in specs.items():
-            column = spec.sql_column
-            names = {c.name for c in spec.columns}
-            if name == "enterprises" or not {"enterprise_id", "enterprise_name"} & names:
-                continue  # the register's own checks read the row alone
+        for name in _records_of_enterprises(specs):
+            column = specs[name].sql_column
             scan = load_sql("checks/_enterprise_records_scan")
             parts.append(
                 scan.format(

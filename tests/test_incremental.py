@@ -573,24 +573,18 @@ def _register_again(raw, folder, changed: int, extra: tuple = ()):
 
 def test_a_register_sent_again_whole_checks_and_rebuilds_only_what_changed(raw, tmp_path):
     """An office sends its whole register again with two enterprises changed: only the records
-    of those two are checked and curated again (every register row moved to the new file is not
-    a change, except those with failures, whose messages name the file and row), and the store
-    equals one validated in full."""
+    of those two are checked and curated again (a register row moved to the new file is not a
+    change, unless it has an error: its enterprise's records name the file and row; a warning
+    names nothing of it), and the store equals one validated in full."""
     files, _ = discover([raw])
     steps = load_settings(raw=raw, db=tmp_path / "steps.duckdb", reports=tmp_path / "r1")
     ingest(files, steps)
     # an enterprise whose register row has a warning only (an industry not in the list)
-    warned_row = [
-        _new_code(steps, "W"),
-        "威海星际采矿有限公司",
-        "环翠区",
-        "星际采矿",
-        "否",
-        "12",
-        "在营",
-    ]
     header = ["统一社会信用代码", "企业名称", "所属区市", "行业领域", "是否高危行业", "从业人员数"]
-    added = write_rows(tmp_path / "added" / "企业名录补录.csv", [[*header, "经营状态"], warned_row])
+    header.append("经营状态")
+    warned_row = [_new_code(steps, "W"), "威海星际采矿有限公司", "环翠区", "星际采矿", "否"]
+    warned_row += ["12", "在营"]
+    added = write_rows(tmp_path / "added" / "企业名录补录.csv", [header, warned_row])
     ingest([added], steps)
     refresh(steps)
     again, codes = _register_again(raw, tmp_path / "again", changed=2, extra=[warned_row])
@@ -600,9 +594,11 @@ def test_a_register_sent_again_whole_checks_and_rebuilds_only_what_changed(raw, 
         changed = {
             r[0] for r in con.execute("SELECT enterprise_id FROM register_changed").fetchall()
         }
-        failures = "SELECT DISTINCT e.enterprise_id FROM enterprises e JOIN (SELECT record_key, "
-        failures += "rule_id FROM gx_failures UNION ALL SELECT record_key, rule_id FROM "
-        failures += "check_failures) f ON f.record_key = e._key WHERE {}"
+        failures = (
+            "SELECT DISTINCT e.enterprise_id FROM enterprises e JOIN (SELECT record_key, rule_id "
+            "FROM gx_failures UNION ALL SELECT record_key, rule_id FROM check_failures) f "
+            "ON f.record_key = e._key WHERE {}"
+        )
         rules = [steps.error_rules]
         erred = {r[0] for r in con.execute(failures.format("f.rule_id IN ?"), rules).fetchall()}
         warned = {

@@ -1,8 +1,8 @@
 -- Enterprises whose records may curate differently: a curated register row added, removed or
 -- changed (among those rebuilt: the temp table rebuilt; the file a row came from is read by no
--- other table), or a register row stored by a file after $since
--- (new, or replacing one: its district and name are read by the valid views) but not one stored
--- again as it was (register_same). Their names, old and new: _changed_names.sql.
+-- other table), or a register row stored by a file after $since (new, or replacing one: its
+-- district and name are read by the valid views) but not one stored again as it was
+-- (register_same). Their names, old and new: _changed_names.sql.
 CREATE OR REPLACE TEMP TABLE changed_enterprises AS
 WITH changed AS (
     (SELECT * EXCLUDE (_file_id) FROM rebuilt

@@ -283,6 +283,18 @@ def curation_rules(settings) -> str:
     return rules_fingerprint(settings, settings.districts, *RESOLVER)
 
 
+def made_once(con: duckdb.DuckDBPyConnection, name: str, since: int, make) -> None:
+    """``make()`` the temp table ``name`` on this connection unless it was made already for the
+    files after ``since`` up to the store's last one (its comment says so): what the steps of
+    one refresh read in turn (refresh's estimate, the checks, curation)."""
+    made = f"since {since} to {scalar(con, load_sql('store/last_file_id'))}"
+    found = con.execute(load_sql("store/temp_table_comment"), {"name": name}).fetchall()
+    if found and found[0][0] == made:
+        return
+    make()
+    con.execute(load_sql("store/comment_temp_table").format(name=name, comment=made))
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection):
     """One transaction for the block: committed when it ends, rolled back on any error (the

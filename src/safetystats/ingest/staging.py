@@ -92,18 +92,16 @@ def known_sha(con: duckdb.DuckDBPyConnection, sha: str) -> bool:
 
 def register_same(con: duckdb.DuckDBPyConnection, settings: Settings, since: int) -> None:
     """The temp table register_same (staging/register_same.sql): the register's rows that files
-    after ``since`` stored again unchanged, without a kept error. Made once per ``since`` and
-    store on a connection (a validation's estimate, its checks and curation read the same; 0.8 s
-    for a register of 800 k rows sent again whole)."""
-    made = f"since {since} to {store.scalar(con, load_sql('store/last_file_id'))}"
-    found = con.execute(load_sql("store/temp_table_comment"), {"name": "register_same"}).fetchall()
-    if found and found[0][0] == made:
-        return
-    have = con.execute(load_sql("store/column_types"), {"table": "enterprises"}).fetchall()
-    columns = ["_key", *(name for name, _ in have if not name.startswith("_"))]
-    text = load_sql("staging/register_same").format(columns=", ".join(f'"{c}"' for c in columns))
-    con.execute(text, {"since": since, "errors": settings.error_rules})
-    con.execute(load_sql("store/comment_temp_table").format(name="register_same", comment=made))
+    after ``since`` stored again unchanged, without a kept error. Made once per ``since`` on a
+    connection (store.made_once; 0.8 s for a register of 800 k rows sent again whole)."""
+
+    def make():
+        have = con.execute(load_sql("store/column_types"), {"table": "enterprises"}).fetchall()
+        columns = ", ".join(f'"{c}"' for c in ["_key", *(n for n, _ in have if n[0] != "_")])
+        text = load_sql("staging/register_same").format(columns=columns)
+        con.execute(text, {"since": since, "errors": settings.error_rules})
+
+    store.made_once(con, "register_same", since, make)
 
 
 def sample_files_stored(con: duckdb.DuckDBPyConnection, prefix: str) -> int:

@@ -56,9 +56,7 @@ def incremental_cost(con, settings: Settings, specs: dict[str, DatasetSpec]) -> 
     stored = sum(n for n, _ in counts.values())
     if not stored:
         return None
-    staging.register_same(con, settings, kept)
-    con.execute(load_sql("checks/_register_changed"), {"since": kept})
-    con.execute(load_sql("checks/_register_known"), {"since": kept})
+    register_changes(con, settings, kept)
     corrected = store.scalar(con, load_sql("checks/_register_known_count"))
     register = max(counts["enterprises"][0], 1)
     records = sum(counts[name][0] for name in _records_of_enterprises(specs))
@@ -66,6 +64,20 @@ def incremental_cost(con, settings: Settings, specs: dict[str, DatasetSpec]) -> 
     new = sum(n for _, n in counts.values()) / limits["rows_up_to"]
     of_register = records * min(1.0, corrected / register) / limits["records_up_to"]
     return (new + of_register) / stored
+
+
+def register_changes(con, settings: Settings, since: int) -> None:
+    """Temp tables register_same (staging.register_same), register_changed (the enterprises
+    whose register rows changed since file ``since``) and register_known (those of them the
+    register held before: corrections). Made once per ``since`` on a connection
+    (store.made_once): refresh's estimate and the checks read the same."""
+    staging.register_same(con, settings, since)
+
+    def make():
+        con.execute(load_sql("checks/_register_changed"), {"since": since})
+        con.execute(load_sql("checks/_register_known"), {"since": since})
+
+    store.made_once(con, "register_known", since, make)
 
 
 def create_tables(con) -> None:
@@ -119,10 +131,9 @@ def _fill(con, name: str, rows: list[tuple], columns: list[str]) -> None:
 
 
 def _check_keys(con, specs: dict[str, DatasetSpec], since: int) -> None:
-    """Temp tables register_changed (after register_same: staging.register_same),
-    enterprise_records (``_enterprise_records``), record_keys (the rows checked again and the
-    rows with kept failures, with their rowids) and check_keys (the rows checked again)."""
-    con.execute(load_sql("checks/_register_changed"), {"since": since})
+    """Temp tables enterprise_records (``_enterprise_records``, after ``register_changes``),
+    record_keys (the rows checked again and the rows with kept failures, with their rowids)
+    and check_keys (the rows checked again)."""
     _enterprise_records(con, specs, since)
     parts = [load_sql("checks/_check_keys").format(dataset=name) for name in specs]
     text = load_sql("checks/_check_keys_table").format(parts="\nUNION ALL\n".join(parts))
@@ -148,7 +159,6 @@ def _enterprise_records(con, specs: dict[str, DatasetSpec], since: int) -> None:
     from check_failures. Only enterprises and names the register held before
     (register_known: corrections) need a scan of every dataset's enterprise columns.
     Curation on this connection reads the table too (enterprise_records_since)."""
-    con.execute(load_sql("checks/_register_known"), {"since": since})
     parts = [load_sql("checks/_enterprise_records_failed")]
     if store.scalar(con, load_sql("store/row_count").format(table="register_known")):
         for name in _records_of_enterprises(specs):

@@ -76,7 +76,7 @@ def _validate(con, settings: Settings, full: bool) -> ValidationResult:
     checks_since = checks.since(con, settings, since)
     checks.district_map(con, settings, specs, checks_since)
     if checks_since is not None:
-        staging.register_same(con, settings, checks_since)
+        checks.register_changes(con, settings, checks_since)
     checks.spec_views(con, specs, checks_since)
     suite_rows.revalidated(con, since)
     # process

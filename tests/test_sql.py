@@ -18,7 +18,7 @@ import sqlkit
 from sqlkit import SETTINGS, D, build, counts, report, target
 
 from safetystats import store
-from safetystats.curate import column_tests
+from safetystats.curate import _unique_by_key, column_tests
 from safetystats.ingest import staging
 from safetystats.metrics import engine
 from safetystats.metrics.targets import load_targets, metric_definitions
@@ -1452,6 +1452,41 @@ def test_column_tests_of_rebuilt_rows_read_only_those_rows_and_their_groups():
         "curated_hazards.found_date: 1 blank values",
         "curated_hazards.level: 1 values outside ['major', 'general']",
     ]
+
+
+def test_keyed_column_tests_of_rebuilt_rows_read_only_those_rows():
+    """Where the unique columns are the rows' key, an incremental curation has replaced every
+    row of the keys it rebuilt: the uniqueness test reads the rebuilt rows only. It still finds
+    a key repeated among them, and no longer compares them with the rows kept."""
+    con = build(
+        enterprises=ENTERPRISES,
+        drills=[evac("X1", "E1", W), evac("X2", "E1", W)],
+    )  # fmt: skip
+    con.execute("CREATE TEMP TABLE rebuilt AS SELECT * FROM curated_drills WHERE drill_id = 'X2'")
+    con.execute("INSERT INTO rebuilt SELECT * FROM curated_drills WHERE drill_id = 'X2'")
+    assert column_tests(con, "curated", "curated_drills", changed=True, keyed=True) == [
+        'curated_drills: ("drill_id") not unique in 1 cases'
+    ]
+    # a row kept with the key of a rebuilt one: a curation that did not replace it (which the
+    # equivalence tests of test_incremental.py rule out) is not what the keyed test looks at
+    con.execute("INSERT INTO curated_drills SELECT * FROM curated_drills WHERE drill_id = 'X1'")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE rebuilt AS "
+        "SELECT * FROM curated_drills WHERE drill_id = 'X1' LIMIT 1"
+    )
+    assert column_tests(con, "curated", "curated_drills", changed=True, keyed=True) == []
+    assert column_tests(con, "curated", "curated_drills", changed=True) == [
+        'curated_drills: ("drill_id") not unique in 1 cases'
+    ]
+
+
+def test_unique_by_key_only_where_the_key_is_the_one_unique_column_as_written():
+    keyed = {name for name, spec in sqlkit.SPECS.items() if _unique_by_key(spec)}
+    # hazard_id, drill_id, ... are the keys; a training count's enterprise may be known by its
+    # name (enterprise_name stands in: two keys can meet in one enterprise), a task's key has
+    # two columns
+    assert {"hazards", "drills", "inspections", "video_sites", "activities"} <= keyed
+    assert not keyed & {"training_counts", "training_plan", "tasks"}
 
 
 # ---------------------------------------------------------------------------------------------

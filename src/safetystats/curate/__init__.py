@@ -162,11 +162,12 @@ def _few_register(con, specs: dict[str, DatasetSpec], names: list[str]) -> None:
     con.execute(sql.load_sql("curated/_few_register").format(parts="\nUNION ALL\n".join(parts)))
 
 
-def _rebuild_changed(con, spec: DatasetSpec, values: dict) -> None:
+def _rebuild_changed(con, spec: DatasetSpec, values: dict, since: int) -> None:
     """The curated rows of changed_staged_<dataset> replaced, and changed_<dataset> (the
     rows before and after) for the marts' scopes."""
     name = spec.name
     kept = name in marts.changed_datasets()
+    con.execute(sql.load_sql("curated/_curated_came_from").format(dataset=name), {"since": since})
     con.execute(sql.load_sql("curated/_curated_rids").format(dataset=name))
     if kept:
         con.execute(sql.load_sql("curated/_changed_rows").format(dataset=name))
@@ -204,10 +205,23 @@ def _tests(layer: str) -> dict:
     return tomllib.loads(files(sql).joinpath(layer, "schema.toml").read_text(encoding="utf-8"))
 
 
-def column_tests(con, layer: str, only: str | None = None, changed: bool = False) -> list[str]:
+def _unique_by_key(spec: DatasetSpec) -> bool:
+    """Whether the unique columns of curated_<dataset> are its one key column, which its
+    ``_key`` is the text of (prepare.record_key; no other column stands in for it): then an
+    incremental curation, which replaces every curated row of the keys it rebuilds, can only
+    repeat a value among the rows it rebuilt."""
+    unique = _tests("curated").get(f"curated_{spec.name}", {}).get("unique", [])
+    return len(spec.key) == 1 and unique == spec.key and not spec.substitute(spec.key[0])
+
+
+def column_tests(
+    con, layer: str, only: str | None = None, changed: bool = False, keyed: bool = False
+) -> list[str]:
     """Failures of the column tests in sql/<layer>/schema.toml (an empty list when all pass);
     ``only``: that table's; ``changed``: over the rows an incremental curation rebuilt (the
-    temp table ``rebuilt``) and the groups they fall in (the other rows passed before)."""
+    temp table ``rebuilt``) and the groups they fall in (the other rows passed before);
+    ``keyed`` (with ``changed``): the unique columns are the rows' key (``_unique_by_key``),
+    tested among the rebuilt rows only instead of in the groups of the whole table."""
     tests = _tests(layer)
     if only is not None:
         tests = {only: tests[only]} if only in tests else {}
@@ -225,7 +239,9 @@ def column_tests(con, layer: str, only: str | None = None, changed: bool = False
                 else sql.load_sql("column_tests/_changed_groups").format(columns=quoted)
             )
             test = sql.load_sql("column_tests/unique").format(
-                table=table, columns=quoted, groups=groups
+                table="rebuilt" if changed and keyed else table,
+                columns=quoted,
+                groups="" if keyed else groups,
             )
             dupes = store.scalar(con, test)
             if dupes:
@@ -254,8 +270,9 @@ def _curate_changed(
     if others:
         _few_register(con, specs, others)
     for name in others:
-        _rebuild_changed(con, specs[name], values)
-        failures += column_tests(con, "curated", f"curated_{name}", changed=True)
+        _rebuild_changed(con, specs[name], values, since)
+        keyed = _unique_by_key(specs[name])
+        failures += column_tests(con, "curated", f"curated_{name}", changed=True, keyed=keyed)
     drop = sql.load_sql("store/drop_temp_table")
     for table in [f'"changed_staged_{n}"' for n in others] + list(FEW_TABLES if others else []):
         con.execute(drop.format(name=table))

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import safetystats.report  # noqa: F401 (first: it keeps jsonschema from a slow import)
 from safetystats.config import load_settings
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")

@@ -53,3 +53,29 @@ def test_the_page_is_what_nbconverts_html_exporter_gives():
     assert ours != theirs  # only written again by the soup ...
     assert str(BeautifulSoup(ours, features="html.parser")) == theirs  # ... to the same page
     assert 'alt="图"' in ours and "tabindex" not in theirs  # the pass had nothing to add
+
+
+def test_notebooks_are_read_and_checked_without_rfc3987_syntax():
+    """safetystats.report keeps jsonschema from importing rfc3987_syntax (1.4 s a process):
+    papermill and nbconvert load without it, and nbformat still checks a notebook against its
+    schema."""
+    import subprocess
+    import sys
+
+    from safetystats.paths import NOTEBOOKS_DIR
+
+    notebook = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))[0]
+    code = (
+        "import sys, safetystats.report, papermill, nbconvert, nbformat\n"
+        "assert sys.modules['rfc3987_syntax'] is None, 'rfc3987_syntax was imported'\n"
+        f"nb = nbformat.read({str(notebook)!r}, as_version=4)\n"
+        "nbformat.validate(nb)\n"
+        "nb.cells[0]['cell_type'] = 'nonsense'\n"
+        "try:\n"
+        "    nbformat.validate(nb)\n"
+        "except nbformat.ValidationError:\n"
+        "    print('checked')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "checked"

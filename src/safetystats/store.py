@@ -29,7 +29,7 @@ LOCK_TIMEOUT_ENV = "SAFETYSTATS_LOCK_TIMEOUT"
 MEMORY_LIMIT_ENV = "SAFETYSTATS_MEMORY_LIMIT"  # e.g. 4GB: overrides config/performance.toml
 DEFAULT_LOCK_TIMEOUT = 600.0  # seconds a writer waits for another writer or readers
 # bumped when curation builds new tables: a store curated by an older version is curated again
-CURATION_VERSION = "7"
+CURATION_VERSION = "8"
 
 
 def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> pl.DataFrame:

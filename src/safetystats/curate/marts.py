@@ -12,8 +12,9 @@ from importlib.resources import files
 
 from safetystats import sql
 
-# what the placeholders of a mart's SQL are in a full rebuild
-_FULL = {"scope": "", "scope_pairs": ""}
+# what the placeholders of a mart's SQL are in a full rebuild (an incremental one's are in
+# marts/incremental.toml)
+_FULL = {"scope": "", "scope_pairs": "", "hazards": "curated_hazards"}
 
 
 @cache

@@ -171,13 +171,46 @@ def _named_hazard(s, folder):
     return named, path
 
 
+def _first_count(s, other: str) -> tuple:
+    """A pair's first training count with people trained, before June 2024, of an enterprise in
+    business with a task, other than ``other``: (enterprise_id, category, month, trained)."""
+    return query(
+        s,
+        "SELECT c.enterprise_id, c.category, c.month, c.trained FROM training_counts c "
+        "JOIN training_plan p USING (enterprise_id, category) JOIN enterprises e "
+        "USING (enterprise_id) WHERE c.month BETWEEN '2024-01-01' AND '2024-05-01' "
+        "AND c.trained > 0 AND p.task > 0 AND e.status = '在营' AND c.enterprise_id <> ? "
+        "AND NOT EXISTS (SELECT 1 FROM training_counts k WHERE k.enterprise_id = c.enterprise_id "
+        "AND k.category = c.category AND k.month < c.month AND k.trained > 0) "
+        "ORDER BY c.month, 1, 2 LIMIT 1",
+        [other],
+    )[0]
+
+
+def _in_error(folder, count: tuple):
+    """A file that sends ``count`` again with more passed than trained: an error."""
+    return write_rows(
+        folder / "培训台账更正.csv",
+        [["统一社会信用代码", "培训类别", "统计月份", "培训人数", "考核合格人数"]]
+        + [[count[0], count[1], f"{count[2]:%Y-%m}", str(count[3]), str(count[3] + 5)]],
+    )
+
+
 def _corrections(s, folder, renamed):
-    """Files that change old rows' results: a drill on a day that has drills, a training count
-    of mid-2024 corrected (the months after it carry the running total), an enterprise with
-    drills moved to another district and industry (its old records' district checks change),
-    and the enterprise of _named_hazard renamed (the old hazard that names it without a credit
-    code no longer finds it)."""
+    """Files that change old rows' results: a drill on a day that has drills, an old drill
+    moved to another day (its old day loses it), a training count of mid-2024 corrected (the
+    months after it carry the running total), an earlier count that becomes an error (its month
+    loses it), an enterprise with drills moved to another district and industry (its old
+    records' district checks change), and the enterprise of _named_hazard renamed (the old
+    hazard that names it without a credit code no longer finds it). Returns the drill, the
+    count, the moved drill, the count in error and the files."""
     drill = query(s, MOVED_DRILL)[0]
+    shifted = query(  # the first drill of another enterprise, moved 45 days on
+        s,
+        "SELECT drill_id, enterprise_id, district, drill_date, drill_type FROM drills "
+        "WHERE enterprise_id <> ? ORDER BY drill_date, drill_id LIMIT 1",
+        [drill[0]],
+    )[0]
     count = query(  # a pair short of its task before June 2024 and training after it
         s,
         "SELECT c.enterprise_id, c.category, c.trained, p.task FROM training_counts c "
@@ -188,15 +221,19 @@ def _corrections(s, folder, renamed):
         "AND EXISTS (SELECT 1 FROM training_counts k WHERE k.enterprise_id = c.enterprise_id "
         "AND k.category = c.category AND k.month > c.month AND k.trained > 0) ORDER BY 1, 2 LIMIT 1",
     )[0]
+    failed = _first_count(s, count[0])
     moved = query(
         s,
         "SELECT enterprise_id, enterprise_name FROM enterprises WHERE enterprise_id = ?",
         [drill[0]],
     )[0]
     day = drill[2].isoformat()
+    later = (shifted[3] + dt.timedelta(days=45)).isoformat()
     return (
         drill,
         count,
+        shifted,
+        failed,
         [
             write_rows(
                 folder / "演练补录.csv",
@@ -215,15 +252,32 @@ def _corrections(s, folder, renamed):
                         "是否评估",
                     ]
                 ]
+                + [["YL-补录-1", drill[0], drill[1], day, drill[3], "√", "√", "√", "√", "30", "是"]]
                 + [
-                    ["YL-补录-1", drill[0], drill[1], day, drill[3], "√", "√", "√", "√", "30", "是"]
+                    [
+                        shifted[0],
+                        shifted[1],
+                        shifted[2],
+                        later,
+                        shifted[4],
+                        "√",
+                        "",
+                        "",
+                        "",
+                        "20",
+                        "否",
+                    ]
                 ],
             ),
             write_rows(
                 folder / "培训台账更正.csv",
                 [["统一社会信用代码", "培训类别", "统计月份", "培训人数", "考核合格人数"]]
                 # June reaches the task: the later months add nothing any more
-                + [[count[0], count[1], "2024-06", str(count[2] + count[3]), "0"]],
+                + [[count[0], count[1], "2024-06", str(count[2] + count[3]), "0"]]
+                # more passed than trained: an error, the count leaves its month
+                + [
+                    [failed[0], failed[1], f"{failed[2]:%Y-%m}", str(failed[3]), str(failed[3] + 5)]
+                ],
             ),
             write_rows(
                 folder / "企业名录更正.csv",
@@ -292,7 +346,9 @@ def test_a_monthly_update_and_corrections_validated_incrementally_equal_a_full_v
     update = write_update(
         tmp_path / "update", steps, dt.date(2025, 1, 1), seed=7, scale_name="small"
     )
-    drill, count, corrections = _corrections(steps, tmp_path / "corrections", renamed)
+    drill, count, shifted, failed, corrections = _corrections(
+        steps, tmp_path / "corrections", renamed
+    )
     others = [drill[0], count[0], renamed[0]]
     plan, gone = _plan_corrections(steps, tmp_path / "plan", others)
     assert query(steps, TASKS_OF_GROUP, gone) == [(1,)]
@@ -326,11 +382,14 @@ def test_a_monthly_update_and_corrections_validated_incrementally_equal_a_full_v
     moved = "SELECT district_code FROM curated_hazards WHERE hazard_id = 'YH-补录-2'"
     assert query(steps, moved) == [("371003",)]  # 文登区, the register's new district
     # the drill's day changed in mart_drill_days; the training months from 2024-06 on changed
+    # (and the day the old drill left, and the month of the count now in error, the earliest)
     changed_days = set(a["mart_drill_days"]) ^ set(before["mart_drill_days"])
     assert any(repr(drill[2]) in row for row in changed_days)
+    assert any(repr(shifted[3]) in row for row in changed_days)
     changed = set(a["mart_training_increments"]) ^ set(before["mart_training_increments"])
     months = {tuple(map(int, m)) for row in changed for m in re.findall(DATE, row)}
     assert (2024, 6) in months and max(months) > (2024, 6)
+    assert min(months) == (failed[2].year, failed[2].month) < (2024, 6)
     # mart_training_tasks: a pair's task raised, a pair taken out (its row gone), the moved
     # enterprise's tasks in their new industry
     assert query(whole, TASKS_OF_GROUP, gone) == query(steps, TASKS_OF_GROUP, gone) == [(0,)]
@@ -657,3 +716,38 @@ def test_a_correction_of_most_of_the_register_is_validated_in_full(raw, tmp_path
     ingest([*files, few, most], whole)
     refresh(whole, full=True)
     assert _tables(s) == _tables(whole)
+
+
+@pytest.mark.parametrize("row", ["count", "plan"])
+def test_a_training_row_that_becomes_an_error_leaves_its_months(raw, tmp_path, row):
+    """The only change of a month: an old training count, or the plan row of its pair, now in
+    error. Its curated row goes and none replaces it, so the months that
+    mart_training_increments makes again are read from the row as it was (the columns that
+    marts/incremental.toml keeps of it: a count's month, a plan row's pair)."""
+    files, _ = discover([raw])
+    steps = load_settings(raw=raw, db=tmp_path / "steps.duckdb", reports=tmp_path / "r1")
+    ingest(files, steps)
+    refresh(steps)
+    before = _tables(steps)["mart_training_increments"]
+    count = _first_count(steps, "")
+    error = (
+        _in_error(tmp_path / "error", count)
+        if row == "count"
+        else write_rows(  # a negative task
+            tmp_path / "error" / "培训任务更正.csv",
+            [["统一社会信用代码", "培训类别", "三年培训任务数"], [count[0], count[1], "-3"]],
+        )
+    )
+    assert ingest([error], steps)[0].status == "ingested"
+    with store.writer(steps.db) as con:
+        validate(con, steps)
+        assert curate(con, steps).since is not None
+    whole = load_settings(raw=raw, db=tmp_path / "whole.duckdb", reports=tmp_path / "r2")
+    ingest([*files, error], whole)
+    refresh(whole, full=True)
+    a, b = _tables(steps), _tables(whole)
+    for name in ("curated_training_counts", "curated_training_plan", "mart_training_increments"):
+        assert a[name] == b[name], name
+    changed = set(a["mart_training_increments"]) ^ set(before)
+    months = {tuple(map(int, m)) for row in changed for m in re.findall(DATE, row)}
+    assert min(months) == (count[2].year, count[2].month)

@@ -170,7 +170,9 @@ def _rebuild_changed(con, spec: DatasetSpec, values: dict, since: int) -> None:
     con.execute(sql.load_sql("curated/_curated_came_from").format(dataset=name), {"since": since})
     con.execute(sql.load_sql("curated/_curated_rids").format(dataset=name))
     if kept:
-        con.execute(sql.load_sql("curated/_changed_rows").format(dataset=name))
+        con.execute(sql.load_sql("curated/_changed_rows_none").format(dataset=name))
+        columns = ", ".join(f'"{c}"' for c in marts.columns_before(name))
+        con.execute(sql.load_sql("curated/_changed_rows").format(dataset=name, columns=columns))
     _valid_view(con, spec, rows=f'"changed_staged_{name}"', few=True)
     con.execute(sql.load_sql("curated/_delete_changed").format(dataset=name))
     _insert_changed(con, name, values, few=True)

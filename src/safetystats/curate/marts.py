@@ -26,7 +26,13 @@ def incremental() -> dict[str, dict]:
 
 def changed_datasets() -> set[str]:
     """The datasets whose changed curated rows the scopes read (changed_<dataset>)."""
-    return {d for scoped in incremental().values() for d in scoped.get("changed", [])}
+    return {d for scoped in incremental().values() for d in scoped.get("changed", {})}
+
+
+def columns_before(dataset: str) -> list[str]:
+    """The columns of the changed rows of ``dataset`` as they were that the scopes read."""
+    wanted = (scoped.get("changed", {}).get(dataset, []) for scoped in incremental().values())
+    return sorted({column for columns in wanted for column in columns})
 
 
 def _run(con, text: str, values: dict) -> None:

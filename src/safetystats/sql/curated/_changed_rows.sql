@@ -1,6 +1,7 @@
--- The temp table changed_{dataset}: the curated rows of the keys an incremental curation
--- rebuilds (changed_staged_{dataset}, found as curated_rids), as they were (before the
--- delete) and then as they are (after the insert: _changed_rows_add.sql), for the marts'
--- scopes (sql/marts_update/); _now: a row as it is (false here: as it was).
-CREATE OR REPLACE TEMP TABLE "changed_{dataset}" AS
-SELECT *, false AS _now FROM "curated_{dataset}" WHERE rowid IN (SELECT _crid FROM curated_rids)
+-- The curated rows of the keys an incremental curation rebuilds (changed_staged_{dataset},
+-- found as curated_rids), as they were (before the delete), added to changed_{dataset}
+-- (_changed_rows_none.sql) for the marts' scopes (sql/marts_update/); the rows as they are
+-- follow (after the insert: _changed_rows_add.sql). Of the rows as they were, only the columns
+-- the scopes read (marts/incremental.toml: changed) and _now = false.
+INSERT INTO "changed_{dataset}" BY NAME
+SELECT {columns}, false AS _now FROM "curated_{dataset}" WHERE rowid IN (SELECT _crid FROM curated_rids)

@@ -13,4 +13,4 @@ WITH came_from AS (
     SELECT _file_id, _row FROM "{dataset}_history" WHERE _replaced_by_file_id > $since
 )
 SELECT c.rowid AS _crid FROM "curated_{dataset}" c
-SEMI JOIN came_from f ON f._file_id = c._file_id AND f._row = c._row
+SEMI JOIN came_from f ON f._file_id = c._file_id AND f._row IS NOT DISTINCT FROM c._row

@@ -46,7 +46,8 @@ run: install ## the whole job: sample data if data/raw is empty, ingest, validat
 
 # pytest keeps its rewritten test modules as bytecode only when Python may write it: an
 # environment that sets PYTHONDONTWRITEBYTECODE would have every test process rewrite all of
-# them again (about 3 s of each process's start), so the tests run with it unset
+# them again (about 3 s of each process's start), so the tests run with it empty (which
+# Python takes as not set)
 TEST_ENV := PYTHONDONTWRITEBYTECODE=
 
 test: install browser ## run the whole test suite, slow end-to-end tests included (fails when no test ran)

@@ -212,7 +212,7 @@ def test_enterprise_names_counted_from_distinct_pairs_as_by_a_distinct_count():
 
 # the valid view as it was: NOT EXISTS over the quarantine, a name key for every row
 VALID_BEFORE = """CREATE OR REPLACE TEMP VIEW "valid_{dataset}" AS
-SELECT t.* EXCLUDE ({excluded}) {enterprise_out},
+SELECT t.* {excluded} {enterprise_out},
        coalesce(own.code, reg.code) AS district_code
 FROM (SELECT * FROM "{dataset}" t WHERE true {only}) t
 LEFT JOIN enterprise_names n ON {enterprise} IS NULL AND n.name_key = name_key({enterprise_name})

@@ -52,7 +52,7 @@ def _valid_view(
         sql.load_sql("curated/valid_dataset").format(
             dataset=spec.name,
             rows=rows or f'"{spec.name}"',
-            excluded=", ".join(excluded) or "_row",
+            excluded=f"EXCLUDE ({', '.join(excluded)})" if excluded else "",
             enterprise_out="REPLACE (coalesce(t.enterprise_id, n.enterprise_id) AS enterprise_id)"
             if has_enterprise
             else "",
@@ -163,16 +163,17 @@ def _few_register(con, specs: dict[str, DatasetSpec], names: list[str]) -> None:
 
 
 def _rebuild_changed(con, spec: DatasetSpec, values: dict, since: int) -> None:
-    """The curated rows of changed_staged_<dataset> replaced, and changed_<dataset> (the
-    rows before and after) for the marts' scopes."""
+    """The curated rows of changed_staged_<dataset> replaced, and changed_<dataset> for the
+    marts' scopes: the columns they read of the rows before (marts.columns_before), every
+    column of the rows after."""
     name = spec.name
     kept = name in marts.changed_datasets()
     con.execute(sql.load_sql("curated/_curated_came_from").format(dataset=name), {"since": since})
     con.execute(sql.load_sql("curated/_curated_rids").format(dataset=name))
     if kept:
         con.execute(sql.load_sql("curated/_changed_rows_none").format(dataset=name))
-        columns = ", ".join(f'"{c}"' for c in marts.columns_before(name))
-        con.execute(sql.load_sql("curated/_changed_rows").format(dataset=name, columns=columns))
+        if columns := ", ".join(f'"{c}"' for c in marts.columns_before(name)):
+            con.execute(sql.load_sql("curated/_changed_rows").format(dataset=name, columns=columns))
     _valid_view(con, spec, rows=f'"changed_staged_{name}"', few=True)
     con.execute(sql.load_sql("curated/_delete_changed").format(dataset=name))
     _insert_changed(con, name, values, few=True)
@@ -208,8 +209,8 @@ def _tests(layer: str) -> dict:
 
 
 def _unique_by_key(spec: DatasetSpec) -> bool:
-    """Whether the unique columns of curated_<dataset> are its one key column, which its
-    ``_key`` is the text of (prepare.record_key; no other column stands in for it): then an
+    """Whether the unique columns of curated_<dataset> are its one key column, whose text is
+    the row's ``_key`` (prepare.record_key; no other column stands in for it): then an
     incremental curation, which replaces every curated row of the keys it rebuilds, can only
     repeat a value among the rows it rebuilt."""
     unique = _tests("curated").get(f"curated_{spec.name}", {}).get("unique", [])

@@ -2,6 +2,8 @@
 -- else the register's for the enterprise's name) and their unit (the record's own district,
 -- else the register's for its enterprise). A temp view that curated_<dataset>.sql builds on.
 -- {enterprise}/{enterprise_name}/{district}: the column, or NULL when the dataset has none;
+-- {excluded}: EXCLUDE of the raw text columns kept at ingest, or empty when there are none (the
+-- provenance columns _file_id, _sheet, _row stay: an incremental curation finds rows by them);
 -- {rows}: the dataset's staged rows, or the copy of those an incremental curation rebuilds
 -- (_changed_staged.sql); {only}: empty, or a condition that keeps the rows it rebuilds;
 -- {names}/{register}: enterprise_names and the staged register, or the rows of them the rows
@@ -11,7 +13,7 @@
 -- the register is joined only for the rows without a district of their own (most hazards and
 -- drills have one: 0.5 s of CPU for the 2 M hazards).
 CREATE OR REPLACE TEMP VIEW "valid_{dataset}" AS
-SELECT t.* EXCLUDE ({excluded}) {enterprise_out},
+SELECT t.* {excluded} {enterprise_out},
        coalesce(own.code, reg.code) AS district_code
 FROM (SELECT * FROM {rows} t  -- the rows asked for first
       ANTI JOIN (SELECT record_key FROM quarantine

@@ -53,7 +53,7 @@ TEST_ENV := PYTHONDONTWRITEBYTECODE=
 test: install browser ## run the whole test suite, slow end-to-end tests included (fails when no test ran)
 	$(TEST_ENV) $(PY) -m pytest -q -n 2 --dist loadfile --durations=5
 
-test-fast: install ## the fast layer only: unit and SQL tests, no GX, papermill or browser (about 50 s on 2 cores; kept under 60 s)
+test-fast: install ## the fast layer only: unit and SQL tests, no GX, papermill, browser, chunked or parallel ingest (about 45 s on 2 cores; kept under 60 s)
 	$(TEST_ENV) $(PY) -m pytest -q -m "not slow" -n 2 --dist loadfile
 
 docs: install ## regenerate docs/headers.md (accepted headers and values) from the settings

@@ -14,6 +14,8 @@ from safetystats.ingest import ingest, parts, read
 from safetystats.sample import write_sample
 from tests.test_parallel_ingest import _store
 
+pytestmark = pytest.mark.slow  # files of thousands of rows in dozens of chunks (about 15 s)
+
 CHUNK = 6_000  # bytes: about 60 rows a chunk
 
 
@@ -73,16 +75,7 @@ def read_whole(raw, tmp_path_factory):
         return whole, ingest(None, whole, jobs=1)
 
 
-# "none" (every chunk on disk) is in the fast layer; the budget's two other cases (4-5 s each)
-# run with the whole suite (make test), which keeps make test-fast under a minute
-@pytest.mark.parametrize(
-    "in_memory",
-    [
-        "none",
-        pytest.param("some", marks=pytest.mark.slow),
-        pytest.param("all", marks=pytest.mark.slow),
-    ],
-)
+@pytest.mark.parametrize("in_memory", ["none", "some", "all"])
 def test_a_file_in_chunks_is_stored_as_the_whole_file(
     raw, read_whole, tmp_path, monkeypatch, prepare_ahead, in_memory
 ):

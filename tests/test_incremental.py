@@ -273,12 +273,9 @@ def _corrections(s, folder, renamed):
                 folder / "培训台账更正.csv",
                 [["统一社会信用代码", "培训类别", "统计月份", "培训人数", "考核合格人数"]]
                 # June reaches the task: the later months add nothing any more
-                + [[count[0], count[1], "2024-06", str(count[2] + count[3]), "0"]]
-                # more passed than trained: an error, the count leaves its month
-                + [
-                    [failed[0], failed[1], f"{failed[2]:%Y-%m}", str(failed[3]), str(failed[3] + 5)]
-                ],
+                + [[count[0], count[1], "2024-06", str(count[2] + count[3]), "0"]],
             ),
+            _in_error(folder / "错误", failed),  # the count leaves its month
             write_rows(
                 folder / "企业名录更正.csv",
                 [["统一社会信用代码", "企业名称", "所属区市", "行业领域", "从业人员数", "经营状态"]]

@@ -18,6 +18,8 @@ from safetystats.ingest.parallel import overlap, prepared_files, workers, writer
 from safetystats.ingest.spec import load_specs
 from safetystats.sample import write_sample
 
+pytestmark = pytest.mark.slow  # worker processes and the sample ingested several times
+
 # every table ingest writes, bookkeeping included (ingested_at and _ingested_at vary by run)
 VARYING = ("ingested_at", "_ingested_at", "replaced_at", "_replaced_at")
 

@@ -11,6 +11,7 @@ import logging
 import time
 import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.resources import files
 
 from safetystats import sql, store
@@ -204,6 +205,7 @@ def _curate_register(con, settings: Settings, spec: DatasetSpec, values: dict, s
     con.execute(sql.load_sql("curated/_changed_names"))
 
 
+@cache
 def _tests(layer: str) -> dict:
     return tomllib.loads(files(sql).joinpath(layer, "schema.toml").read_text(encoding="utf-8"))
 

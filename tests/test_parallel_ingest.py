@@ -193,6 +193,32 @@ def test_the_next_file_is_prepared_while_this_one_is_stored(edges, prepare_ahead
     one_by_one.close()
 
 
+def test_two_threads_prepare_two_files_at_once(edges, tmp_path, prepare_ahead, monkeypatch):
+    """config/performance.toml's overlap_threads (2): the first two files are prepared at the
+    same time (each waits for the other at a barrier, which one thread could never pass), and
+    the store is still what one file after the other gives."""
+    from safetystats.ingest import parallel
+
+    assert parallel.packaged("performance")["ingest"]["overlap_threads"] == 2
+    barrier = threading.Barrier(2, timeout=20)
+    prepare = parallel._prepare
+    met = []
+
+    def together(path, *args):
+        if len(met) < 2:  # the first two files
+            met.append(barrier.wait())
+        return prepare(path, *args)
+
+    monkeypatch.setattr(parallel, "_prepare", together)
+    one = load_settings(raw=edges, db=tmp_path / "one.duckdb", reports=tmp_path / "r1")
+    ahead = load_settings(raw=edges, db=tmp_path / "ahead.duckdb", reports=tmp_path / "r2")
+    overlapped = ingest(None, ahead)
+    assert sorted(met) == [0, 1]  # both passed: neither timed out
+    serial = ingest(None, one, jobs=1)
+    _same_runs(serial, overlapped)
+    assert _store(one) == _store(ahead)
+
+
 def test_the_writer_keeps_its_threads_while_a_thread_prepares(
     edges, tmp_path, prepare_ahead, monkeypatch
 ):

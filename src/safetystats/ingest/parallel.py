@@ -10,10 +10,11 @@ other. Two ways, one order (:func:`_in_order`):
 - **worker processes** (on ``min_cores`` or more, for large runs, or ``ingest --jobs N``):
   ``workers`` files are prepared or wait while one is stored, together no more than
   ``bytes_in_flight`` of files unless one file alone is larger;
-- **one thread** in this process otherwise (``overlap``, config/performance.toml): it prepares
-  the next file while the writer stores this one (polars and DuckDB release the GIL), so at
-  most one prepared file waits. ``ingest --jobs 1`` or ``overlap = false`` prepares each file
-  only after the one before it is stored.
+- **threads** of this process otherwise (``overlap``, config/performance.toml): each of the
+  ``overlap_threads`` prepares one of the next files while the writer stores this one (polars
+  and DuckDB release the GIL), so at most that many prepared files wait, together no more than
+  ``bytes_in_flight``. ``ingest --jobs 1`` or ``overlap = false`` prepares each file only
+  after the one before it is stored.
 
 Memory stays bounded by the files in flight (a file read whole takes about 8 times its size
 while it is prepared; a large CSV is read in chunks: read.chunk_bytes), not by the run."""
@@ -68,7 +69,7 @@ def workers(files: list[tuple[Path, str]], jobs: int | None) -> int:
 
 
 def overlap(files: list[tuple[Path, str]], jobs: int | None) -> bool:
-    """Prepare the next file in a thread of this process while this one is stored: for two
+    """Prepare the next files in threads of this process while this one is stored: for two
     files or more holding together at most config/performance.toml's ``overlap_up_to_bytes``
     (beyond, two large files prepared and stored at once cost more memory than the thread
     saves), unless ``jobs`` is 1 or ``overlap`` is off."""
@@ -103,9 +104,10 @@ def prepared_files(
         pool = ProcessPoolExecutor(count, multiprocessing.get_context("spawn"), _start, (settings,))
         yield from _in_order(files, pool, lambda path: pool.submit(_prepare, path, settings), count)
     elif overlap(files, jobs):
-        pool = ThreadPoolExecutor(1, thread_name_prefix="prepare")
+        count = max(1, packaged("performance")["ingest"]["overlap_threads"])
+        pool = ThreadPoolExecutor(count, thread_name_prefix="prepare")
         yield from _in_order(
-            files, pool, lambda path: pool.submit(_prepare, path, settings, specs), 1
+            files, pool, lambda path: pool.submit(_prepare, path, settings, specs), count
         )
     else:
         for path, _ in files:

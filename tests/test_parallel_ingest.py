@@ -200,12 +200,15 @@ def test_two_threads_prepare_two_files_at_once(edges, tmp_path, prepare_ahead, m
     from safetystats.ingest import parallel
 
     assert parallel.packaged("performance")["ingest"]["overlap_threads"] == 2
-    barrier = threading.Barrier(2, timeout=20)
+    barrier, lock = threading.Barrier(2, timeout=20), threading.Lock()
     prepare = parallel._prepare
-    met = []
+    started, met = [], []
 
     def together(path, *args):
-        if len(met) < 2:  # the first two files
+        with lock:  # the first two files to start wait for each other
+            first_two = len(started) < 2
+            started.append(path)
+        if first_two:
             met.append(barrier.wait())
         return prepare(path, *args)
 

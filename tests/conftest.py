@@ -105,7 +105,7 @@ def reading(store_root: Path, reports: Path, **settings):
 
 @pytest.fixture
 def prepare_ahead(monkeypatch):
-    """config/performance.toml's ``overlap`` on (a thread prepares the next file while this one
+    """config/performance.toml's ``overlap`` on (threads prepare the next files while this one
     is stored), whatever the default (docs/scaling.md)."""
     from safetystats.ingest import parallel
 

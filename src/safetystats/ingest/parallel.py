@@ -81,7 +81,7 @@ def overlap(files: list[tuple[Path, str]], jobs: int | None) -> bool:
 
 @contextmanager
 def writer_threads(con, files: list[tuple[Path, str]], jobs: int | None):
-    """While a thread prepares ahead (:func:`overlap`), the writer's DuckDB runs on
+    """While threads prepare ahead (:func:`overlap`), the writer's DuckDB runs on
     config/performance.toml's ``writer_threads`` (0: DuckDB's own, one per core; fewer leave
     cores to the preparing, which measured slower once the allocator kept freed memory:
     docs/scaling.md)."""

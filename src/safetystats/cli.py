@@ -258,8 +258,8 @@ def ingest(
             "--jobs",
             min=1,
             help="processes reading and preparing files while this one writes (default: one "
-            "per core on 3+ cores for large files, else a thread preparing the next file while "
-            "this one is stored: config/performance.toml); 1: one file after the other",
+            "per core on 3+ cores for large files, else two threads preparing the next files "
+            "while this one is stored: config/performance.toml); 1: one file after the other",
         ),
     ] = None,
 ):

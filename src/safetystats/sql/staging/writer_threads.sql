@@ -1,2 +1,2 @@
--- The threads of the writer's DuckDB while a thread prepares the next file (ingest/parallel.py).
+-- The threads of the writer's DuckDB while threads prepare the next files (ingest/parallel.py).
 SET threads = $threads

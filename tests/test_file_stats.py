@@ -2,7 +2,9 @@
 recorded keeps its recorded sha256 and is not read again; a file changed since is read."""
 
 import os
+import threading
 
+import pytest
 from conftest import query, write_rows
 
 from safetystats.ingest import pipeline
@@ -46,10 +48,6 @@ def test_the_files_to_read_are_hashed_at_once(settings, monkeypatch):
     """The files whose sha256 is not recorded are hashed together on the machine's cores: the
     first two wait for each other at a barrier, which hashing one after the other could never
     pass; each file is stored once, with its own sha256."""
-    import threading
-
-    import pytest
-
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one core: the files are hashed one after the other")
     first = write_rows(settings.raw / "enterprises" / "名录.csv", REGISTER)

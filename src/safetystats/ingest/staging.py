@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from safetystats import store
-from safetystats.config import Settings
+from safetystats.config import Settings, packaged
 from safetystats.ingest.parts import RowParts
 from safetystats.ingest.spec import SQL_TYPES, DatasetSpec
 from safetystats.sql import bind, load_sql
@@ -67,10 +67,10 @@ _HASHED: dict[str, tuple[int, int]] = {}
 def file_digests(con: duckdb.DuckDBPyConnection, paths: list[Path], read) -> list[str]:
     """Each file's sha256: the one recorded for its path when its size and modification time
     are those recorded (a month's ingest does not read the raw folder's earlier files again),
-    else ``read(path)``'s, the files to read read at once on the machine's cores (hashlib
-    releases the GIL: the province's 22 files, 557 MB, in 0.26 s against 0.52 s one after the
-    other). Each is recorded with its file (:func:`record_file`, in the file's transaction) or,
-    for a file already stored, by :func:`record_stat`."""
+    else ``read(path)``'s; those are read a few at once (config/performance.toml
+    ``hash_threads``: hashlib releases the GIL). Each is recorded with its file
+    (:func:`record_file`, in the file's transaction) or, for a file already stored, by
+    :func:`record_stat`."""
     found: dict[Path, str] = {}
     todo: list[Path] = []
     for path in paths:
@@ -82,8 +82,9 @@ def file_digests(con: duckdb.DuckDBPyConnection, paths: list[Path], read) -> lis
             continue
         _HASHED[key["path"]] = (stat.st_size, stat.st_mtime_ns)
         todo.append(path)
-    if len(todo) > 1:
-        with ThreadPoolExecutor(min(len(todo), os.cpu_count() or 1)) as pool:
+    threads = min(len(todo), os.cpu_count() or 1, packaged("performance")["ingest"]["hash_threads"])
+    if threads > 1:
+        with ThreadPoolExecutor(threads) as pool:
             found.update(zip(todo, pool.map(read, todo), strict=True))
     else:
         found.update((path, read(path)) for path in todo)

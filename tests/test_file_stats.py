@@ -7,6 +7,7 @@ import threading
 import pytest
 from conftest import query, write_rows
 
+from safetystats.config import packaged
 from safetystats.ingest import pipeline
 from safetystats.ingest.pipeline import ingest
 
@@ -50,6 +51,7 @@ def test_the_files_to_read_are_hashed_at_once(settings, monkeypatch):
     pass; each file is stored once, with its own sha256."""
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one core: the files are hashed one after the other")
+    assert packaged("performance")["ingest"]["hash_threads"] == 2
     first = write_rows(settings.raw / "enterprises" / "名录.csv", REGISTER)
     second = write_rows(settings.raw / "enterprises" / "名录2.csv", [*REGISTER[:1], [
         "91371000MA3C000002", "环翠示例商贸有限公司", "环翠区", "其他"]])  # fmt: skip

@@ -597,7 +597,7 @@ def bench_compute(
 ) -> None:
     """Issue 23 goal 6 and issue 22's packages on a prepared province store: the compute of
     ``stats`` (accidents, enforcement, hazards) and ``assess`` in the process, the whole
-    commands, ``notice`` and ``packages --level all`` (every unit, cities and counties); with
+    commands, ``notice``, ``export`` (the follow-up workbook) and ``packages --level all`` (every unit, cities and counties); with
     ``baseline_src`` the same with that code, one after the other in the same run. The
     baseline's packages are ``packages --level 1`` then ``--level 2``: the same workbooks (its
     ``--level all`` left a county's rows out of its city's package)."""
@@ -621,6 +621,7 @@ def bench_compute(
         }
         commands["assess"] = ["assess", "--format", "json"]
         commands["notice"] = ["notice", *(["--compare", compare] if compare else [])]
+        commands["export"] = ["export", "--output", str(OUT / f"{prefix}export.xlsx")]
         if prefix:
             commands["packages level 1"] = ["packages", "--level", "1"]
             commands["packages level 2"] = ["packages", "--level", "2"]

@@ -20,6 +20,7 @@ from safetystats.config import Settings, labels_for, rule_titles
 from safetystats.metrics import engine
 from safetystats.metrics.targets import load_targets
 from safetystats.numbers import figure, truncated_percent
+from safetystats.report import sheet_rows
 from safetystats.report.saved import SavedFigures
 
 
@@ -238,6 +239,7 @@ PORTRAIT_WIDTH = 95  # character columns that fit across portrait A4 at 100 %
 WRAP_WIDTH = 40  # long text wraps inside a column this wide
 LINE_HEIGHT = 15  # points per line of a wrapped row
 HEADER_WIDTH = 16  # a longer header wraps rather than widen its column
+SHEET_ROWS = 1_048_575  # rows of a sheet below its header (Excel's limit: 1,048,576 rows)
 
 
 def render(frames: dict[str, pl.DataFrame], headers: dict[str, str]) -> bytes:
@@ -245,7 +247,9 @@ def render(frames: dict[str, pl.DataFrame], headers: dict[str, str]) -> bytes:
     fitted widths, percent and date formats, every sheet ready to print on A4. Text cells are
     strings, never formulas or links (``inert.workbook``). A ``kind`` column is not written: it
     says whether the row's value and threshold are a share (percent) or a count; a struct
-    cell {text, status} is written as its text on its status's colour."""
+    cell {text, status} is written as its text on its status's colour. A list's rows are made
+    by :mod:`sheet_rows` (xlsxwriter writes its header); a list longer than a sheet holds
+    goes on over the next sheets, its name numbered (``超期未整改隐患 (2)``)."""
     buffer = io.BytesIO()
     book = inert.workbook(buffer, in_memory=True, remove_timezone=True)
     formats = {
@@ -258,8 +262,14 @@ def render(frames: dict[str, pl.DataFrame], headers: dict[str, str]) -> bytes:
         "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
         "top": book.add_format({"valign": "top"}),
     } | {s: book.add_format({"bg_color": c, "border": 1}) for s, c in STATUS_FILL.items()}
-    for name, frame in frames.items():
+    lists = []
+    for number, (name, frame) in enumerate(_within_sheets(frames), start=1):
         sheet = book.add_worksheet(name)
+        if "kind" not in frame.columns and sheet_rows.plain(frame):
+            rows, widths = _list_sheet(sheet, number, frame, headers, formats)
+            lists.append(rows)
+            _page_setup(sheet, frame, widths)
+            continue
         kinds = frame["kind"].to_list() if "kind" in frame.columns else None
         shown = frame.drop("kind") if kinds is not None else frame
         lines = [1] * (shown.height + 1)  # text lines per row, header first
@@ -272,7 +282,49 @@ def render(frames: dict[str, pl.DataFrame], headers: dict[str, str]) -> bytes:
                 sheet.set_row(i, LINE_HEIGHT * n)
         _page_setup(sheet, shown, widths)
     book.close()
-    return buffer.getvalue()
+    return sheet_rows.fill(buffer.getvalue(), lists)
+
+
+def _within_sheets(frames: dict[str, pl.DataFrame]):
+    """(sheet name, frame) of each sheet: a frame longer than a sheet's rows (below its header)
+    goes on over the next sheets, named ``name (2)``, ``name (3)`` … within 31 characters."""
+    for name, frame in frames.items():
+        yield name, frame.head(SHEET_ROWS)
+        for k, start in enumerate(range(SHEET_ROWS, frame.height, SHEET_ROWS), start=2):
+            suffix = f" ({k})"
+            yield name[: 31 - len(suffix)] + suffix, frame.slice(start, SHEET_ROWS)
+
+
+def _list_sheet(sheet, number: int, frame: pl.DataFrame, headers, formats):
+    """Write a list's header row and set its columns: (its rows for sheet_rows, the widths)."""
+    formats_of, wraps, widths, head_lines = [], [], [], 1
+    for j, column in enumerate(frame.columns):
+        title = headers.get(column, column)
+        width, wrap = _fit(title, frame[column].head(500).to_list())
+        dtype = frame.schema[column]
+        fmt = None
+        if dtype == pl.String:
+            fmt = formats["wrap"] if wrap else formats["top"]
+        elif dtype in (pl.Date, pl.Datetime):
+            fmt = formats["date"]
+        sheet.write_string(0, j, title, formats["head"])
+        sheet.set_column(j, j, width, fmt)  # the cells' format, numbered when the book closes
+        head_lines = max(head_lines, _lines(title, width))
+        formats_of.append(fmt)
+        wraps.append(width if wrap and dtype == pl.String else None)
+        widths.append(width)
+    if head_lines > 1:
+        sheet.set_row(0, LINE_HEIGHT * head_lines)
+    return sheet_rows.Rows(number, frame, formats_of, wraps, LINE_HEIGHT), widths
+
+
+def _fit(title: str, values: list) -> tuple[int, bool]:
+    """A column's width (from its header and its first 500 values) and whether it wraps."""
+    texts = [_text(v) for v in values if v is not None]
+    head = max(display_width(line) for line in title.split("\n"))
+    cells = max(map(display_width, texts), default=0)
+    wrap = cells + 2 > WRAP_WIDTH  # long text wraps in its column
+    return min(WRAP_WIDTH, max(cells, min(head, HEADER_WIDTH)) + 2), wrap  # a long header wraps
 
 
 def _write_column(sheet, j: int, frame: pl.DataFrame, headers: dict, formats: dict, kinds, lines):
@@ -281,11 +333,7 @@ def _write_column(sheet, j: int, frame: pl.DataFrame, headers: dict, formats: di
     column = frame.columns[j]
     title = headers.get(column, column)
     values = frame[column].to_list()
-    texts = [_text(v) for v in values[:500] if v is not None]
-    head = max(display_width(line) for line in title.split("\n"))
-    cells = max(map(display_width, texts), default=0)
-    wrap = cells + 2 > WRAP_WIDTH  # long text wraps in its column
-    width = min(WRAP_WIDTH, max(cells, min(head, HEADER_WIDTH)) + 2)  # a long header wraps
+    width, wrap = _fit(title, values[:500])
     sheet.write_string(0, j, title, formats["head"])
     lines[0] = max(lines[0], _lines(title, width))
     for i, value in enumerate(values, start=1):

@@ -1,0 +1,199 @@
+"""The data rows of the workbook's lists, written as sheet XML by polars (DATA_SPEC 8.3).
+
+A province's to-do lists hold hundreds of thousands of rows (0.38 M enterprises short of
+training, 0.12 M overdue hazards): xlsxwriter writes a cell in microseconds of Python and keeps
+every cell in memory until the workbook closes (the province's workbook took 40 s and 1.5 GB).
+So xlsxwriter writes what it does well — styles, the header row, widths, filters, frozen panes,
+page setup — and the rows of a list are made here, column by column with polars, and put into
+the list's sheet when the workbook's zip is copied, a chunk of rows at a time (4.5–6 s and
+0.65 GB: benchmarks/RESULTS.md).
+
+The cells are those xlsxwriter would write (``workbook._write_column``): text as a string cell
+(inline, never a formula or a link: DATA_SPEC 5.1; control characters as Excel's ``_xHHHH_``),
+numbers as numbers, dates as date serials in the date format, a blank or empty value as no
+cell; a row with wrapped text as high as its lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import polars as pl
+
+_ROW = "__excel_row"  # the row number beside a chunk's columns
+LEVEL = 6  # zlib's, as xlsxwriter's (level 1: the province's book 2 s quicker, 26 % larger)
+CHUNK_ROWS = 50_000  # rows made and compressed at a time: memory follows the chunk, not the list
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 0 of Excel's 1900 date system (dates after 1900-02)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # not allowed in XML text: Excel writes _xHHHH_
+_EXCEL_ESCAPED = _CONTROL.pattern + r"|_x[0-9a-fA-F]{4}_|\x{FFFE}|\x{FFFF}"
+_WIDE = r"[\x{2E81}-\x{10FFFF}]"  # a character two columns wide (workbook.display_width)
+
+
+def plain(frame: pl.DataFrame) -> bool:
+    """Whether every column holds text, numbers or dates (a list, not the attainment grid)."""
+    return frame.width > 0 and all(
+        dtype in (pl.String, pl.Date, pl.Datetime, pl.Null) or dtype.is_numeric()
+        for dtype in frame.schema.values()
+    )
+
+
+@dataclass
+class Rows:
+    """A list whose rows go into sheet ``number`` (1-based, in the order sheets were added):
+    the frame, each column's format (an xlsxwriter Format, or None: a number) and the width of
+    each wrapped column (None: the column does not wrap)."""
+
+    number: int
+    frame: pl.DataFrame
+    formats: list
+    wraps: list[int | None]
+    line_height: int
+
+
+def fill(book: bytes, lists: list[Rows]) -> bytes:
+    """The workbook ``book`` (written by xlsxwriter with only the header row of each list) with
+    the rows of ``lists`` in their sheets."""
+    by_sheet = {f"xl/worksheets/sheet{r.number}.xml": r for r in lists}
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(book)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as target,
+    ):
+        for info in source.infolist():
+            rows = by_sheet.get(info.filename)
+            if rows is None:
+                target.writestr(info, source.read(info), compresslevel=LEVEL)
+                continue
+            head, tail = _split(source.read(info).decode("utf-8"), rows.frame)
+            with target.open(info.filename, "w", force_zip64=True) as sheet:
+                sheet.write(head)
+                for chunk in _ahead(_chunks(rows)):  # the next chunk made while this one
+                    sheet.write(chunk)  # is compressed (polars and zlib release the GIL)
+                sheet.write(tail)
+    return out.getvalue()
+
+
+def _ahead(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks, each next one made by a thread while the caller uses this one."""
+    with ThreadPoolExecutor(1, thread_name_prefix="sheet-rows") as pool:
+        coming = pool.submit(next, chunks, None)
+        while (chunk := coming.result()) is not None:
+            coming = pool.submit(next, chunks, None)
+            yield chunk
+
+
+def _split(xml: str, frame: pl.DataFrame) -> tuple[bytes, bytes]:
+    """The sheet's XML before and after where the data rows go (after the header row), its
+    dimension the whole list."""
+    last = f"{_letters(max(frame.width - 1, 0))}{frame.height + 1}"
+    xml = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>', xml, count=1)
+    at = xml.index("</sheetData>")
+    return xml[:at].encode("utf-8"), xml[at:].encode("utf-8")
+
+
+def _chunks(rows: Rows) -> Iterator[bytes]:
+    frame = rows.frame
+    slow = [_escaped_column(frame, name) for name in frame.columns]
+    for start in range(0, frame.height, CHUNK_ROWS):
+        part = frame.slice(start, CHUNK_ROWS).with_row_index(_ROW, offset=start + 2)
+        out = io.BytesIO()  # one row's XML a line, as polars writes it (no Python string)
+        part.select(_row_xml(part, rows, slow)).write_csv(
+            out, include_header=False, quote_style="never"
+        )
+        yield out.getvalue()
+
+
+def _escaped_column(frame: pl.DataFrame, name: str) -> bool:
+    """Whether a text column holds what Excel writes as ``_xHHHH_`` (escaped the slow way)."""
+    if frame.schema[name] != pl.String:
+        return False
+    return bool(frame[name].str.contains(_EXCEL_ESCAPED).any())
+
+
+def _row_xml(part: pl.DataFrame, rows: Rows, slow: list[bool]) -> pl.Expr:
+    number = pl.col(_ROW).cast(pl.String)
+    cells = [
+        _cell(name, part.schema[name], j, number, rows.formats[j], slow[j])
+        for j, name in enumerate(rows.frame.columns)
+    ]
+    columns = zip(rows.frame.columns, rows.wraps, strict=True)
+    heights = [_lines(pl.col(name), width) for name, width in columns if width]
+    height = pl.lit("")
+    if heights:
+        lines = pl.max_horizontal(heights)
+        height = (
+            pl.when(lines > 1)
+            .then(pl.format(' ht="{}" customHeight="1"', lines * rows.line_height))
+            .otherwise(pl.lit(""))
+        )
+    return pl.concat_str(
+        [pl.lit('<row r="'), number, pl.lit('"'), height, pl.lit(">"), *cells, pl.lit("</row>")]
+    ).alias("xml")
+
+
+def _cell(name: str, dtype, j: int, number: pl.Expr, fmt, slow: bool) -> pl.Expr:
+    column = pl.col(name)
+    style = f' s="{fmt.xf_index}"' if fmt is not None else ""
+    start = pl.lit(f'<c r="{_letters(j)}') + number + pl.lit(f'"{style}')
+    if dtype == pl.String:
+        spaced = column.str.contains(r"^\s|\s$")  # kept as written (xml:space, as xlsxwriter)
+        t = pl.when(spaced).then(pl.lit('<t xml:space="preserve">')).otherwise(pl.lit("<t>"))
+        xml = start + pl.lit(' t="inlineStr"><is>') + t + _xml_text(column, slow)
+        return (
+            pl.when(column.is_null() | (column == ""))
+            .then(pl.lit(""))
+            .otherwise(xml + pl.lit("</t></is></c>"))
+        )
+    if dtype == pl.Null:
+        return pl.lit("")
+    if dtype in (pl.Date, pl.Datetime):
+        value = (column.cast(pl.Date) - pl.lit(EXCEL_EPOCH)).dt.total_days().cast(pl.String)
+    else:
+        finite = column.cast(pl.Float64).is_finite()
+        value = pl.when(finite).then(column.cast(pl.String))
+    return (
+        pl.when(value.is_null())
+        .then(pl.lit(""))
+        .otherwise(start + pl.lit("><v>") + value + pl.lit("</v></c>"))
+    )
+
+
+def _xml_text(column: pl.Expr, slow: bool) -> pl.Expr:
+    text = column
+    if slow:  # as xlsxwriter: the escape escaped, then control characters as _xHHHH_
+        text = text.map_elements(_excel_escapes, return_dtype=pl.String)
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        text = text.str.replace_all(char, entity, literal=True)
+    return text
+
+
+def _excel_escapes(text: str) -> str:
+    text = re.sub(r"(_x[0-9a-fA-F]{4}_)", r"_x005F\1", text)
+    text = _CONTROL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", text)
+    return text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+
+
+def _lines(column: pl.Expr, width: int) -> pl.Expr:
+    """The lines a text takes in a wrapping column ``width`` characters wide
+    (workbook._lines)."""
+    line = pl.element()
+    shown = line.str.len_chars() + line.str.count_matches(_WIDE)
+    across = max(1, width - 1)
+    per_line = ((shown + across - 1) // across).clip(lower_bound=1)
+    return column.str.split("\n").list.eval(per_line).list.sum().fill_null(1)
+
+
+def _letters(j: int) -> str:
+    """A column's letters (0 -> A, 26 -> AA)."""
+    name = ""
+    j += 1
+    while j:
+        j, rest = divmod(j - 1, 26)
+        name = chr(65 + rest) + name
+    return name

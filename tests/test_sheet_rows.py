@@ -1,0 +1,148 @@
+"""The workbook's lists (DATA_SPEC 8.3) made by sheet_rows: the same cells, formats, widths and
+row heights as xlsxwriter writes them cell by cell, read back by calamine (what ingest reads
+with) and openpyxl; a list longer than a sheet goes on over the next sheets, nothing lost."""
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+
+import openpyxl
+import polars as pl
+import pytest
+from python_calamine import CalamineWorkbook
+
+from safetystats.report import sheet_rows, workbook
+
+HEADERS = {"unit": "单位", "note": "说明", "found": "发现日期", "count": "数量", "share": "比例"}
+
+
+def _tricky() -> pl.DataFrame:
+    """A list with what ledgers bring: markup and ampersands, a control character, a text that
+    looks like Excel's own escape, spaces kept at the ends, long text that wraps over lines,
+    blanks and empty text, dates, whole and fractional numbers."""
+    return pl.DataFrame(
+        {
+            "unit": ["环翠区", "高区 & <经区>", "  文登区", "a\x01b", "_x0041_", None, ""],
+            "note": [
+                "短",
+                "很长的整改说明" * 12,
+                "一行\n二行\n三行",
+                None,
+                "=1+1",
+                "http://x.cn",
+                "x",
+            ],
+            "found": [dt.date(2024, 3, 20), None, dt.date(2000, 1, 1), dt.date(2026, 12, 6)]
+            + [dt.date(2024, 2, 29), None, dt.date(2025, 1, 1)],
+            "count": [1, None, 3, 0, 123456789012, 7, -2],
+            "share": [0.5, 1e-7, None, 1.0, 2.25, 0.0, 0.125],
+        }
+    )
+
+
+def _cell_by_cell(frames, monkeypatch) -> bytes:
+    """The workbook as xlsxwriter writes every cell itself (the way the grid is written)."""
+    with monkeypatch.context() as m:
+        m.setattr(sheet_rows, "plain", lambda frame: False)
+        return workbook.render(frames, HEADERS)
+
+
+def _values(book: bytes) -> dict[str, list]:
+    read = CalamineWorkbook.from_filelike(io.BytesIO(book))
+    return {name: read.get_sheet_by_name(name).to_python() for name in read.sheet_names}
+
+
+def _looks(book: bytes) -> dict[str, dict]:
+    """Per sheet: each cell's value, type, number format and alignment; the row heights; each
+    column's width; the print area, filter and frozen panes."""
+    read = openpyxl.load_workbook(io.BytesIO(book))
+    out = {}
+    for sheet in read.worksheets:
+        widths = {}
+        for dim in sheet.column_dimensions.values():
+            for j in range(dim.min, dim.max + 1):
+                widths[j] = dim.width
+        out[sheet.title] = {
+            "cells": [
+                (c.value, c.data_type, c.number_format, c.alignment.wrap_text, c.alignment.vertical)
+                for row in sheet.iter_rows()
+                for c in row
+            ],
+            "heights": {i: d.height for i, d in sheet.row_dimensions.items() if d.height},
+            "widths": widths,
+            "setup": (sheet.print_area, sheet.auto_filter.ref, sheet.freeze_panes),
+        }
+    return out
+
+
+def test_a_list_is_written_as_xlsxwriter_writes_it_cell_by_cell(monkeypatch):
+    frames = {"清单": _tricky()}
+    fast, slow = workbook.render(frames, HEADERS), _cell_by_cell(frames, monkeypatch)
+    assert _values(fast) == _values(slow)
+    looks, expected = _looks(fast), _looks(slow)
+    # openpyxl leaves Excel's escape of a literal "_x0041_" in an inline string as written
+    # (Excel, LibreOffice and calamine read it back as "_x0041_": the LibreOffice test below)
+    escaped = [c for c in looks["清单"]["cells"] if c[0] == "_x005F_x0041_"]
+    assert len(escaped) == 1
+    looks["清单"]["cells"] = [
+        ("_x0041_", *c[1:]) if c[0] == "_x005F_x0041_" else c for c in looks["清单"]["cells"]
+    ]
+    assert looks == expected
+    sheet = expected["清单"]
+    # 84 Chinese characters, 168 columns, in a column 40 wide (39 across): 5 lines
+    assert sheet["heights"][3] == 5 * workbook.LINE_HEIGHT
+    assert sheet["heights"][4] == 3 * workbook.LINE_HEIGHT  # three lines
+    dates = [c for c in sheet["cells"] if isinstance(c[0], dt.datetime)]
+    assert {c[2] for c in dates} == {"yyyy-mm-dd"} and len(dates) == 5
+
+
+def test_rows_made_in_chunks_are_the_rows_made_at_once(monkeypatch):
+    frames = {"清单": _tricky()}
+    whole = workbook.render(frames, HEADERS)
+    monkeypatch.setattr(sheet_rows, "CHUNK_ROWS", 2)
+    assert _values(workbook.render(frames, HEADERS)) == _values(whole)
+    assert _looks(workbook.render(frames, HEADERS)) == _looks(whole)
+
+
+def test_ledger_text_stays_text_never_a_formula_or_a_link():
+    book = openpyxl.load_workbook(io.BytesIO(workbook.render({"清单": _tricky()}, HEADERS)))
+    notes = {c.value: c for c in book["清单"]["B"]}
+    assert notes["=1+1"].data_type == "s" and notes["http://x.cn"].hyperlink is None
+
+
+def test_a_list_longer_than_a_sheet_goes_on_over_the_next_sheets(monkeypatch):
+    """Excel holds 1,048,576 rows a sheet: beyond, xlsxwriter drops rows without a word."""
+    monkeypatch.setattr(workbook, "SHEET_ROWS", 3)
+    name = "未达标企业-企业疏散逃生演练覆盖率（危化企业专项整治）"  # longer than a sheet name
+    frames = {"目标": pl.DataFrame({"unit": ["甲"]}), name: _tricky().head(7)}
+    values = _values(workbook.render(frames, HEADERS))
+    short = name[:31]
+    assert list(values) == ["目标", short, f"{name[:27]} (2)", f"{name[:27]} (3)"]
+    assert all(len(n) <= 31 for n in values)
+    parts = list(values.values())[1:]
+    assert [len(rows) for rows in parts] == [4, 4, 2]  # the header on each, 3 + 3 + 1 rows
+    assert all(rows[0][:2] == ["单位", "说明"] for rows in parts)
+    units = [row[0] for rows in parts for row in rows[1:]]
+    assert units == ["环翠区", "高区 & <经区>", "  文登区", "a\x01b", "_x0041_", "", ""]
+
+
+@pytest.mark.slow
+def test_libreoffice_reads_the_lists_cells_as_written(tmp_path, monkeypatch):
+    """What a clerk's office suite shows: LibreOffice saves both workbooks as CSV, the same."""
+    if shutil.which("soffice") is None:
+        pytest.fail("LibreOffice (soffice) is not installed: make browser")
+    frames = {"清单": _tricky()}
+    (tmp_path / "fast.xlsx").write_bytes(workbook.render(frames, HEADERS))
+    (tmp_path / "slow.xlsx").write_bytes(_cell_by_cell(frames, monkeypatch))
+    csv = "csv:Text - txt - csv (StarCalc):44,34,76,1"
+    for name in ("fast", "slow"):
+        done = subprocess.run(
+            ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+             "--convert-to", csv, "--outdir", str(tmp_path / "csv"), str(tmp_path / f"{name}.xlsx")],
+            capture_output=True, text=True, timeout=180,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    fast = (tmp_path / "csv" / "fast.csv").read_text(encoding="utf-8")
+    assert fast == (tmp_path / "csv" / "slow.csv").read_text(encoding="utf-8")
+    assert "_x0041_" in fast and "a\x01b" in fast and "  文登区" in fast

@@ -29,6 +29,7 @@ import polars as pl
 _ROW = "__excel_row"  # the row number beside a chunk's columns
 LEVEL = 6  # zlib's, as xlsxwriter's (level 1: the province's book 2 s quicker, 26 % larger)
 CHUNK_ROWS = 50_000  # rows made and compressed at a time: memory follows the chunk, not the list
+CELL_CHARS = 32_767  # the most a cell shows; xlsxwriter cuts a longer text there too
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 0 of Excel's 1900 date system (dates after 1900-02)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # not allowed in XML text: Excel writes _xHHHH_
 _EXCEL_ESCAPED = _CONTROL.pattern + r"|_x[0-9a-fA-F]{4}_|\x{FFFE}|\x{FFFF}"
@@ -144,7 +145,8 @@ def _cell(name: str, dtype, j: int, number: pl.Expr, fmt, slow: bool) -> pl.Expr
     if dtype == pl.String:
         spaced = column.str.contains(r"^\s|\s$")  # kept as written (xml:space, as xlsxwriter)
         t = pl.when(spaced).then(pl.lit('<t xml:space="preserve">')).otherwise(pl.lit("<t>"))
-        xml = start + pl.lit(' t="inlineStr"><is>') + t + _xml_text(column, slow)
+        shown = column.str.slice(0, CELL_CHARS)
+        xml = start + pl.lit(' t="inlineStr"><is>') + t + _xml_text(shown, slow)
         return (
             pl.when(column.is_null() | (column == ""))
             .then(pl.lit(""))

@@ -114,11 +114,11 @@ def test_ledger_text_stays_text_never_a_formula_or_a_link():
 def test_a_list_longer_than_a_sheet_goes_on_over_the_next_sheets(monkeypatch):
     """Excel holds 1,048,576 rows a sheet: beyond, xlsxwriter drops rows without a word."""
     monkeypatch.setattr(workbook, "SHEET_ROWS", 3)
-    name = "未达标企业-企业疏散逃生演练覆盖率（危化企业专项整治）"  # longer than a sheet name
+    name = "未达标企业-企业疏散逃生演练覆盖率（危险化学品企业专项整治）"  # 30 characters
     frames = {"目标": pl.DataFrame({"unit": ["甲"]}), name: _tricky().head(7)}
     values = _values(workbook.render(frames, HEADERS))
-    short = name[:31]
-    assert list(values) == ["目标", short, f"{name[:27]} (2)", f"{name[:27]} (3)"]
+    assert len(name) == 30  # a sheet name holds 31: " (2)" takes the last three characters
+    assert list(values) == ["目标", name, f"{name[:27]} (2)", f"{name[:27]} (3)"]
     assert all(len(n) <= 31 for n in values)
     parts = list(values.values())[1:]
     assert [len(rows) for rows in parts] == [4, 4, 2]  # the header on each, 3 + 3 + 1 rows

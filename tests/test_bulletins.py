@@ -9,8 +9,8 @@ import nbformat
 import papermill as pm
 import pytest
 from browser import chromium, console_errors, requested_urls, screenshot
+from click.testing import CliRunner
 from conftest import reading
-from typer.testing import CliRunner
 
 from safetystats.config import settings_toml
 from safetystats.paths import NOTEBOOKS_DIR
@@ -186,11 +186,9 @@ def test_explore_notebook_runs(built, tmp_path):
 
 
 def test_notebook_parameters_match_the_cli():
-    import typer.main
-
     from safetystats.cli import app
 
-    command = typer.main.get_command(app).commands["bulletins"]
+    command = app.commands["bulletins"]
     cli_options = {p.name for p in command.params}
     district = set(pm.inspect_notebook(str(NOTEBOOKS_DIR / "district_bulletin.ipynb")))
     city = set(pm.inspect_notebook(str(NOTEBOOKS_DIR / "city_overview.ipynb")))

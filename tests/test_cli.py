@@ -8,9 +8,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-import typer.main
+from click.testing import CliRunner
 from conftest import write_rows
-from typer.testing import CliRunner
 
 from safetystats import errors
 from safetystats.cli import app
@@ -35,7 +34,7 @@ def commands(group, prefix=()):
             yield [*prefix, name, *[EXAMPLE.get(p.name, "x") for p in arguments if p.required]]
 
 
-ALL_COMMANDS = list(commands(typer.main.get_command(app)))
+ALL_COMMANDS = list(commands(app))
 
 
 def config(tmp_path: Path, text: str = "") -> Path:

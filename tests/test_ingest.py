@@ -513,7 +513,7 @@ def test_a_workbook_with_no_data_sheet_fails_clearly(settings):
 
 
 def test_cli_exit_code_1_when_a_file_cannot_be_read_and_the_rest_lands(settings, tmp_path):
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from safetystats.cli import app
     from safetystats.config import settings_toml

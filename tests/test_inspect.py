@@ -3,8 +3,8 @@
 import tomllib
 from pathlib import Path
 
+from click.testing import CliRunner
 from conftest import write_rows
-from typer.testing import CliRunner
 
 from safetystats.cli import app
 

@@ -10,8 +10,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import query, write_rows
-from typer.testing import CliRunner
 
 from safetystats.cli import app
 from safetystats.config import load_settings

@@ -7,8 +7,8 @@ import re
 from fractions import Fraction
 
 import pytest
+from click.testing import CliRunner
 from conftest import write_rows
-from typer.testing import CliRunner
 
 from safetystats.config import ConfigError
 from safetystats.errors import StoreNotReadyError

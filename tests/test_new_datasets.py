@@ -3,8 +3,8 @@ through ingestion: derived keys, vocabularies, recognition by folder and by head
 
 import duckdb
 import pytest
+from click.testing import CliRunner
 from conftest import write_rows
-from typer.testing import CliRunner
 
 from safetystats.cli import app
 from safetystats.config import load_settings

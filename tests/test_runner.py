@@ -19,8 +19,8 @@ from browser import (
     full_page_screenshot,
     horizontal_overflow,
 )
+from click.testing import CliRunner
 from conftest import reading
-from typer.testing import CliRunner
 
 from safetystats.config import load_settings, settings_toml
 from safetystats.metrics import engine

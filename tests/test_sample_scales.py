@@ -250,7 +250,7 @@ def test_samples_of_other_seeds_hold_distinct_records(tmp_path):
 
 @pytest.mark.slow  # writes whole samples
 def test_a_monthly_update_adds_its_rows_to_the_sample(tmp_path):
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from safetystats.cli import app
     from safetystats.sample import parse_month, update_rows, write_update
@@ -351,7 +351,7 @@ def test_an_update_month_comes_after_the_sample(text, message):
     "args", [["--factor", "0"], ["--update-month", "2024-12"], ["--update-month", "2025/01"]]
 )
 def test_sample_refuses_a_bad_factor_or_month_as_a_usage_error(tmp_path, args):
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from safetystats.cli import app
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from click.testing import CliRunner
 from conftest import write_rows
-from typer.testing import CliRunner
 
 from safetystats.cli import app
 

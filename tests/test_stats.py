@@ -286,7 +286,7 @@ def test_enforcement_statistics_without_an_inspection_ledger():
 
 
 def cli(config, *args):
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from safetystats.cli import app
 

@@ -107,8 +107,8 @@ def test_a_serious_accident_of_the_year_is_a_veto():
 def test_warnings_command_json_per_unit_and_total(tmp_path):
     import json
 
+    from click.testing import CliRunner
     from conftest import write_rows
-    from typer.testing import CliRunner
 
     from safetystats.cli import app
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
 
-import typer
+import click
+from click.exceptions import Exit
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -21,6 +21,7 @@ from safetystats import allocator
 allocator.configure()  # before polars loads: the modules below import it
 
 from safetystats.cli_options import (  # noqa: E402
+    PATH,
     App,
     AsOf,
     Compare,
@@ -30,22 +31,17 @@ from safetystats.cli_options import (  # noqa: E402
     Lang,
     Pdf,
     Units,
+    checked,
     console,
     err,
     failed,
+    listed,
     scale_name,
     show_version,
     statistics_kind,
 )
 from safetystats.config import Settings, describe, labels_for, load_settings  # noqa: E402
 from safetystats.errors import NothingToReportError, StoreNotReadyError, UsageError  # noqa: E402
-
-app = App(
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    help="District-by-district attainment of the work-safety campaign targets.",
-)
 
 
 class State:
@@ -60,62 +56,62 @@ def settings(**overrides) -> Settings:
     return s
 
 
-@app.callback()
-def main(
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            help="safetystats.toml to read; default: $SAFETYSTATS_CONFIG, else safetystats.toml "
-            "in the working directory or a parent, else the packaged defaults",
-        ),
-    ] = None,
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", help="print the version and exit", callback=show_version, is_eager=True
-        ),
-    ] = False,
-):
+@click.group(cls=App, no_args_is_help=True)
+@click.option(
+    "--config",
+    type=PATH,
+    help="safetystats.toml to read; default: $SAFETYSTATS_CONFIG, else safetystats.toml in the "
+    "working directory or a parent, else the packaged defaults",
+)
+@click.option(
+    "--version",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=checked(show_version),
+    help="print the version and exit",
+)
+def app(config: Path | None):
+    """District-by-district attainment of the work-safety campaign targets."""
     State.config = config
 
 
 @app.command()
+@click.option("--out", type=PATH, help="folder to write (default: the raw folder)")
+@click.option(
+    "--seed",
+    type=int,
+    default=2024,
+    show_default=True,
+    help="random seed; the same seed writes the same files, another seed other records",
+)
+@click.option(
+    "--scale",
+    default="city",
+    show_default=True,
+    help="small | city | province | street",
+    callback=checked(scale_name),
+)
+@click.option(
+    "--factor",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="N × the volumes of the scale in one sample (same registry, unique ids)",
+)
+@click.option(
+    "--update-month",
+    help="YYYY-MM (2025-01 or later): write only that month's new ledgers for the sample of "
+    "the same --seed, --scale and --factor, in new files beside it",
+)
+@click.option(
+    "--remove",
+    is_flag=True,
+    help="remove the sample files (names starting with 样例数据) from the raw folder (or --out), "
+    "to start with your own ledgers",
+)
 def sample(
-    out: Annotated[
-        Path | None, typer.Option(help="folder to write (default: the raw folder)")
-    ] = None,
-    seed: Annotated[
-        int,
-        typer.Option(
-            help="random seed; the same seed writes the same files, another seed other records"
-        ),
-    ] = 2024,
-    scale: Annotated[
-        str, typer.Option(help="small | city | province | street", callback=scale_name)
-    ] = "city",
-    factor: Annotated[
-        int,
-        typer.Option(
-            min=1, help="N × the volumes of the scale in one sample (same registry, unique ids)"
-        ),
-    ] = 1,
-    update_month: Annotated[
-        str | None,
-        typer.Option(
-            "--update-month",
-            help="YYYY-MM (2025-01 or later): write only that month's new ledgers for the "
-            "sample of the same --seed, --scale and --factor, in new files beside it",
-        ),
-    ] = None,
-    remove: Annotated[
-        bool,
-        typer.Option(
-            "--remove",
-            help="remove the sample files (names starting with 样例数据) from the raw folder "
-            "(or --out), to start with your own ledgers",
-        ),
-    ] = False,
+    out: Path | None, seed: int, scale: str, factor: int, update_month: str | None, remove: bool
 ):
     """Write realistic, messy sample ledgers (file names start with 样例数据), or remove them."""
     from safetystats.sample import parse_month, write_sample, write_update
@@ -152,15 +148,11 @@ def remove_sample(folder: Path) -> None:
 
 
 @app.command()
-def inspect(
-    files: Annotated[list[Path], typer.Argument(help="ledger files to look at")],
-    write_mapping: Annotated[
-        Path | None,
-        typer.Option(
-            "--write-mapping", help="write the safetystats.toml block that would make them load"
-        ),
-    ] = None,
-):
+@click.argument("files", nargs=-1, required=True, type=PATH)
+@click.option(
+    "--write-mapping", type=PATH, help="write the safetystats.toml block that would make them load"
+)
+def inspect(files: tuple[Path, ...], write_mapping: Path | None):
     """Show how each file would be read, before anything is stored (exit 1 if a table would not load)."""
     from safetystats import atomic
     from safetystats.ingest.inspect import inspect_files, mapping_toml
@@ -204,7 +196,7 @@ def inspect(
     if write_mapping:
         atomic.write_text(write_mapping, mapping_toml(reports, s))
         console.print(f"wrote {write_mapping}")
-    raise typer.Exit(0 if reports and all(r.loads for r in reports) else 1)
+    raise Exit(0 if reports and all(r.loads for r in reports) else 1)
 
 
 def print_ingest(results) -> int:
@@ -240,29 +232,21 @@ def print_ingest(results) -> int:
 
 
 @app.command()
-def ingest(
-    paths: Annotated[
-        list[Path] | None, typer.Argument(help="files or folders (default: the raw folder)")
-    ] = None,
-    rebuild: Annotated[
-        bool,
-        typer.Option(
-            "--rebuild",
-            help="set the store aside (kept beside it) and build it again from the files it "
-            "recorded and the raw folder (for a store an older or newer version wrote)",
-        ),
-    ] = False,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs",
-            min=1,
-            help="processes reading and preparing files while this one writes (default: one "
-            "per core on 3+ cores for large files, else two threads preparing the next files "
-            "while this one is stored: config/performance.toml); 1: one file after the other",
-        ),
-    ] = None,
-):
+@click.argument("paths", nargs=-1, type=PATH, callback=checked(listed))
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="set the store aside (kept beside it) and build it again from the files it recorded "
+    "and the raw folder (for a store an older or newer version wrote)",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="processes reading and preparing files while this one writes (default: one per core "
+    "on 3+ cores for large files, else two threads preparing the next files while this one is "
+    "stored: config/performance.toml); 1: one file after the other",
+)
+def ingest(paths: list[Path] | None, rebuild: bool, jobs: int | None):
     """Read ledgers into the store, one transaction per file."""
     from safetystats.ingest import ingest as run_ingest
     from safetystats.ingest.pipeline import rebuild as run_rebuild
@@ -271,12 +255,12 @@ def ingest(
     if not paths and not s.raw.exists():
         raise UsageError(f"没有台账目录 / no raw folder at {s.raw}")
     if not rebuild:
-        raise typer.Exit(print_ingest(run_ingest(paths or None, s, jobs)))
+        raise Exit(print_ingest(run_ingest(paths or None, s, jobs)))
     aside, results = run_rebuild(paths, s, jobs)
     code = print_ingest(results)
     if aside:
         console.print(f"the old store is kept as {aside} (旧数据库保留在此)")
-    raise typer.Exit(code)
+    raise Exit(code)
 
 
 def print_validation(result, out: Console | None = None) -> None:
@@ -313,16 +297,13 @@ def print_validation(result, out: Console | None = None) -> None:
 
 
 @app.command()
-def validate(
-    full: Annotated[
-        bool,
-        typer.Option(
-            "--full",
-            help="run the expectation suites over every row, not only the rows of the files "
-            "ingested since the last validation",
-        ),
-    ] = False,
-):
+@click.option(
+    "--full",
+    is_flag=True,
+    help="run the expectation suites over every row, not only the rows of the files ingested "
+    "since the last validation",
+)
+def validate(full: bool):
     """Run the expectation suites, rebuild the quarantine, write reports/quarantine.csv and the report page."""
     s = settings()
     require_store(s)
@@ -425,14 +406,11 @@ def emit(text: str, format: str, output: Path | None = None) -> None:
 
 
 @app.command()
-def attainment(
-    as_of: AsOf = None,
-    district: Units = None,
-    format: Format = "table",
-    output: Annotated[
-        Path | None, typer.Option(help="write to this file instead of printing")
-    ] = None,
-):
+@AsOf
+@Units
+@Format
+@click.option("--output", type=PATH, help="write to this file instead of printing")
+def attainment(as_of, district: list[str] | None, format: str, output: Path | None):
     """Print or write the attainment table: every target per district and for the whole city."""
     from safetystats.metrics import attainment as compute
     from safetystats.metrics.targets import load_targets
@@ -474,17 +452,14 @@ def attainment(
                 figure(r["projected"], r["kind"]),
             )
         console.print(table)
-    raise typer.Exit(1 if nothing else 0)
+    raise Exit(1 if nothing else 0)
 
 
 @app.command()
-def export(
-    as_of: AsOf = None,
-    output: Annotated[
-        Path | None, typer.Option(help="the .xlsx to write; default: beside the bulletins")
-    ] = None,
-    lang: Lang = None,
-):
+@AsOf
+@click.option("--output", type=PATH, help="the .xlsx to write; default: beside the bulletins")
+@Lang
+def export(as_of, output: Path | None, lang: str | None):
     """The follow-up workbook (督办): attainment, to-do lists, data freshness, quarantine."""
     s = settings()
     require_store(s)
@@ -503,11 +478,10 @@ def export_workbook(s: Settings, as_of=None, output=None, lang=None, force=True)
 
 
 @app.command()
-def warnings(
-    as_of: AsOf = None,
-    district: Units = None,
-    format: Format = "table",
-):
+@AsOf
+@Units
+@Format
+def warnings(as_of, district: list[str] | None, format: str):
     """Accident early warnings (DATA_SPEC 6.5) per unit and for the total."""
     from safetystats.metrics.warnings import accident_warnings
 
@@ -565,18 +539,14 @@ def print_rows(format: str, as_of, rows: list[dict], table) -> None:
 
 
 @app.command()
-def stats(
-    kind: Annotated[
-        str,
-        typer.Argument(
-            help="accidents | enforcement | hazards | reporting", callback=statistics_kind
-        ),
-    ],
-    as_of: AsOf = None,
-    district: Units = None,
-    format: Format = "table",
-):
-    """Accident (6.7), enforcement (6.8) and hazard (6.4) statistics per unit and the total."""
+@click.argument("kind", callback=checked(statistics_kind))
+@AsOf
+@Units
+@Format
+def stats(kind: str, as_of, district: list[str] | None, format: str):
+    """Accident (6.7), enforcement (6.8) and hazard (6.4) statistics per unit and the total.
+
+    KIND: accidents | enforcement | hazards | reporting."""
     from safetystats.stats import present, statistics
 
     s = settings()
@@ -595,18 +565,15 @@ def stats(
     if not statistics.any_figure(kind, rows):
         dataset = lab["datasets"][statistics.DATASETS[kind]]
         err.print(f"[yellow]{lab['stats_no_ledger'].format(dataset=dataset)}[/yellow]")
-        raise typer.Exit(1)
+        raise Exit(1)
 
 
 @app.command()
-def assess(
-    as_of: AsOf = None,
-    level: Annotated[
-        str | None, typer.Option(help="the registry level shown (default: below the top)")
-    ] = None,
-    format: Format = "table",
-    compare: Compare = None,
-):
+@AsOf
+@click.option("--level", help="the registry level shown (default: below the top)")
+@Format
+@Compare
+def assess(as_of, level: str | None, format: str, compare):
     """Scores, grades and ranks among siblings (DATA_SPEC 6.9)."""
     from safetystats.metrics.assessment import load_assessment
     from safetystats.stats import present, statistics
@@ -630,7 +597,7 @@ def assess(
     if before is not None and any(r["prev_recomputed"] for r in rows):
         err.print(f"[dim]{lab['assess_recomputed']} ({before})[/dim]")
     print_rows(format, day, rows, lambda: present.assess_table(day, rows, lab))
-    raise typer.Exit(0 if any(r["score"] is not None for r in rows) else 1)
+    raise Exit(0 if any(r["score"] is not None for r in rows) else 1)
 
 
 def pl_join_ids():
@@ -699,38 +666,32 @@ def run_bulletins(
 
 
 @app.command()
-def bulletins(
-    as_of: AsOf = None,
-    district: Units = None,
-    jobs: Jobs = None,
-    lang: Lang = None,
-    level: Annotated[
-        str | None,
-        typer.Option(
-            help="bulletins for every unit of this registry level (1, 2, …) or of all levels "
-            "(all); default: the level below the top"
-        ),
-    ] = None,
-    pdf: Pdf = False,
-    force: Force = False,
-):
+@AsOf
+@Units
+@Jobs
+@Lang
+@click.option(
+    "--level",
+    help="bulletins for every unit of this registry level (1, 2, …) or of all levels (all); "
+    "default: the level below the top",
+)
+@Pdf
+@Force
+def bulletins(as_of, district, jobs, lang, level: str | None, pdf: bool, force: bool):
     """Execute the notebooks with papermill into offline HTML bulletins and an index page."""
     s = settings()
     require_store(s)
     refresh(s)
     chosen = parse_level(level, s)
-    raise typer.Exit(run_bulletins(s, as_of, district, jobs, lang, chosen, pdf, force))
+    raise Exit(run_bulletins(s, as_of, district, jobs, lang, chosen, pdf, force))
 
 
 @app.command()
-def packages(
-    as_of: AsOf = None,
-    district: Units = None,
-    level: Annotated[
-        str | None, typer.Option(help="registry level (default: below the top)")
-    ] = None,
-    pdf: Annotated[bool, typer.Option("--pdf", help="the unit's bulletin PDF beside it")] = False,
-):
+@AsOf
+@Units
+@click.option("--level", help="registry level (default: below the top)")
+@click.option("--pdf", is_flag=True, help="the unit's bulletin PDF beside it")
+def packages(as_of, district, level: str | None, pdf: bool):
     """One follow-up workbook (督办清单) per unit, to fill in and send back."""
     from safetystats.followup.packages import make_packages
 
@@ -744,15 +705,14 @@ def packages(
 
 
 @app.command()
-def template(
-    dataset: Annotated[str, typer.Argument(help="the dataset: hazards, drills, … (DATA_SPEC 2)")],
-    district: Annotated[
-        str | None, typer.Option(help="the unit: its name filled in, its enterprises offered")
-    ] = None,
-    period: Annotated[str | None, typer.Option(help="the month it reports, YYYY-MM")] = None,
-    output: Annotated[Path | None, typer.Option(help="the .xlsx to write")] = None,
-):
-    """A blank ledger (填报模板) for units to fill: headers, drop-downs, an example row."""
+@click.argument("dataset")
+@click.option("--district", help="the unit: its name filled in, its enterprises offered")
+@click.option("--period", help="the month it reports, YYYY-MM")
+@click.option("--output", type=PATH, help="the .xlsx to write")
+def template(dataset: str, district: str | None, period: str | None, output: Path | None):
+    """A blank ledger (填报模板) for units to fill: headers, drop-downs, an example row.
+
+    DATASET: hazards, drills, … (DATA_SPEC 2)."""
     from safetystats.followup.template import write_template
 
     s = settings()
@@ -775,13 +735,12 @@ def run_notice(s: Settings, day, compare, lang, pdf: bool, force: bool) -> int:
 
 
 @app.command()
-def notice(
-    as_of: AsOf = None,
-    compare: Compare = None,
-    lang: Lang = None,
-    pdf: Annotated[bool, typer.Option("--pdf", help="also a PDF made by LibreOffice")] = False,
-    output: Annotated[Path | None, typer.Option(help="the .docx to write")] = None,
-):
+@AsOf
+@Compare
+@Lang
+@click.option("--pdf", is_flag=True, help="also a PDF made by LibreOffice")
+@click.option("--output", type=PATH, help="the .docx to write")
+def notice(as_of, compare, lang, pdf: bool, output: Path | None):
     """The 通报: a GB/T 9704 document from the figures, with the change since last time."""
     from safetystats.report.notice import make_notice
 
@@ -807,31 +766,26 @@ def parse_level(level: str | None, s: Settings) -> int | str | None:
 
 
 @app.command()
-def run(
-    sample_scale: Annotated[
-        str,
-        typer.Option(
-            "--sample-scale",
-            help="volumes of the sample written into an empty raw folder (for the configured "
-            "registry)",
-            callback=scale_name,
-        ),
-    ] = "city",
-    jobs: Jobs = None,
-    as_of: AsOf = None,
-    lang: Lang = None,
-    pdf: Pdf = False,
-    force: Force = False,
-    compare: Compare = None,
-    data_only: Annotated[
-        bool,
-        typer.Option(
-            "--data-only",
-            help="ingest, validate and write the attainment table (reports/attainment.csv) "
-            "only: no bulletins, workbook or 通报",
-        ),
-    ] = False,
-):
+@click.option(
+    "--sample-scale",
+    default="city",
+    show_default=True,
+    help="volumes of the sample written into an empty raw folder (for the configured registry)",
+    callback=checked(scale_name),
+)
+@Jobs
+@AsOf
+@Lang
+@Pdf
+@Force
+@Compare
+@click.option(
+    "--data-only",
+    is_flag=True,
+    help="ingest, validate and write the attainment table (reports/attainment.csv) only: no "
+    "bulletins, workbook or 通报",
+)
+def run(sample_scale: str, jobs, as_of, lang, pdf: bool, force: bool, compare, data_only: bool):
     """The one scheduled command: sample data if the raw folder is empty, then ingest,
     validate, bulletins, the follow-up workbook and the 通报. It does everything it can and
     exits 1 if anything failed."""
@@ -854,7 +808,7 @@ def run(
 
         path = s.reports / "attainment.csv"
         emit(attainment_csv(compute(s, day, None)), "csv", path)
-        raise typer.Exit(code)
+        raise Exit(code)
     code = max(code, run_bulletins(s, day, jobs=jobs, lang=lang, pdf=pdf, force=force))
     try:
         console.print(f"workbook: {export_workbook(s, day, lang=lang, force=force)}")
@@ -864,7 +818,7 @@ def run(
     code = max(code, run_notice(s, day, compare, lang, pdf, force))
     if State.index:  # the run ends with the page to open
         console.print(f"index: {State.index}")
-    raise typer.Exit(code)
+    raise Exit(code)
 
 
 def entry() -> None:

@@ -30,13 +30,13 @@ from safetystats.cli_options import (  # noqa: E402
     Jobs,
     Lang,
     Pdf,
+    Scale,
     Units,
     checked,
     console,
     err,
     failed,
     listed,
-    scale_name,
     show_version,
     statistics_kind,
 )
@@ -85,13 +85,7 @@ def app(config: Path | None):
     show_default=True,
     help="random seed; the same seed writes the same files, another seed other records",
 )
-@click.option(
-    "--scale",
-    default="city",
-    show_default=True,
-    help="small | city | province | street",
-    callback=checked(scale_name),
-)
+@Scale("--scale", help="small | city | province | street")
 @click.option(
     "--factor",
     type=click.IntRange(min=1),
@@ -766,12 +760,9 @@ def parse_level(level: str | None, s: Settings) -> int | str | None:
 
 
 @app.command()
-@click.option(
+@Scale(
     "--sample-scale",
-    default="city",
-    show_default=True,
     help="volumes of the sample written into an empty raw folder (for the configured registry)",
-    callback=checked(scale_name),
 )
 @Jobs
 @AsOf

@@ -95,6 +95,13 @@ def scale_name(value: str | None) -> str | None:
     return one_of(*SCALES)(value)
 
 
+def Scale(name: str, help: str):  # noqa: N802 - an option, as AsOf, Units … below
+    """--scale, --sample-scale: a scale of the sample, the city's by default."""
+    return click.option(
+        name, default="city", show_default=True, help=help, callback=checked(scale_name)
+    )
+
+
 def listed(values: tuple) -> list | None:
     """A repeated option or a variadic argument: its values, None when not given."""
     return list(values) or None

@@ -34,7 +34,7 @@ def _tricky() -> pl.DataFrame:
                 "x" * 40_000,  # more than a cell holds (32,767): cut there, as xlsxwriter does
             ],
             "found": [dt.date(2024, 3, 20), None, dt.date(2000, 1, 1), dt.date(2026, 12, 6)]
-            + [dt.date(2024, 2, 29), None, dt.date(2025, 1, 1)],
+            + [dt.date(1900, 1, 15), dt.date(1900, 3, 1), dt.date(2024, 2, 29)],
             "count": [1, None, 3, 0, 123456789012, 7, -2],
             "share": [0.5, 1e-7, None, 1.0, 2.25, 0.0, 0.125],
         }
@@ -94,7 +94,7 @@ def test_a_list_is_written_as_xlsxwriter_writes_it_cell_by_cell(monkeypatch):
     assert sheet["heights"][3] == 5 * workbook.LINE_HEIGHT
     assert sheet["heights"][4] == 3 * workbook.LINE_HEIGHT  # three lines
     dates = [c for c in sheet["cells"] if isinstance(c[0], dt.datetime)]
-    assert {c[2] for c in dates} == {"yyyy-mm-dd"} and len(dates) == 5
+    assert {c[2] for c in dates} == {"yyyy-mm-dd"} and len(dates) == 6
 
 
 def test_rows_made_in_chunks_are_the_rows_made_at_once(monkeypatch):

@@ -10,7 +10,7 @@ the list's sheet when the workbook's zip is copied, a chunk of rows at a time (4
 
 The cells are those xlsxwriter would write (``workbook._write_column``): text as a string cell
 (inline, never a formula or a link: DATA_SPEC 5.1; control characters as Excel's ``_xHHHH_``),
-numbers as numbers, dates as date serials in the date format, a blank or empty value as no
+numbers as numbers, dates as Excel's day numbers in the date format, a blank or empty value as no
 cell; a row with wrapped text as high as its lines.
 """
 
@@ -30,7 +30,7 @@ _ROW = "__excel_row"  # the row number beside a chunk's columns
 LEVEL = 6  # zlib's, as xlsxwriter's (level 1: the province's book 2 s quicker, 26 % larger)
 CHUNK_ROWS = 50_000  # rows made and compressed at a time: memory follows the chunk, not the list
 CELL_CHARS = 32_767  # the most a cell shows; xlsxwriter cuts a longer text there too
-EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 0 of Excel's 1900 date system (dates after 1900-02)
+EXCEL_EPOCH = dt.date(1899, 12, 31)  # day 0 of Excel's 1900 date system
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # not allowed in XML text: Excel writes _xHHHH_
 _EXCEL_ESCAPED = _CONTROL.pattern + r"|_x[0-9a-fA-F]{4}_|\x{FFFE}|\x{FFFF}"
 _WIDE = r"[\x{2E81}-\x{10FFFF}]"  # a character two columns wide (workbook.display_width)
@@ -154,8 +154,9 @@ def _cell(name: str, dtype, j: int, number: pl.Expr, fmt, slow: bool) -> pl.Expr
         )
     if dtype == pl.Null:
         return pl.lit("")
-    if dtype in (pl.Date, pl.Datetime):
-        value = (column.cast(pl.Date) - pl.lit(EXCEL_EPOCH)).dt.total_days().cast(pl.String)
+    if dtype in (pl.Date, pl.Datetime):  # as xlsxwriter: days since 1899-12-31, and one more
+        days = (column.cast(pl.Date) - pl.lit(EXCEL_EPOCH)).dt.total_days()  # after Excel's
+        value = (days + (days > 59).cast(pl.Int64)).cast(pl.String)  # 1900-02-29, which was not
     else:
         finite = column.cast(pl.Float64).is_finite()
         value = pl.when(finite).then(column.cast(pl.String))

@@ -99,6 +99,7 @@ def _split(xml: str, frame: pl.DataFrame) -> tuple[bytes, bytes]:
 
 
 def _chunks(rows: Rows) -> Iterator[bytes]:
+    """The list's rows as sheet XML, CHUNK_ROWS rows at a time (the header is row 1)."""
     frame = rows.frame
     slow = [_escaped_column(frame, name) for name in frame.columns]
     for start in range(0, frame.height, CHUNK_ROWS):
@@ -118,6 +119,8 @@ def _escaped_column(frame: pl.DataFrame, name: str) -> bool:
 
 
 def _row_xml(part: pl.DataFrame, rows: Rows, slow: list[bool]) -> pl.Expr:
+    """Each row's ``<row>`` element: its number, its height when its text wraps over lines,
+    its cells."""
     number = pl.col(_ROW).cast(pl.String)
     cells = [
         _cell(name, part.schema[name], j, number, rows.formats[j], slow[j])
@@ -139,13 +142,14 @@ def _row_xml(part: pl.DataFrame, rows: Rows, slow: list[bool]) -> pl.Expr:
 
 
 def _cell(name: str, dtype, j: int, number: pl.Expr, fmt, slow: bool) -> pl.Expr:
+    """Column ``j``'s ``<c>`` element in each row, or nothing for a blank value."""
     column = pl.col(name)
     style = f' s="{fmt.xf_index}"' if fmt is not None else ""
     start = pl.lit(f'<c r="{_letters(j)}') + number + pl.lit(f'"{style}')
     if dtype == pl.String:
-        spaced = column.str.contains(r"^\s|\s$")  # kept as written (xml:space, as xlsxwriter)
-        t = pl.when(spaced).then(pl.lit('<t xml:space="preserve">')).otherwise(pl.lit("<t>"))
         shown = column.str.slice(0, CELL_CHARS)
+        spaced = shown.str.contains(r"^\s|\s$")  # kept as written (xml:space, as xlsxwriter)
+        t = pl.when(spaced).then(pl.lit('<t xml:space="preserve">')).otherwise(pl.lit("<t>"))
         xml = start + pl.lit(' t="inlineStr"><is>') + t + _xml_text(shown, slow)
         return (
             pl.when(column.is_null() | (column == ""))
@@ -168,6 +172,7 @@ def _cell(name: str, dtype, j: int, number: pl.Expr, fmt, slow: bool) -> pl.Expr
 
 
 def _xml_text(column: pl.Expr, slow: bool) -> pl.Expr:
+    """Text as XML element text carries it (``slow``: with Excel's ``_xHHHH_`` escapes)."""
     text = column
     if slow:  # as xlsxwriter: the escape escaped, then control characters as _xHHHH_
         text = text.map_elements(_excel_escapes, return_dtype=pl.String)

@@ -242,6 +242,9 @@ def test_every_sheet_of_the_workbook_prints_on_a4_in_libreoffice(store, tmp_path
     first = pages[0]
     for title in [c.value for c in book.worksheets[0][1]]:
         assert title.split("\n")[0][:6] in first.replace("\n", ""), title
+    # the grid a leader reads first prints large enough to read: its words stand 10.5 pt high
+    # (8.7 pt when the target columns were as wide as a 16-character header)
+    assert _word_height(pdf, page=1) >= 10, _word_height(pdf, page=1)
     for sheet in book.worksheets:
         ws_setup = sheet.page_setup
         assert ws_setup.paperSize == 9 and sheet.print_title_rows == "$1:$1", sheet.title
@@ -250,6 +253,17 @@ def test_every_sheet_of_the_workbook_prints_on_a4_in_libreoffice(store, tmp_path
     (tmp_path / "png").mkdir()
     OUTPUT.mkdir(exist_ok=True)
     shutil.copy(_rasterise(pdf, tmp_path / "png")[0], OUTPUT / "workbook_page1.png")
+
+
+def _word_height(pdf, page: int) -> float:
+    """The median height (points) of the words pdftotext finds on ``page``."""
+    done = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    boxes = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', done.stdout)
+    heights = sorted(float(bottom) - float(top) for top, bottom in boxes)
+    return heights[len(heights) // 2]
 
 
 def _pages(pdf) -> list[str]:

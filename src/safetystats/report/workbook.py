@@ -239,6 +239,7 @@ PORTRAIT_WIDTH = 95  # character columns that fit across portrait A4 at 100 %
 WRAP_WIDTH = 40  # long text wraps inside a column this wide
 LINE_HEIGHT = 15  # points per line of a wrapped row
 HEADER_WIDTH = 16  # a longer header wraps rather than widen its column
+GRID_HEADER_WIDTH = 12  # the grid's target headers wrap sooner: a leader's page prints larger
 SHEET_ROWS = 1_048_575  # rows of a sheet below its header (Excel's limit: 1,048,576 rows)
 
 
@@ -318,13 +319,13 @@ def _list_sheet(sheet, number: int, frame: pl.DataFrame, headers, formats):
     return sheet_rows.Rows(number, frame, formats_of, wraps, LINE_HEIGHT), widths
 
 
-def _fit(title: str, values: list) -> tuple[int, bool]:
+def _fit(title: str, values: list, header_width: int = HEADER_WIDTH) -> tuple[int, bool]:
     """A column's width (from its header and its first 500 values) and whether it wraps."""
     texts = [_text(v) for v in values if v is not None]
     head = max(display_width(line) for line in title.split("\n"))
     cells = max(map(display_width, texts), default=0)
     wrap = cells + 2 > WRAP_WIDTH  # long text wraps in its column
-    return min(WRAP_WIDTH, max(cells, min(head, HEADER_WIDTH)) + 2), wrap  # a long header wraps
+    return min(WRAP_WIDTH, max(cells, min(head, header_width)) + 2), wrap  # a long header wraps
 
 
 def _write_column(sheet, j: int, frame: pl.DataFrame, headers: dict, formats: dict, kinds, lines):
@@ -333,7 +334,8 @@ def _write_column(sheet, j: int, frame: pl.DataFrame, headers: dict, formats: di
     column = frame.columns[j]
     title = headers.get(column, column)
     values = frame[column].to_list()
-    width, wrap = _fit(title, values[:500])
+    grid = isinstance(frame.schema[column], pl.Struct)  # a target's column of the grid
+    width, wrap = _fit(title, values[:500], GRID_HEADER_WIDTH if grid else HEADER_WIDTH)
     sheet.write_string(0, j, title, formats["head"])
     lines[0] = max(lines[0], _lines(title, width))
     for i, value in enumerate(values, start=1):

@@ -10,8 +10,10 @@ import subprocess
 import openpyxl
 import polars as pl
 import pytest
+from conftest import reading
 from python_calamine import CalamineWorkbook
 
+from safetystats.paths import PACKAGED_CONFIG
 from safetystats.report import sheet_rows, workbook
 
 HEADERS = {"unit": "单位", "note": "说明", "found": "发现日期", "count": "数量", "share": "比例"}
@@ -147,3 +149,49 @@ def test_libreoffice_reads_the_lists_cells_as_written(tmp_path, monkeypatch):
     assert fast == (tmp_path / "csv" / "slow.csv").read_text(encoding="utf-8")
     assert "_x0041_" in fast and "a\x01b" in fast and "  文登区" in fast
     assert "x" * 32_767 + '"' in fast and "x" * 32_768 not in fast
+
+
+def test_two_lists_whose_names_start_alike_keep_a_sheet_each():
+    """Two event_frequency targets named alike for their first 31 characters (the sheets of
+    enterprises short of each): the second list was written over the first."""
+    long = "Short-Enterprises with the required drills of "
+    taken = {}
+    for kind in ("hazardous chemicals", "mines", "fireworks"):
+        taken[workbook.sheet_name(long + kind, taken)] = kind
+    assert list(taken) == [long[:31], long[:29] + "~2", long[:29] + "~3"]
+    other_case = "SHORT-enterprises with the required"  # the same sheet name to Excel
+    assert workbook.sheet_name(other_case, taken) == other_case[:29] + "~4"
+    assert (
+        workbook.sheet_name("未达标企业-专项应急预案演练覆盖率", taken)
+        == "未达标企业-专项应急预案演练覆盖率"
+    )
+
+
+ALIKE = """
+[[targets]]
+id = "special_drills_{n}"
+metric = "event_frequency"
+name_zh = "专项应急预案演练覆盖率（{n}）"
+name_en = "Enterprises with the required special drills ({n})"
+threshold = "1.00"
+window_start = 2024-01-01
+deadline = 2024-12-31
+dataset = "drills"
+types = ["专项应急预案"]
+per = "{per}"
+"""
+
+
+@pytest.mark.slow
+def test_the_workbook_keeps_the_list_of_every_frequency_target(sample_store, tmp_path):
+    """In English the lists of the default evacuation target and of two more event_frequency
+    targets all start "Short-Enterprises with the requ" (31 characters): one sheet each, not
+    one list written over the others."""
+    text = (PACKAGED_CONFIG / "targets.toml").read_text(encoding="utf-8")
+    extra = ALIKE.format(n="hazchem", per="half_year") + ALIKE.format(n="others", per="year")
+    (tmp_path / "targets.toml").write_text(text + extra, encoding="utf-8")
+    s = reading(sample_store, tmp_path / "reports", targets=tmp_path / "targets.toml")
+    _, frames = workbook.sheets(s, dt.date(2024, 12, 31), "en")
+    short = [name for name in frames if name.startswith("Short-Enterprises")]
+    assert len(short) == 3 and len({name.casefold() for name in short}) == 3, short
+    assert len({frames[name].height for name in short}) == 3  # three different lists

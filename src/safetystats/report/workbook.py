@@ -68,7 +68,8 @@ def sheets(settings: Settings, as_of: dt.date | None, lang: str) -> tuple[dt.dat
         for target in load_targets(settings.targets):
             if target.metric == "event_frequency" and engine.phase_of(target, as_of) == "in_force":
                 short = engine.short_of_events(con, settings, target, as_of, None)
-                out[f"{lab['short_of']}{target.name(lang)}"[:31]] = _with_unit(short, settings)
+                name = sheet_name(f"{lab['short_of']}{target.name(lang)}", out)
+                out[name] = _with_unit(short, settings)
         out[lab["training"]] = _with_unit(
             engine.query(con, "report/short_of_training", settings, as_of=as_of), settings
         )
@@ -85,6 +86,18 @@ def sheets(settings: Settings, as_of: dt.date | None, lang: str) -> tuple[dt.dat
     if reporting.height:
         out[lab["reporting"]] = reporting
     return as_of, {name: _in_words(frame, words) for name, frame in out.items()}
+
+
+def sheet_name(name: str, taken) -> str:
+    """``name`` within Excel's 31 characters, and not one of the sheet names ``taken`` (Excel
+    compares them ignoring case): a list whose cut name is taken is numbered (``…~2``), where it
+    would have replaced the list before it."""
+    used = {t.casefold() for t in taken}
+    cut, k = name[:31], 2
+    while cut.casefold() in used:
+        suffix = f"~{k}"
+        cut, k = name[: 31 - len(suffix)] + suffix, k + 1
+    return cut
 
 
 def _changes(table: pl.DataFrame, earlier, words: dict) -> pl.Series:

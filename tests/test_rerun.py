@@ -2,11 +2,14 @@
 
 import datetime as dt
 import shutil
+import subprocess
+import sys
 
 import pytest
 from conftest import reading
 
-from safetystats.paths import PACKAGED_CONFIG
+from safetystats.config import settings_toml
+from safetystats.paths import PACKAGE_DIR, PACKAGED_CONFIG
 from safetystats.report import runner
 from safetystats.report.workbook import export
 
@@ -51,3 +54,40 @@ def test_a_second_run_redoes_nothing_and_a_change_redoes_the_pages(sample_store,
     assert fingerprint(s, dt.date(2024, 11, 30), "zh", False, "v") != fingerprint(
         s, dt.date(2024, 12, 31), "zh", False, "v"
     )
+
+
+UPGRADED_EXPORT = """
+import datetime as dt, sys
+from safetystats.config import load_settings
+from safetystats.report.workbook import export
+path, written = export(load_settings(sys.argv[1]), dt.date.fromisoformat(sys.argv[2]), force=False)
+print(written)
+"""
+
+
+def test_an_upgrade_that_keeps_the_version_number_redoes_the_workbook(sample_store, tmp_path):
+    """The package version has stayed one number across releases: what an earlier code wrote is
+    redone once the code changes, kept while it does not (the code's files are an input)."""
+    s = reading(sample_store, tmp_path / "r")
+    book, written = export(s, dt.date(2024, 11, 30), force=False)
+    assert written
+    config = tmp_path / "safetystats.toml"
+    config.write_text(settings_toml(s), encoding="utf-8")
+    copy = tmp_path / "site" / "safetystats"
+    shutil.copytree(PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def export_with(package_root):
+        done = subprocess.run(
+            [sys.executable, "-c", UPGRADED_EXPORT, str(config), "2024-11-30"],
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": str(package_root), "PATH": "/usr/bin:/bin"},
+            check=True,
+        )
+        return done.stdout.split()[-1]
+
+    assert export_with(copy.parent) == "False"  # the same code elsewhere: kept
+    workbook_code = copy / "report" / "workbook.py"
+    workbook_code.write_text(workbook_code.read_text(encoding="utf-8") + "\n# 0.1.0, patched\n")
+    assert export_with(copy.parent) == "True"  # an upgrade: redone
+    assert export_with(copy.parent) == "False"  # and kept after it

@@ -23,6 +23,7 @@ from xml.etree import ElementTree
 import fastexcel
 import polars as pl
 
+from safetystats.ahead import ahead
 from safetystats.ingest import cells, marker
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -692,7 +693,7 @@ def _read_csv_chunked(path: Path, notes: list[str], chunk: int) -> list[RawTable
     if delimiter != ",":
         zh, en = _DELIMITER_NAMES[delimiter]
         notes.append(f"{path}: 按{zh}分隔读取 / read as {en}-separated")
-    first.more = chunks
+    first.more = ahead(chunks, "csv-chunks")  # the next chunk read while this one is prepared
     return [first]
 
 

@@ -21,11 +21,12 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import polars as pl
 from xlsxwriter.utility import xl_col_to_name
+
+from safetystats.ahead import ahead
 
 _ROW = "__excel_row"  # the row number beside a chunk's columns
 LEVEL = 6  # zlib's, as xlsxwriter's (level 1: the province's book 2 s quicker, 26 % larger)
@@ -75,19 +76,12 @@ def fill(book: bytes, lists: list[Rows]) -> bytes:
             head, tail = _split(source.read(info).decode("utf-8"), rows.frame)
             with target.open(info.filename, "w", force_zip64=True) as sheet:
                 sheet.write(head)
-                for chunk in _ahead(_chunks(rows)):  # the next chunk made while this one
+                for chunk in ahead(
+                    _chunks(rows), "sheet-rows"
+                ):  # the next chunk made while this one
                     sheet.write(chunk)  # is compressed (polars and zlib release the GIL)
                 sheet.write(tail)
     return out.getvalue()
-
-
-def _ahead(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    """The chunks, each next one made by a thread while the caller uses this one."""
-    with ThreadPoolExecutor(1, thread_name_prefix="sheet-rows") as pool:
-        coming = pool.submit(next, chunks, None)
-        while (chunk := coming.result()) is not None:
-            coming = pool.submit(next, chunks, None)
-            yield chunk
 
 
 def _split(xml: str, frame: pl.DataFrame) -> tuple[bytes, bytes]:

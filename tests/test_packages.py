@@ -69,8 +69,12 @@ def test_each_unit_gets_its_own_lists_locked_and_marked(store):
     assert overdue.protection.sheet and not overdue.protection.password  # locked, no password
     headers = [c.value for c in overdue[1]]
     fill = headers.index("整改完成日期") + 1
-    assert overdue.cell(2, fill).protection.locked is False  # the clerk can type here
-    assert overdue.cell(2, 1).protection.locked is not False  # but not over the key
+    for row in range(2, overdue.max_row + 1):  # each listed row's cells to fill, and no other
+        for col in range(fill, fill + 3):
+            cell = overdue.cell(row, col)
+            assert cell.protection.locked is False and cell.fill.fgColor.rgb == "FFFFFBEA"
+        assert overdue.cell(row, 1).protection.locked is not False  # but not over the key
+    assert overdue.cell(overdue.max_row + 1, fill).protection.locked is not False
     rules = {str(v.sqref): v.type for v in overdue.data_validations.dataValidation}
     letter = openpyxl.utils.get_column_letter(fill)
     assert any(ref.startswith(letter) and kind == "date" for ref, kind in rules.items())
@@ -119,14 +123,12 @@ def _contents(path) -> dict:
     }
 
 
-def test_every_level_lists_a_record_in_each_unit_above_it(store, tmp_path, monkeypatch):
+def test_every_level_lists_a_record_in_each_unit_above_it(store, tmp_path):
     from safetystats.config import load_settings
-    from safetystats.followup import packages
 
     units = write_rows(tmp_path / "units.csv", TWO_LEVELS)
     s = load_settings(raw=store.raw, db=store.db, reports=tmp_path / "out", districts=units)
     refresh(s)  # the registry changed: validated again
-    monkeypatch.setattr(packages, "writers", lambda n: 0)
     alone = make_packages(s, dt.date(2024, 6, 30), level="all")
     names = sorted(p.name.removesuffix("_2024-06-30.xlsx") for p in alone)
     assert len(alone) == 7 and names == sorted(
@@ -145,11 +147,6 @@ def test_every_level_lists_a_record_in_each_unit_above_it(store, tmp_path, monke
     wd = sorted(f"WD-{i}" for i in range(len(PAYLOADS)))
     assert overdue["文登区"] == wd and overdue["威海市"] == wd  # the city lists its county's rows
     assert overdue["环翠区"] == [] and overdue["枣庄市"] == []
-    # the same workbooks written by two forked worker processes
-    monkeypatch.setattr(packages, "writers", lambda n: 2)
-    shared = make_packages(s, dt.date(2024, 6, 30), level="all")
-    assert [p.name for p in shared] == [p.name for p in alone]
-    assert {p.name.split("_")[1]: _contents(p) for p in shared} == seen
 
 
 def test_given_columns_are_as_wide_as_what_they_show(store):
@@ -168,3 +165,24 @@ def test_given_columns_are_as_wide_as_what_they_show(store):
         sum(2 if ord(c) > 0x2E80 else 1 for c in str(r[0].value or "")) for r in readme.iter_rows()
     )
     assert readme.column_dimensions["A"].width >= longest
+
+
+def test_a_package_shows_each_value_as_its_text():
+    """The lists' columns made text at once (as_text) show what each value's own text shows:
+    ISO dates, 是/否, whole numbers without a decimal point; a blank is no cell either way."""
+    import polars as pl
+
+    from safetystats.followup.packages import _text, as_text
+
+    frame = pl.DataFrame(
+        {
+            "flag": [True, False, None],
+            "day": [dt.date(2024, 1, 5), None, dt.date(1999, 12, 31)],
+            "count": [1, None, -3],
+            "funds": [1.0, 2.5, None],
+            "text": ["隐患", None, ""],
+        }
+    )
+    shown = [[v or "" for v in row] for row in as_text(frame).rows()]
+    assert shown == [[_text(v) for v in row] for row in frame.rows()]
+    assert shown[0] == ["是", "2024-01-05", "1", "1", "隐患"]

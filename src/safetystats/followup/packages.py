@@ -17,25 +17,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing
-import os
+import io
 import shutil
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter
 
-from safetystats import __version__, atomic
-from safetystats.config import Settings, packaged
+from safetystats import __version__, atomic, inert
+from safetystats.config import Settings
 from safetystats.errors import NothingToReportError, UsageError
 from safetystats.followup.reporting import DEFAULT_DUE_DAY, due_date
 from safetystats.followup.template import print_setup, safe_name
 from safetystats.ingest import marker
+from safetystats.report import sheet_rows
 from safetystats.report.workbook import display_width
 
-INERT = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 FILL_ROWS_EXTRA = 0
 GIVEN_WIDTH = 40  # a given column is as wide as its values up to this (Excel character widths)
 DATE_RULE = {
@@ -62,11 +59,10 @@ class Sheet:
 @dataclass
 class UnitRows:
     """A frame's rows and, per unit of a package, the places of the rows it lists (those of
-    its own unit and descendants, in the query's order), as Python lists: so that writing
-    needs no polars, also in a worker process, and a row listed by a county and its city is
-    held once."""
+    its own unit and descendants, in the query's order): a row listed by a county and its city
+    is held once."""
 
-    columns: dict[str, list]
+    frame: pl.DataFrame
     places: dict[str, list[int]]
 
     @classmethod
@@ -77,15 +73,11 @@ class UnitRows:
             for i, code in enumerate(frame["district_code"].to_list()):
                 for unit in owners.get(code, ()):
                     places.setdefault(unit, []).append(i)
-        return cls({c: frame[c].to_list() for c in frame.columns}, places)
+        return cls(frame, places)
 
-    def rows(self, code: str) -> list[dict]:
-        names = list(self.columns)
-        columns = [self.columns[n] for n in names]
-        return [
-            dict(zip(names, [c[i] for c in columns], strict=True))
-            for i in self.places.get(code, ())
-        ]
+    def rows(self, code: str) -> pl.DataFrame:
+        places = self.places.get(code)
+        return self.frame[places] if places else self.frame.clear()
 
 
 @dataclass
@@ -117,7 +109,11 @@ class PackageFigures:
             return UnitRows.of_frame(frame, owners)
 
         hazards = owned(
-            engine.query(con, "report/package_hazards", settings, as_of=as_of, district_codes=codes)
+            hazard_rows(
+                engine.query(
+                    con, "report/package_hazards", settings, as_of=as_of, district_codes=codes
+                )
+            )
         )
         short = []
         for target in load_targets(settings.targets):
@@ -128,9 +124,13 @@ class PackageFigures:
                 continue
             frame = engine.short_of_events(con, settings, target, as_of, codes)
             short.append(frame.with_columns(pl.lit(target.name(settings.lang)).alias("target")))
-        short_rows = owned(pl.concat(short, how="diagonal_relaxed") if short else pl.DataFrame())
+        short_rows = owned(
+            short_rows_of(pl.concat(short, how="diagonal_relaxed")) if short else pl.DataFrame()
+        )
         quarantine = owned(
-            engine.query(con, "report/package_quarantine", settings, district_codes=codes)
+            quarantine_rows(
+                engine.query(con, "report/package_quarantine", settings, district_codes=codes)
+            )
         )
         return cls(as_of, units, hazards, short_rows, quarantine)
 
@@ -147,6 +147,25 @@ def _text(value) -> str:
     return str(value)
 
 
+def as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every column as the text a package shows (``_text`` of each value): dates as ISO
+    dates, booleans as 是/否, whole numbers without a decimal point; a blank stays blank."""
+    columns = []
+    for name, dtype in frame.schema.items():
+        column = pl.col(name)
+        if dtype == pl.Boolean:
+            column = pl.when(column.is_null()).then(None).when(column).then(pl.lit("是"))
+            column = column.otherwise(pl.lit("否"))
+        elif dtype == pl.Date:
+            column = column.dt.strftime("%Y-%m-%d")
+        elif dtype.is_float():  # Python's own text of a fraction (rare: kept exact)
+            column = column.map_elements(_text, return_dtype=pl.String)
+        elif dtype != pl.String:
+            column = column.cast(pl.String)
+        columns.append(column.alias(name))
+    return frame.select(columns)
+
+
 FIVE_ITEMS = [
     ("整改责任人", "responsible_person", None),
     ("整改措施", "measures", None),
@@ -158,24 +177,48 @@ LEVELS = {"major": "重大", "general": "一般"}
 SUPERVISION = {"none": "无", "district": "区级", "city": "市级", "province": "省级", "yes": "是"}
 
 
-def hazard_rows(listed: list[dict]) -> list[dict]:
-    rows = []
-    for r in listed:
-        missing = [
-            label
-            for label, field, _ in FIVE_ITEMS
-            if r[field] is None
-            or r[field] == ""
-            or (field == "contingency_plan" and r[field] is not True)
-        ]
-        rows.append(r | {"level_zh": LEVELS.get(r["level"], r["level"]), "missing": "、".join(missing),
-                         "supervision": SUPERVISION.get(r["supervision"], r["supervision"]),
-                         "_key": r["record_key"], "_version": r["version"], "_dataset": "hazards"})  # fmt: skip
-    return rows
+def hazard_rows(listed: pl.DataFrame) -> pl.DataFrame:
+    """The open hazards with their level and supervision in words, the 五落实 items they lack,
+    and the keys a return is matched on."""
+    lacking = [
+        pl.when(
+            pl.col(field).is_null()
+            | (pl.col(field).cast(pl.String) == "")
+            | ((pl.col(field) != True) if field == "contingency_plan" else pl.lit(False))  # noqa: E712
+        ).then(pl.lit(label))
+        for label, field, _ in FIVE_ITEMS
+    ]
+    return listed.with_columns(
+        pl.col("level").replace_strict(LEVELS, default=pl.col("level")).alias("level_zh"),
+        pl.concat_list(lacking).list.drop_nulls().list.join("、").alias("missing"),
+        pl.col("supervision").replace_strict(SUPERVISION, default=pl.col("supervision")),
+        pl.col("record_key").alias("_key"),
+        pl.col("version").alias("_version"),
+        pl.lit("hazards").alias("_dataset"),
+    )
+
+
+def short_rows_of(frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per enterprise and target, with the periods it lacks (as the card counts them)."""
+    return frame.with_columns(
+        pl.col("missing_periods").list.join("；").fill_null("").alias("periods"),
+        pl.col("enterprise_id").alias("_key"),
+        pl.lit("").alias("_version"),
+        pl.lit("enterprises").alias("_dataset"),
+    )
+
+
+def quarantine_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(
+        pl.col("record_key").alias("_key"),
+        pl.col("version").alias("_version"),
+        pl.col("dataset").alias("_dataset"),
+        pl.col("column_name").alias("_column"),
+    )
 
 
 def sheets(figures: PackageFigures, code: str) -> list[Sheet]:
-    hazards = hazard_rows(figures.hazards.rows(code))
+    hazards = figures.hazards.rows(code)
     rectify = [("整改完成日期", DATE_RULE), ("销号日期", DATE_RULE), ("整改情况说明", None)]
     listed = [
         ("隐患编号", "hazard_id"),
@@ -185,30 +228,11 @@ def sheets(figures: PackageFigures, code: str) -> list[Sheet]:
         ("整改期限", "deadline"),
         ("隐患描述", "description"),
     ]
-    overdue = [r for r in hazards if r["overdue"]]
-    major = [r for r in hazards if r["level"] == "major"]
-    five = [r for r in major if r["missing"]]
-    # one row per enterprise and target, with the periods it lacks (as the card counts them)
-    listed_short = [
-        r
-        | {
-            "periods": "；".join(r["missing_periods"] or []),
-            "_key": r["enterprise_id"],
-            "_version": "",
-            "_dataset": "enterprises",
-        }  # fmt: skip
-        for r in figures.short.rows(code)
-    ]
-    quarantine = [
-        r
-        | {
-            "_key": r["record_key"],
-            "_version": r["version"],
-            "_dataset": r["dataset"],
-            "_column": r["column_name"],
-        }
-        for r in figures.quarantine.rows(code)
-    ]
+    overdue = hazards.filter(pl.col("overdue")) if hazards.width else hazards
+    major = hazards.filter(pl.col("level") == "major") if hazards.width else hazards
+    five = major.filter(pl.col("missing") != "") if hazards.width else hazards
+    listed_short = figures.short.rows(code)
+    quarantine = figures.quarantine.rows(code)
     return [
         Sheet("超期未整改隐患", [*listed, ("超期天数", "days_overdue")], rectify, overdue),
         Sheet("未整改重大隐患", [*listed, ("挂牌督办", "supervision")], rectify, major),
@@ -274,8 +298,8 @@ def write_package(
     """The unit's workbook, written atomically (``stem``: the unit's part of the file name)."""
     path = package_path(settings, figures.as_of, stem or safe_name(name))
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    book = xlsxwriter.Workbook(str(tmp), INERT)
+    buffer = io.BytesIO()
+    book = inert.workbook(buffer, in_memory=True)
     formats = {
         "head": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter", "locked": True}),
         "fill_head": book.add_format({"bold": True, "bg_color": "#FFF2CC", "border": 1, "text_wrap": True, "valign": "vcenter", "locked": True}),
@@ -288,8 +312,7 @@ def write_package(
         figures.as_of.isoformat()[:7], settings.reporting.get("due_day", DEFAULT_DUE_DAY)
     )
     _readme(book, formats, settings, name, figures.as_of, due, parts)
-    for part in parts:
-        _list_sheet(book, formats, part)
+    lists = [_list_sheet(book, formats, part, number) for number, part in enumerate(parts, 2)]
     written = dt.datetime.now().isoformat(timespec="seconds")
     marker.write(
         book,
@@ -306,7 +329,7 @@ def write_package(
         },
     )
     book.close()
-    return atomic.replace(tmp, path)
+    return atomic.write_bytes(path, sheet_rows.fill(buffer.getvalue(), lists))
 
 
 def _readme(
@@ -334,35 +357,37 @@ def _readme(
     sheet.fit_to_pages(1, 0)
 
 
-def _list_sheet(book, formats, part: Sheet) -> None:
+def _list_sheet(book, formats, part: Sheet, number: int) -> sheet_rows.Rows:
+    """The list's sheet (``number``: its place in the book) with its header, widths, the checks
+    of its columns to fill and its protection; its rows for sheet_rows: the given and hidden
+    cells as text, each cell to fill blank, unlocked and shaded."""
     sheet = book.add_worksheet(part.name)
     headers = [h for h, _ in part.given] + [h for h, _ in part.fill] + list(part.hidden)
     for c, header in enumerate(headers):
         is_fill = len(part.given) <= c < len(part.given) + len(part.fill)
         sheet.write_string(0, c, header, formats["fill_head" if is_fill else "head"])
-    # xlsxwriter's undecorated writers (row and column as numbers): a package of a city writes
-    # hundreds of thousands of cells, and the A1-notation check costs a sixth of each
-    write, blank = sheet._write_string, sheet._write_blank
-    given, hidden = [field for _, field in part.given], list(part.hidden)
-    fill = range(len(given), len(given) + len(part.fill))
-    given_format, fill_format = formats["given"], formats["fill"]
-    for r, row in enumerate(part.rows, start=1):
-        for c, field in enumerate(given):
-            value = row.get(field)
-            write(r, c, value if type(value) is str else _text(value), given_format)
-        for c in fill:
-            blank(r, c, None, fill_format)
-        for c, field in enumerate(hidden, start=fill.stop):
-            value = row.get(field)
-            write(r, c, value if type(value) is str else _text(value))
-    last = max(len(part.rows), 1)
-    for c, (_, rule) in enumerate(part.fill, start=len(part.given)):
+    rows = part.rows
+    fields = [field for _, field in part.given] + list(part.hidden)
+    shown = as_text(
+        rows.select(
+            pl.col(f) if f in rows.columns else pl.lit(None, pl.String).alias(f) for f in fields
+        )
+    )
+    blanks = [pl.lit(None, pl.Null).alias(f"_fill{c}") for c in range(len(part.fill))]
+    given = len(part.given)
+    frame = shown.select(*fields[:given], *blanks, *fields[given:])
+    sheet_rows.numbered(formats["given"], formats["fill"])
+    styles = [formats["given"]] * given + [formats["fill"]] * len(blanks)
+    styles += [None] * (len(fields) - given)
+    last = max(rows.height, 1)
+    for c, (_, rule) in enumerate(part.fill, start=given):
         if rule:
             sheet.data_validation(1, c, last, c, rule)
-    for c, (header, field) in enumerate(part.given):  # as wide as its header and values
-        shown = (_text(row.get(field)) for row in part.rows[:500])
-        widest = max(map(display_width, shown), default=0)
-        sheet.set_column(c, c, min(GIVEN_WIDTH, max(display_width(header), widest, 6) + 2))
+    widest = shown.head(500).select(sheet_rows.text_width(pl.col(fields[:given])).max())
+    for c, (header, _) in enumerate(part.given):  # as wide as its header and values
+        sheet.set_column(
+            c, c, min(GIVEN_WIDTH, max(display_width(header), widest[0, c] or 0, 6) + 2)
+        )
     for c in range(len(part.given), len(part.given) + len(part.fill)):
         sheet.set_column(c, c, 16)
     first_hidden = len(part.given) + len(part.fill)
@@ -371,6 +396,7 @@ def _list_sheet(book, formats, part: Sheet) -> None:
     )
     print_setup(sheet, header_height=30)
     sheet.protect("", {"autofilter": True, "sort": False, "format_columns": True})
+    return sheet_rows.Rows(number, frame, styles, [None] * frame.width, 0)
 
 
 def make_packages(settings: Settings, as_of: dt.date | None = None, districts: list[str] | None = None,
@@ -397,42 +423,13 @@ def make_packages(settings: Settings, as_of: dt.date | None = None, districts: l
     return written
 
 
-_SHARED: tuple | None = None  # (settings, figures, stems) for the forked writers
-
-
 def write_all(settings: Settings, figures: PackageFigures) -> list[Path]:
-    """Every unit's workbook, in the order of ``figures.units``: in this process, or shared
-    out among forked worker processes (config/performance.toml [packages]; each inherits the
-    figures, so nothing is sent to it but the units' places in the list)."""
-    global _SHARED
+    """Every unit's workbook, in the order of ``figures.units`` (the rows of its lists made by
+    polars' threads: report/sheet_rows.py)."""
     stems = file_stems(settings, figures.units)
-    count = writers(len(figures.units))
-    _SHARED = (settings, figures, stems)
-    try:
-        if count < 2:
-            return [_write_one(i) for i in range(len(figures.units))]
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(count, mp_context=context) as pool:
-            return list(pool.map(_write_one, range(len(figures.units)), chunksize=4))
-    finally:
-        _SHARED = None
-
-
-def writers(units: int) -> int:
-    """Worker processes for ``units`` workbooks (0 or 1: none)."""
-    rules = packaged("performance")["packages"]
-    if (
-        units < rules["parallel_from_units"]
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
-        return 0
-    return min(rules["workers"] or os.cpu_count() or 1, units)
-
-
-def _write_one(i: int) -> Path:
-    settings, figures, stems = _SHARED
-    code, name = figures.units[i]
-    return write_package(settings, figures, code, name, stems[code])
+    return [
+        write_package(settings, figures, code, name, stems[code]) for code, name in figures.units
+    ]
 
 
 def _bulletin_pdf(settings: Settings, as_of: dt.date, unit: str) -> Path | None:

@@ -59,6 +59,14 @@ class Rows:
     line_height: int
 
 
+def numbered(*formats) -> None:
+    """Give ``formats`` their number in the book now, before it closes: xlsxwriter numbers a
+    format when a cell or column it writes uses it, and cells that only these rows carry would
+    have none (a package's shaded cells to fill)."""
+    for fmt in formats:
+        fmt._get_xf_index()
+
+
 def fill(book: bytes, lists: list[Rows]) -> bytes:
     """The workbook ``book`` (written by xlsxwriter with only the header row of each list) with
     the rows of ``lists`` in their sheets."""
@@ -151,8 +159,8 @@ def _cell(name: str, dtype, j: int, number: pl.Expr, fmt, slow: bool) -> pl.Expr
             .then(pl.lit(""))
             .otherwise(xml + pl.lit("</t></is></c>"))
         )
-    if dtype == pl.Null:
-        return pl.lit("")
+    if dtype == pl.Null:  # no value: no cell, or a blank one with its format (a cell to fill)
+        return start + pl.lit("/>") if fmt is not None else pl.lit("")
     if dtype in (pl.Date, pl.Datetime):  # as xlsxwriter: days since 1899-12-31, and one more
         days = (column.cast(pl.Date) - pl.lit(EXCEL_EPOCH)).dt.total_days()  # after Excel's
         value = (days + (days > 59).cast(pl.Int64)).cast(pl.String)  # 1900-02-29, which was not
@@ -182,11 +190,16 @@ def _excel_escapes(text: str) -> str:
     return text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
 
 
+def text_width(text: pl.Expr) -> pl.Expr:
+    """Each text's display width: a character from U+2E81 takes two columns
+    (workbook.display_width)."""
+    return text.str.len_chars() + text.str.count_matches(_WIDE)
+
+
 def _lines(column: pl.Expr, width: int) -> pl.Expr:
     """The lines a text takes in a wrapping column ``width`` characters wide
     (workbook._lines)."""
-    line = pl.element()
-    shown = line.str.len_chars() + line.str.count_matches(_WIDE)
+    shown = text_width(pl.element())
     across = max(1, width - 1)
     per_line = ((shown + across - 1) // across).clip(lower_bound=1)
     return column.str.split("\n").list.eval(per_line).list.sum().fill_null(1)

@@ -263,3 +263,36 @@ def test_no_on_time_section_before_anything_is_returned(store):
         run = RunFigures.compute(store, AS_OF, "zh", con)
     assert run.frames["reporting"].is_empty()
     assert str(CityOverview(store, run, "zh", {}).reporting()) == ""
+
+
+def test_a_list_longer_than_a_sheet_goes_on_over_sheets_that_come_back_too(
+    store, tmp_path, monkeypatch
+):
+    """Excel holds 1,048,576 rows a sheet: a longer list goes on over `name (2)` … (here a
+    sheet of two rows), each with its header and its cells to fill, and a row filled on a later
+    sheet is read back as one on the first."""
+    from safetystats.report import workbook
+
+    monkeypatch.setattr(workbook, "SHEET_ROWS", 2)
+    book = _package(store, tmp_path)
+    assert [n for n in book.sheetnames if n.startswith("超期未整改隐患")] == [
+        "超期未整改隐患",
+        "超期未整改隐患 (2)",
+    ]
+    listed = [
+        book[n].cell(r, 1).value for n in ("超期未整改隐患", "超期未整改隐患 (2)") for r in (2, 3)
+    ]
+    assert sorted(listed) == ["WD-0", "WD-1", "WD-2", "WD-3"]  # every row, once
+    later = book["超期未整改隐患 (2)"]
+    assert later.cell(1, 1).value == "隐患编号" and later.max_row == 3
+    key = later.cell(3, 1).value
+    _fill(book, "超期未整改隐患 (2)", "隐患编号", key, {"整改完成日期": "2024-06-21"})
+    returned = store.raw / "回执" / "文登区回执.xlsx"
+    returned.parent.mkdir()
+    book.save(returned)
+    result = next(r for r in ingest(None, store) if r.path == returned)
+    assert result.status == "ingested" and result.returned, result.message
+    refresh(store)
+    assert key not in _open_major(store)
+    applied = [r for r in _results(store) if r["result"] == "applied"]
+    assert [(r["record_key"], r["sheet"]) for r in applied] == [(key, "超期未整改隐患 (2)")]

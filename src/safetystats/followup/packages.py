@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import io
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
@@ -31,7 +31,7 @@ from safetystats.followup.reporting import DEFAULT_DUE_DAY, due_date
 from safetystats.followup.template import print_setup, safe_name
 from safetystats.ingest import marker
 from safetystats.report import sheet_rows
-from safetystats.report.workbook import display_width
+from safetystats.report.workbook import display_width, within_sheets
 
 FILL_ROWS_EXTRA = 0
 GIVEN_WIDTH = 40  # a given column is as wide as its values up to this (Excel character widths)
@@ -312,7 +312,12 @@ def write_package(
         figures.as_of.isoformat()[:7], settings.reporting.get("due_day", DEFAULT_DUE_DAY)
     )
     _readme(book, formats, settings, name, figures.as_of, due, parts)
-    lists = [_list_sheet(book, formats, part, number) for number, part in enumerate(parts, 2)]
+    pieces = [  # a list longer than a sheet goes on over `name (2)` … (returns read them too)
+        replace(part, name=sheet, rows=rows)
+        for part in parts
+        for sheet, rows in within_sheets({part.name: part.rows})
+    ]
+    lists = [_list_sheet(book, formats, piece, number) for number, piece in enumerate(pieces, 2)]
     written = dt.datetime.now().isoformat(timespec="seconds")
     marker.write(
         book,
@@ -325,7 +330,7 @@ def write_package(
             "due": due.isoformat(),
             "version": __version__,
             "written": written,
-            "sheets": [p.name for p in parts],
+            "sheets": [p.name for p in pieces],
         },
     )
     book.close()

@@ -21,6 +21,7 @@ Everything happens in the ingest transaction of the returned file: it lands whol
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -35,6 +36,7 @@ HAZARD_SHEETS = ("超期未整改隐患", "未整改重大隐患")
 FIVE_SHEET = "五落实缺项"
 SHORT_SHEET = "未达频次企业"
 QUARANTINE_SHEET = "需更正的记录"
+CONTINUED = re.compile(r" \(\d+\)$")  # a list's later sheets (report/workbook.within_sheets)
 DATES = {"整改完成日期": "rectified_date", "销号日期": "closed_date"}
 FIVE = {
     "整改责任人": "responsible_person",
@@ -160,13 +162,14 @@ class ReturnReader:
     def read(self, tables) -> ReturnRead:
         for table in tables:
             header, rows = _cells(table)
-            if table.sheet in HAZARD_SHEETS:
+            listed = CONTINUED.sub("", table.sheet or "")  # a list over sheets: `name (2)` …
+            if listed in HAZARD_SHEETS:
                 self._hazard_sheet(table.sheet, header, rows, DATES)
-            elif table.sheet == FIVE_SHEET:
+            elif listed == FIVE_SHEET:
                 self._hazard_sheet(table.sheet, header, rows, FIVE)
-            elif table.sheet == SHORT_SHEET:
+            elif listed == SHORT_SHEET:
                 self._notes(table.sheet, header, rows, "enterprises")
-            elif table.sheet == QUARANTINE_SHEET:
+            elif listed == QUARANTINE_SHEET:
                 self._corrections(table.sheet, header, rows)
         return self.out
 

@@ -277,7 +277,7 @@ def render(frames: dict[str, pl.DataFrame], headers: dict[str, str]) -> bytes:
         "top": book.add_format({"valign": "top"}),
     } | {s: book.add_format({"bg_color": c, "border": 1}) for s, c in STATUS_FILL.items()}
     lists = []
-    for number, (name, frame) in enumerate(_within_sheets(frames), start=1):
+    for number, (name, frame) in enumerate(within_sheets(frames), start=1):
         sheet = book.add_worksheet(name)
         if "kind" not in frame.columns and sheet_rows.plain(frame):
             rows, widths = _list_sheet(sheet, number, frame, headers, formats)
@@ -299,7 +299,7 @@ def render(frames: dict[str, pl.DataFrame], headers: dict[str, str]) -> bytes:
     return sheet_rows.fill(buffer.getvalue(), lists)
 
 
-def _within_sheets(frames: dict[str, pl.DataFrame]):
+def within_sheets(frames: dict[str, pl.DataFrame]):
     """(sheet name, frame) of each sheet: a frame longer than a sheet's rows (below its header)
     goes on over the next sheets, named ``name (2)``, ``name (3)`` … within 31 characters."""
     for name, frame in frames.items():

@@ -52,7 +52,7 @@ class Sheet:
     name: str
     given: list[tuple[str, str]]  # (header, field of the row)
     fill: list[tuple[str, dict | None]]  # (header, data validation)
-    rows: list[dict]
+    rows: pl.DataFrame  # the fields of given and hidden, by name (a field not there: blank)
     hidden: tuple[str, ...] = ("_key", "_version", "_dataset", "_column")
 
 
@@ -228,9 +228,9 @@ def sheets(figures: PackageFigures, code: str) -> list[Sheet]:
         ("整改期限", "deadline"),
         ("隐患描述", "description"),
     ]
-    overdue = hazards.filter(pl.col("overdue")) if hazards.width else hazards
-    major = hazards.filter(pl.col("level") == "major") if hazards.width else hazards
-    five = major.filter(pl.col("missing") != "") if hazards.width else hazards
+    overdue = hazards.filter(pl.col("overdue"))
+    major = hazards.filter(pl.col("level") == "major")
+    five = major.filter(pl.col("missing") != "")
     listed_short = figures.short.rows(code)
     quarantine = figures.quarantine.rows(code)
     return [

@@ -136,3 +136,17 @@ def test_a_full_disk_during_export(ready):
     filler.unlink()
     assert snapshot(disk / "store.duckdb") == before
     assert outputs(disk / "reports") == reports  # the earlier workbook, no temporary file
+
+
+def test_a_full_disk_during_packages(ready):
+    """The packages are written two at a time: a full disk stops them with the plain message,
+    each earlier package whole, no temporary file."""
+    config, _, disk = ready
+    assert cli(config, "packages", "--level", "all").returncode == 0
+    before, reports = snapshot(disk / "store.duckdb"), outputs(disk / "reports")
+    filler = fill(disk)
+    done = cli(config, "packages", "--level", "all")
+    refused(done)
+    filler.unlink()
+    assert snapshot(disk / "store.duckdb") == before
+    assert outputs(disk / "reports") == reports

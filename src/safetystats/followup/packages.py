@@ -18,14 +18,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
 
 from safetystats import __version__, atomic, inert
-from safetystats.config import Settings
+from safetystats.config import Settings, packaged
 from safetystats.errors import NothingToReportError, UsageError
 from safetystats.followup.reporting import DEFAULT_DUE_DAY, due_date
 from safetystats.followup.template import print_setup, safe_name
@@ -429,12 +431,24 @@ def make_packages(settings: Settings, as_of: dt.date | None = None, districts: l
 
 
 def write_all(settings: Settings, figures: PackageFigures) -> list[Path]:
-    """Every unit's workbook, in the order of ``figures.units`` (the rows of its lists made by
-    polars' threads: report/sheet_rows.py)."""
+    """Every unit's workbook, in the order of ``figures.units``, several at a time
+    (config/performance.toml [packages]): the rows of a list are made by polars and compressed
+    by zlib, both without Python's lock, so one workbook's rows are made while another's are
+    compressed (report/sheet_rows.py)."""
     stems = file_stems(settings, figures.units)
-    return [
-        write_package(settings, figures, code, name, stems[code]) for code, name in figures.units
-    ]
+
+    def write(unit: tuple[str, str]) -> Path:
+        code, name = unit
+        return write_package(settings, figures, code, name, stems[code])
+
+    threads = packaged("performance")["packages"]["threads"] or os.cpu_count() or 1
+    with ThreadPoolExecutor(threads, thread_name_prefix="packages") as pool:
+        written = [pool.submit(write, unit) for unit in figures.units]
+        try:
+            return [w.result() for w in written]
+        except BaseException:  # a full disk, say: the workbooks not begun are not tried
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def _bulletin_pdf(settings: Settings, as_of: dt.date, unit: str) -> Path | None:

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -183,11 +184,15 @@ def _scratch_config(config: Path, name: str) -> Path:
     return out
 
 
-def bench_from_empty(results: dict, config: Path, baseline_src: Path | None, runs: int) -> None:
+def bench_from_empty(
+    results: dict, config: Path, baseline_src: Path | None, runs: int, one_process: bool = False
+) -> None:
     """Issue 23 goals 2 and 3: ingest + validate + attainment from an empty store of a
     prepared project (``config``: the province, or a sample written with ``--factor N``), with
     this code and then, in the same run, ``baseline_src``'s: wall and CPU seconds of each step,
-    the peak RSS of each step's whole process tree, the load average around each."""
+    the peak RSS of each step's whole process tree, the load average around each. With
+    ``one_process``, each run is followed by the same from empty as the scheduled job does it,
+    in one process (``run --data-only``): not in the total."""
     name = f"from_empty_{config.parent.name}"
     scratch = _scratch_config(config, name)
     steps = {
@@ -212,10 +217,16 @@ def bench_from_empty(results: dict, config: Path, baseline_src: Path | None, run
                     done["said"] = out[-800:]
                 run[step] = done
             run["total"] = {
-                "seconds": sum(r["seconds"] for r in run.values()),
-                "cpu": sum(r["cpu"] for r in run.values()),
-                "tree_gb": max(r["tree_gb"] for r in run.values()),
+                "seconds": sum(run[step]["seconds"] for step in steps),
+                "cpu": sum(run[step]["cpu"] for step in steps),
+                "tree_gb": max(run[step]["tree_gb"] for step in steps),
             }
+            if one_process:
+                for stale in ("store.duckdb", "store.duckdb.wal"):
+                    (OUT / name / stale).unlink(missing_ok=True)
+                os.sync()
+                run["run_data_only"] = run_tree(cli(scratch, "run", "--data-only"), env)
+                run["run_data_only"].pop("out")
             seen.append(run)
             print(label, json.dumps(run), flush=True)
         results[f"from_empty_{label}"] = {
@@ -223,6 +234,9 @@ def bench_from_empty(results: dict, config: Path, baseline_src: Path | None, run
             "median_s": statistics.median(r["total"]["seconds"] for r in seen),
             "median_cpu": statistics.median(r["total"]["cpu"] for r in seen),
             "peak_gb": max(r["total"]["tree_gb"] for r in seen),
+            "run_data_only_s": [
+                r["run_data_only"]["seconds"] for r in seen if "run_data_only" in r
+            ],
             # issue 23 goal 3 (4x from empty <= 3 GB): each step's peak, tree and largest process
             "step_peaks_gb": {
                 step: [
@@ -1373,9 +1387,15 @@ def main() -> None:
     parser.add_argument(
         "--html-only", action="store_true", help="with --pages-only: goal 5 only (no PDFs)"
     )
+    parser.add_argument(
+        "--one-process",
+        action="store_true",
+        help="with --from-empty: also `run --data-only` from empty after each run (goal 2 as "
+        "the scheduled job runs it)",
+    )
     args = parser.parse_args()
     for config, bench, name in (
-        (args.from_empty, bench_from_empty, "from_empty"),
+        (args.from_empty, partial(bench_from_empty, one_process=args.one_process), "from_empty"),
         (args.validate_only, bench_validate, "validate"),
     ):
         if config:

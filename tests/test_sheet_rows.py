@@ -119,8 +119,8 @@ def test_a_list_longer_than_a_sheet_goes_on_over_the_next_sheets(monkeypatch):
     name = "未达标企业-企业疏散逃生演练覆盖率（危险化学品企业专项整治）"  # 30 characters
     frames = {"目标": pl.DataFrame({"unit": ["甲"]}), name: _tricky().head(7)}
     values = _values(workbook.render(frames, HEADERS))
-    assert len(name) == 30  # a sheet name holds 31: " (2)" takes the last three characters
-    assert list(values) == ["目标", name, f"{name[:27]} (2)", f"{name[:27]} (3)"]
+    assert len(name) == 30  # a sheet name holds 31: " (2)" and "…" take the last four characters
+    assert list(values) == ["目标", name, f"{name[:26]}… (2)", f"{name[:26]}… (3)"]
     assert all(len(n) <= 31 for n in values)
     parts = list(values.values())[1:]
     assert [len(rows) for rows in parts] == [4, 4, 2]  # the header on each, 3 + 3 + 1 rows
@@ -151,6 +151,33 @@ def test_libreoffice_reads_the_lists_cells_as_written(tmp_path, monkeypatch):
     assert "x" * 32_767 + '"' in fast and "x" * 32_768 not in fast
 
 
+def test_a_long_sheet_name_is_cut_after_a_whole_word(monkeypatch):
+    """English targets' to-do sheets were cut mid-word at Excel's 31 characters ("Short-
+    Enterprises with the requ"): a name with spaces ends after its last whole word, a Chinese
+    name after its last character that fits, each with "…"; a name that fits is kept whole."""
+    fit = workbook.fit_name
+    assert (
+        fit("Short-Enterprises with the required evacuation drills")
+        == "Short-Enterprises with the…"
+    )
+    assert fit("Short-Unannounced (four-no) drill share") == "Short-Unannounced (four-no)…"
+    assert fit("Short-Major hazards with all five in place") == "Short-Major hazards with all…"
+    assert fit("Short-Enterprises with the required drills", 29) == "Short-Enterprises with the…"
+    assert fit("x" * 40) == "x" * 30 + "…"
+    chinese = "未达标企业-" + "专项应急预案演练覆盖率" * 3
+    assert fit(chinese) == chinese[:30] + "…"
+    assert fit("Short-Video monitoring coverage") == "Short-Video monitoring coverage"  # 31: fits
+    assert all(len(fit(n)) <= 31 for n in ("a " * 40, chinese, "Short-" + "word " * 10))
+    monkeypatch.setattr(workbook, "SHEET_ROWS", 2)  # a list over three sheets
+    frames = {"Short-Enterprises short drills": pl.DataFrame({"a": range(5)})}  # 30 characters
+    sheets = [(name, frame.height) for name, frame in workbook.within_sheets(frames)]
+    assert sheets == [
+        ("Short-Enterprises short drills", 2),
+        ("Short-Enterprises short… (2)", 2),
+        ("Short-Enterprises short… (3)", 1),
+    ]
+
+
 def test_two_lists_whose_names_start_alike_keep_a_sheet_each():
     """Two event_frequency targets named alike for their first 31 characters (the sheets of
     enterprises short of each): the second list was written over the first."""
@@ -158,9 +185,10 @@ def test_two_lists_whose_names_start_alike_keep_a_sheet_each():
     taken = {}
     for kind in ("hazardous chemicals", "mines", "fireworks"):
         taken[workbook.sheet_name(long + kind, taken)] = kind
-    assert list(taken) == [long[:31], long[:29] + "~2", long[:29] + "~3"]
+    cut = "Short-Enterprises with the…"  # whole words within 31 characters, and "…" for the rest
+    assert list(taken) == [cut, cut + "~2", cut + "~3"]
     other_case = "SHORT-enterprises with the required"  # the same sheet name to Excel
-    assert workbook.sheet_name(other_case, taken) == other_case[:29] + "~4"
+    assert workbook.sheet_name(other_case, taken) == "SHORT-enterprises with the…~4"
     assert (
         workbook.sheet_name("未达标企业-专项应急预案演练覆盖率", taken)
         == "未达标企业-专项应急预案演练覆盖率"

@@ -88,15 +88,30 @@ def sheets(settings: Settings, as_of: dt.date | None, lang: str) -> tuple[dt.dat
     return as_of, {name: _in_words(frame, words) for name, frame in out.items()}
 
 
+SHEET_CHARS = 31  # Excel's longest sheet name
+
+
+def fit_name(name: str, width: int = SHEET_CHARS) -> str:
+    """``name`` within ``width`` characters: whole when it fits, else cut and ended by "…". A
+    name with spaces (English) is cut after its last whole word ("Short-Enterprises with the…",
+    not "…with the requ"); a name without (Chinese) after its last character that fits."""
+    if len(name) <= width:
+        return name
+    cut = name[: width - 1]
+    if name[width - 1] != " " and " " in cut.strip():
+        cut = cut[: cut.rstrip().rfind(" ")]
+    return cut.rstrip(" -,;:(") + "…"
+
+
 def sheet_name(name: str, taken) -> str:
-    """``name`` within Excel's 31 characters, and not one of the sheet names ``taken`` (Excel
-    compares them ignoring case): a list whose cut name is taken is numbered (``…~2``), where it
-    would have replaced the list before it."""
+    """``name`` within Excel's 31 characters (``fit_name``), and not one of the sheet names
+    ``taken`` (Excel compares them ignoring case): a list whose cut name is taken is numbered
+    (``…~2``), where it would have replaced the list before it."""
     used = {t.casefold() for t in taken}
-    cut, k = name[:31], 2
+    cut, k = fit_name(name), 2
     while cut.casefold() in used:
         suffix = f"~{k}"
-        cut, k = name[: 31 - len(suffix)] + suffix, k + 1
+        cut, k = fit_name(name, SHEET_CHARS - len(suffix)) + suffix, k + 1
     return cut
 
 
@@ -306,7 +321,7 @@ def within_sheets(frames: dict[str, pl.DataFrame]):
         yield name, frame.head(SHEET_ROWS)
         for k, start in enumerate(range(SHEET_ROWS, frame.height, SHEET_ROWS), start=2):
             suffix = f" ({k})"
-            yield name[: 31 - len(suffix)] + suffix, frame.slice(start, SHEET_ROWS)
+            yield fit_name(name, SHEET_CHARS - len(suffix)) + suffix, frame.slice(start, SHEET_ROWS)
 
 
 def _list_sheet(sheet, number: int, frame: pl.DataFrame, headers, formats):

@@ -95,6 +95,18 @@ def test_ledger_text_stays_text_in_a_package(store):
     assert all(c.data_type == "s" and c.hyperlink is None for c in cells)
 
 
+def test_an_empty_list_has_no_row_to_fill(store):
+    """Before any drill target is in force the list of enterprises short of drills is empty
+    (a frame without columns): its sheet held one shaded, unlocked row of blank cells."""
+    written = make_packages(store, dt.date(2023, 12, 31), districts=["文登区"])
+    book = openpyxl.load_workbook(written[0])
+    short = book["未达频次企业"]
+    assert short.max_row == 1 and short.cell(1, 1).value  # the header, and no row under it
+    assert all(c.value is None and c.fill.fgColor.rgb != "FFFFFBEA" for c in short[2])
+    readme = " ".join(str(c.value) for row in book.worksheets[0].iter_rows() for c in row)
+    assert "未达频次企业：0 条" in readme
+
+
 def test_the_due_date_is_in_the_month_after_the_as_of():
     assert due_date("2024-06", 28) == dt.date(2024, 7, 28)
     assert due_date("2024-12", 28) == dt.date(2025, 1, 28)

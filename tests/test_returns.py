@@ -68,6 +68,16 @@ def _results(settings) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
+def _send_back(settings, book: openpyxl.Workbook) -> None:
+    """The filled package put into the raw folder, read as a return, and the store refreshed."""
+    returned = settings.raw / "回执" / "文登区回执.xlsx"
+    returned.parent.mkdir()
+    book.save(returned)
+    result = next(r for r in ingest(None, settings) if r.path == returned)
+    assert result.status == "ingested" and result.returned, result.message
+    refresh(settings)
+
+
 def _package(settings, tmp_path) -> openpyxl.Workbook:
     (path,) = make_packages(settings, AS_OF, districts=["文登区"])
     return openpyxl.load_workbook(saved_by_libreoffice(path, tmp_path / "clerk"))
@@ -287,12 +297,26 @@ def test_a_list_longer_than_a_sheet_goes_on_over_sheets_that_come_back_too(
     assert later.cell(1, 1).value == "隐患编号" and later.max_row == 3
     key = later.cell(3, 1).value
     _fill(book, "超期未整改隐患 (2)", "隐患编号", key, {"整改完成日期": "2024-06-21"})
-    returned = store.raw / "回执" / "文登区回执.xlsx"
-    returned.parent.mkdir()
-    book.save(returned)
-    result = next(r for r in ingest(None, store) if r.path == returned)
-    assert result.status == "ingested" and result.returned, result.message
-    refresh(store)
+    _send_back(store, book)
     assert key not in _open_major(store)
     applied = [r for r in _results(store) if r["result"] == "applied"]
     assert [(r["record_key"], r["sheet"]) for r in applied] == [(key, "超期未整改隐患 (2)")]
+
+
+def test_a_sheet_the_clerk_copied_is_not_read_as_part_of_the_list(store, tmp_path):
+    """Excel and WPS name a copied sheet `name (2)`, as a list's later sheets are named: only
+    the sheets the package was written with are read, so a draft on the clerk's copy does not
+    override the answer on the list's own sheet."""
+    book = _package(store, tmp_path)
+    own = book["超期未整改隐患"]
+    copy = book.copy_worksheet(own)
+    copy.title = "超期未整改隐患 (2)"
+    _fill(book, "超期未整改隐患", "隐患编号", "WD-0", {"整改完成日期": "2024-06-20"})
+    _fill(book, "超期未整改隐患 (2)", "隐患编号", "WD-0", {"整改完成日期": "2024-06-01"})
+    _send_back(store, book)
+    applied = [r for r in _results(store) if r["result"] == "applied"]
+    assert [(r["record_key"], r["sheet"], r["new_value"]) for r in applied] == [
+        ("WD-0", "超期未整改隐患", "2024-06-20")
+    ]
+    rectified = query(store, "SELECT rectified_date FROM hazards WHERE hazard_id = 'WD-0'")
+    assert rectified == [(dt.date(2024, 6, 20),)]

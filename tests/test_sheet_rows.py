@@ -95,6 +95,7 @@ def test_a_list_is_written_as_xlsxwriter_writes_it_cell_by_cell(monkeypatch):
     # 84 Chinese characters, 168 columns, in a column 40 wide (39 across): 5 lines
     assert sheet["heights"][3] == 5 * workbook.LINE_HEIGHT
     assert sheet["heights"][4] == 3 * workbook.LINE_HEIGHT  # three lines
+    assert sheet["heights"][8] == sheet_rows.ROW_POINTS  # 840 lines: as high as Excel allows
     dates = [c for c in sheet["cells"] if isinstance(c[0], dt.datetime)]
     assert {c[2] for c in dates} == {"yyyy-mm-dd"} and len(dates) == 6
 
@@ -149,6 +150,20 @@ def test_libreoffice_reads_the_lists_cells_as_written(tmp_path, monkeypatch):
     assert fast == (tmp_path / "csv" / "slow.csv").read_text(encoding="utf-8")
     assert "_x0041_" in fast and "a\x01b" in fast and "  文登区" in fast
     assert "x" * 32_767 + '"' in fast and "x" * 32_768 not in fast
+
+
+def test_text_is_cut_where_excel_counts_a_cell_full(monkeypatch):
+    """Excel holds 32,767 UTF-16 units a cell, and a character above U+FFFF (𠮷, emoji) takes
+    two: a text of them was cut at 32,767 characters, twice what a cell holds. Cut as xlsxwriter
+    cuts it, never between a character's halves; shorter text is kept whole."""
+    texts = ["𠮷" * 20_000, "x" + "𠮷" * 16_384, "𠮷" * 16_383, "x" * 40_000, "短", None]
+    frames = {"清单": pl.DataFrame({"note": texts})}
+    fast = _values(workbook.render(frames, HEADERS))
+    assert fast == _values(_cell_by_cell(frames, monkeypatch))
+    cells = [row[0] for row in fast["清单"][1:]]
+    assert [len(c.encode("utf-16-le")) // 2 for c in cells[:4]] == [32_766, 32_767, 32_766, 32_767]
+    assert cells[0] == "𠮷" * 16_383 and cells[1] == "x" + "𠮷" * 16_383
+    assert cells[2] == texts[2] and cells[3] == "x" * 32_767 and cells[4] == "短"
 
 
 def test_a_long_sheet_name_is_cut_after_a_whole_word(monkeypatch):

@@ -375,9 +375,12 @@ def _list_sheet(book, formats, part: Sheet, number: int) -> sheet_rows.Rows:
         sheet.write_string(0, c, header, formats["fill_head" if is_fill else "head"])
     rows = part.rows
     fields = [field for _, field in part.given] + list(part.hidden)
-    shown = as_text(
+    shown = as_text(  # a column the rows lack is blank on each row (a list with no columns: none)
         rows.select(
-            pl.col(f) if f in rows.columns else pl.lit(None, pl.String).alias(f) for f in fields
+            pl.col(f)
+            if f in rows.columns
+            else pl.repeat(None, rows.height, dtype=pl.String).alias(f)
+            for f in fields
         )
     )
     blanks = [pl.lit(None, pl.Null).alias(f"_fill{c}") for c in range(len(part.fill))]

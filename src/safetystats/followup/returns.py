@@ -21,6 +21,7 @@ Everything happens in the ingest transaction of the returned file: it lands whol
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -159,10 +160,22 @@ class ReturnReader:
         versions[:] = [v for v in versions if v["_key"] != new["_key"]] + [new]
 
     # ------------------------------------------------------------------ sheets
+    def _written_sheets(self) -> set[str]:
+        """The sheets the package was written with (its marker's ``sheets``)."""
+        try:
+            written = json.loads(self.facts.get("sheets") or "[]")
+        except ValueError:
+            return set()
+        return {str(s) for s in written} if isinstance(written, list) else set()
+
     def read(self, tables) -> ReturnRead:
+        written = self._written_sheets()
         for table in tables:
             header, rows = _cells(table)
-            listed = CONTINUED.sub("", table.sheet or "")  # a list over sheets: `name (2)` …
+            sheet = table.sheet or ""
+            # a list over sheets: `name (2)` … as written; a copy the clerk made in Excel or
+            # WPS is named the same way and is not read (its drafts would pass for answers)
+            listed = CONTINUED.sub("", sheet) if sheet in written else sheet
             if listed in HAZARD_SHEETS:
                 self._hazard_sheet(table.sheet, header, rows, DATES)
             elif listed == FIVE_SHEET:

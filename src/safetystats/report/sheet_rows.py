@@ -31,7 +31,9 @@ from safetystats.ahead import ahead
 _ROW = "__excel_row"  # the row number beside a chunk's columns
 LEVEL = 6  # zlib's, as xlsxwriter's (level 1: the province's book 2 s quicker, 26 % larger)
 CHUNK_ROWS = 50_000  # rows made and compressed at a time: memory follows the chunk, not the list
-CELL_CHARS = 32_767  # the most a cell shows; xlsxwriter cuts a longer text there too
+CELL_CHARS = 32_767  # the most a cell shows (UTF-16 units); xlsxwriter cuts a text there too
+_ASTRAL = r"[\x{10000}-\x{10FFFF}]"  # a character two UTF-16 units long
+ROW_POINTS = 408  # a row at most this high: Excel allows 409 points (xlsxwriter writes 544 px)
 EXCEL_EPOCH = dt.date(1899, 12, 31)  # day 0 of Excel's 1900 date system
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # not allowed in XML text: Excel writes _xHHHH_
 _EXCEL_ESCAPED = _CONTROL.pattern + r"|_x[0-9a-fA-F]{4}_|\x{FFFE}|\x{FFFF}"
@@ -101,9 +103,33 @@ def _split(xml: str, frame: pl.DataFrame) -> tuple[bytes, bytes]:
     return xml[:at].encode("utf-8"), xml[at:].encode("utf-8")
 
 
+def _within_cells(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text longer than a cell holds cut as xlsxwriter cuts it: at 32,767 UTF-16 units, where
+    a character above U+FFFF (CJK Extension B, emoji) takes two, never between its halves.
+    Only a text of more than half that many characters can be too long: the rest is kept."""
+    for name, dtype in frame.schema.items():
+        if dtype != pl.String or not (frame[name].str.len_chars() > CELL_CHARS // 2).any():
+            continue
+        column = frame[name]
+        units = column.str.len_chars() + column.str.count_matches(_ASTRAL).fill_null(0)
+        long = (units > CELL_CHARS).arg_true()
+        cut = [_utf16_cut(text) for text in column.gather(long).to_list()]
+        frame = frame.with_columns(column.clone().scatter(long, cut))
+    return frame
+
+
+def _utf16_cut(text: str) -> str:
+    units = 0
+    for i, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > CELL_CHARS:
+            return text[:i]
+    return text
+
+
 def _chunks(rows: Rows) -> Iterator[bytes]:
     """The list's rows as sheet XML, CHUNK_ROWS rows at a time (the header is row 1)."""
-    frame = rows.frame
+    frame = _within_cells(rows.frame)
     slow = [_escaped_column(frame, name) for name in frame.columns]
     for start in range(0, frame.height, CHUNK_ROWS):
         part = frame.slice(start, CHUNK_ROWS).with_row_index(_ROW, offset=start + 2)
@@ -136,7 +162,12 @@ def _row_xml(part: pl.DataFrame, rows: Rows, slow: list[bool]) -> pl.Expr:
         lines = pl.max_horizontal(heights)
         height = (
             pl.when(lines > 1)
-            .then(pl.format(' ht="{}" customHeight="1"', lines * rows.line_height))
+            .then(
+                pl.format(
+                    ' ht="{}" customHeight="1"',
+                    pl.min_horizontal(lines * rows.line_height, pl.lit(ROW_POINTS)),
+                )
+            )
             .otherwise(pl.lit(""))
         )
     return pl.concat_str(
@@ -150,7 +181,7 @@ def _cell(name: str, dtype, j: int, number: pl.Expr, fmt, slow: bool) -> pl.Expr
     style = f' s="{fmt.xf_index}"' if fmt is not None else ""
     start = pl.lit(f'<c r="{xl_col_to_name(j)}') + number + pl.lit(f'"{style}')
     if dtype == pl.String:
-        shown = column.str.slice(0, CELL_CHARS)
+        shown = column  # within a cell (_within_cells)
         spaced = shown.str.contains(r"^\s|\s$")  # kept as written (xml:space, as xlsxwriter)
         t = pl.when(spaced).then(pl.lit('<t xml:space="preserve">')).otherwise(pl.lit("<t>"))
         xml = start + pl.lit(' t="inlineStr"><is>') + t + _xml_text(shown, slow)

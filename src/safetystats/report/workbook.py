@@ -308,7 +308,7 @@ def render(frames: dict[str, pl.DataFrame], headers: dict[str, str]) -> bytes:
         ]
         for i, n in enumerate(lines):
             if n > 1:  # wrapped text: the row as high as its lines (no spreadsheet guesses)
-                sheet.set_row(i, LINE_HEIGHT * n)
+                sheet.set_row(i, min(LINE_HEIGHT * n, sheet_rows.ROW_POINTS))
         _page_setup(sheet, shown, widths)
     book.close()
     return sheet_rows.fill(buffer.getvalue(), lists)
@@ -343,7 +343,7 @@ def _list_sheet(sheet, number: int, frame: pl.DataFrame, headers, formats):
         wraps.append(width if wrap and dtype == pl.String else None)
         widths.append(width)
     if head_lines > 1:
-        sheet.set_row(0, LINE_HEIGHT * head_lines)
+        sheet.set_row(0, min(LINE_HEIGHT * head_lines, sheet_rows.ROW_POINTS))
     return sheet_rows.Rows(number, frame, formats_of, wraps, LINE_HEIGHT), widths
 
 

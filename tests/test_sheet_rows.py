@@ -193,6 +193,49 @@ def test_a_long_sheet_name_is_cut_after_a_whole_word(monkeypatch):
     ]
 
 
+def test_zip64_headers_only_for_a_sheet_that_may_need_them(monkeypatch):
+    """xlsxwriter writes no ZIP64 headers, and Excel is strict about ones a file does not need:
+    a list's sheet gets them only when its XML may pass zipfile's limit (here set at 0 bytes)."""
+    import zipfile
+
+    frames = {"清单": _tricky()}
+    plain = workbook.render(frames, HEADERS)
+    versions = {
+        i.filename: i.extract_version for i in zipfile.ZipFile(io.BytesIO(plain)).infolist()
+    }
+    assert max(versions.values()) < 45  # 4.5: ZIP64
+    monkeypatch.setattr(sheet_rows, "ZIP64_FROM", 0)
+    large = workbook.render(frames, HEADERS)
+    infos = zipfile.ZipFile(io.BytesIO(large)).infolist()
+    assert {i.filename for i in infos if i.extract_version >= 45} == {"xl/worksheets/sheet1.xml"}
+    assert _values(large) == _values(plain)
+
+
+def test_a_time_with_a_zone_is_shown_on_its_own_day(monkeypatch):
+    """1 a.m. in Beijing is the day before in UTC: the cell shows Beijing's day, as xlsxwriter's
+    own writing does."""
+    when = dt.datetime(2024, 3, 1, 1, 0)
+    frame = pl.DataFrame({"found": [when]}).with_columns(
+        pl.col("found").dt.replace_time_zone("Asia/Shanghai")
+    )
+    fast = _values(workbook.render({"清单": frame}, HEADERS))
+    assert fast == _values(_cell_by_cell({"清单": frame}, monkeypatch))
+    assert fast["清单"][1] == [dt.date(2024, 3, 1)]
+
+
+def test_a_target_named_with_what_excel_refuses_in_a_sheet_name_gets_its_sheet():
+    """An office's own target "（年度/半年）": Excel refuses / \\ : * ? [ ] in a sheet name and
+    export ended in xlsxwriter's traceback. They become their full-width forms."""
+    taken = {}
+    name = workbook.sheet_name("未达标企业-疏散演练（年度/半年）", taken)
+    assert name == "未达标企业-疏散演练（年度／半年）"
+    odd = workbook.sheet_name("'Short-Drills: a/b [x]? *\\'", {name: 1})
+    assert odd == "Short-Drills： a／b ［x］？ ＊＼"
+    frame = pl.DataFrame({"unit": ["环翠区"]})
+    values = _values(workbook.render({name: frame, odd: frame}, HEADERS))
+    assert list(values) == [name, odd] and values[name][1] == ["环翠区"]
+
+
 def test_two_lists_whose_names_start_alike_keep_a_sheet_each():
     """Two event_frequency targets named alike for their first 31 characters (the sheets of
     enterprises short of each): the second list was written over the first."""

@@ -30,6 +30,10 @@ from safetystats.ahead import ahead
 
 _ROW = "__excel_row"  # the row number beside a chunk's columns
 LEVEL = 6  # zlib's, as xlsxwriter's (level 1: the province's book 2 s quicker, 26 % larger)
+# a sheet that may hold this many bytes of XML is written with ZIP64 headers (Python's zipfile
+# refuses a larger part without them); a smaller one without, as xlsxwriter writes it: Excel is
+# strict about ZIP64 headers a file does not need
+ZIP64_FROM = zipfile.ZIP64_LIMIT
 CHUNK_ROWS = 50_000  # rows made and compressed at a time: memory follows the chunk, not the list
 CELL_CHARS = 32_767  # the most a cell shows (UTF-16 units); xlsxwriter cuts a text there too
 _ASTRAL = r"[\x{10000}-\x{10FFFF}]"  # a character two UTF-16 units long
@@ -84,7 +88,8 @@ def fill(book: bytes, lists: list[Rows]) -> bytes:
                 target.writestr(info, source.read(info), compresslevel=LEVEL)
                 continue
             head, tail = _split(source.read(info).decode("utf-8"), rows.frame)
-            with target.open(info.filename, "w", force_zip64=True) as sheet:
+            large = len(head) + len(tail) + _xml_bound(rows.frame) > ZIP64_FROM
+            with target.open(info.filename, "w", force_zip64=large) as sheet:
                 sheet.write(head)
                 for chunk in ahead(
                     _chunks(rows), "sheet-rows"
@@ -92,6 +97,12 @@ def fill(book: bytes, lists: list[Rows]) -> bytes:
                     sheet.write(chunk)  # is compressed (polars and zlib release the GIL)
                 sheet.write(tail)
     return out.getvalue()
+
+
+def _xml_bound(frame: pl.DataFrame) -> int:
+    """More bytes than the rows of ``frame`` take as sheet XML: each byte of a value escaped
+    (a control character is 7: ``_x0001_``), each cell's and row's markup."""
+    return 8 * frame.estimated_size() + 100 * frame.height * (frame.width + 1)
 
 
 def _split(xml: str, frame: pl.DataFrame) -> tuple[bytes, bytes]:
@@ -193,7 +204,8 @@ def _cell(name: str, dtype, j: int, number: pl.Expr, fmt, slow: bool) -> pl.Expr
     if dtype == pl.Null:  # no value: no cell, or a blank one with its format (a cell to fill)
         return start + pl.lit("/>") if fmt is not None else pl.lit("")
     if dtype in (pl.Date, pl.Datetime):  # as xlsxwriter: days since 1899-12-31, and one more
-        days = (column.cast(pl.Date) - pl.lit(EXCEL_EPOCH)).dt.total_days()  # after Excel's
+        day = column.dt.date() if dtype == pl.Datetime else column  # a time zone's own day
+        days = (day - pl.lit(EXCEL_EPOCH)).dt.total_days()  # after Excel's
         value = (days + (days > 59).cast(pl.Int64)).cast(pl.String)  # 1900-02-29, which was not
     else:
         finite = column.cast(pl.Float64).is_finite()

@@ -103,10 +103,17 @@ def fit_name(name: str, width: int = SHEET_CHARS) -> str:
     return cut.rstrip(" -,;:(") + "…"
 
 
+# what Excel refuses in a sheet name, as the full-width characters a reader takes for them
+_SHEET_SAFE = str.maketrans("[]:*?/\\", "［］：＊？／＼")
+
+
 def sheet_name(name: str, taken) -> str:
-    """``name`` within Excel's 31 characters (``fit_name``), and not one of the sheet names
+    """``name`` as a sheet's (a target's name from an office's own targets file can hold what
+    Excel refuses: ``/ \\ : * ? [ ]`` become their full-width forms, an apostrophe at either
+    end goes), within Excel's 31 characters (``fit_name``), and not one of the sheet names
     ``taken`` (Excel compares them ignoring case): a list whose cut name is taken is numbered
     (``…~2``), where it would have replaced the list before it."""
+    name = name.translate(_SHEET_SAFE).strip("'") or "~"
     used = {t.casefold() for t in taken}
     cut, k = fit_name(name), 2
     while cut.casefold() in used:

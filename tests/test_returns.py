@@ -229,10 +229,12 @@ def test_the_workbook_has_the_on_time_sheet(store, tmp_path):
         "文登区",
         "2024-06",
         "督办清单回执",
-        "2024-07-28",
-        dt.date.today().isoformat(),
+        dt.datetime(2024, 7, 28),  # dates, not text: a clerk sorts and filters them as dates
+        dt.datetime.combine(dt.date.today(), dt.time()),
         f"迟报{late}天",
     ] in rows
+    due = sheet.cell(2, 4)
+    assert due.is_date and due.number_format == "yyyy-mm-dd"
     assert any(r[0] == "环翠区" and r[-1] == "未报" for r in rows)
 
 

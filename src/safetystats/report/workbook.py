@@ -167,7 +167,7 @@ def reporting_frame(settings: Settings, words: dict) -> pl.DataFrame:
             for r in rows
         ],
         schema={c: pl.String for c in ("unit", "month", "return_kind", "due", "arrived", "status")},
-    )
+    ).with_columns(pl.col("due", "arrived").str.to_date("%Y-%m-%d"))  # dates, as the lists' own
 
 
 QUARANTINE_COLUMNS = {  # the file's own header, the cell as written, the message in one language

@@ -201,6 +201,57 @@ def test_a_penalty_in_yuan_is_stored_in_wan_yuan(tmp_path):
     ]
 
 
+def test_a_money_cell_that_names_its_unit_is_read_in_it(tmp_path):
+    """DATA_SPEC 3 accepts a trailing 元 or 万元 on a number: `5000元` under 罚款金额 was stored
+    as 5000 万元, 10,000 times the fine. A cell's own unit wins over its header's; a header in
+    元 divides the bare figures of 整改资金 and 直接经济损失 too (all three are in 万元)."""
+    s = settings_with(tmp_path)
+    head = ["检查编号", "统一社会信用代码", "检查日期", "检查类型"]
+    write_rows(
+        s.raw / "inspections" / "单位.csv",
+        [
+            [*head, "罚款金额"],
+            ["I1", "E1", "2024-04-01", "执法检查", "5000元"],
+            ["I2", "E1", "2024-04-02", "执法检查", "1.5万元"],
+            ["I3", "E1", "2024-04-03", "执法检查", "３萬元"],
+            ["I4", "E1", "2024-04-04", "执法检查", "2"],
+        ],
+    )
+    write_rows(
+        s.raw / "inspections" / "元.csv",
+        [[*head, "罚款金额（元）"], ["I5", "E1", "2024-04-05", "执法检查", "1.5万元"]],
+    )
+    write_rows(
+        s.raw / "hazards" / "隐患.csv",
+        [
+            ["隐患编号", "统一社会信用代码", "隐患等级", "发现日期", "整改资金（元）"],
+            ["H1", "E1", "一般", "2024-04-01", "25000"],
+            ["H2", "E1", "一般", "2024-04-01", "0.3万元"],
+        ],
+    )
+    write_rows(
+        s.raw / "accidents" / "事故.csv",
+        [
+            ["事故编号", "所属区市", "发生日期", "事故等级", "死亡人数", "直接经济损失（元）"],
+            ["A1", "环翠区", "2024-04-01", "一般", "1", "350000"],
+            ["A2", "环翠区", "2024-04-02", "一般", "0", "12万元"],
+        ],
+    )
+    ingested(s)
+    assert rows(s, "SELECT inspection_id, penalty FROM inspections ORDER BY 1") == [
+        ("I1", 0.5),
+        ("I2", 1.5),
+        ("I3", 3.0),
+        ("I4", 2.0),
+        ("I5", 1.5),
+    ]
+    assert rows(s, "SELECT hazard_id, funds FROM hazards ORDER BY 1") == [("H1", 2.5), ("H2", 0.3)]
+    assert rows(s, "SELECT accident_id, direct_loss FROM accidents ORDER BY 1") == [
+        ("A1", 35.0),
+        ("A2", 12.0),
+    ]
+
+
 def test_si_bu_liang_zhi_in_the_manner_column_makes_an_unannounced_enforcement_check(tmp_path):
     s = settings_with(tmp_path)
     write_rows(  # the manner column alone: it gives the kind too

@@ -244,6 +244,7 @@ _UNITS = tuple(
     sorted(
         {
             "万元",
+            "萬元",  # traditional, as a 繁體 ledger writes it
             "元",
             "人次",
             "人.次",

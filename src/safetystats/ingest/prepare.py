@@ -417,7 +417,9 @@ def prepare(
             columns[col.name] = series
         else:
             typed, raw = _typed(series, parser_for(col, settings), col.dtype, col.unknown_value)
-            columns[col.name] = _in_header_unit(typed, col, prepared.headers).alias(col.name)
+            columns[col.name] = _in_column_unit(typed, series, col, prepared.headers).alias(
+                col.name
+            )
             columns[col.raw_name] = raw.alias(col.raw_name)
     for target, hit in flags.items():
         own = columns.get(
@@ -564,10 +566,21 @@ def _fill_from_text(
     return text
 
 
-def _in_header_unit(typed: pl.Series, col, headers: dict[str, str]) -> pl.Series:
-    """A number whose header names a smaller unit (`罚款金额(元)`) in the column's unit (万元)."""
-    divisor = dict(col.units).get(V.header_unit(headers.get(col.name)))
-    return typed / divisor if divisor else typed
+# the unit a money cell names after its figure (`5000元`, `1.5万元`, `3萬元`)
+_CELL_UNIT = r"(万元|萬元|元)\s*$"
+
+
+def _in_column_unit(typed: pl.Series, text: pl.Series, col, headers: dict[str, str]) -> pl.Series:
+    """A figure in the column's unit (万元) where its cell or header names a smaller one
+    (``units``): a cell's own unit first (`5000元` is 0.5, `1.5万元` under `罚款金额(元)` is
+    1.5), then the header's (`罚款金额(元)`: 5000 is 0.5), else the column's."""
+    units = dict(col.units)
+    if not units:
+        return typed
+    header = float(units.get(V.header_unit(headers.get(col.name)), 1))
+    divisors = {"万元": 1.0, "萬元": 1.0} | {unit: float(d) for unit, d in units.items()}
+    own = text.str.extract(_CELL_UNIT, 1)
+    return typed / own.replace_strict(divisors, default=header, return_dtype=pl.Float64)
 
 
 def _field_text(spec: DatasetSpec, name: str) -> pl.Expr:

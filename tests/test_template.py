@@ -128,6 +128,51 @@ def test_an_overwritten_example_row_is_data(registered, tmp_path):
     assert result.rows_stored == 1 and not any("示例" in w for w in result.warnings)
 
 
+@pytest.mark.parametrize("edit", ["row above", "title row", "序号 column"])
+def test_the_example_is_found_where_the_clerk_moved_it(registered, edit):
+    """Only spreadsheet row 2 was compared with the example: a row inserted above it, a title
+    row above the header or a 序号 column in front stored it as a real open major hazard."""
+    blank = write_template(registered, "hazards", district="文登区", period="2025-01")
+    book = openpyxl.load_workbook(blank)
+    sheet = book["隐患台账"]
+    headers = [c.value for c in sheet[1]]
+    real = {"＊隐患编号": "WD-1", "＊统一社会信用代码": "91371000MA3C000001", "＊隐患等级": "一般",
+            "＊发现日期": "2025-01-06", "所属区市": "文登区"}  # fmt: skip
+    for header, value in real.items():
+        sheet.cell(3, headers.index(header) + 1).value = value
+    if edit == "row above":
+        sheet.insert_rows(2)
+    elif edit == "title row":
+        sheet.insert_rows(1)
+        sheet.cell(1, 1).value = "文登区2025年1月隐患排查治理台账"
+    else:
+        sheet.insert_cols(1)
+        sheet.cell(1, 1).value = "序号"
+        sheet.cell(2, 1).value, sheet.cell(3, 1).value = 1, 2
+    path = registered.raw / "回报" / f"{edit}.xlsx"
+    path.parent.mkdir(exist_ok=True)
+    book.save(path)
+    result = next(r for r in ingest(None, registered) if r.path == path)
+    assert result.status == "ingested", result.message
+    assert any("示例" in w and "跳过" in w for w in result.warnings), result.warnings
+    assert query(registered, "SELECT hazard_id FROM hazards") == [("WD-1",)]
+
+
+def test_the_example_keeps_the_rules_and_the_checks_reach_the_last_row(registered):
+    """A clerk copies the example: its credit code has a right check character, and the open
+    hazard it shows has no rectification day (未整改 with one breaks the status rule)."""
+    from safetystats import normalize
+
+    book = openpyxl.load_workbook(write_template(registered, "hazards", district="文登区"))
+    sheet = book["隐患台账"]
+    example = {c.value: e.value for c, e in zip(sheet[1], sheet[2], strict=True)}
+    assert normalize.credit_code_check(example["＊统一社会信用代码"]) is None
+    assert example["整改状态"] == "未整改" and not example["整改完成日期"]
+    assert not example["销号日期"]
+    ranges = [str(v.sqref) for v in sheet.data_validations.dataValidation]
+    assert ranges and all(r.endswith("1048576") for r in ranges), ranges
+
+
 def test_a_template_for_every_dataset_and_clear_errors(settings):
     for dataset in load_specs(settings):
         assert write_template(settings, dataset).is_file()

@@ -23,7 +23,10 @@ from safetystats.errors import ConfigError
 from safetystats.ingest import marker
 from safetystats.ingest.spec import Column, DatasetSpec, load_specs, vocabulary
 
-ROWS = 500  # rows offered with validation under the example
+LAST_ROW = 1_048_575  # the fill-in checks reach the sheet's last row (Excel's 1,048,576th)
+# the example is an open hazard: its rectification and closing days blank (未整改 with them
+# breaks the status rule the clerk is meant to follow)
+BLANK_IN_EXAMPLE = {"rectified_date", "closed_date"}
 MARK = "＊"
 TEXT_TYPES = {"id", "text", "name"}
 TYPE_WORDS = {
@@ -85,10 +88,12 @@ def _choices(
 
 def _example(column: Column, choices: list[str] | None, period: str | None) -> str | int | float:
     day = f"{period}-15" if period else "2025-01-15"
+    if column.name in BLANK_IN_EXAMPLE:
+        return ""
     if choices:
         return choices[0]
     return {
-        "id": "示例-001" if column.name != "enterprise_id" else "91370000MA00000000",
+        "id": "示例-001" if column.name != "enterprise_id" else "91370000MA0000000P",  # checks
         "int": 10,
         "number": 1.5,
         "date": day,
@@ -235,7 +240,7 @@ def _ledger_sheet(book, spec: DatasetSpec, cols: list[TemplateColumn], unit: str
             sheet.data_validation(
                 1,
                 c,
-                1 + ROWS,
+                LAST_ROW,
                 c,
                 validation | {"error_title": col.header, "input_title": col.header[:32]},
             )

@@ -64,15 +64,38 @@ def _same(cell, example) -> bool:
     return text == example or (text.endswith(".0") and text[:-2] == example)
 
 
-def drop_example(table, facts: dict) -> str | None:
-    """Blank the template's example row (spreadsheet row ``example_row``) when it still reads
-    as written; returns the note said about it. A row the clerk overwrote is data and stays."""
+# rows of a sheet searched for the example when it is not where it was written (a title row or
+# a row inserted above it): it sits near the top, under the header
+EXAMPLE_SEARCH_ROWS = 50
+
+
+def _reads_as(cells, example) -> bool:
+    """Whether a row's cells hold the example's values in their order, other cells between
+    them allowed (a column the clerk inserted, 序号 in front)."""
+    wanted = [value for value in example if value not in (None, "")]
+    rest = iter(cells)
+    return bool(wanted) and all(any(_same(c, value) for c in rest) for value in wanted)
+
+
+def _example_row(table, facts: dict) -> int | None:
+    """The frame row of the example: where it was written (``example_row``) when it still reads
+    as written, else the first row near the top that does."""
     example = facts.get("example")
-    row = int(facts.get("example_row") or 0) - table.first_row
-    if not example or not (0 <= row < table.frame.height):
+    if not example or not table.frame.height:
         return None
-    cells = [table.frame[c][row] for c in table.frame.columns[: len(example)]]
-    if not all(_same(cell, value) for cell, value in zip(cells, example, strict=False)):
+    written = int(facts.get("example_row") or 0) - table.first_row
+    if 0 <= written < table.frame.height and _reads_as(table.frame.row(written), example):
+        return written
+    rows = table.frame.head(EXAMPLE_SEARCH_ROWS).iter_rows()
+    return next((i for i, cells in enumerate(rows) if _reads_as(cells, example)), None)
+
+
+def drop_example(table, facts: dict) -> str | None:
+    """Blank the template's example row when it still reads as written, also when a row or a
+    column was inserted before it; returns the note said about it. A row the clerk overwrote
+    is data and stays."""
+    row = _example_row(table, facts)
+    if row is None:
         return None
     table.frame = (
         table.frame.with_row_index("_r")

@@ -78,6 +78,16 @@ def _send_back(settings, book: openpyxl.Workbook) -> None:
     refresh(settings)
 
 
+def _returned_as_written(settings) -> None:
+    """文登区's June package put back unfilled, read and the store refreshed."""
+    (path,) = make_packages(settings, AS_OF, districts=["文登区"])
+    returned = settings.raw / "回执" / "回执.xlsx"
+    returned.parent.mkdir()
+    shutil.copyfile(path, returned)
+    ingest(None, settings)
+    refresh(settings)
+
+
 def _package(settings, tmp_path) -> openpyxl.Workbook:
     (path,) = make_packages(settings, AS_OF, districts=["文登区"])
     return openpyxl.load_workbook(saved_by_libreoffice(path, tmp_path / "clerk"))
@@ -211,15 +221,34 @@ def test_who_reported_on_time(store, tmp_path):
     assert rows[("环翠区", month)]["status"] == "pending"
 
 
+def test_a_rebuild_keeps_when_each_return_first_arrived(store):
+    """`ingest --rebuild` reads every file again: a package returned on time (2024-07-20, due
+    2024-07-28) arrived again at the rebuild and turned late by years (DATA_SPEC 8.6: the first
+    arrival counts)."""
+    import duckdb
+
+    from safetystats.followup.reporting import reporting_rows
+    from safetystats.ingest.pipeline import rebuild
+
+    _returned_as_written(store)
+    with duckdb.connect(str(store.db)) as con:  # it came back in time, a while ago
+        con.execute("UPDATE arrivals SET arrived_at = TIMESTAMP '2024-07-20 09:30:00'")
+
+    def june() -> dict:
+        rows = reporting_rows(store)
+        return next(r for r in rows if r["district"] == "文登区" and r["month"] == "2024-06")
+
+    assert june()["status"] == "on_time"
+    aside, _ = rebuild(None, store)
+    assert aside is not None and aside.exists()
+    refresh(store)
+    assert june()["status"] == "on_time" and june()["arrived"] == "2024-07-20"
+
+
 def test_the_workbook_has_the_on_time_sheet(store, tmp_path):
     from safetystats.report.workbook import export
 
-    (path,) = make_packages(store, AS_OF, districts=["文登区"])
-    returned = store.raw / "回执" / "回执.xlsx"
-    returned.parent.mkdir()
-    shutil.copyfile(path, returned)
-    ingest(None, store)
-    refresh(store)
+    _returned_as_written(store)
     workbook, _ = export(store, AS_OF)
     book = openpyxl.load_workbook(workbook)
     sheet = book["按时报送情况"]
@@ -246,12 +275,7 @@ def test_the_overview_shows_who_reported_on_time(store, tmp_path):
     from safetystats.report.precomputed import RunFigures
     from safetystats.report.runner import bulletins
 
-    (path,) = make_packages(store, AS_OF, districts=["文登区"])
-    returned = store.raw / "回执" / "回执.xlsx"
-    returned.parent.mkdir()
-    shutil.copyfile(path, returned)
-    ingest(None, store)
-    refresh(store)
+    _returned_as_written(store)
     with open_store(store) as con:
         run = RunFigures.compute(store, AS_OF, "zh", con)
     html = str(CityOverview(store, run, "zh", {}).reporting())

@@ -507,4 +507,22 @@ def rebuild(
     found, _ = discover(given)
     covered = {where(f) for f in found}
     earlier = [p for p in (recorded_paths(aside) if aside else []) if where(p) not in covered]
-    return aside, ingest([*earlier, *given], settings, jobs)
+    run = ingest([*earlier, *given], settings, jobs)
+    if aside is not None and settings.db.exists():
+        _arrivals_before(settings.db, aside)
+    return aside, run
+
+
+def _arrivals_before(db: Path, aside: Path) -> None:
+    """The returns and templates read again by a rebuild keep the arrival the store set aside
+    recorded for them (DATA_SPEC 8.6: on time is judged by the first arrival)."""
+    quoted = "'" + str(aside).replace("'", "''") + "'"
+    with store.writer(db) as con:
+        con.execute(load_sql("bookkeeping/arrivals"))
+        con.execute(load_sql("store/attach_before").format(path=quoted))
+        try:
+            exists = load_sql("store/table_exists_before")
+            if store.scalar(con, exists, {"table": "arrivals"}):
+                con.execute(load_sql("store/arrivals_before"))
+        finally:
+            con.execute(load_sql("store/detach_before"))

@@ -451,3 +451,28 @@ def test_a_conflict_across_two_sheets_names_each_row_with_its_sheet(settings):
     (result,) = ingest(None, settings)
     balanced(result, stored=0, held=2)
     assert {r[3] for r in held(settings, "检查.xlsx")} == {"3月!2, 4月!2"}
+
+
+# --- a CSV row with more fields than its header ----------------------------------------------
+
+
+def test_a_csv_row_split_by_an_unquoted_comma_is_held_not_stored_shifted(tmp_path):
+    """`配电箱无门,线路老化` written without quotes makes two fields: every later cell of the
+    row was one column off (measures in responsible_person) and the last one was lost without
+    a word. A column without a header in every row is a column: its rows are stored."""
+    (tmp_path / "raw" / "hazards").mkdir(parents=True)
+    head = "隐患编号,统一社会信用代码,隐患等级,发现日期,隐患描述,整改责任人,整改措施\n"
+    rows = [
+        "H1,91371000MA3C000001,一般,2024-03-01,护栏缺失,张三,加装护栏\n",
+        "H2,91371000MA3C000001,一般,2024-03-02,配电箱无门,线路老化,李四,更换配电箱\n",
+        "H3,91371000MA3C000001,重大,2024-03-03,通道堵塞,王五,清理通道\n",
+    ]
+    (tmp_path / "raw" / "hazards" / "逗号.csv").write_text(head + "".join(rows), encoding="utf-8")
+    unnamed = head.rstrip("\n") + ",\n" + "".join(r.rstrip("\n") + ",备注\n" for r in rows[::2])
+    (tmp_path / "raw" / "hazards" / "无表头列.csv").write_text(unnamed, encoding="utf-8")
+    settings, results = ingested(tmp_path)
+    balanced(results["逗号.csv"], stored=2, held=1)
+    assert held(settings, "逗号.csv") == [(3, "extra_fields", None, "更换配电箱")]
+    balanced(results["无表头列.csv"], stored=2, held=0)
+    people = "SELECT hazard_id, responsible_person, measures FROM hazards ORDER BY 1"
+    assert query(settings, people) == [("H1", "张三", "加装护栏"), ("H3", "王五", "清理通道")]

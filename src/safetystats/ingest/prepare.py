@@ -17,7 +17,7 @@ from safetystats import normalize as V
 from safetystats.config import Settings
 from safetystats.ingest import cells, guess
 from safetystats.ingest.parts import ChunkRows, RowParts
-from safetystats.ingest.read import HEADER_SCAN_ROWS, RawTable, ReadInOneGo
+from safetystats.ingest.read import CSV_SUFFIXES, HEADER_SCAN_ROWS, RawTable, ReadInOneGo
 from safetystats.ingest.spec import DatasetSpec, parser_for
 
 
@@ -401,7 +401,8 @@ def prepare(
     skip = footer_mask | empty
     prepared.skipped_footer = int(skip.sum())
     prepared.skipped_empty = int(empty.sum())
-    text = hold_unread_cells(prepared, text.filter(~skip), mapped)
+    text = hold_ragged_rows(prepared, body.filter(~skip), text.filter(~skip))
+    text = hold_unread_cells(prepared, text, mapped)
 
     # typed values; the raw text of every unreadable cell is kept beside them
     flags = _flag_hits(spec, text)
@@ -491,6 +492,31 @@ def footer_rows(body: pl.DataFrame, settings: Settings) -> tuple[pl.Series, pl.S
         empty = empty.scatter(at, starts.is_null())
         footers = footers.scatter(at, words.str.contains(footer_pattern(settings)))
     return empty, footers
+
+
+def hold_ragged_rows(prep: Prepared, body: pl.DataFrame, text: pl.DataFrame) -> pl.DataFrame:
+    """Rows of a CSV with values past the header's last column, when only some rows have them
+    (a column without a header in every row is a column, not an error): an unquoted comma
+    inside a value (`配电箱无门,线路老化`) splits it, and every cell after it is one column off.
+    They are held (``extra_fields``), never stored shifted, their extra values lost."""
+    table = prep.table
+    named = [i for i, shown in enumerate(prep.header.shown) if shown]
+    if table.sheet is not None or table.path.suffix.lower() not in CSV_SUFFIXES or not named:
+        return text
+    extra = [c for c in body.columns[max(named) + 1 :] if c.startswith("c")]
+    if not extra or not body.height:
+        return text
+    filled = [pl.col(c).str.strip_chars().fill_null("") != "" for c in extra]
+    ragged = body.select(pl.any_horizontal(filled)).to_series()
+    if not 0 < ragged.sum() <= body.height // 2:
+        return text
+    sheet = table.sheet or ""
+    shown = body.filter(ragged).select(pl.concat_str(extra, separator=" | ", ignore_nulls=True))
+    for row, values in zip(
+        text.filter(ragged).iter_rows(named=True), shown.to_series(), strict=True
+    ):
+        prep.held.append(_held(prep, row | {"_sheet": sheet}, "extra_fields", None, values))
+    return text.filter(~ragged)
 
 
 def hold_unread_cells(prep: Prepared, text: pl.DataFrame, mapped: dict[int, str]) -> pl.DataFrame:
@@ -798,7 +824,8 @@ def with_chunks(first: Prepared, more, specs, settings: Settings, fixed) -> Prep
     def step(held: dict) -> int:
         if held["rule"] == "damaged_code":
             return 1 + ids.index(held["column"])
-        return 0 if held["rule"] in ("excel_error", "formula_without_value") else len(ids) + 1
+        unread = ("extra_fields", "excel_error", "formula_without_value")
+        return 0 if held["rule"] in unread else len(ids) + 1
 
     rows = ChunkRows(settings.db)
     try:

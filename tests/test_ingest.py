@@ -51,16 +51,17 @@ def test_gb18030_csv_with_title_traditional_headers_and_footer(settings):
             ["H2", "91371002B", "环翠", "一般隐患", "20240320", "", "５万元"],
             ["填报人：张三", "", "", "", "", "", ""],
             ["审核人：李四"],
+            ["填报说明：1.隐患等级填写一般或重大；2.日期格式如2024-03-20"],  # a notes row too
         ],
         encoding="gb18030",
     )
     r = one(ingest([path], settings))
     assert r.status == "ingested", r.message
     assert (r.rows_read, r.rows_stored, r.rows_held, r.rows_skipped, r.title_rows) == (
-        4,
+        5,
         2,
         0,
-        2,
+        3,
         2,
     )
     rows = query(

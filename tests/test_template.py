@@ -158,6 +158,32 @@ def test_the_example_is_found_where_the_clerk_moved_it(registered, edit):
     assert query(registered, "SELECT hazard_id FROM hazards") == [("WD-1",)]
 
 
+def test_a_sheet_the_clerk_added_to_a_template_is_read_too(registered):
+    """Only the template's own sheet was read: a second sheet of rows under the same header
+    (第二批) was dropped without a word. A sheet without the header is skipped with a note."""
+    book = openpyxl.load_workbook(write_template(registered, "hazards", district="文登区"))
+    sheet = book["隐患台账"]
+    headers = [c.value for c in sheet[1]]
+    row = {
+        "＊统一社会信用代码": "91371000MA3C000001",
+        "＊隐患等级": "一般",
+        "＊发现日期": "2025-01-06",
+    }
+    for header, value in (row | {"＊隐患编号": "WD-1"}).items():
+        sheet.cell(3, headers.index(header) + 1).value = value
+    more = book.create_sheet("第二批")
+    more.append(headers)
+    more.append([(row | {"＊隐患编号": "WD-2"}).get(h) for h in headers])
+    book.create_sheet("草稿").append(["今天下午再核对一遍"])
+    path = registered.raw / "两批.xlsx"
+    book.save(path)
+    result = next(r for r in ingest(None, registered) if r.path == path)
+    assert result.status == "ingested", result.message
+    assert query(registered, "SELECT hazard_id FROM hazards ORDER BY 1") == [("WD-1",), ("WD-2",)]
+    assert any("草稿" in w and "skipped" in w for w in result.warnings), result.warnings
+    assert not any("填写说明" in w for w in result.warnings), result.warnings
+
+
 def test_the_example_keeps_the_rules_and_the_checks_reach_the_last_row(registered):
     """A clerk copies the example: its credit code has a right check character, and the open
     hazard it shows has no rectification day (未整改 with one breaks the status rule)."""

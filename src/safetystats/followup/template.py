@@ -284,7 +284,7 @@ def _validation(col: TemplateColumn) -> dict | None:
 
 
 def _instructions(book, spec: DatasetSpec, cols: list[TemplateColumn], settings: Settings, unit: str | None, period: str | None) -> None:  # fmt: skip
-    sheet = book.add_worksheet("填写说明")
+    sheet = book.add_worksheet(marker.NOTES_SHEET)
     bold = book.add_format({"bold": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     lines = [

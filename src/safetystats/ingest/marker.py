@@ -14,6 +14,7 @@ import json
 import polars as pl
 
 SHEET = "_safetystats"
+NOTES_SHEET = "填写说明"  # a template's instructions for the clerk (followup/template.py)
 KINDS = ("template", "package")
 
 

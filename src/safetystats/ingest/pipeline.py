@@ -197,7 +197,9 @@ def _prepare_file(
             return out
         if facts is not None and facts.get("kind") == "template":  # its dataset is never guessed
             dataset = facts.get("dataset") or dataset
-            tables = [t for t in tables if t.sheet == facts.get("sheet")] or tables  # not 填写说明
+            # every sheet but its instructions: one the clerk added or copied is read too (a
+            # sheet without the ledger's header is skipped with a note), none lost unsaid
+            tables = [t for t in tables if t.sheet != marker.NOTES_SHEET]
             out.warnings += [n for t in tables if (n := marker.drop_example(t, facts))]
         skipped: list[str] = []
         for table in tables:

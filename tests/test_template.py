@@ -184,6 +184,28 @@ def test_a_sheet_the_clerk_added_to_a_template_is_read_too(registered):
     assert not any("填写说明" in w for w in result.warnings), result.warnings
 
 
+def test_a_template_sent_back_blank_is_not_counted_as_returned(registered):
+    """DATA_SPEC 8.6 times the arrival of a filled template: one sent back with nothing but
+    its example counted as 文登区's January ledger, on time."""
+    blank = write_template(registered, "hazards", district="文登区", period="2025-01")
+    returned = registered.raw / "文登区" / "一月.xlsx"
+    returned.parent.mkdir()
+    returned.write_bytes(blank.read_bytes())
+    result = next(r for r in ingest(None, registered) if r.path == returned)
+    assert result.rows_stored == 0 and any("not counted" in w for w in result.warnings)
+    book = openpyxl.load_workbook(blank)
+    sheet = book["隐患台账"]
+    headers = [c.value for c in sheet[1]]
+    row = {"＊隐患编号": "WD-1", "＊统一社会信用代码": "91371000MA3C000001", "＊隐患等级": "一般",
+           "＊发现日期": "2025-01-06"}  # fmt: skip
+    for header, value in row.items():
+        sheet.cell(3, headers.index(header) + 1).value = value
+    book.save(returned.with_name("一月更正.xlsx"))
+    ingest(None, registered)
+    arrived = query(registered, "SELECT kind, unit_code, month, file_id FROM arrivals")
+    assert [a[:3] for a in arrived] == [("template", "371003", "2025-01")]
+
+
 def test_the_example_keeps_the_rules_and_the_checks_reach_the_last_row(registered):
     """A clerk copies the example: its credit code has a right check character, and the open
     hazard it shows has no rectification day (未整改 with one breaks the status rule)."""

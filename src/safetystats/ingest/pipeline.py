@@ -361,10 +361,16 @@ def _store_file(
             file_id,
             [(p.table.sheet or "", c, h) for p in preps for c, h in p.headers.items()],
         )
-        if facts is not None:  # a filled template: when it arrived (DATA_SPEC 8.6)
+        if facts is not None and result.rows_stored + result.rows_held:
             from safetystats.followup.reporting import record_arrival
 
+            # a filled template: when it arrived (DATA_SPEC 8.6)
             record_arrival(con, facts, file_id, now, settings)
+        elif facts is not None:
+            result.warnings.append(
+                f"{path.name}: 填报模板未填写任何记录，不计为按时报送 / the template holds no "
+                "records: not counted as returned (8.6)"
+            )
         store.mark_changed(con)
         con.execute("COMMIT")
     except Exception as exc:

@@ -103,12 +103,12 @@ def test_errors_leave_the_curated_tables_and_warnings_stay(broken):
 def test_summary_counts(broken):
     _, result = broken
     by = {d.dataset: d for d in result.datasets}
-    # 18 stored (H1-H14, H16-H19) + 2 held (the H15 conflict) + 4 held from hazards_cells.xlsx
-    # (a formula without value, an error value, a derived-key conflict of two rows);
-    # valid: H1, H11-H14 and H18 (warning only)
+    # 18 stored (H1-H14, H16-H19) + 3 held (the H15 conflict, H20's extra field) + 4 held from
+    # hazards_cells.xlsx (a formula without value, an error value, a derived-key conflict of two
+    # rows); valid: H1, H11-H14 and H18 (warning only)
     hazards = by["hazards"]
-    assert (hazards.rows_checked, hazards.rows_held, hazards.rows_valid) == (18, 6, 6)
-    assert (hazards.errors, hazards.warnings) == (18, 6)  # 14 + the 4 held rows above
+    assert (hazards.rows_checked, hazards.rows_held, hazards.rows_valid) == (18, 7, 6)
+    assert (hazards.errors, hazards.warnings) == (19, 6)  # 14 + the 5 held rows above
     assert by["training_plan"].status == "quarantined"
     # D4-D6 by their values, and the two drills whose enterprise name is unknown or ambiguous
     assert by["drills"].rows_quarantined == 5

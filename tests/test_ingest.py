@@ -653,3 +653,30 @@ def test_a_roster_is_named_by_its_rosters_folder_at_any_depth(tmp_path):
         assert file_values(path, s).get("roster") == name, path
     assert "roster" not in file_values(s.raw / "rosters" / "d.csv", s)  # no folder: no name
     assert "roster" not in file_values(s.raw / "hazards" / "e.csv", s)
+
+
+def test_merged_data_cells_of_a_workbook_are_each_rows(settings):
+    """A clerk merges 所属区市 down the rows of one district, under a title merged across:
+    calamine reads a merged range's other cells as blank, and two of the three hazards were
+    quarantined for a blank district (the HTML and 2003 XML readers already filled them)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["环翠区隐患排查治理台账"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["隐患编号", "统一社会信用代码", "所属区市", "隐患等级", "发现日期"])
+    for i in range(3):
+        sheet.append(
+            [f"H{i}", "91371000MA3C000001", "环翠区" if i == 0 else None, "一般", "2024-03-01"]
+        )
+    sheet.append(["H3", "91371000MA3C000001", "文登区", "一般", "2024-03-02"])
+    sheet.merge_cells("C3:C5")
+    path = settings.raw / "hazards" / "合并.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    r = one(ingest([path], settings))
+    assert r.status == "ingested", r.message
+    assert (r.rows_stored, r.rows_held) == (4, 0)
+    rows = query(settings, "SELECT hazard_id, district FROM hazards ORDER BY 1")
+    assert rows == [("H0", "环翠区"), ("H1", "环翠区"), ("H2", "环翠区"), ("H3", "文登区")]

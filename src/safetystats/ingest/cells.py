@@ -27,6 +27,8 @@ _CELL_ERROR = re.compile(
     rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<v>([^<]*)</v>'
 )
 _FORMULA = re.compile(rb"<f\b")
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
+MERGED = (-1, -1)  # the key under which a sheet's marks hold its merged ranges (r0, c0, r1, c1)
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
 _FORMULA_TEXT = re.compile(rb"<f\b[^>]*?(?:/>|>([^<]*)</f>)")
 # a cached value; a text result may be empty (Excel writes t="str" and <v></v> for ="")
@@ -75,8 +77,9 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
 
 def xlsx_marks(path: Path) -> dict[str, Marks]:
     """Per sheet name: the error cells and the formulas without a cached value, by position
-    in the sheet (A1 = (0, 0)). Empty when the workbook has none (the common case, checked
-    with two substring searches before any cell is parsed)."""
+    in the sheet (A1 = (0, 0)), and its merged ranges under ``MERGED`` (calamine reads a
+    merged range's other cells as blank). Empty when the workbook has none (the common case,
+    checked with substring searches before any cell is parsed)."""
     out: dict[str, Marks] = {}
     try:
         with zipfile.ZipFile(path) as zf:
@@ -87,6 +90,16 @@ def xlsx_marks(path: Path) -> dict[str, Marks]:
                     for col, row, value in _CELL_ERROR.findall(data):
                         marks[(int(row) - 1, column_index(col.decode()))] = _unescape(value)
                 marks |= _formulas_without_value(data)
+                if b"<mergeCell " in data:
+                    marks[MERGED] = [
+                        (
+                            int(r0) - 1,
+                            column_index(c0.decode()),
+                            int(r1) - 1,
+                            column_index(c1.decode()),
+                        )
+                        for c0, r0, c1, r1 in _MERGE.findall(data)
+                    ]
                 if marks:
                     out[sheet] = marks
     except (KeyError, zipfile.BadZipFile, OSError):
@@ -174,13 +187,45 @@ def ods_marks(path: Path) -> dict[str, Marks]:
 
 def apply_marks(frame: pl.DataFrame, marks: Marks, first_column: int) -> pl.DataFrame:
     """The frame with the marked cells' texts written in (the frame's c0 is the sheet's
-    ``first_column``); rows are the sheet's rows from row 1."""
+    ``first_column``) and each merged range's cells given its first cell's text; rows are the
+    sheet's rows from row 1."""
+    marks = dict(marks)
+    if merged := marks.pop(MERGED, None):
+        frame = _fill_merged(frame, merged, first_column)
+    if not marks:
+        return frame
     columns = {name: frame[name].to_list() for name in frame.columns}
     for (row, col), text in marks.items():
         name = f"c{col - first_column}"
         if name in columns and row < frame.height:
             columns[name][row] = text
     return pl.DataFrame(columns, schema={name: pl.String for name in columns})
+
+
+def _fill_merged(frame: pl.DataFrame, merged, first_column: int) -> pl.DataFrame:
+    """Each merged range's cells given the text of its first (top-left) cell, as the HTML and
+    Excel 2003 XML readers give them: a 所属区市 merged down three rows is each row's."""
+    fills: dict[str, tuple[list[int], list[str]]] = {}
+    for r0, c0, r1, c1 in merged:
+        top = f"c{c0 - first_column}"
+        if top not in frame.columns or not 0 <= r0 < frame.height:
+            continue
+        value = frame[top][r0]
+        if value is None:
+            continue
+        for c in range(c0, c1 + 1):
+            name = f"c{c - first_column}"
+            if name not in frame.columns:
+                continue
+            rows, values = fills.setdefault(name, ([], []))
+            for r in range(r0 + (c == c0), min(r1, frame.height - 1) + 1):
+                rows.append(r)
+                values.append(value)
+    if not fills:
+        return frame
+    return frame.with_columns(
+        frame[name].clone().scatter(rows, values) for name, (rows, values) in fills.items()
+    )
 
 
 def sheet_start_column(path: Path | bytes, sheet: str) -> int:

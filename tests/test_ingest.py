@@ -655,7 +655,7 @@ def test_a_roster_is_named_by_its_rosters_folder_at_any_depth(tmp_path):
     assert "roster" not in file_values(s.raw / "hazards" / "e.csv", s)
 
 
-def test_merged_data_cells_of_a_workbook_are_each_rows(settings):
+def test_merged_data_cells_of_a_workbook_are_each_rows(settings, monkeypatch):
     """A clerk merges 所属区市 down the rows of one district, under a title merged across:
     calamine reads a merged range's other cells as blank, and two of the three hazards were
     quarantined for a blank district (the HTML and 2003 XML readers already filled them)."""
@@ -675,6 +675,12 @@ def test_merged_data_cells_of_a_workbook_are_each_rows(settings):
     path = settings.raw / "hazards" / "合并.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
+    from safetystats.ingest import cells
+
+    def parsed_again(*_):  # the sheet's columns come from its XML, not from a second parse
+        raise AssertionError("the whole sheet parsed again")
+
+    monkeypatch.setattr(cells, "sheet_start_column", parsed_again)
     r = one(ingest([path], settings))
     assert r.status == "ingested", r.message
     assert (r.rows_stored, r.rows_held) == (4, 0)

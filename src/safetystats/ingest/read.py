@@ -475,7 +475,7 @@ def _with_marks(path: Path, source, kind: str, tables: list[RawTable]) -> list[R
     for table in tables:
         marks = found.get(table.sheet or "")
         if marks:
-            start = cells.sheet_start_column(source, table.sheet)
+            start = cells.start_column(marks, table.frame.width, source, table.sheet)
             table.frame = cells.apply_marks(table.frame, marks, start)
     return tables
 

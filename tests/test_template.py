@@ -206,6 +206,26 @@ def test_a_template_sent_back_blank_is_not_counted_as_returned(registered):
     assert [a[:3] for a in arrived] == [("template", "371003", "2025-01")]
 
 
+def test_another_units_rows_in_a_units_template_are_said(registered):
+    """荣成市's hazards typed into 文登区's template were taken without a word, and the arrival
+    credited to 文登区 (8.6). They are kept (validation places each by its own 所属区市), and
+    the file's note names them."""
+    book = openpyxl.load_workbook(write_template(registered, "hazards", district="文登区"))
+    sheet = book["隐患台账"]
+    headers = [c.value for c in sheet[1]]
+    for r, (key, unit) in enumerate([("WD-1", "文登区"), ("RC-1", "荣成市"), ("RC-2", "荣成")], 3):
+        row = {"＊隐患编号": key, "＊统一社会信用代码": "91371000MA3C000001", "＊隐患等级": "一般",
+               "＊发现日期": "2025-01-06", "所属区市": unit}  # fmt: skip
+        for header, value in row.items():
+            sheet.cell(r, headers.index(header) + 1).value = value
+    path = registered.raw / "混报.xlsx"
+    book.save(path)
+    result = next(r for r in ingest(None, registered) if r.path == path)
+    assert result.status == "ingested" and result.rows_stored == 3, result.message
+    said = [w for w in result.warnings if "outside" in w]
+    assert len(said) == 1 and "2 rows" in said[0] and "荣成市" in said[0] and "荣成" in said[0]
+
+
 def test_the_example_keeps_the_rules_and_the_checks_reach_the_last_row(registered):
     """A clerk copies the example: its credit code has a right check character, and the open
     hazard it shows has no rectification day (未整改 with one breaks the status rule)."""

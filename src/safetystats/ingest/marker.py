@@ -112,3 +112,27 @@ def drop_example(table, facts: dict) -> str | None:
         f"{table.label}: 第{row + table.first_row}行为模板示例，已跳过 / "
         f"row {row + table.first_row} is the template's example and was skipped"
     )
+
+
+def outside_unit(preps, facts: dict, registry) -> list[str]:
+    """A note per sheet of a unit's filled template whose rows name units outside it in 所属区市
+    (another unit's ledger sent in this unit's template: its arrival is credited to the
+    template's unit, DATA_SPEC 8.6). The rows are kept; validation places each by its own."""
+    code = facts.get("unit_code")
+    if code not in registry.by_code:
+        return []
+    inside = {code, *(d.code for d in registry.descendants(code))}
+    notes = []
+    for prep in preps:
+        if "district" not in prep.staged.columns:
+            continue
+        named = prep.staged["district"].drop_nulls().unique().sort().to_list()
+        outside = [n for n in named if (d := registry.resolve(n)) and d.code not in inside]
+        if outside:
+            rows = prep.staged.filter(pl.col("district").is_in(outside)).height
+            notes.append(
+                f"{prep.table.label}: {rows} 行的所属区市不属于{facts.get('unit')}（"
+                f"{'、'.join(outside)}）/ {rows} rows name units outside {facts.get('unit')}: "
+                f"{', '.join(outside)}"
+            )
+    return notes

@@ -219,6 +219,8 @@ def _prepare_file(
         if not out.preps:
             raise TableError("; ".join(skipped) or f"{path}: the file holds no rows")
         out.warnings += [f"sheet skipped: {message}" for message in skipped]
+        if facts is not None and facts.get("kind") == "template":
+            out.warnings += marker.outside_unit(out.preps, facts, settings.registry)
     except (ReadError, TableError) as exc:
         out.preps, out.message = [], str(exc)  # the notes on reading are kept
         return out

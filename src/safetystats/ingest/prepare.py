@@ -604,6 +604,8 @@ def _in_column_unit(typed: pl.Series, text: pl.Series, col, headers: dict[str, s
     if not units:
         return typed
     header = float(units.get(V.header_unit(headers.get(col.name)), 1))
+    if not text.str.contains("元", literal=True).any():  # no cell names a unit (one quick pass)
+        return typed / header if header != 1 else typed
     divisors = {"万元": 1.0, "萬元": 1.0} | {unit: float(d) for unit, d in units.items()}
     own = text.str.extract(_CELL_UNIT, 1)
     return typed / own.replace_strict(divisors, default=header, return_dtype=pl.Float64)

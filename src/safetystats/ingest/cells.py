@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import polars as pl
@@ -23,13 +24,26 @@ FORMULA_MARK = "\ue000"
 # (row 0-based, column 0-based) -> text
 Marks = dict[tuple[int, int], str]
 
+
+@dataclass
+class SheetMarks:
+    """What calamine reads as blank in a sheet: the cells' texts (``Marks``) and the merged
+    ranges (row, column of the first cell, row, column of the last, 0-based), with the first and
+    last column of the sheet's used range (its ``<dimension>``) when it has merged ranges."""
+
+    cells: Marks = field(default_factory=dict)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    columns: tuple[int, int] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.cells or self.merged)
+
+
 _CELL_ERROR = re.compile(
     rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<v>([^<]*)</v>'
 )
 _FORMULA = re.compile(rb"<f\b")
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
-MERGED = (-1, -1)  # the key under which a sheet's marks hold its merged ranges (r0, c0, r1, c1)
-COLUMNS = (-1, -2)  # ... and the first and last column of its <dimension> (the used range)
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3})\d+(?::([A-Z]{1,3})\d+)?"')
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
 _FORMULA_TEXT = re.compile(rb"<f\b[^>]*?(?:/>|>([^<]*)</f>)")
@@ -77,12 +91,12 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def xlsx_marks(path: Path) -> dict[str, Marks]:
+def xlsx_marks(path: Path) -> dict[str, SheetMarks]:
     """Per sheet name: the error cells and the formulas without a cached value, by position
-    in the sheet (A1 = (0, 0)), and its merged ranges under ``MERGED`` (calamine reads a
-    merged range's other cells as blank). Empty when the workbook has none (the common case,
-    checked with substring searches before any cell is parsed)."""
-    out: dict[str, Marks] = {}
+    in the sheet (A1 = (0, 0)), and its merged ranges (calamine reads a merged range's other
+    cells as blank). Empty when the workbook has none (the common case, checked with substring
+    searches before any cell is parsed)."""
+    out: dict[str, SheetMarks] = {}
     try:
         with zipfile.ZipFile(path) as zf:
             for sheet, part in _sheet_paths(zf).items():
@@ -94,8 +108,8 @@ def xlsx_marks(path: Path) -> dict[str, Marks]:
                 marks |= _formulas_without_value(data)
                 if b"<mergeCell " in data and (dimension := _DIMENSION.search(data[:4096])):
                     first, last = dimension.group(1), dimension.group(2) or dimension.group(1)
-                    marks[COLUMNS] = (column_index(first.decode()), column_index(last.decode()))
-                    marks[MERGED] = [
+                    columns = (column_index(first.decode()), column_index(last.decode()))
+                    merged = [
                         (
                             int(r0) - 1,
                             column_index(c0.decode()),
@@ -104,8 +118,9 @@ def xlsx_marks(path: Path) -> dict[str, Marks]:
                         )
                         for c0, r0, c1, r1 in _MERGE.findall(data)
                     ]
-                if marks:
-                    out[sheet] = marks
+                    out[sheet] = SheetMarks(marks, merged, columns)
+                elif marks:
+                    out[sheet] = SheetMarks(marks)
     except (KeyError, zipfile.BadZipFile, OSError):
         return {}
     return out
@@ -128,7 +143,7 @@ def _formulas_without_value(data: bytes) -> Marks:
     return marks
 
 
-def xls_marks(path: Path) -> dict[str, Marks]:
+def xls_marks(path: Path) -> dict[str, SheetMarks]:
     """Per sheet name: the error cells of an Excel 97-2003 workbook (xlrd reads their codes;
     a .xls file always stores a formula's result). Empty when xlrd cannot read the file."""
     import xlrd
@@ -137,7 +152,7 @@ def xls_marks(path: Path) -> dict[str, Marks]:
         book = xlrd.open_workbook(path, on_demand=True)
     except Exception:  # xlrd is stricter than calamine: nothing found is nothing marked
         return {}
-    out: dict[str, Marks] = {}
+    out: dict[str, SheetMarks] = {}
     try:
         for name in book.sheet_names():
             sheet = book.sheet_by_name(name)
@@ -148,7 +163,7 @@ def xls_marks(path: Path) -> dict[str, Marks]:
                 if kind == xlrd.XL_CELL_ERROR
             }
             if marks:
-                out[name] = marks
+                out[name] = SheetMarks(marks)
     finally:
         book.release_resources()
     return out
@@ -159,7 +174,7 @@ _ODS_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcex
 _ODS_CELLS = (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell")
 
 
-def ods_marks(path: Path) -> dict[str, Marks]:
+def ods_marks(path: Path) -> dict[str, SheetMarks]:
     """Per sheet name: the error cells of an OpenDocument spreadsheet (LibreOffice marks them
     ``calcext:value-type="error"``; calamine reads them as blank). Empty when there are none."""
     from xml.etree import ElementTree
@@ -171,7 +186,7 @@ def ods_marks(path: Path) -> dict[str, Marks]:
         return {}
     if b'value-type="error"' not in content:
         return {}
-    out: dict[str, Marks] = {}
+    out: dict[str, SheetMarks] = {}
     for table in ElementTree.fromstring(content).iter(f"{_ODS_TABLE}table"):
         marks: Marks = {}
         row = 0
@@ -185,22 +200,20 @@ def ods_marks(path: Path) -> dict[str, Marks]:
                 col += int(cell.get(f"{_ODS_TABLE}number-columns-repeated", "1"))
             row += int(row_element.get(f"{_ODS_TABLE}number-rows-repeated", "1"))
         if marks:
-            out[table.get(f"{_ODS_TABLE}name", "")] = marks
+            out[table.get(f"{_ODS_TABLE}name", "")] = SheetMarks(marks)
     return out
 
 
-def apply_marks(frame: pl.DataFrame, marks: Marks, first_column: int) -> pl.DataFrame:
+def apply_marks(frame: pl.DataFrame, marks: SheetMarks, first_column: int) -> pl.DataFrame:
     """The frame with the marked cells' texts written in (the frame's c0 is the sheet's
     ``first_column``) and each merged range's cells given its first cell's text; rows are the
     sheet's rows from row 1."""
-    marks = dict(marks)
-    marks.pop(COLUMNS, None)
-    if merged := marks.pop(MERGED, None):
-        frame = _fill_merged(frame, merged, first_column)
-    if not marks:
+    if marks.merged:
+        frame = _fill_merged(frame, marks.merged, first_column)
+    if not marks.cells:
         return frame
     columns = {name: frame[name].to_list() for name in frame.columns}
-    for (row, col), text in marks.items():
+    for (row, col), text in marks.cells.items():
         name = f"c{col - first_column}"
         if name in columns and row < frame.height:
             columns[name][row] = text
@@ -233,11 +246,11 @@ def _fill_merged(frame: pl.DataFrame, merged, first_column: int) -> pl.DataFrame
     )
 
 
-def start_column(marks: Marks, width: int, path: Path | bytes, sheet: str) -> int:
+def start_column(marks: SheetMarks, width: int, path: Path | bytes, sheet: str) -> int:
     """The sheet column of a frame's c0: the first of the sheet's used range when that range is
     as wide as the frame (read from the XML, free), else as calamine reads it (which parses the
     whole sheet again: 2 s for 200,000 rows)."""
-    columns = marks.get(COLUMNS)
+    columns = marks.columns
     if columns is not None and columns[1] - columns[0] + 1 == width:
         return columns[0]
     return sheet_start_column(path, sheet)
